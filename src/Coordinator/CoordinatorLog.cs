@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace ActorPipeline.Coordinator;
+
+/// <summary>The coordinator's log events, source-generated so a disabled level costs nothing.</summary>
+internal static partial class CoordinatorLog
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped a get with {Credits} credits from {Sender}: credits must be positive.")]
+    public static partial void NonPositiveCredits(this ILogger log, int credits, string sender);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored the release of delivery {DeliveryId} from {Sender}: it is not outstanding.")]
+    public static partial void UnknownRelease(this ILogger log, long deliveryId, string sender);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Item <{Item}> (delivery {DeliveryId}) dead-lettered after {Attempts} attempts: {Error}")]
+    public static partial void DeadLettered(this ILogger log, string item, long deliveryId, int attempts, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queue shut down ({Mode}): {Dropped} queued items dropped, {Queued} left to drain, {InFlight} in flight.")]
+    public static partial void ShutDown(this ILogger log, string mode, int dropped, int queued, int inFlight);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer {Consumer} stopped holding {Count} unfinished items; they were queued again.")]
+    public static partial void ConsumerLostItems(this ILogger log, string consumer, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped an unexpected {MessageType} from {Sender}.")]
+    public static partial void UnexpectedMessage(this ILogger log, string messageType, string sender);
+}

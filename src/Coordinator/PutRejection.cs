@@ -1,0 +1,11 @@
+namespace ActorPipeline.Coordinator;
+
+/// <summary>Why a put was not (wholly) accepted.</summary>
+public enum PutRejection
+{
+    /// <summary>A try-put found no room (asyncio's <c>QueueFull</c>).</summary>
+    Full,
+
+    /// <summary>The queue is shut down (asyncio's <c>QueueShutDown</c>).</summary>
+    ShutDown,
+}

@@ -1,0 +1,150 @@
+namespace ActorPipeline.Coordinator;
+
+/// <summary>
+/// Everything producers, consumers and the runner may say to the coordinator, and its replies.
+/// It is asyncio.Queue's contract as messages: put/put_nowait, get/get_nowait, task_done, join,
+/// qsize/empty/full and shutdown, widened with batches and credit windows so that many items can
+/// share one message.
+/// </summary>
+public static class QueueProtocol
+{
+    // ---- producers -------------------------------------------------------------------------
+
+    /// <summary>
+    /// Puts a batch of items. With <paramref name="Wait"/> (asyncio <c>await put</c>) items are admitted
+    /// in order as room frees and the reply comes when the last one is in. Without it
+    /// (<c>put_nowait</c>) the whole batch is admitted at once or refused with <see cref="PutRejection.Full"/>.
+    /// </summary>
+    public sealed record Put(string ProducerId, long SequenceNr, IReadOnlyList<QueueItem> Items, bool Wait = true) : IQueueMessage;
+
+    /// <summary>Every item of the put with this sequence number is in the queue.</summary>
+    public sealed record PutAccepted(string ProducerId, long SequenceNr, int Count) : IQueueMessage;
+
+    /// <summary>
+    /// The put was refused; its first <paramref name="Accepted"/> items had been admitted before
+    /// (a parked batch released by shutdown), the rest were not.
+    /// </summary>
+    public sealed record PutRejected(string ProducerId, long SequenceNr, PutRejection Reason, int Accepted) : IQueueMessage;
+
+    // ---- consumers -------------------------------------------------------------------------
+
+    /// <summary>
+    /// Grants the coordinator <paramref name="Credits"/> more items to send to the sender (a credit
+    /// window; 1 is asyncio's <c>await get()</c>). Credits stay parked until items arrive. Without
+    /// <paramref name="Wait"/> (<c>get_nowait</c>) it takes what is there now or answers <see cref="QueueEmpty"/>.
+    /// </summary>
+    public sealed record Get(int Credits, bool Wait = true) : IQueueMessage;
+
+    /// <summary>Items for the consumer, oldest first; each costs one credit.</summary>
+    public sealed record Delivery(IReadOnlyList<DeliveredItem> Items) : IQueueMessage;
+
+    /// <summary>Withdraws the sender's unused credits (a cancelled get); answered with <see cref="GetCancelled"/>.</summary>
+    public sealed class CancelGet : IQueueMessage
+    {
+        public static readonly CancelGet Instance = new();
+        private CancelGet() { }
+    }
+
+    /// <summary>The sender's parked credits that were withdrawn; items already delivered stay its own.</summary>
+    public sealed record GetCancelled(int Credits) : IQueueMessage;
+
+    /// <summary>Answer to a non-waiting get when nothing is queued (asyncio's <c>QueueEmpty</c>).</summary>
+    public sealed class QueueEmpty : IQueueMessage
+    {
+        public static readonly QueueEmpty Instance = new();
+        private QueueEmpty() { }
+    }
+
+    /// <summary>The queue is shut down and holds nothing more for this getter (asyncio's <c>QueueShutDown</c>).</summary>
+    public sealed class QueueShutDown : IQueueMessage
+    {
+        public static readonly QueueShutDown Instance = new();
+        private QueueShutDown() { }
+    }
+
+    /// <summary>Marks delivered items done (asyncio's <c>task_done</c>), one per delivery id.</summary>
+    public sealed record TaskDone(IReadOnlyList<long> DeliveryIds) : IQueueMessage
+    {
+        public TaskDone(long deliveryId) : this([deliveryId]) { }
+    }
+
+    /// <summary>A task_done named a delivery that is not outstanding (asyncio raises <c>ValueError</c>); nothing was counted.</summary>
+    public sealed record TaskDoneRejected(long DeliveryId, string Reason) : IQueueMessage;
+
+    /// <summary>Hands delivered but unfinished items back; they go to the head of the queue in their order.</summary>
+    public sealed record Release(IReadOnlyList<long> DeliveryIds) : IQueueMessage;
+
+    /// <summary>The work handler gave up on a delivery: it is dead-lettered, kept with its error and counted finished.</summary>
+    public sealed record TaskFailed(long DeliveryId, int Attempts, string Error) : IQueueMessage;
+
+    // ---- the runner ------------------------------------------------------------------------
+
+    /// <summary>Answered with <see cref="Joined"/> once no item is queued or in flight (asyncio's <c>join</c>).</summary>
+    public sealed class Join : IQueueMessage
+    {
+        public static readonly Join Instance = new();
+        private Join() { }
+    }
+
+    /// <summary>Every accepted item is done (completed, dead-lettered or dropped by an immediate shutdown).</summary>
+    public sealed class Joined : IQueueMessage
+    {
+        public static readonly Joined Instance = new();
+        private Joined() { }
+    }
+
+    /// <summary>Asks for a <see cref="QueueStatus"/>.</summary>
+    public sealed class GetStatus : IQueueMessage
+    {
+        public static readonly GetStatus Instance = new();
+        private GetStatus() { }
+    }
+
+    /// <summary>qsize, unfinished and the run's counters at one instant.</summary>
+    /// <param name="Size">Items queued and not yet delivered (asyncio's <c>qsize()</c>).</param>
+    /// <param name="InFlight">Items delivered and not yet done.</param>
+    /// <param name="Capacity">The bound on <paramref name="Size"/>; 0 is unbounded.</param>
+    /// <param name="IsShutDown">Whether a shutdown was requested.</param>
+    /// <param name="Accepted">Items ever accepted.</param>
+    /// <param name="Completed">Items marked done.</param>
+    /// <param name="DeadLettered">Items whose handler gave up.</param>
+    /// <param name="Dropped">Items an immediate shutdown discarded.</param>
+    /// <param name="Redelivered">Items handed back (released, or held by a consumer that stopped) and queued again.</param>
+    public sealed record QueueStatus(
+        int Size,
+        int InFlight,
+        int Capacity,
+        bool IsShutDown,
+        long Accepted,
+        long Completed,
+        long DeadLettered,
+        long Dropped,
+        long Redelivered) : IQueueMessage
+    {
+        /// <summary>Accepted items not yet finished (asyncio's <c>_unfinished_tasks</c>).</summary>
+        public int Unfinished => Size + InFlight;
+
+        public bool IsEmpty => Size == 0;
+
+        public bool IsFull => Capacity > 0 && Size >= Capacity;
+    }
+
+    /// <summary>Asks for every dead-lettered item, answered with <see cref="DeadLetters"/>.</summary>
+    public sealed class GetDeadLetters : IQueueMessage
+    {
+        public static readonly GetDeadLetters Instance = new();
+        private GetDeadLetters() { }
+    }
+
+    public sealed record DeadLetters(IReadOnlyList<DeadLetteredItem> Items) : IQueueMessage;
+
+    /// <summary>
+    /// Shuts the queue down (Python 3.13). Graceful: puts are refused, parked putters are released,
+    /// getters drain what is queued and then get <see cref="QueueShutDown"/>. Immediate: queued items
+    /// are dropped as well; delivered items still need their task_done.
+    /// </summary>
+    public sealed record Shutdown(bool Immediate) : IQueueMessage;
+
+    /// <summary>The shutdown took effect; <paramref name="Dropped"/> items were discarded by it.</summary>
+    public sealed record ShutdownAck(int Dropped) : IQueueMessage;
+}
