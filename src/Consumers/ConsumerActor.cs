@@ -1,0 +1,181 @@
+using ActorPipeline.Coordinator;
+using Akka.Actor;
+using Microsoft.Extensions.Logging;
+using static ActorPipeline.Consumers.ConsumerProtocol;
+using static ActorPipeline.Coordinator.QueueProtocol;
+
+namespace ActorPipeline.Consumers;
+
+/// <summary>
+/// The seed's <c>consume</c> loop: get → work → task_done, one item at a time. It keeps
+/// <see cref="ConsumerOptions.Prefetch"/> credits granted to the coordinator, so the next item is
+/// usually here before the current one is done. A failing handler is retried with backoff and the
+/// item dead-lettered after the last attempt; whatever it holds when it stops goes back to the queue.
+/// </summary>
+public sealed class ConsumerActor : ReceiveActor, IWithTimers
+{
+    private readonly int _id;
+    private readonly IWorkHandler _handler;
+    private readonly IActorRef _coordinator;
+    private readonly ConsumerOptions _options;
+    private readonly ILogger _log;
+    private readonly Queue<DeliveredItem> _buffer = new();
+    private readonly CancellationTokenSource _cancel = new();
+    private DeliveredItem? _current;
+    private int _attempt;
+    private bool _queueShutDown;
+
+    public ConsumerActor(int id, IWorkHandler handler, IActorRef coordinator, ConsumerOptions options, ILogger<ConsumerActor> log)
+    {
+        _id = id;
+        _handler = handler;
+        _coordinator = coordinator;
+        _options = options;
+        _log = log;
+        Receive<Delivery>(HandleDelivery);
+        Receive<WorkSucceeded>(HandleWorkSucceeded);
+        Receive<WorkFailed>(HandleWorkFailed);
+        Receive<RetryWork>(HandleRetryWork);
+        Receive<TaskDoneRejected>(HandleTaskDoneRejected);
+        Receive<QueueShutDown>(HandleQueueShutDown);
+        Receive<Cancel>(HandleCancel);
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(int id, IWorkHandler handler, IActorRef coordinator, ConsumerOptions options, ILogger<ConsumerActor> log) =>
+        Akka.Actor.Props.Create(() => new ConsumerActor(id, handler, coordinator, options, log));
+
+    protected override void PreStart() => _coordinator.Tell(new Get(_options.Prefetch));
+
+    protected override void PostStop()
+    {
+        _cancel.Cancel();
+        _cancel.Dispose();
+    }
+
+    private void HandleDelivery(Delivery delivery)
+    {
+        foreach (var item in delivery.Items)
+        {
+            _buffer.Enqueue(item);
+        }
+
+        StartNextIfIdle();
+    }
+
+    private void HandleWorkSucceeded(WorkSucceeded done)
+    {
+        if (_current?.DeliveryId != done.DeliveryId)
+        {
+            return;
+        }
+
+        _current = null;
+        _coordinator.Tell(new TaskDone(done.DeliveryId));
+        _coordinator.Tell(new Get(1)); // the finished item's credit, granted again
+        StartNextIfIdle();
+    }
+
+    private void HandleWorkFailed(WorkFailed failed)
+    {
+        if (_current is not { } current || current.DeliveryId != failed.DeliveryId)
+        {
+            return;
+        }
+
+        if (_attempt < _options.MaxAttempts)
+        {
+            var backoff = _options.BackoffAfter(_attempt);
+            ConsumerLog.Retrying(_log, _id, current.Item.Hex, _attempt, _options.MaxAttempts, backoff, failed.Error);
+            Timers.StartSingleTimer(nameof(RetryWork), new RetryWork(current.DeliveryId), backoff);
+            return;
+        }
+
+        ConsumerLog.GaveUp(_log, _id, current.Item.Hex, _attempt, failed.Error);
+        _current = null;
+        _coordinator.Tell(new TaskFailed(current.DeliveryId, _attempt, $"{failed.Error.GetType().Name}: {failed.Error.Message}"));
+        _coordinator.Tell(new Get(1));
+        StartNextIfIdle();
+    }
+
+    private void HandleRetryWork(RetryWork retry)
+    {
+        if (_current?.DeliveryId == retry.DeliveryId)
+        {
+            _attempt++;
+            RunHandler(_current);
+        }
+    }
+
+    private void HandleTaskDoneRejected(TaskDoneRejected rejected) =>
+        ConsumerLog.TaskDoneRejected(_log, _id, rejected.DeliveryId, rejected.Reason);
+
+    private void HandleQueueShutDown(QueueShutDown _)
+    {
+        _queueShutDown = true;
+        StopIfDrained();
+    }
+
+    private void HandleCancel(Cancel _)
+    {
+        // Work under way is abandoned, not finished: the coordinator re-queues all this actor held when it sees it stop.
+        ConsumerLog.Cancelled(_log, _id);
+        _cancel.Cancel();
+        Context.Stop(Self);
+    }
+
+    private void StartNextIfIdle()
+    {
+        if (_current is not null)
+        {
+            return;
+        }
+
+        if (!_buffer.TryDequeue(out var next))
+        {
+            StopIfDrained();
+            return;
+        }
+
+        _current = next;
+        _attempt = 1;
+        if (_log.IsEnabled(LogLevel.Information))
+        {
+            ConsumerLog.Got(_log, _id, next.Item.Hex, FixedSeconds.From(DateTime.UtcNow - next.Item.PutAt));
+        }
+
+        RunHandler(next);
+    }
+
+    private void RunHandler(DeliveredItem delivered)
+    {
+        var deliveryId = delivered.DeliveryId;
+        InvokeHandlerAsync(new WorkContext(_id, deliveryId, delivered.Item, _attempt)).PipeTo(
+            Self,
+            success: () => new WorkSucceeded(deliveryId),
+            failure: error => new WorkFailed(deliveryId, Unwrap(error)));
+    }
+
+    // Runs the handler as a task even if it throws before its first await, so every failure is retried alike.
+    private async Task InvokeHandlerAsync(WorkContext context) => await _handler.HandleAsync(context, _cancel.Token);
+
+    private void StopIfDrained()
+    {
+        if (_queueShutDown && _current is null && _buffer.Count == 0)
+        {
+            ConsumerLog.QueueShutDown(_log, _id);
+            Context.Parent.Tell(new ConsumerFinished(_id));
+            Context.Stop(Self);
+        }
+    }
+
+    private static Exception Unwrap(Exception error) =>
+        error is AggregateException { InnerExceptions.Count: 1 } aggregate ? aggregate.InnerExceptions[0] : error;
+
+    private sealed record WorkSucceeded(long DeliveryId);
+
+    private sealed record WorkFailed(long DeliveryId, Exception Error);
+
+    private sealed record RetryWork(long DeliveryId);
+}

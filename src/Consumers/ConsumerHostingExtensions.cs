@@ -1,0 +1,15 @@
+using ActorPipeline.Coordinator;
+using Akka.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ActorPipeline.Consumers;
+
+public static class ConsumerHostingExtensions
+{
+    /// <summary>Starts the node's consumer pool as <c>/user/consumers</c>; it gets work from the registered coordinator.</summary>
+    public static AkkaConfigurationBuilder AddConsumers(
+        this AkkaConfigurationBuilder builder, ConsumerOptions options, IWorkHandler handler, ILoggerFactory loggers) =>
+        builder.WithActors((system, registry) =>
+            registry.Register<ConsumerPoolActor>(
+                system.ActorOf(ConsumerPoolActor.Props(options, handler, registry.Get<CoordinatorActor>(), loggers), "consumers")));
+}

@@ -1,0 +1,65 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ActorPipeline.Consumers;
+
+/// <summary>The consumers of this node, their retries and the seed's simulated work. Bound from <c>Pipeline:Consumers</c>.</summary>
+public sealed class ConsumerOptions : IValidatableObject
+{
+    public const string SectionName = "Pipeline:Consumers";
+
+    /// <summary>Consumer actors started on this node (the seed's <c>-c/--ncon</c>).</summary>
+    /// <value>Default 10.</value>
+    [Range(1, 100_000)]
+    public int Count { get; set; } = 10;
+
+    /// <summary>Shortest simulated work per item.</summary>
+    /// <value>Default 0 s.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan MinDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Longest simulated work per item.</summary>
+    /// <value>Default 10 s.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Items a consumer may hold at once (its credit window); 1 is the seed's one get at a time.</summary>
+    /// <value>Default 1.</value>
+    [Range(1, 100_000)]
+    public int Prefetch { get; set; } = 1;
+
+    /// <summary>Attempts of the work handler per item before the item is dead-lettered.</summary>
+    /// <value>Default 3.</value>
+    [Range(1, 1000)]
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>Wait before the first retry; it doubles with each further attempt.</summary>
+    /// <value>Default 200 ms.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Longest wait between two attempts, however many failed.</summary>
+    /// <value>Default 30 s.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan MaxRetryBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (MaxDelay < MinDelay)
+        {
+            yield return new ValidationResult($"MaxDelay ({MaxDelay}) must not be less than MinDelay ({MinDelay}).", [nameof(MaxDelay)]);
+        }
+
+        if (MaxRetryBackoff < RetryBackoff)
+        {
+            yield return new ValidationResult($"MaxRetryBackoff ({MaxRetryBackoff}) must not be less than RetryBackoff ({RetryBackoff}).", [nameof(MaxRetryBackoff)]);
+        }
+    }
+
+    /// <summary>The wait after failed attempt <paramref name="attempt"/> (1-based): exponential, capped.</summary>
+    public TimeSpan BackoffAfter(int attempt)
+    {
+        var factor = Math.Pow(2, Math.Min(attempt - 1, 30));
+        var ticks = Math.Min(RetryBackoff.Ticks * factor, MaxRetryBackoff.Ticks);
+        return TimeSpan.FromTicks((long)ticks);
+    }
+}

@@ -1,0 +1,12 @@
+namespace ActorPipeline.Producers;
+
+/// <summary>
+/// What feeds a producer: the items it puts, in order, taking as long as producing them takes.
+/// The seed's random hex items are the default (<see cref="RandomItemSource"/>); plug in a file,
+/// a database or a socket to put real work on the queue.
+/// </summary>
+public interface IItemSource
+{
+    /// <summary>The items producer <paramref name="producerId"/> puts; it ends when the stream ends.</summary>
+    IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(int producerId, CancellationToken cancellationToken);
+}

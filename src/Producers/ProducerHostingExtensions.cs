@@ -1,0 +1,15 @@
+using ActorPipeline.Coordinator;
+using Akka.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ActorPipeline.Producers;
+
+public static class ProducerHostingExtensions
+{
+    /// <summary>Starts the node's producer pool as <c>/user/producers</c>; it puts to the registered coordinator.</summary>
+    public static AkkaConfigurationBuilder AddProducers(
+        this AkkaConfigurationBuilder builder, ProducerOptions options, IItemSource source, ILoggerFactory loggers) =>
+        builder.WithActors((system, registry) =>
+            registry.Register<ProducerPoolActor>(
+                system.ActorOf(ProducerPoolActor.Props(options, source, registry.Get<CoordinatorActor>(), loggers), "producers")));
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace ActorPipeline.Producers;
+
+/// <summary>The producers' log events; the first two keep the seed's wording exactly.</summary>
+internal static partial class ProducerLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Producer {ProducerId} added <{Item}> to queue.")]
+    public static partial void Added(ILogger log, int producerId, string item);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Producer {ProducerId} sleeping for {Seconds} seconds.")]
+    public static partial void Sleeping(ILogger log, int producerId, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Producer {ProducerId}: the queue refused {Count} items ({Reason}); it stops producing.")]
+    public static partial void Rejected(ILogger log, int producerId, int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Producer {ProducerId}: its item source failed; it stops producing.")]
+    public static partial void SourceFailed(ILogger log, int producerId, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Producer {ProducerId} finished: {Added} items added.")]
+    public static partial void Finished(ILogger log, int producerId, long added);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Producer {Producer} stopped without finishing; the items it had not put are lost to this run.")]
+    public static partial void Crashed(ILogger log, string producer);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Producers dropped an unexpected {MessageType} from {Sender}.")]
+    public static partial void UnexpectedMessage(ILogger log, string messageType, string sender);
+}

@@ -1,0 +1,129 @@
+using Akka.Actor;
+using Microsoft.Extensions.Logging;
+using static ActorPipeline.Producers.ProducerProtocol;
+
+namespace ActorPipeline.Producers;
+
+/// <summary>
+/// Starts this node's producers and gathers them (asyncio's <c>gather</c>): it answers
+/// <see cref="WhenProducersFinished"/> once each has reported or died.
+/// </summary>
+public sealed class ProducerPoolActor : ReceiveActor
+{
+    private readonly ProducerOptions _options;
+    private readonly IItemSource _source;
+    private readonly IActorRef _coordinator;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _log;
+    private readonly HashSet<IActorRef> _running = [];
+    private readonly HashSet<IActorRef> _reported = [];
+    private readonly List<IActorRef> _waiters = [];
+    private bool _started;
+    private bool _stopping;
+    private long _added;
+    private long _rejected;
+    private int _failed;
+
+    public ProducerPoolActor(ProducerOptions options, IItemSource source, IActorRef coordinator, ILoggerFactory loggers)
+    {
+        _options = options;
+        _source = source;
+        _coordinator = coordinator;
+        _loggers = loggers;
+        _log = loggers.CreateLogger<ProducerPoolActor>();
+        Receive<StartProducing>(HandleStartProducing);
+        Receive<StopProducing>(HandleStopProducing);
+        Receive<WhenProducersFinished>(HandleWhenProducersFinished);
+        Receive<ProducerFinished>(HandleProducerFinished);
+        Receive<Terminated>(HandleTerminated);
+    }
+
+    public static Props Props(ProducerOptions options, IItemSource source, IActorRef coordinator, ILoggerFactory loggers) =>
+        Akka.Actor.Props.Create(() => new ProducerPoolActor(options, source, coordinator, loggers));
+
+    private bool AllFinished => _started && _running.Count == 0;
+
+    // A restarted producer would read its source again from the start and put its items twice.
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+
+    protected override void Unhandled(object message)
+    {
+        ProducerLog.UnexpectedMessage(_log, message.GetType().Name, Sender.Path.ToString());
+        base.Unhandled(message);
+    }
+
+    private void HandleStartProducing(StartProducing _)
+    {
+        if (_started)
+        {
+            return;
+        }
+
+        _started = true;
+        var log = _loggers.CreateLogger<ProducerActor>();
+        for (var i = 0; i < _options.Count; i++)
+        {
+            var producer = Context.ActorOf(ProducerActor.Props(i, _source, _coordinator, log), $"producer-{i}");
+            Context.Watch(producer);
+            _running.Add(producer);
+            if (_stopping)
+            {
+                producer.Tell(StopProducing.Instance);
+            }
+        }
+
+        AnswerWaitersIfFinished();
+    }
+
+    private void HandleStopProducing(StopProducing stop)
+    {
+        _stopping = true;
+        foreach (var producer in _running)
+        {
+            producer.Tell(stop);
+        }
+    }
+
+    private void HandleWhenProducersFinished(WhenProducersFinished _)
+    {
+        _waiters.Add(Sender);
+        AnswerWaitersIfFinished();
+    }
+
+    private void HandleProducerFinished(ProducerFinished finished)
+    {
+        _added += finished.Added;
+        _rejected += finished.Rejected;
+        _failed += finished.Failed ? 1 : 0;
+        _reported.Add(Sender);
+        Context.Stop(Sender);
+    }
+
+    private void HandleTerminated(Terminated terminated)
+    {
+        if (!_reported.Remove(terminated.ActorRef))
+        {
+            _failed++;
+            ProducerLog.Crashed(_log, terminated.ActorRef.Path.Name);
+        }
+
+        _running.Remove(terminated.ActorRef);
+        AnswerWaitersIfFinished();
+    }
+
+    private void AnswerWaitersIfFinished()
+    {
+        if (!AllFinished)
+        {
+            return;
+        }
+
+        var result = new ProducersFinished(_options.Count, _added, _rejected, _failed);
+        foreach (var waiter in _waiters)
+        {
+            waiter.Tell(result);
+        }
+
+        _waiters.Clear();
+    }
+}
