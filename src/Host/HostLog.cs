@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+
+namespace ActorPipeline.Host;
+
+/// <summary>The runner's log events.</summary>
+internal static partial class HostLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Starting {Producers} producers and {Consumers} consumers (queue capacity {Capacity}, seed {Seed}).")]
+    public static partial void Starting(ILogger log, int producers, int consumers, int capacity, int seed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "All {Producers} producers finished: {Added} items added.")]
+    public static partial void ProducersFinished(ILogger log, int producers, long added);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queue joined: every accepted item is done.")]
+    public static partial void Joined(ILogger log);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stop requested: producers stop, outstanding items get up to {DrainTimeout} to finish.")]
+    public static partial void Draining(ILogger log, TimeSpan drainTimeout);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Drain timed out after {DrainTimeout}; cancelling consumers with items outstanding.")]
+    public static partial void DrainTimedOut(ILogger log, TimeSpan drainTimeout);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cancelled {Consumers} consumers.")]
+    public static partial void ConsumersCancelled(ILogger log, int consumers);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run summary: {Produced} produced, {Accepted} accepted, {Completed} completed, {DeadLettered} dead-lettered, {NotCompleted} not completed, {Rejected} rejected, {Redelivered} redelivered.")]
+    public static partial void Summary(ILogger log, long produced, long accepted, long completed, long deadLettered, long notCompleted, long rejected, long redelivered);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dead letter <{Item}> (delivery {DeliveryId}) after {Attempts} attempts: {Error}")]
+    public static partial void DeadLetter(ILogger log, string item, long deliveryId, int attempts, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{NotCompleted} accepted items were not completed when the run ended; they are counted, not lost silently.")]
+    public static partial void NotCompleted(ILogger log, long notCompleted);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Program completed in {Elapsed} seconds.")]
+    public static partial void Completed(ILogger log, decimal elapsed);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The run failed.")]
+    public static partial void RunFailed(ILogger log, Exception error);
+}

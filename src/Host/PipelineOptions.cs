@@ -1,0 +1,26 @@
+using ActorPipeline.Consumers;
+using ActorPipeline.Coordinator;
+using ActorPipeline.Producers;
+
+namespace ActorPipeline.Host;
+
+/// <summary>
+/// The whole <c>Pipeline</c> section. It is bound as one tree so that a misspelt key anywhere in it
+/// is reported instead of silently ignored; each role receives its own part.
+/// </summary>
+public sealed class PipelineOptions
+{
+    public const string SectionName = "Pipeline";
+
+    /// <summary>Seed of the random item counts, items and delays (the seed's <c>random.seed(444)</c>).</summary>
+    /// <value>Default 444.</value>
+    public int Seed { get; set; } = 444;
+
+    public ProducerOptions Producers { get; set; } = new();
+
+    public ConsumerOptions Consumers { get; set; } = new();
+
+    public QueueOptions Queue { get; set; } = new();
+
+    public DrainOptions Drain { get; set; } = new();
+}

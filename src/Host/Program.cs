@@ -1,0 +1,39 @@
+using ActorPipeline.Host;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+if (CommandLine.WantsHelp(args))
+{
+    Console.Out.Write(CommandLine.Usage);
+    return ExitCodes.Success;
+}
+
+if (CommandLine.FindInvalidArgument(args) is { } invalidArgument)
+{
+    Console.Error.WriteLine($"Invalid command line: {invalidArgument} Try --help.");
+    return ExitCodes.Failed;
+}
+
+try
+{
+    // appsettings.json, appsettings.{DOTNET_ENVIRONMENT}.json, environment variables, then the command line: later wins.
+    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+    builder.Configuration.AddCommandLine(args, CommandLine.SwitchMappings.ToDictionary());
+    builder.AddActorPipelineLogging().AddActorPipeline();
+
+    using var host = builder.Build();
+    var result = host.Services.GetRequiredService<RunResult>();
+    await host.RunAsync();
+    return result.ExitCode;
+}
+catch (OptionsValidationException invalid)
+{
+    foreach (var failure in invalid.Failures)
+    {
+        Console.Error.WriteLine($"Invalid configuration: {failure}");
+    }
+
+    return ExitCodes.Failed;
+}
