@@ -208,7 +208,8 @@ public sealed class CoordinatorActor : ReceiveActor
     private void HandleGetStatus(GetStatus _) =>
         Sender.Tell(new QueueStatus(
             _queue.Count, _inFlight.Count, _options.Capacity, _shutDown,
-            _accepted, _completed, _deadLetters.Count, _dropped, _redelivered));
+            _accepted, _completed, _deadLetters.Count, _dropped, _redelivered,
+            _parkedPuts.Count, _consumers.Values.Count(c => c.Credits > 0)));
 
     private void HandleGetDeadLetters(GetDeadLetters _) => Sender.Tell(new DeadLetters([.. _deadLetters]));
 

@@ -110,6 +110,8 @@ public static class QueueProtocol
     /// <param name="DeadLettered">Items whose handler gave up.</param>
     /// <param name="Dropped">Items an immediate shutdown discarded.</param>
     /// <param name="Redelivered">Items handed back (released, or held by a consumer that stopped) and queued again.</param>
+    /// <param name="ParkedPuts">Waiting puts not yet wholly admitted.</param>
+    /// <param name="WaitingGetters">Consumers holding unused credits.</param>
     public sealed record QueueStatus(
         int Size,
         int InFlight,
@@ -119,7 +121,9 @@ public static class QueueProtocol
         long Completed,
         long DeadLettered,
         long Dropped,
-        long Redelivered) : IQueueMessage
+        long Redelivered,
+        int ParkedPuts,
+        int WaitingGetters) : IQueueMessage
     {
         /// <summary>Accepted items not yet finished (asyncio's <c>_unfinished_tasks</c>).</summary>
         public int Unfinished => Size + InFlight;

@@ -1,0 +1,44 @@
+using ActorPipeline.Coordinator;
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.TestKit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using static ActorPipeline.Coordinator.QueueProtocol;
+
+namespace ActorPipeline.Tests.Coordinator;
+
+/// <summary>An actor system with the coordinator registered by the production <c>AddCoordinator</c>, and the moves every spec needs.</summary>
+public abstract class CoordinatorSpecBase(int capacity, ITestOutputHelper output)
+    : Akka.Hosting.TestKit.TestKit(output: output)
+{
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected IActorRef Queue => ActorRegistry.Get<CoordinatorActor>();
+
+    protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) =>
+        builder.AddCoordinator(new QueueOptions { Capacity = capacity }, provider.GetRequiredService<ILoggerFactory>());
+
+    protected static QueueItem Item(string hex) => new(Convert.FromHexString(hex), DateTime.UtcNow);
+
+    protected static Put PutOne(TestProbe producer, long sequenceNr, string hex, bool wait = true) =>
+        new(producer.Ref.Path.Name, sequenceNr, [Item(hex)], wait);
+
+    /// <summary>Puts one item and waits for its acceptance (asyncio's <c>await q.put(x)</c> when there is room).</summary>
+    protected async Task PutAsync(TestProbe producer, string hex)
+    {
+        Queue.Tell(PutOne(producer, 1, hex), producer.Ref);
+        await producer.ExpectMsgAsync<PutAccepted>(cancellationToken: Ct);
+    }
+
+    /// <summary>Gets one item (asyncio's <c>await q.get()</c>) and returns its delivery.</summary>
+    protected async Task<DeliveredItem> GetAsync(TestProbe consumer)
+    {
+        Queue.Tell(new Get(1), consumer.Ref);
+        var delivery = await consumer.ExpectMsgAsync<Delivery>(cancellationToken: Ct);
+        return Assert.Single(delivery.Items);
+    }
+
+    protected async Task<QueueStatus> StatusAsync() =>
+        await Queue.Ask<QueueStatus>(GetStatus.Instance, RemainingOrDefault, Ct);
+}
