@@ -1,0 +1,134 @@
+using ActorPipeline.Coordinator;
+using ActorPipeline.Producers;
+using ActorPipeline.Tests.Fakes;
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using static ActorPipeline.Coordinator.QueueProtocol;
+using static ActorPipeline.Producers.ProducerProtocol;
+
+namespace ActorPipeline.Tests.Roles;
+
+/// <summary>Producer actors against the real coordinator (capacity 1): gather, backpressure, failures, stop.</summary>
+public abstract class ProducerSpecsBase(CountingItemSource source, ITestOutputHelper output) : Akka.Hosting.TestKit.TestKit(output: output)
+{
+    protected CountingItemSource Source { get; } = source;
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected IActorRef Queue => ActorRegistry.Get<CoordinatorActor>();
+
+    protected IActorRef Producers => ActorRegistry.Get<ProducerPoolActor>();
+
+    protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider)
+    {
+        var loggers = provider.GetRequiredService<ILoggerFactory>();
+        builder.AddCoordinator(new QueueOptions { Capacity = 1 }, loggers)
+            .AddProducers(new ProducerOptions { Count = 3 }, Source, loggers);
+    }
+
+    protected async Task<ProducersFinished> GatherAsync() =>
+        await Producers.Ask<ProducersFinished>(WhenProducersFinished.Instance, RemainingOrDefault, Ct);
+
+    protected async Task<QueueStatus> StatusAsync() => await Queue.Ask<QueueStatus>(GetStatus.Instance, RemainingOrDefault, Ct);
+
+    /// <summary>Drains the queue with a probe consumer that marks every item done; returns the items in delivery order.</summary>
+    protected async Task<List<string>> ConsumeAsync(int count)
+    {
+        var consumer = CreateTestProbe();
+        var got = new List<string>();
+        while (got.Count < count)
+        {
+            Queue.Tell(new Get(1), consumer.Ref);
+            var delivered = Assert.Single((await consumer.ExpectMsgAsync<Delivery>(cancellationToken: Ct)).Items);
+            got.Add(delivered.Item.Hex);
+            Queue.Tell(new TaskDone(delivered.DeliveryId), consumer.Ref);
+        }
+
+        return got;
+    }
+}
+
+public sealed class ProducerSpecs(ITestOutputHelper output) : ProducerSpecsBase(new CountingItemSource(itemsPerProducer: 4), output)
+{
+    [Fact]
+    public async Task Should_put_every_item_of_every_source_in_order_and_answer_the_gather_when_all_are_done()
+    {
+        Producers.Tell(StartProducing.Instance);
+
+        var got = await ConsumeAsync(12);
+        var finished = await GatherAsync();
+
+        Assert.Equal((3, 12L, 0L, 0), (finished.Producers, finished.Added, finished.Rejected, finished.Failed));
+        for (var producer = 0; producer < 3; producer++)
+        {
+            var own = got.Where(h => h.StartsWith($"0{producer}", StringComparison.Ordinal)).ToList();
+            Assert.Equal(Enumerable.Range(0, 4).Select(i => $"0{producer}0{i}"), own);
+        }
+    }
+
+    [Fact]
+    public async Task Should_take_no_further_item_while_its_put_waits_for_room()
+    {
+        Producers.Tell(StartProducing.Instance);
+
+        // One item fits; then every producer holds exactly one parked put and has taken nothing beyond it.
+        await AwaitAssertAsync(async () =>
+        {
+            var status = await StatusAsync();
+            Assert.Equal((1, 3), (status.Size, status.ParkedPuts));
+        }, cancellationToken: Ct);
+        Assert.Equal(4, Source.Taken);
+
+        await ConsumeAsync(12);
+        Assert.Equal(12L, (await GatherAsync()).Added);
+    }
+
+    [Fact]
+    public async Task Should_stop_producing_on_request_and_report_what_it_added()
+    {
+        Producers.Tell(StartProducing.Instance);
+        await AwaitAssertAsync(async () => Assert.Equal(3, (await StatusAsync()).ParkedPuts), cancellationToken: Ct);
+
+        Producers.Tell(StopProducing.Instance);
+        var drained = ConsumeAsync(4); // the parked puts were sent before the stop: they still complete
+        var finished = await GatherAsync();
+        await drained;
+
+        Assert.Equal(4L, finished.Added);
+        Assert.Equal(0, finished.Failed);
+        Assert.Equal(4, Source.Taken);
+        Assert.Equal(4L, (await StatusAsync()).Accepted);
+    }
+}
+
+public sealed class FailingSourceProducerSpecs(ITestOutputHelper output)
+    : ProducerSpecsBase(new CountingItemSource(itemsPerProducer: 4, failAfter: 1), output)
+{
+    [Fact]
+    public async Task Should_report_producers_whose_source_fails_and_keep_what_they_added()
+    {
+        Producers.Tell(StartProducing.Instance);
+        await ConsumeAsync(3);
+
+        var finished = await GatherAsync();
+
+        Assert.Equal((3L, 3), (finished.Added, finished.Failed));
+    }
+}
+
+public sealed class HangingSourceProducerSpecs(ITestOutputHelper output)
+    : ProducerSpecsBase(new CountingItemSource(itemsPerProducer: 4, hangAfter: 0), output)
+{
+    [Fact]
+    public async Task Should_end_a_sleep_in_the_source_when_asked_to_stop()
+    {
+        Producers.Tell(StartProducing.Instance);
+        Producers.Tell(StopProducing.Instance);
+
+        var finished = await GatherAsync();
+
+        Assert.Equal((0L, 0), (finished.Added, finished.Failed)); // a cancelled sleep is a stop, not a failure
+    }
+}
