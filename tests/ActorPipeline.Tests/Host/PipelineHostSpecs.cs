@@ -1,0 +1,175 @@
+using System.Globalization;
+using ActorPipeline.Consumers;
+using ActorPipeline.Host;
+using ActorPipeline.Tests.Fakes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ActorPipeline.Tests.Host;
+
+/// <summary>The whole service in-process, with millisecond delays and more items than the seed's defaults.</summary>
+public sealed class PipelineHostSpecs
+{
+    private const int Producers = 5;
+    private const int Consumers = 10;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static Dictionary<string, string?> FastRun(params (string Key, string Value)[] overrides)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Pipeline:Producers:Count"] = $"{Producers}",
+            ["Pipeline:Producers:MinItems"] = "20",
+            ["Pipeline:Producers:MaxItems"] = "40",
+            ["Pipeline:Producers:MaxDelay"] = "00:00:00.002",
+            ["Pipeline:Consumers:Count"] = $"{Consumers}",
+            ["Pipeline:Consumers:MaxDelay"] = "00:00:00.003",
+            ["Pipeline:Consumers:RetryBackoff"] = "00:00:00.001",
+            ["Pipeline:Drain:Timeout"] = "00:00:10",
+        };
+        foreach (var (key, value) in overrides)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    [Fact]
+    public async Task Should_get_every_added_item_exactly_once_join_after_the_last_task_done_then_cancel_consumers()
+    {
+        await using var harness = new PipelineHarness(FastRun(), sp => new ObservedWorkHandler(
+            new SimulatedWorkHandler(new ConsumerOptions { MaxDelay = TimeSpan.FromMilliseconds(3) }, 444, sp.GetRequiredService<ILogger<SimulatedWorkHandler>>()),
+            sp.GetRequiredService<ILogger<ObservedWorkHandler>>()));
+
+        var summary = await harness.RunAsync(Ct);
+
+        var events = harness.Sink.Events;
+        var added = events.Where(e => e.Is(Templates.Added)).Select(e => (string)e.Property("Item")!).Order().ToList();
+        var got = events.Where(e => e.Is(Templates.Got)).Select(e => (string)e.Property("Item")!).Order().ToList();
+        Assert.InRange(added.Count, Producers * 20, Producers * 40);
+        Assert.Equal(added, got);
+
+        var joined = Assert.Single(events.IndexesOf(Templates.Joined));
+        Assert.All(events.IndexesOf(ObservedWorkHandler.WorkDone), done => Assert.True(done < joined, "work finished after the join"));
+        Assert.Equal(added.Count, events.IndexesOf(ObservedWorkHandler.WorkDone).Count);
+        var cancelled = events.IndexesOf(Templates.Cancelled);
+        Assert.Equal(Consumers, cancelled.Count);
+        Assert.All(cancelled, c => Assert.True(c > joined, "a consumer was cancelled before the join"));
+
+        Assert.Equal((added.Count, added.Count, added.Count), (summary.Produced, summary.Accepted, summary.Completed));
+        Assert.Equal((0L, 0L, 0L), (summary.NotCompleted, summary.DeadLettered, summary.Redelivered));
+        Assert.Equal(ExitCodes.Success, summary.ExitCode);
+        var logged = Assert.Single(events, e => e.Is(Templates.Summary));
+        Assert.Equal((long)added.Count, logged.Property("Completed"));
+        var completed = Assert.Single(events.IndexesOf(Templates.Completed));
+        Assert.True(completed > events.IndexesOf(Templates.Summary)[0]);
+    }
+
+    [Fact]
+    public async Task Should_log_latency_and_elapsed_seconds_with_five_decimals()
+    {
+        await using var harness = new PipelineHarness(FastRun(("Pipeline:Producers:MaxItems", "20")));
+
+        await harness.RunAsync(Ct);
+
+        var events = harness.Sink.Events;
+        Assert.All(events.Where(e => e.Is(Templates.Got)), e =>
+            Assert.Matches(@"^\d+\.\d{5}$", ((decimal)e.Property("Latency")!).ToString(CultureInfo.InvariantCulture)));
+        var elapsed = (decimal)Assert.Single(events, e => e.Is(Templates.Completed)).Property("Elapsed")!;
+        Assert.Matches(@"^\d+\.\d{5}$", elapsed.ToString(CultureInfo.InvariantCulture));
+        Assert.True(elapsed > 0);
+    }
+
+    [Fact]
+    public async Task Should_retry_then_dead_letter_failing_items_report_them_and_exit_with_code_2()
+    {
+        // Every item whose first byte is even fails on every attempt.
+        var attempts = 0;
+        await using var harness = new PipelineHarness(
+            FastRun(("Pipeline:Consumers:MaxAttempts", "2")),
+            _ => new DelegateWorkHandler(context =>
+            {
+                Interlocked.Increment(ref attempts);
+                if (context.Item.Payload.Span[0] % 2 == 0)
+                {
+                    throw new InvalidOperationException($"cannot process {context.Item.Hex}");
+                }
+            }));
+
+        var summary = await harness.RunAsync(Ct);
+
+        var events = harness.Sink.Events;
+        var poisoned = events.Where(e => e.Is(Templates.Added)).Select(e => (string)e.Property("Item")!)
+            .Where(hex => Convert.FromHexString(hex)[0] % 2 == 0).Order().ToList();
+        Assert.NotEmpty(poisoned);
+        Assert.Equal(poisoned.Count, summary.DeadLettered);
+        Assert.Equal(poisoned, summary.DeadLetters.Select(d => d.Item.Hex).Order());
+        Assert.Equal(poisoned, events.Where(e => e.Is(Templates.DeadLetter)).Select(e => (string)e.Property("Item")!).Order());
+        Assert.All(summary.DeadLetters, d => Assert.Equal(2, d.Attempts));
+        Assert.Equal(summary.Accepted, summary.Completed + summary.DeadLettered);
+        Assert.Equal(summary.Completed + (2 * summary.DeadLettered), attempts);
+        Assert.Equal(ExitCodes.DeadLettered, summary.ExitCode);
+    }
+
+    [Fact]
+    public async Task Should_stop_producers_on_a_stop_request_drain_what_was_accepted_and_exit_0()
+    {
+        await using var harness = new PipelineHarness(FastRun(
+            ("Pipeline:Producers:MinItems", "1000"),
+            ("Pipeline:Producers:MaxItems", "1000"),
+            ("Pipeline:Producers:MinDelay", "00:00:00.005"),
+            ("Pipeline:Producers:MaxDelay", "00:00:00.010")));
+        var run = harness.RunAsync(Ct);
+        await WaitUntilAsync(() => harness.Sink.Count(Templates.Added) >= 20);
+
+        harness.Lifetime.StopApplication(); // what SIGTERM and Ctrl-C do
+
+        var summary = await run;
+        Assert.True(summary.Interrupted);
+        Assert.True(summary.Joined);
+        Assert.InRange(summary.Produced, 20, (Producers * 1000) - 1);
+        Assert.Equal((summary.Produced, summary.Produced, 0L), (summary.Accepted, summary.Completed, summary.NotCompleted));
+        Assert.Equal(ExitCodes.Success, summary.ExitCode);
+        Assert.Single(harness.Sink.Events, e => e.Is(Templates.Draining));
+        Assert.Equal(Consumers, harness.Sink.Count(Templates.Cancelled));
+    }
+
+    [Fact]
+    public async Task Should_count_what_a_timed_out_drain_left_unfinished_and_exit_3()
+    {
+        var started = 0;
+        await using var harness = new PipelineHarness(
+            FastRun(("Pipeline:Drain:Timeout", "00:00:00.300")),
+            _ => new DelegateWorkHandler(async (_, cancellationToken) =>
+            {
+                Interlocked.Increment(ref started);
+                await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken); // work that never ends
+            }));
+        var run = harness.RunAsync(Ct);
+        await WaitUntilAsync(() => Volatile.Read(ref started) >= Consumers);
+
+        harness.Lifetime.StopApplication();
+
+        var summary = await run;
+        Assert.False(summary.Joined);
+        Assert.Equal(0, summary.Completed);
+        Assert.True(summary.NotCompleted >= Consumers);
+        Assert.Equal(summary.Accepted, summary.Completed + summary.DeadLettered + summary.NotCompleted);
+        Assert.Equal(ExitCodes.Unfinished, summary.ExitCode);
+        Assert.Single(harness.Sink.Events, e => e.Is(Templates.DrainTimedOut));
+        Assert.Equal(Consumers, harness.Sink.Count(Templates.Cancelled));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
+        while (!condition())
+        {
+            await poll.WaitForNextTickAsync(timeout.Token);
+        }
+    }
+}
