@@ -1,0 +1,107 @@
+using ActorPipeline.Host;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ActorPipeline.Tests.Host;
+
+/// <summary>Options bound and validated as at start-up: a bad value is refused with its full key.</summary>
+public sealed class ConfigurationSpecs
+{
+    private static PipelineOptions Resolve(params (string Key, string Value)[] settings)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)));
+        builder.AddActorPipeline();
+        using var host = builder.Build();
+        return host.Services.GetRequiredService<IOptions<PipelineOptions>>().Value;
+    }
+
+    private static string SingleFailure(params (string Key, string Value)[] settings) =>
+        Assert.Single(Assert.Throws<OptionsValidationException>(() => Resolve(settings)).Failures);
+
+    [Fact]
+    public void Should_use_the_seed_defaults_when_nothing_is_configured()
+    {
+        var options = Resolve();
+
+        Assert.Equal((5, 10, 444), (options.Producers.Count, options.Consumers.Count, options.Seed));
+        Assert.Equal((0, 10, 5), (options.Producers.MinItems, options.Producers.MaxItems, options.Producers.ItemBytes));
+        Assert.Equal(TimeSpan.FromSeconds(10), options.Consumers.MaxDelay);
+        Assert.Equal(0, options.Queue.Capacity);
+    }
+
+    [Fact]
+    public void Should_bind_overrides_from_configuration()
+    {
+        var options = Resolve(("Pipeline:Producers:Count", "2"), ("Pipeline:Queue:Capacity", "8"), ("Pipeline:Consumers:MaxDelay", "00:00:00.250"));
+
+        Assert.Equal((2, 8), (options.Producers.Count, options.Queue.Capacity));
+        Assert.Equal(TimeSpan.FromMilliseconds(250), options.Consumers.MaxDelay);
+    }
+
+    [Theory]
+    [InlineData("Pipeline:Producers:Count", "-1")]
+    [InlineData("Pipeline:Consumers:Count", "0")]
+    [InlineData("Pipeline:Queue:Capacity", "-3")]
+    [InlineData("Pipeline:Consumers:MaxAttempts", "0")]
+    [InlineData("Pipeline:Drain:Timeout", "00:00:00")]
+    [InlineData("Pipeline:Producers:MinDelay", "-00:00:01")]
+    public void Should_refuse_an_out_of_range_value_naming_its_key_and_value(string key, string value)
+    {
+        var failure = SingleFailure((key, value));
+
+        Assert.StartsWith($"{key} = {value}:", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Should_refuse_max_items_below_min_items()
+    {
+        var failure = SingleFailure(("Pipeline:Producers:MinItems", "5"), ("Pipeline:Producers:MaxItems", "2"));
+
+        Assert.Contains("Pipeline:Producers:MaxItems", failure, StringComparison.Ordinal);
+        Assert.Contains("MinItems (5)", failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Pipeline:Producers:MaxDelay", "ten seconds")]
+    [InlineData("Pipeline:Producers:Count", "many")]
+    public void Should_refuse_an_unparsable_value_naming_its_key(string key, string value)
+    {
+        var failure = SingleFailure((key, value));
+
+        Assert.Contains($"'{key}'", failure, StringComparison.Ordinal);
+        Assert.Contains(value, failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Should_refuse_a_misspelt_key_instead_of_ignoring_it()
+    {
+        var failure = SingleFailure(("Pipeline:Consumer:Count", "3"));
+
+        Assert.Contains("Pipeline:Consumer ", failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "-p", "2", "-c", "4" }, 2, 4)]
+    [InlineData(new[] { "--nprod", "3", "--ncon", "7" }, 3, 7)]
+    [InlineData(new[] { "--nprod=6", "--Pipeline:Consumers:Count=9" }, 6, 9)]
+    public void Should_map_the_seed_switches_onto_the_counts(string[] args, int producers, int consumers)
+    {
+        Assert.Null(CommandLine.FindInvalidArgument(args));
+        var configuration = new ConfigurationBuilder().AddCommandLine(args, CommandLine.SwitchMappings.ToDictionary()).Build();
+
+        var options = configuration.GetSection(PipelineOptions.SectionName).Get<PipelineOptions>()!;
+
+        Assert.Equal((producers, consumers), (options.Producers.Count, options.Consumers.Count));
+    }
+
+    [Theory]
+    [InlineData(new[] { "-x", "1" }, "'-x' is not an option.")]
+    [InlineData(new[] { "-p" }, "-p needs a value.")]
+    [InlineData(new[] { "stray" }, "'stray' is not an option.")]
+    public void Should_refuse_unknown_switches_and_missing_values(string[] args, string message)
+    {
+        Assert.Equal(message, CommandLine.FindInvalidArgument(args));
+    }
+}

@@ -1,0 +1,111 @@
+using System.Text.Json;
+
+namespace ActorPipeline.Tests.Host;
+
+/// <summary>The built Host as a child process: environment overrides, JSON logs, exit codes, SIGTERM.</summary>
+public sealed class HostProcessSpecs
+{
+    private static readonly TimeSpan RunLimit = TimeSpan.FromSeconds(60);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static Dictionary<string, string> JsonFastRun(params (string Key, string Value)[] overrides)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["DOTNET_ENVIRONMENT"] = "Container", // appsettings.Container.json: compact JSON on stdout
+            ["Pipeline__Producers__Count"] = "3",
+            ["Pipeline__Producers__MinItems"] = "5",
+            ["Pipeline__Producers__MaxItems"] = "10",
+            ["Pipeline__Producers__MaxDelay"] = "00:00:00.005",
+            ["Pipeline__Consumers__Count"] = "4",
+            ["Pipeline__Consumers__MaxDelay"] = "00:00:00.005",
+        };
+        foreach (var (key, value) in overrides)
+        {
+            environment[key] = value;
+        }
+
+        return environment;
+    }
+
+    private static IEnumerable<JsonElement> WithTemplate(IEnumerable<JsonElement> events, string template) =>
+        events.Where(e => e.TryGetProperty("@mt", out var mt) && mt.GetString() == template);
+
+    [Fact]
+    public async Task Should_run_with_environment_overrides_log_compact_json_and_exit_0()
+    {
+        using var host = HostProcess.Start([], JsonFastRun());
+
+        var exitCode = await host.WaitForExitAsync(RunLimit, Ct);
+
+        Assert.True(exitCode == 0, $"exit code {exitCode}:\n{string.Join('\n', host.Stderr)}");
+        var events = host.JsonEvents;
+        var added = WithTemplate(events, Templates.Added).ToList();
+        var got = WithTemplate(events, Templates.Got).ToList();
+        Assert.InRange(added.Count, 15, 30);
+        Assert.Equal(added.Select(e => e.GetProperty("Item").GetString()).Order(), got.Select(e => e.GetProperty("Item").GetString()).Order());
+        Assert.Subset(new HashSet<int> { 0, 1, 2 }, added.Select(e => e.GetProperty("ProducerId").GetInt32()).ToHashSet());
+        Assert.Subset(new HashSet<int> { 0, 1, 2, 3 }, got.Select(e => e.GetProperty("ConsumerId").GetInt32()).ToHashSet());
+        Assert.All(got, e => Assert.Equal(JsonValueKind.Number, e.GetProperty("Latency").ValueKind));
+        Assert.Equal(4, WithTemplate(events, Templates.Cancelled).Count());
+        var summary = Assert.Single(WithTemplate(events, Templates.Summary));
+        Assert.Equal(added.Count, summary.GetProperty("Completed").GetInt32());
+        Assert.Single(WithTemplate(events, Templates.Completed));
+        Assert.All(added, e => Assert.False(string.IsNullOrEmpty(e.GetProperty("Node").GetString())));
+    }
+
+    [Fact]
+    public async Task Should_take_the_counts_from_the_seed_switches()
+    {
+        using var host = HostProcess.Start(["-p", "2", "-c", "3"], JsonFastRun());
+
+        Assert.Equal(0, await host.WaitForExitAsync(RunLimit, Ct));
+
+        var events = host.JsonEvents;
+        var starting = Assert.Single(events, e => e.TryGetProperty("Producers", out _) && e.TryGetProperty("Seed", out _));
+        Assert.Equal((2, 3), (starting.GetProperty("Producers").GetInt32(), starting.GetProperty("Consumers").GetInt32()));
+        Assert.Equal(3, WithTemplate(events, Templates.Cancelled).Count());
+        Assert.All(WithTemplate(events, Templates.Added), e => Assert.InRange(e.GetProperty("ProducerId").GetInt32(), 0, 1));
+    }
+
+    [Theory]
+    [InlineData("Pipeline__Producers__Count", "-1", "Pipeline:Producers:Count")]
+    [InlineData("Pipeline__Consumers__MaxDelay", "soon", "Pipeline:Consumers:MaxDelay")]
+    [InlineData("Pipeline__Producers__Cuont", "3", "Pipeline:Producers:Cuont")]
+    public async Task Should_refuse_to_start_with_invalid_configuration_in_one_line_naming_the_key(string variable, string value, string key)
+    {
+        using var host = HostProcess.Start([], new Dictionary<string, string> { [variable] = value });
+
+        Assert.Equal(1, await host.WaitForExitAsync(RunLimit, Ct));
+
+        var line = Assert.Single(host.Stderr);
+        Assert.StartsWith("Invalid configuration: ", line, StringComparison.Ordinal);
+        Assert.Contains(key, line, StringComparison.Ordinal);
+        Assert.DoesNotContain(host.Stdout, l => l.Contains(" at ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Should_drain_and_exit_0_on_sigterm_mid_run()
+    {
+        using var host = HostProcess.Start([], JsonFastRun(
+            ("Pipeline__Producers__MinItems", "10000"),
+            ("Pipeline__Producers__MaxItems", "10000"),
+            ("Pipeline__Producers__MinDelay", "00:00:00.005"),
+            ("Pipeline__Producers__MaxDelay", "00:00:00.010")));
+        await host.WaitForOutputAsync(lines => lines.Count(l => l.Contains("added <", StringComparison.Ordinal)) >= 10, RunLimit, Ct);
+
+        host.Terminate();
+
+        Assert.Equal(0, await host.WaitForExitAsync(RunLimit, Ct));
+        var events = host.JsonEvents;
+        Assert.Single(WithTemplate(events, Templates.Draining));
+        var summary = Assert.Single(WithTemplate(events, Templates.Summary));
+        var produced = summary.GetProperty("Produced").GetInt32();
+        Assert.InRange(produced, 10, 29_999);
+        Assert.Equal(produced, summary.GetProperty("Completed").GetInt32());
+        Assert.Equal(0, summary.GetProperty("NotCompleted").GetInt32());
+        Assert.Equal(4, WithTemplate(events, Templates.Cancelled).Count());
+        Assert.Single(WithTemplate(events, Templates.Completed));
+    }
+}
