@@ -7,10 +7,11 @@ using static ActorPipeline.Coordinator.QueueProtocol;
 namespace ActorPipeline.Consumers;
 
 /// <summary>
-/// The seed's <c>consume</c> loop: get → work → task_done, one item at a time. It keeps
-/// <see cref="ConsumerOptions.Prefetch"/> credits granted to the coordinator, so the next item is
-/// usually here before the current one is done. A failing handler is retried with backoff and the
-/// item dead-lettered after the last attempt; whatever it holds when it stops goes back to the queue.
+/// The seed's <c>consume</c> loop: get → work → task_done, one item at a time. It asks the
+/// coordinator for a window of <see cref="ConsumerOptions.Prefetch"/> items and repeats the request
+/// now and then (it is idempotent), so a request or delivery lost on the network never stalls it for
+/// long. A failing handler is retried with backoff and the item dead-lettered after the last attempt;
+/// whatever it holds when it stops goes back to the queue.
 /// </summary>
 public sealed class ConsumerActor : ReceiveActor, IWithTimers
 {
@@ -20,10 +21,14 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
     private readonly ConsumerOptions _options;
     private readonly ILogger _log;
     private readonly Queue<DeliveredItem> _buffer = new();
+    private readonly HashSet<long> _held = []; // delivery ids in the buffer or in hand, to drop a repeated delivery
     private readonly CancellationTokenSource _cancel = new();
     private DeliveredItem? _current;
     private int _attempt;
     private bool _queueShutDown;
+    private IActorRef? _drainRequester;
+    private int _finishedWhileDraining;
+    private int _handedBack;
 
     public ConsumerActor(int id, IWorkHandler handler, IActorRef coordinator, ConsumerOptions options, ILogger<ConsumerActor> log)
     {
@@ -38,7 +43,9 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
         Receive<RetryWork>(HandleRetryWork);
         Receive<TaskDoneRejected>(HandleTaskDoneRejected);
         Receive<QueueShutDown>(HandleQueueShutDown);
+        Receive<Drain>(HandleDrain);
         Receive<Cancel>(HandleCancel);
+        Receive<RefreshRequest>(HandleRefreshRequest);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -46,7 +53,11 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
     public static Props Props(int id, IWorkHandler handler, IActorRef coordinator, ConsumerOptions options, ILogger<ConsumerActor> log) =>
         Akka.Actor.Props.Create(() => new ConsumerActor(id, handler, coordinator, options, log));
 
-    protected override void PreStart() => _coordinator.Tell(new Get(_options.Prefetch));
+    protected override void PreStart()
+    {
+        _coordinator.Tell(new RequestWork(_options.Prefetch));
+        Timers.StartPeriodicTimer(nameof(RefreshRequest), RefreshRequest.Instance, _options.RefreshInterval);
+    }
 
     protected override void PostStop()
     {
@@ -56,9 +67,23 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
 
     private void HandleDelivery(Delivery delivery)
     {
+        List<long>? unwanted = null;
         foreach (var item in delivery.Items)
         {
-            _buffer.Enqueue(item);
+            if (_drainRequester is not null)
+            {
+                (unwanted ??= []).Add(item.DeliveryId); // sent before the coordinator saw the drain
+            }
+            else if (_held.Add(item.DeliveryId))
+            {
+                _buffer.Enqueue(item);
+            }
+        }
+
+        if (unwanted is not null)
+        {
+            _handedBack += unwanted.Count;
+            _coordinator.Tell(new Release(unwanted));
         }
 
         StartNextIfIdle();
@@ -71,9 +96,8 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
             return;
         }
 
-        _current = null;
-        _coordinator.Tell(new TaskDone(done.DeliveryId));
-        _coordinator.Tell(new Get(1)); // the finished item's credit, granted again
+        Finished();
+        _coordinator.Tell(new TaskDone(done.DeliveryId)); // frees a place in the window: the coordinator sends the next item
         StartNextIfIdle();
     }
 
@@ -93,9 +117,8 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
         }
 
         ConsumerLog.GaveUp(_log, _id, current.Item.Hex, _attempt, failed.Error);
-        _current = null;
+        Finished();
         _coordinator.Tell(new TaskFailed(current.DeliveryId, _attempt, $"{failed.Error.GetType().Name}: {failed.Error.Message}"));
-        _coordinator.Tell(new Get(1));
         StartNextIfIdle();
     }
 
@@ -117,6 +140,35 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
         StopIfDrained();
     }
 
+    private void HandleDrain(Drain _)
+    {
+        if (_drainRequester is not null)
+        {
+            return;
+        }
+
+        _drainRequester = Sender;
+        _coordinator.Tell(new RequestWork(0));
+        if (_buffer.Count > 0)
+        {
+            var unstarted = _buffer.Select(d => d.DeliveryId).ToList();
+            _buffer.Clear();
+            _held.RemoveWhere(unstarted.Contains);
+            _handedBack += unstarted.Count;
+            _coordinator.Tell(new Release(unstarted));
+        }
+
+        ReportDrainedIfIdle();
+    }
+
+    private void HandleRefreshRequest(RefreshRequest _)
+    {
+        if (_drainRequester is null && !_queueShutDown)
+        {
+            _coordinator.Tell(new RequestWork(_options.Prefetch));
+        }
+    }
+
     private void HandleCancel(Cancel _)
     {
         // Work under way is abandoned, not finished: the coordinator re-queues all this actor held when it sees it stop.
@@ -134,6 +186,7 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
 
         if (!_buffer.TryDequeue(out var next))
         {
+            ReportDrainedIfIdle();
             StopIfDrained();
             return;
         }
@@ -160,6 +213,24 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
     // Runs the handler as a task even if it throws before its first await, so every failure is retried alike.
     private async Task InvokeHandlerAsync(WorkContext context) => await _handler.HandleAsync(context, _cancel.Token);
 
+    private void Finished()
+    {
+        _held.Remove(_current!.DeliveryId);
+        _current = null;
+        if (_drainRequester is not null)
+        {
+            _finishedWhileDraining++;
+        }
+    }
+
+    private void ReportDrainedIfIdle()
+    {
+        if (_drainRequester is not null && _current is null && _buffer.Count == 0)
+        {
+            _drainRequester.Tell(new ConsumerDrained(_id, _finishedWhileDraining, _handedBack));
+        }
+    }
+
     private void StopIfDrained()
     {
         if (_queueShutDown && _current is null && _buffer.Count == 0)
@@ -178,4 +249,10 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
     private sealed record WorkFailed(long DeliveryId, Exception Error);
 
     private sealed record RetryWork(long DeliveryId);
+
+    private sealed class RefreshRequest
+    {
+        public static readonly RefreshRequest Instance = new();
+        private RefreshRequest() { }
+    }
 }

@@ -42,6 +42,11 @@ public sealed class ConsumerOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan MaxRetryBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often an idle consumer repeats its request for work, so a request or delivery lost on the way never stalls it for long.</summary>
+    /// <value>Default 2 s.</value>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (MaxDelay < MinDelay)

@@ -18,9 +18,12 @@ public sealed class ConsumerPoolActor : ReceiveActor
     private readonly Dictionary<IActorRef, int> _running = [];
     private readonly HashSet<int> _finished = [];
     private readonly List<IActorRef> _waiters = [];
+    private readonly Dictionary<int, ConsumerDrained> _drained = [];
+    private readonly List<IActorRef> _drainWaiters = [];
     private int _replacements;
     private bool _started;
     private bool _cancelling;
+    private bool _draining;
 
     public ConsumerPoolActor(ConsumerOptions options, IWorkHandler handler, IActorRef coordinator, ILoggerFactory loggers)
     {
@@ -32,6 +35,8 @@ public sealed class ConsumerPoolActor : ReceiveActor
         Receive<StartConsuming>(HandleStartConsuming);
         Receive<CancelConsumers>(HandleCancelConsumers);
         Receive<ConsumerFinished>(HandleConsumerFinished);
+        Receive<DrainConsumers>(HandleDrainConsumers);
+        Receive<ConsumerDrained>(HandleConsumerDrained);
         Receive<Terminated>(HandleTerminated);
     }
 
@@ -74,6 +79,40 @@ public sealed class ConsumerPoolActor : ReceiveActor
         AnswerWaitersIfAllStopped();
     }
 
+    private void HandleDrainConsumers(DrainConsumers _)
+    {
+        _draining = true;
+        _drainWaiters.Add(Sender);
+        foreach (var consumer in _running.Keys)
+        {
+            consumer.Tell(Drain.Instance);
+        }
+
+        AnswerDrainWaitersIfIdle();
+    }
+
+    private void HandleConsumerDrained(ConsumerDrained drained)
+    {
+        _drained[drained.ConsumerId] = drained;
+        AnswerDrainWaitersIfIdle();
+    }
+
+    private void AnswerDrainWaitersIfIdle()
+    {
+        if (!_draining || _running.Values.Any(id => !_drained.ContainsKey(id)))
+        {
+            return;
+        }
+
+        var result = new ConsumersDrained(_drained.Values.Sum(d => d.Finished), _drained.Values.Sum(d => d.HandedBack));
+        foreach (var waiter in _drainWaiters)
+        {
+            waiter.Tell(result);
+        }
+
+        _drainWaiters.Clear();
+    }
+
     private void HandleConsumerFinished(ConsumerFinished finished) => _finished.Add(finished.ConsumerId);
 
     private void HandleTerminated(Terminated terminated)
@@ -83,7 +122,7 @@ public sealed class ConsumerPoolActor : ReceiveActor
             return;
         }
 
-        if (!_cancelling && !_finished.Contains(id))
+        if (!_cancelling && !_draining && !_finished.Contains(id))
         {
             var replacement = $"consumer-{id}-r{++_replacements}";
             ConsumerLog.Replacing(_log, terminated.ActorRef.Path.Name, replacement);
@@ -91,6 +130,7 @@ public sealed class ConsumerPoolActor : ReceiveActor
         }
 
         AnswerWaitersIfAllStopped();
+        AnswerDrainWaitersIfIdle();
     }
 
     private void Spawn(int id, string name)

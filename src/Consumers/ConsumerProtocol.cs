@@ -22,6 +22,30 @@ public static class ConsumerProtocol
 
     public sealed record ConsumersCancelled(int Consumers);
 
+    /// <summary>
+    /// Drains every consumer (a stop request on a consumer node): each asks for nothing more, finishes
+    /// the item in hand and hands the items it holds but has not started back to the queue. Answered
+    /// with <see cref="ConsumersDrained"/> once all are idle; cancel them afterwards.
+    /// </summary>
+    public sealed class DrainConsumers
+    {
+        public static readonly DrainConsumers Instance = new();
+        private DrainConsumers() { }
+    }
+
+    /// <param name="Finished">Items completed during the drain.</param>
+    /// <param name="HandedBack">Items handed back to the queue unstarted.</param>
+    public sealed record ConsumersDrained(int Finished, int HandedBack);
+
+    /// <summary>Tells one consumer to drain; it answers <see cref="ConsumerDrained"/> once idle.</summary>
+    public sealed class Drain
+    {
+        public static readonly Drain Instance = new();
+        private Drain() { }
+    }
+
+    public sealed record ConsumerDrained(int ConsumerId, int Finished, int HandedBack);
+
     /// <summary>Sent by a consumer to its pool before it stops because the queue was shut down.</summary>
     public sealed record ConsumerFinished(int ConsumerId);
 

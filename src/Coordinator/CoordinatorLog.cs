@@ -20,6 +20,15 @@ internal static partial class CoordinatorLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer {Consumer} stopped holding {Count} unfinished items; they were queued again.")]
     public static partial void ConsumerLostItems(this ILogger log, string consumer, int count);
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Producer {ProducerId} is done: {Accepted} items accepted from it.")]
+    public static partial void ProducerDone(this ILogger log, string producerId, long accepted);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Producer {ProducerId} was lost before it finished: {Accepted} items were accepted from it; whatever it had not put was never accepted.")]
+    public static partial void ProducerLost(this ILogger log, string producerId, long accepted);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} deliveries were not done within {AckTimeout}; their items were queued again.")]
+    public static partial void DeliveriesExpired(this ILogger log, int count, TimeSpan ackTimeout);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped an unexpected {MessageType} from {Sender}.")]
     public static partial void UnexpectedMessage(this ILogger log, string messageType, string sender);
 }

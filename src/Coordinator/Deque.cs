@@ -42,6 +42,19 @@ internal sealed class Deque<T>
 
     public T PeekFront() => Count == 0 ? throw new InvalidOperationException("The deque is empty.") : _buffer[_head];
 
+    public bool Any(Func<T, bool> match)
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            if (match(_buffer[(_head + i) & (_buffer.Length - 1)]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Removes every element matching <paramref name="match"/>, keeping the order of the rest.</summary>
     public int RemoveAll(Func<T, bool> match)
     {

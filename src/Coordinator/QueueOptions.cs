@@ -16,4 +16,19 @@ public sealed class QueueOptions
     /// <value>Default 100.</value>
     [Range(1, 100_000)]
     public int MaxDeliveryBatch { get; set; } = 100;
+
+    /// <summary>
+    /// A delivery not done (nor handed back) within this time is queued again for another consumer:
+    /// it covers deliveries and acknowledgements lost on the way. Set it above the longest work an item takes.
+    /// </summary>
+    /// <value>Default 5 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:00.050", "7.00:00:00")]
+    public TimeSpan AckTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Producers the batch run waits for, across the cluster. Unset, it is this node's
+    /// <c>Pipeline:Producers:Count</c> (right for a single node); set it on coordinator nodes to the total.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int? ExpectedProducers { get; set; }
 }

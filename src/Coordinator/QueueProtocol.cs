@@ -26,6 +26,19 @@ public static class QueueProtocol
     /// </summary>
     public sealed record PutRejected(string ProducerId, long SequenceNr, PutRejection Reason, int Accepted) : IQueueMessage;
 
+    /// <summary>
+    /// A producer announces itself before its first put, so that the coordinator can count it for the
+    /// run's join and notice if it is lost. Resent until <see cref="ProducerRegistered"/> comes back.
+    /// </summary>
+    public sealed record RegisterProducer(string ProducerId) : IQueueMessage;
+
+    public sealed record ProducerRegistered(string ProducerId) : IQueueMessage;
+
+    /// <summary>The producer has put everything it will put; its last put had <paramref name="LastSequenceNr"/>. Resent until acknowledged.</summary>
+    public sealed record ProducerDone(string ProducerId, long LastSequenceNr) : IQueueMessage;
+
+    public sealed record ProducerDoneAck(string ProducerId) : IQueueMessage;
+
     // ---- consumers -------------------------------------------------------------------------
 
     /// <summary>
@@ -34,6 +47,14 @@ public static class QueueProtocol
     /// <paramref name="Wait"/> (<c>get_nowait</c>) it takes what is there now or answers <see cref="QueueEmpty"/>.
     /// </summary>
     public sealed record Get(int Credits, bool Wait = true) : IQueueMessage;
+
+    /// <summary>
+    /// A consumer actor's flow control: it may hold up to <paramref name="Window"/> undone items in
+    /// all. Unlike <see cref="Get"/> it is absolute, so it can be resent (and is, periodically) without
+    /// granting more: a lost delivery or a lost request never stalls a consumer for longer than the
+    /// ack timeout. A window of 0 asks for nothing more (a draining consumer).
+    /// </summary>
+    public sealed record RequestWork(int Window) : IQueueMessage;
 
     /// <summary>Items for the consumer, oldest first; each costs one credit.</summary>
     public sealed record Delivery(IReadOnlyList<DeliveredItem> Items) : IQueueMessage;
@@ -68,7 +89,11 @@ public static class QueueProtocol
         public TaskDone(long deliveryId) : this([deliveryId]) { }
     }
 
-    /// <summary>A task_done named a delivery that is not outstanding (asyncio raises <c>ValueError</c>); nothing was counted.</summary>
+    /// <summary>
+    /// A task_done named a delivery that was never made (asyncio raises <c>ValueError</c>); nothing was
+    /// counted. A repeated task_done, or one for an item already completed through another delivery,
+    /// is not an error: it is ignored and counted as a duplicate.
+    /// </summary>
     public sealed record TaskDoneRejected(long DeliveryId, string Reason) : IQueueMessage;
 
     /// <summary>Hands delivered but unfinished items back; they go to the head of the queue in their order.</summary>
@@ -93,6 +118,19 @@ public static class QueueProtocol
         private Joined() { }
     }
 
+    /// <summary>
+    /// Answered with <see cref="RunCompleted"/> once the batch run is over: every expected producer is
+    /// done (or lost) and nothing accepted is unfinished. A joiner may resend it; each is answered once per ask.
+    /// </summary>
+    public sealed class JoinRun : IQueueMessage
+    {
+        public static readonly JoinRun Instance = new();
+        private JoinRun() { }
+    }
+
+    /// <summary>The batch run is over; the coordinator's final accounting.</summary>
+    public sealed record RunCompleted(QueueStatus Status) : IQueueMessage;
+
     /// <summary>Asks for a <see cref="QueueStatus"/>.</summary>
     public sealed class GetStatus : IQueueMessage
     {
@@ -112,6 +150,12 @@ public static class QueueProtocol
     /// <param name="Redelivered">Items handed back (released, or held by a consumer that stopped) and queued again.</param>
     /// <param name="ParkedPuts">Waiting puts not yet wholly admitted.</param>
     /// <param name="WaitingGetters">Consumers holding unused credits.</param>
+    /// <param name="DuplicateAcks">task_done messages for items already completed, ignored.</param>
+    /// <param name="Consumers">Consumers known to the coordinator.</param>
+    /// <param name="ExpectedProducers">Producers the batch run waits for.</param>
+    /// <param name="ProducersRegistered">Producers that announced themselves.</param>
+    /// <param name="ProducersDone">Producers that finished putting.</param>
+    /// <param name="ProducersLost">Registered producers that stopped (or whose node left) before finishing.</param>
     public sealed record QueueStatus(
         int Size,
         int InFlight,
@@ -123,7 +167,13 @@ public static class QueueProtocol
         long Dropped,
         long Redelivered,
         int ParkedPuts,
-        int WaitingGetters) : IQueueMessage
+        int WaitingGetters,
+        long DuplicateAcks,
+        int Consumers,
+        int ExpectedProducers,
+        int ProducersRegistered,
+        int ProducersDone,
+        int ProducersLost) : IQueueMessage
     {
         /// <summary>Accepted items not yet finished (asyncio's <c>_unfinished_tasks</c>).</summary>
         public int Unfinished => Size + InFlight;
@@ -131,6 +181,9 @@ public static class QueueProtocol
         public bool IsEmpty => Size == 0;
 
         public bool IsFull => Capacity > 0 && Size >= Capacity;
+
+        /// <summary>Every expected producer is done or lost and nothing accepted is unfinished.</summary>
+        public bool IsRunComplete => ProducersDone + ProducersLost >= ExpectedProducers && Unfinished == 0 && ParkedPuts == 0;
     }
 
     /// <summary>Asks for every dead-lettered item, answered with <see cref="DeadLetters"/>.</summary>

@@ -5,13 +5,13 @@ namespace ActorPipeline.Host;
 /// <summary>The runner's log events.</summary>
 internal static partial class HostLog
 {
-    [LoggerMessage(Level = LogLevel.Information, Message = "Starting {Producers} producers and {Consumers} consumers (queue capacity {Capacity}, seed {Seed}).")]
-    public static partial void Starting(ILogger log, int producers, int consumers, int capacity, int seed);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Starting node with roles {NodeRoles}: {Producers} producers and {Consumers} consumers (queue capacity {Capacity}, seed {Seed}).")]
+    public static partial void Starting(ILogger log, string nodeRoles, int producers, int consumers, int capacity, int seed);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "All {Producers} producers finished: {Added} items added.")]
     public static partial void ProducersFinished(ILogger log, int producers, long added);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Queue joined: every accepted item is done.")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run over: every producer is done and every accepted item is done.")]
     public static partial void Joined(ILogger log);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stop requested: producers stop, outstanding items get up to {DrainTimeout} to finish.")]
@@ -23,8 +23,17 @@ internal static partial class HostLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Cancelled {Consumers} consumers.")]
     public static partial void ConsumersCancelled(ILogger log, int consumers);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run summary: {Produced} produced, {Accepted} accepted, {Completed} completed, {DeadLettered} dead-lettered, {NotCompleted} not completed, {Rejected} rejected, {Redelivered} redelivered.")]
-    public static partial void Summary(ILogger log, long produced, long accepted, long completed, long deadLettered, long notCompleted, long rejected, long redelivered);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run summary: {Produced} produced, {Accepted} accepted, {Completed} completed, {DeadLettered} dead-lettered, {NotCompleted} not completed, {Rejected} rejected, {Redelivered} redelivered, {DuplicateAcks} duplicate acks, {ProducersLost} producers lost.")]
+    public static partial void Summary(ILogger log, long produced, long accepted, long completed, long deadLettered, long notCompleted, long rejected, long redelivered, long duplicateAcks, int producersLost);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Consumers drained: {Finished} items finished, {HandedBack} handed back to the queue.")]
+    public static partial void ConsumersDrained(ILogger log, int finished, int handedBack);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The coordinator did not answer; this node cannot report the run's accounting.")]
+    public static partial void CoordinatorUnreachable(ILogger log);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Other nodes were still up {Grace} after the run ended; leaving anyway.")]
+    public static partial void NodesStillUp(ILogger log, TimeSpan grace);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dead letter <{Item}> (delivery {DeliveryId}) after {Attempts} attempts: {Error}")]
     public static partial void DeadLetter(ILogger log, string item, long deliveryId, int attempts, string error);

@@ -2,7 +2,10 @@ using System.Globalization;
 using ActorPipeline.Consumers;
 using ActorPipeline.Coordinator;
 using ActorPipeline.Producers;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
 using Akka.Hosting;
+using Akka.Remote.Hosting;
 using Akka.Logger.Serilog;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +23,9 @@ namespace ActorPipeline.Host;
 /// <summary>The composition root, shared by Program and the tests that host the whole pipeline.</summary>
 public static class PipelineHostExtensions
 {
+    private const string ProducerRole = "producer";
+    private const string ConsumerRole = "consumer";
+
     private const string TextTemplate = "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {Message:lj}{NewLine}{Exception}";
 
     /// <summary>
@@ -36,7 +42,7 @@ public static class PipelineHostExtensions
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()
                 .Enrich.WithProperty("Node", Environment.MachineName)
-                .Enrich.WithProperty("Roles", "coordinator,producer,consumer"); // the embedded node runs every role
+                .Enrich.WithProperty("Roles", configuration[$"{NodeOptions.SectionName}:{nameof(NodeOptions.Roles)}"] ?? new NodeOptions().Roles);
             if (configuration.GetValue<bool>("Serilog:CompactJson"))
             {
                 logger.WriteTo.Console(new CompactJsonFormatter());
@@ -53,21 +59,8 @@ public static class PipelineHostExtensions
     public static IHostApplicationBuilder AddActorPipeline(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<PipelineOptions>()
-            .Configure<IConfiguration>((options, configuration) =>
-            {
-                try
-                {
-                    configuration.GetSection(PipelineOptions.SectionName).Bind(options);
-                }
-                catch (InvalidOperationException unparsable)
-                {
-                    // The binder's message names the key and the value; report it like any other invalid setting.
-                    throw new OptionsValidationException(PipelineOptions.SectionName, typeof(PipelineOptions), [unparsable.Message]);
-                }
-            })
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<PipelineOptions>, PipelineOptionsValidator>();
+        services.AddValidatedSection<PipelineOptions>(PipelineOptions.SectionName);
+        services.AddValidatedSection<NodeOptions>(NodeOptions.SectionName);
 
         // The host's own deadline must outlast the drain, or it would cut the drain short.
         services.AddOptions<HostOptions>().Configure<IOptions<PipelineOptions>>((host, pipeline) =>
@@ -86,9 +79,10 @@ public static class PipelineHostExtensions
         services.AddSingleton<RunResult>();
 
         var akkaLevel = AkkaLevelFor(builder.Configuration);
-        services.AddAkka("actor-pipeline", (akka, sp) =>
+        services.AddAkka(NodeOptions.SystemName, (akka, sp) =>
         {
             var options = sp.GetRequiredService<IOptions<PipelineOptions>>().Value;
+            var node = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
             var loggers = sp.GetRequiredService<ILoggerFactory>();
             akka.ConfigureLoggers(setup =>
                 {
@@ -98,14 +92,67 @@ public static class PipelineHostExtensions
                 })
                 // Without this Akka runs its shutdown on SIGTERM before the host stops the runner, and the drain finds no actors.
                 .AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend)
-                .AddCoordinator(options.Queue, loggers)
-                .AddProducers(options.Producers, sp.GetRequiredService<IItemSource>(), loggers)
-                .AddConsumers(options.Consumers, sp.GetRequiredService<IWorkHandler>(), loggers);
+                .AddCluster(node)
+                .AddCoordinatorSingleton(
+                    options.Queue, loggers, options.Queue.ExpectedProducers ?? options.Producers.Count, node.Has(CoordinatorHostingExtensions.Role));
+            if (node.Has(ProducerRole))
+            {
+                akka.AddProducers(options.Producers, sp.GetRequiredService<IItemSource>(), loggers);
+            }
+
+            if (node.Has(ConsumerRole))
+            {
+                akka.AddConsumers(options.Consumers, sp.GetRequiredService<IWorkHandler>(), loggers);
+            }
         });
 
         // Registered after AddAkka, so it is stopped before the actor system on shutdown.
         services.AddHostedService<PipelineRunner>();
         return builder;
+    }
+
+    /// <summary>
+    /// Remoting and clustering from <see cref="NodeOptions"/>, keep-majority split-brain resolution,
+    /// and a node without seeds joins itself, so the embedded default is a cluster of one.
+    /// </summary>
+    private static AkkaConfigurationBuilder AddCluster(this AkkaConfigurationBuilder akka, NodeOptions node)
+    {
+        var seeds = node.SeedNodeList.ToArray();
+        akka.WithRemoting(new RemoteOptions { HostName = node.Hostname, Port = node.Port, PublicHostName = node.EffectivePublicHostname })
+            .WithClustering(new ClusterOptions { Roles = [.. node.RoleList], SeedNodes = seeds, SplitBrainResolver = new KeepMajorityOption() })
+            .AddHocon(
+                string.Create(CultureInfo.InvariantCulture, $"akka.cluster.split-brain-resolver.stable-after = {node.DownUnreachableAfter.TotalMilliseconds}ms"),
+                HoconAddMode.Prepend);
+        if (seeds.Length == 0)
+        {
+            akka.AddStartup((system, _) =>
+            {
+                var cluster = Akka.Cluster.Cluster.Get(system);
+                cluster.Join(cluster.SelfAddress);
+            });
+        }
+
+        return akka;
+    }
+
+    private static OptionsBuilder<TOptions> AddValidatedSection<TOptions>(this IServiceCollection services, string section)
+        where TOptions : class
+    {
+        services.AddSingleton<IValidateOptions<TOptions>>(sp => new SectionValidator<TOptions>(sp.GetRequiredService<IConfiguration>(), section));
+        return services.AddOptions<TOptions>()
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                try
+                {
+                    configuration.GetSection(section).Bind(options);
+                }
+                catch (InvalidOperationException unparsable)
+                {
+                    // The binder's message names the key and the value; report it like any other invalid setting.
+                    throw new OptionsValidationException(section, typeof(TOptions), [unparsable.Message]);
+                }
+            })
+            .ValidateOnStart();
     }
 
     /// <summary>Akka filters before Serilog sees an event, so it gets the level Serilog would apply to "Akka" sources.</summary>

@@ -3,7 +3,9 @@ using ActorPipeline.Consumers;
 using ActorPipeline.Coordinator;
 using ActorPipeline.Producers;
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,21 +16,24 @@ using static ActorPipeline.Producers.ProducerProtocol;
 namespace ActorPipeline.Host;
 
 /// <summary>
-/// The seed's <c>main</c>: start producers and consumers, gather the producers, join the queue,
-/// cancel the consumers, report, and stop the host. A stop request mid-run stops the producers and
-/// gives outstanding items <see cref="DrainOptions.Timeout"/> to finish before the consumers are
-/// cancelled; what was left is counted in the summary.
+/// The seed's <c>main</c>, per node: start this node's producers and consumers, gather the
+/// producers, wait until the coordinator declares the run over (every expected producer done and
+/// every accepted item done: the cluster-wide join), cancel the consumers, report, and stop the host.
+/// A stop request mid-run stops the producers; a node hosting the coordinator then gives the run
+/// <see cref="DrainOptions.Timeout"/> to finish, any other node finishes or hands back the work it
+/// holds. What was left is counted in the summary.
 /// </summary>
 public sealed class PipelineRunner(
-    IRequiredActor<CoordinatorActor> coordinator,
-    IRequiredActor<ProducerPoolActor> producers,
-    IRequiredActor<ConsumerPoolActor> consumers,
+    IServiceProvider services,
+    ActorSystem system,
     IOptions<PipelineOptions> options,
+    IOptions<NodeOptions> nodeOptions,
     RunResult result,
     IHostApplicationLifetime lifetime,
     ILogger<PipelineRunner> log) : BackgroundService
 {
     private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -51,74 +56,162 @@ public sealed class PipelineRunner(
     {
         var started = Stopwatch.GetTimestamp();
         var settings = options.Value;
-        var queue = await coordinator.GetAsync(stoppingToken);
-        var producerPool = await producers.GetAsync(stoppingToken);
-        var consumerPool = await consumers.GetAsync(stoppingToken);
+        var node = nodeOptions.Value;
+        var hostsCoordinator = node.Has(CoordinatorHostingExtensions.Role);
+        var queue = await services.GetRequiredService<IRequiredActor<CoordinatorActor>>().GetAsync(stoppingToken);
+        var producerPool = node.Has("producer") ? await services.GetRequiredService<IRequiredActor<ProducerPoolActor>>().GetAsync(stoppingToken) : null;
+        var consumerPool = node.Has("consumer") ? await services.GetRequiredService<IRequiredActor<ConsumerPoolActor>>().GetAsync(stoppingToken) : null;
 
+        var runEnd = new TaskCompletionSource<QueueStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var monitor = system.ActorOf(RunMonitorActor.Props(queue, node.RetryInterval, runEnd), "run-monitor");
+        var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var drain = new CancellationTokenSource();
         var onStop = stoppingToken.Register(() =>
         {
             HostLog.Draining(log, settings.Drain.Timeout);
-            producerPool.Tell(StopProducing.Instance);
+            producerPool?.Tell(StopProducing.Instance);
             drain.CancelAfter(settings.Drain.Timeout);
+            stopRequested.TrySetResult();
         });
 
-        HostLog.Starting(log, settings.Producers.Count, settings.Consumers.Count, settings.Queue.Capacity, settings.Seed);
-        consumerPool.Tell(StartConsuming.Instance);
-        producerPool.Tell(StartProducing.Instance);
+        HostLog.Starting(
+            log, node.Roles, producerPool is null ? 0 : settings.Producers.Count, consumerPool is null ? 0 : settings.Consumers.Count,
+            settings.Queue.Capacity, settings.Seed);
+        consumerPool?.Tell(StartConsuming.Instance);
+        producerPool?.Tell(StartProducing.Instance);
 
         ProducersFinished? gathered = null;
-        var joined = false;
+        QueueStatus? final = null;
+        var drained = false;
         try
         {
-            gathered = await producerPool.Ask<ProducersFinished>(WhenProducersFinished.Instance, null, drain.Token);
-            HostLog.ProducersFinished(log, gathered.Producers, gathered.Added);
-            await queue.Ask<Joined>(Join.Instance, null, drain.Token);
-            joined = true;
-            HostLog.Joined(log);
+            if (producerPool is not null)
+            {
+                gathered = await producerPool.Ask<ProducersFinished>(WhenProducersFinished.Instance, null, drain.Token);
+                HostLog.ProducersFinished(log, gathered.Producers, gathered.Added);
+            }
+
+            // A node hosting the coordinator sees the run through, stop request or not: leaving would end it for everyone.
+            await (hostsCoordinator ? runEnd.Task : (Task)Task.WhenAny(runEnd.Task, stopRequested.Task)).WaitAsync(drain.Token);
+            if (runEnd.Task.IsCompletedSuccessfully)
+            {
+                final = runEnd.Task.Result;
+                HostLog.Joined(log);
+            }
+            else if (consumerPool is not null)
+            {
+                var outcome = await consumerPool.Ask<ConsumersDrained>(DrainConsumers.Instance, null, drain.Token);
+                HostLog.ConsumersDrained(log, outcome.Finished, outcome.HandedBack);
+            }
+
+            drained = true;
         }
         catch (OperationCanceledException) when (drain.IsCancellationRequested)
         {
             HostLog.DrainTimedOut(log, settings.Drain.Timeout);
-
-            // Releases producers still parked on a full queue, so that they can report what was refused.
-            await queue.Ask<ShutdownAck>(new Shutdown(Immediate: false), ReplyTimeout, CancellationToken.None);
+            if (hostsCoordinator)
+            {
+                // Releases producers still parked on a full queue, so that they can report what was refused.
+                await TryAskAsync<ShutdownAck>(queue, new Shutdown(Immediate: false), StatusTimeout);
+            }
         }
         finally
         {
             // From here on a stop request changes nothing: the run is ending anyway.
             await onStop.DisposeAsync();
+            system.Stop(monitor);
         }
 
-        var cancelled = await consumerPool.Ask<ConsumersCancelled>(CancelConsumers.Instance, ReplyTimeout, CancellationToken.None);
-        HostLog.ConsumersCancelled(log, cancelled.Consumers);
+        if (consumerPool is not null)
+        {
+            var cancelled = await consumerPool.Ask<ConsumersCancelled>(CancelConsumers.Instance, ReplyTimeout, CancellationToken.None);
+            HostLog.ConsumersCancelled(log, cancelled.Consumers);
+        }
 
-        gathered ??= await producerPool.Ask<ProducersFinished>(WhenProducersFinished.Instance, ReplyTimeout, CancellationToken.None);
-        var status = await queue.Ask<QueueStatus>(GetStatus.Instance, ReplyTimeout, CancellationToken.None);
-        var deadLetters = status.DeadLettered == 0
-            ? []
-            : (await queue.Ask<DeadLetters>(GetDeadLetters.Instance, ReplyTimeout, CancellationToken.None)).Items;
+        if (producerPool is not null)
+        {
+            gathered ??= await TryAskAsync<ProducersFinished>(producerPool, WhenProducersFinished.Instance, StatusTimeout);
+        }
+
+        var status = final ?? await TryAskAsync<QueueStatus>(queue, GetStatus.Instance, StatusTimeout);
+        if (status is null)
+        {
+            HostLog.CoordinatorUnreachable(log);
+        }
+
+        var deadLetters = hostsCoordinator && status is { DeadLettered: > 0 }
+            ? (await TryAskAsync<DeadLetters>(queue, GetDeadLetters.Instance, StatusTimeout))?.Items ?? []
+            : [];
 
         var summary = new RunSummary(
-            Produced: gathered.Added + gathered.Rejected,
-            Accepted: status.Accepted,
-            Completed: status.Completed,
-            DeadLettered: status.DeadLettered,
-            NotCompleted: status.Unfinished,
-            Rejected: gathered.Rejected,
-            Redelivered: status.Redelivered,
+            Produced: gathered is null ? 0 : gathered.Added + gathered.Rejected,
+            Accepted: status?.Accepted ?? 0,
+            Completed: status?.Completed ?? 0,
+            DeadLettered: status?.DeadLettered ?? 0,
+            NotCompleted: status?.Unfinished ?? 0,
+            Rejected: gathered?.Rejected ?? 0,
+            Redelivered: status?.Redelivered ?? 0,
+            DuplicateAcks: status?.DuplicateAcks ?? 0,
+            ProducersLost: status?.ProducersLost ?? 0,
             Interrupted: stoppingToken.IsCancellationRequested,
-            Joined: joined,
-            FailedProducers: gathered.Failed,
+            RunEnded: final is not null,
+            Drained: drained && (final is not null || !hostsCoordinator),
+            FailedProducers: gathered?.Failed ?? 0,
             DeadLetters: deadLetters,
             Elapsed: Stopwatch.GetElapsedTime(started));
         Report(summary);
+
+        if (final is not null && hostsCoordinator)
+        {
+            await WaitForOtherNodesToLeaveAsync(node.ExitGrace);
+        }
+
         return summary;
+    }
+
+    private static async Task<T?> TryAskAsync<T>(IActorRef actor, object message, TimeSpan timeout)
+        where T : class
+    {
+        try
+        {
+            return await actor.Ask<T>(message, timeout, CancellationToken.None);
+        }
+        catch (Exception e) when (e is AskTimeoutException or OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The other nodes learn that the run is over from this node's coordinator; leaving before they
+    /// have heard would strand them, so a coordinator node lets them go first (up to a grace period).
+    /// </summary>
+    private async Task WaitForOtherNodesToLeaveAsync(TimeSpan grace)
+    {
+        var cluster = Cluster.Get(system);
+        using var limit = new CancellationTokenSource(grace);
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        try
+        {
+            while (cluster.State.Members.Any(m =>
+                       !m.HasRole(CoordinatorHostingExtensions.Role)
+                       && m.Status is MemberStatus.Up or MemberStatus.Joining or MemberStatus.WeaklyUp
+                       && !cluster.State.Unreachable.Contains(m)))
+            {
+                await poll.WaitForNextTickAsync(limit.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            HostLog.NodesStillUp(log, grace);
+        }
     }
 
     private void Report(RunSummary summary)
     {
-        HostLog.Summary(log, summary.Produced, summary.Accepted, summary.Completed, summary.DeadLettered, summary.NotCompleted, summary.Rejected, summary.Redelivered);
+        HostLog.Summary(
+            log, summary.Produced, summary.Accepted, summary.Completed, summary.DeadLettered, summary.NotCompleted,
+            summary.Rejected, summary.Redelivered, summary.DuplicateAcks, summary.ProducersLost);
         foreach (var dead in summary.DeadLetters)
         {
             HostLog.DeadLetter(log, dead.Item.Hex, dead.DeliveryId, dead.Attempts, dead.Error);

@@ -2,19 +2,22 @@ using ActorPipeline.Coordinator;
 
 namespace ActorPipeline.Host;
 
-/// <summary>What a run did, as the runner reports it at the end.</summary>
-/// <param name="Produced">Items the producers offered to the queue.</param>
-/// <param name="Accepted">Items the queue accepted.</param>
-/// <param name="Completed">Items marked done.</param>
+/// <summary>What a run did, as a node's runner reports it at the end.</summary>
+/// <param name="Produced">Items this node's producers offered to the queue.</param>
+/// <param name="Accepted">Items the queue accepted (the whole run).</param>
+/// <param name="Completed">Items marked done, each counted once however often it was processed.</param>
 /// <param name="DeadLettered">Items whose handler failed on every attempt.</param>
 /// <param name="NotCompleted">Accepted items neither completed nor dead-lettered when the run ended.</param>
-/// <param name="Rejected">Items the queue refused because it was shut down.</param>
-/// <param name="Redelivered">Items queued again after a consumer stopped holding them.</param>
-/// <param name="Interrupted">Whether a stop request cut the run short.</param>
-/// <param name="Joined">Whether the join answered (every accepted item done).</param>
-/// <param name="FailedProducers">Producers whose source failed or that died.</param>
-/// <param name="DeadLetters">The dead-lettered items with their last error.</param>
-/// <param name="Elapsed">Wall-clock time of the run.</param>
+/// <param name="Rejected">Items the queue refused this node's producers because it was shut down.</param>
+/// <param name="Redelivered">Items queued again after their delivery was handed back, timed out or lost with its consumer.</param>
+/// <param name="DuplicateAcks">task_done messages for items already completed (an item processed twice), ignored.</param>
+/// <param name="ProducersLost">Producers that stopped, or whose node went, before they finished.</param>
+/// <param name="Interrupted">Whether a stop request cut this node's part short.</param>
+/// <param name="RunEnded">Whether the coordinator declared the run over (every producer done, every accepted item done).</param>
+/// <param name="Drained">Whether this node finished or handed back everything it held before it stopped.</param>
+/// <param name="FailedProducers">This node's producers whose source failed or that died.</param>
+/// <param name="DeadLetters">The dead-lettered items with their last error (on the node that hosts the coordinator).</param>
+/// <param name="Elapsed">Wall-clock time of the run on this node.</param>
 public sealed record RunSummary(
     long Produced,
     long Accepted,
@@ -23,16 +26,22 @@ public sealed record RunSummary(
     long NotCompleted,
     long Rejected,
     long Redelivered,
+    long DuplicateAcks,
+    int ProducersLost,
     bool Interrupted,
-    bool Joined,
+    bool RunEnded,
+    bool Drained,
     int FailedProducers,
     IReadOnlyList<DeadLetteredItem> DeadLetters,
     TimeSpan Elapsed)
 {
+    /// <summary>Whether the run ended with every accepted item finished (the old name for <see cref="RunEnded"/>).</summary>
+    public bool Joined => RunEnded;
+
     /// <summary>The process exit code this outcome maps to (see <see cref="ExitCodes"/>).</summary>
     public int ExitCode =>
-        !Joined ? ExitCodes.Unfinished
-        : FailedProducers > 0 ? ExitCodes.ProducerFailed
+        !RunEnded && !Drained ? ExitCodes.Unfinished
+        : FailedProducers > 0 || ProducersLost > 0 ? ExitCodes.ProducerFailed
         : DeadLettered > 0 ? ExitCodes.DeadLettered
         : ExitCodes.Success;
 }

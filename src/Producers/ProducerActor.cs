@@ -7,19 +7,26 @@ using static ActorPipeline.Producers.ProducerProtocol;
 namespace ActorPipeline.Producers;
 
 /// <summary>
-/// The seed's <c>produce</c>: takes items from its source one at a time and puts each on the
-/// queue, waiting for the acceptance before taking the next (<c>await q.put</c>), so a full
-/// queue slows the source down instead of piling items up in memory.
+/// The seed's <c>produce</c>: registers with the coordinator, takes items from its source one at a
+/// time and puts each, waiting for the acceptance before taking the next (<c>await q.put</c>), so a
+/// full queue slows the source instead of piling items up in memory; then reports itself done.
+/// Every message to the coordinator is resent with backoff until acknowledged, because on a network
+/// (and through a singleton proxy during hand-over) messages are lost; the coordinator recognises
+/// resends by producer id and sequence number.
 /// </summary>
-public sealed class ProducerActor : ReceiveActor
+public sealed class ProducerActor : ReceiveActor, IWithTimers
 {
+    private const string ResendTimer = "resend";
     private readonly int _id;
     private readonly string _producerId;
     private readonly IItemSource _source;
     private readonly IActorRef _coordinator;
+    private readonly ProducerOptions _options;
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stop = new();
     private IAsyncEnumerator<ReadOnlyMemory<byte>>? _items;
+    private object? _unacknowledged;
+    private TimeSpan _backoff;
     private QueueItem? _pending;
     private long _sequenceNr;
     private long _added;
@@ -27,33 +34,53 @@ public sealed class ProducerActor : ReceiveActor
     private bool _stopping;
     private bool _failed;
 
-    public ProducerActor(int id, IItemSource source, IActorRef coordinator, ILogger<ProducerActor> log)
+    public ProducerActor(int id, string producerId, IItemSource source, IActorRef coordinator, ProducerOptions options, ILogger<ProducerActor> log)
     {
         _id = id;
-        _producerId = $"producer-{id}";
+        _producerId = producerId;
         _source = source;
         _coordinator = coordinator;
+        _options = options;
         _log = log;
+        Receive<ProducerRegistered>(HandleRegistered);
         Receive<ItemReady>(HandleItemReady);
         Receive<SourceEnded>(HandleSourceEnded);
         Receive<PutAccepted>(HandlePutAccepted);
         Receive<PutRejected>(HandlePutRejected);
+        Receive<ProducerDoneAck>(HandleDoneAck);
         Receive<StopProducing>(HandleStopProducing);
+        Receive<Resend>(HandleResend);
     }
 
-    public static Props Props(int id, IItemSource source, IActorRef coordinator, ILogger<ProducerActor> log) =>
-        Akka.Actor.Props.Create(() => new ProducerActor(id, source, coordinator, log));
+    public ITimerScheduler Timers { get; set; } = null!;
 
-    protected override void PreStart()
-    {
-        _items = _source.ReadAsync(_id, _stop.Token).GetAsyncEnumerator(_stop.Token);
-        PullNext();
-    }
+    public static Props Props(int id, string producerId, IItemSource source, IActorRef coordinator, ProducerOptions options, ILogger<ProducerActor> log) =>
+        Akka.Actor.Props.Create(() => new ProducerActor(id, producerId, source, coordinator, options, log));
+
+    protected override void PreStart() => SendReliably(new RegisterProducer(_producerId));
 
     protected override void PostStop()
     {
         _stop.Cancel();
         _items?.DisposeAsync().AsTask().ContinueWith(_ => _stop.Dispose(), TaskScheduler.Default);
+    }
+
+    private void HandleRegistered(ProducerRegistered _)
+    {
+        if (_unacknowledged is not RegisterProducer)
+        {
+            return; // a late duplicate
+        }
+
+        Acknowledged();
+        if (_stopping)
+        {
+            ReportDone();
+            return;
+        }
+
+        _items = _source.ReadAsync(_id, _stop.Token).GetAsyncEnumerator(_stop.Token);
+        PullNext();
     }
 
     private void PullNext()
@@ -69,12 +96,12 @@ public sealed class ProducerActor : ReceiveActor
     {
         if (_stopping)
         {
-            Finish(); // made but never offered: the queue did not accept it, so nothing is lost
+            ReportDone(); // made but never offered: the queue did not accept it, so nothing is lost
             return;
         }
 
         _pending = new QueueItem(ready.Payload, DateTime.UtcNow);
-        _coordinator.Tell(new Put(_producerId, ++_sequenceNr, [_pending]));
+        SendReliably(new Put(_producerId, ++_sequenceNr, [_pending]));
     }
 
     private void HandleSourceEnded(SourceEnded ended)
@@ -85,21 +112,27 @@ public sealed class ProducerActor : ReceiveActor
             ProducerLog.SourceFailed(_log, _id, ended.Error);
         }
 
-        Finish();
+        ReportDone();
     }
 
     private void HandlePutAccepted(PutAccepted accepted)
     {
+        if (_pending is null || accepted.SequenceNr != _sequenceNr)
+        {
+            return; // the answer to a resend of a put already acknowledged
+        }
+
+        Acknowledged();
         _added += accepted.Count;
         if (_log.IsEnabled(LogLevel.Information))
         {
-            ProducerLog.Added(_log, _id, _pending!.Hex);
+            ProducerLog.Added(_log, _id, _pending.Hex);
         }
 
         _pending = null;
         if (_stopping)
         {
-            Finish();
+            ReportDone();
         }
         else
         {
@@ -109,38 +142,97 @@ public sealed class ProducerActor : ReceiveActor
 
     private void HandlePutRejected(PutRejected rejected)
     {
+        if (_pending is null || rejected.SequenceNr != _sequenceNr)
+        {
+            return;
+        }
+
+        Acknowledged();
         _added += rejected.Accepted;
         var refused = 1 - rejected.Accepted; // one item per put
         _rejected += refused;
         ProducerLog.Rejected(_log, _id, refused, rejected.Reason.ToString());
         _pending = null;
-        Finish();
+        ReportDone();
     }
 
     private void HandleStopProducing(StopProducing _)
     {
+        if (_stopping)
+        {
+            return;
+        }
+
         _stopping = true;
         _stop.Cancel(); // ends a sleep in the source at once
-        if (_pending is null)
+        if (_unacknowledged is null)
         {
-            Finish();
+            ReportDone(); // waiting on the source: nothing is half-sent
         }
     }
 
-    /// <summary>Reports once; the pool stops this actor after reading the report, so the report is never overtaken.</summary>
-    private void Finish()
+    private void HandleResend(Resend _)
     {
+        if (_unacknowledged is null)
+        {
+            return;
+        }
+
+        _coordinator.Tell(_unacknowledged);
+        _backoff = TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, _options.MaxResendBackoff.Ticks));
+        Timers.StartSingleTimer(ResendTimer, Resend.Instance, _backoff);
+    }
+
+    private void HandleDoneAck(ProducerDoneAck _)
+    {
+        if (_unacknowledged is not ProducerDone)
+        {
+            return;
+        }
+
+        Acknowledged();
         ProducerLog.Finished(_log, _id, _added);
         Context.Parent.Tell(new ProducerFinished(_id, _added, _rejected, _failed));
         Become(Finished);
     }
 
+    /// <summary>Tells the coordinator this producer puts nothing more; the pool learns it once the coordinator has.</summary>
+    private void ReportDone()
+    {
+        if (_unacknowledged is ProducerDone)
+        {
+            return;
+        }
+
+        SendReliably(new ProducerDone(_producerId, _sequenceNr));
+    }
+
+    private void SendReliably(object message)
+    {
+        _unacknowledged = message;
+        _backoff = _options.ResendAfter;
+        _coordinator.Tell(message);
+        Timers.StartSingleTimer(ResendTimer, Resend.Instance, _backoff);
+    }
+
+    private void Acknowledged()
+    {
+        _unacknowledged = null;
+        Timers.Cancel(ResendTimer);
+    }
+
     private void Finished()
     {
-        ReceiveAny(_ => { }); // late source results and repeated stops after the report change nothing
+        ReceiveAny(_ => { }); // late source results, duplicate acks and repeated stops change nothing now
     }
 
     private sealed record ItemReady(ReadOnlyMemory<byte> Payload);
 
     private sealed record SourceEnded(Exception? Error);
+
+    private sealed class Resend
+    {
+        public static readonly Resend Instance = new();
+        private Resend() { }
+    }
 }

@@ -37,6 +37,16 @@ public sealed class ProducerOptions : IValidatableObject
     [Range(1, 1024 * 1024)]
     public int ItemBytes { get; set; } = 5;
 
+    /// <summary>A put, registration or completion not acknowledged within this time is sent again; the wait doubles each time.</summary>
+    /// <value>Default 1 s.</value>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan ResendAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait between two resends.</summary>
+    /// <value>Default 10 s.</value>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan MaxResendBackoff { get; set; } = TimeSpan.FromSeconds(10);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (MaxItems < MinItems)
@@ -47,6 +57,11 @@ public sealed class ProducerOptions : IValidatableObject
         if (MaxDelay < MinDelay)
         {
             yield return new ValidationResult($"MaxDelay ({MaxDelay}) must not be less than MinDelay ({MinDelay}).", [nameof(MaxDelay)]);
+        }
+
+        if (MaxResendBackoff < ResendAfter)
+        {
+            yield return new ValidationResult($"MaxResendBackoff ({MaxResendBackoff}) must not be less than ResendAfter ({ResendAfter}).", [nameof(MaxResendBackoff)]);
         }
     }
 }

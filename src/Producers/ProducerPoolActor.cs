@@ -61,9 +61,13 @@ public sealed class ProducerPoolActor : ReceiveActor
 
         _started = true;
         var log = _loggers.CreateLogger<ProducerActor>();
+        var node = NodeIncarnation(Context.System);
         for (var i = 0; i < _options.Count; i++)
         {
-            var producer = Context.ActorOf(ProducerActor.Props(i, _source, _coordinator, log), $"producer-{i}");
+            // Unique across the cluster and across restarts of this node, so that the coordinator's
+            // deduplication by (producer id, sequence number) never mistakes a new put for a resend.
+            var producerId = $"{node}/producer-{i}";
+            var producer = Context.ActorOf(ProducerActor.Props(i, producerId, _source, _coordinator, _options, log), $"producer-{i}");
             Context.Watch(producer);
             _running.Add(producer);
             if (_stopping)
@@ -110,6 +114,10 @@ public sealed class ProducerPoolActor : ReceiveActor
         _running.Remove(terminated.ActorRef);
         AnswerWaitersIfFinished();
     }
+
+    // The address tells nodes apart; the random part tells this incarnation from an earlier one at the same address.
+    private static string NodeIncarnation(ActorSystem system) =>
+        $"{((ExtendedActorSystem)system).Provider.DefaultAddress.HostPort()}#{Guid.NewGuid().ToString("N")[..8]}";
 
     private void AnswerWaitersIfFinished()
     {

@@ -18,7 +18,7 @@ public sealed class BoundedCoordinatorSpecs(ITestOutputHelper output) : Coordina
         await PutAsync(producer, "02");
         Assert.True((await StatusAsync()).IsFull);
 
-        Queue.Tell(PutOne(producer, 3, "03"), producer.Ref);
+        Queue.Tell(PutOne(producer, "03"), producer.Ref);
         await producer.ExpectNoMsgAsync(Quiet, Ct);
 
         Assert.Equal("01", (await GetAsync(consumer)).Item.Hex);
@@ -33,7 +33,7 @@ public sealed class BoundedCoordinatorSpecs(ITestOutputHelper output) : Coordina
         await PutAsync(producer, "01");
         await PutAsync(producer, "02");
 
-        Queue.Tell(PutOne(producer, 3, "03", wait: false), producer.Ref);
+        Queue.Tell(PutOne(producer, "03", wait: false), producer.Ref);
 
         var rejected = await producer.ExpectMsgAsync<PutRejected>(cancellationToken: Ct);
         Assert.Equal(PutRejection.Full, rejected.Reason);
@@ -74,7 +74,7 @@ public sealed class BoundedCoordinatorSpecs(ITestOutputHelper output) : Coordina
         var consumer = CreateTestProbe();
         for (var i = 0; i < putters.Length; i++)
         {
-            Queue.Tell(PutOne(putters[i], 1, $"0{i}"), putters[i].Ref);
+            Queue.Tell(PutOne(putters[i], $"0{i}"), putters[i].Ref);
         }
 
         var got = new List<string>();
@@ -119,13 +119,13 @@ public sealed class BoundedCoordinatorSpecs(ITestOutputHelper output) : Coordina
         var joiner = CreateTestProbe();
         await PutAsync(producer, "01");
         await PutAsync(producer, "02");
-        Queue.Tell(PutOne(parked, 1, "03"), parked.Ref);
+        Queue.Tell(PutOne(parked, "03"), parked.Ref);
 
         Assert.Equal(0, (await Queue.Ask<ShutdownAck>(new Shutdown(Immediate: false), RemainingOrDefault, Ct)).Dropped);
 
         var released = await parked.ExpectMsgAsync<PutRejected>(cancellationToken: Ct);
         Assert.Equal((PutRejection.ShutDown, 0), (released.Reason, released.Accepted));
-        Queue.Tell(PutOne(producer, 2, "04"), producer.Ref);
+        Queue.Tell(PutOne(producer, "04"), producer.Ref);
         Assert.Equal(PutRejection.ShutDown, (await producer.ExpectMsgAsync<PutRejected>(cancellationToken: Ct)).Reason);
 
         var first = await GetAsync(consumer);

@@ -9,7 +9,7 @@ using static ActorPipeline.Coordinator.QueueProtocol;
 namespace ActorPipeline.Tests.Coordinator;
 
 /// <summary>An actor system with the coordinator registered by the production <c>AddCoordinator</c>, and the moves every spec needs.</summary>
-public abstract class CoordinatorSpecBase(int capacity, ITestOutputHelper output)
+public abstract class CoordinatorSpecBase(int capacity, ITestOutputHelper output, TimeSpan? ackTimeout = null, int expectedProducers = 0)
     : Akka.Hosting.TestKit.TestKit(output: output)
 {
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -17,17 +17,23 @@ public abstract class CoordinatorSpecBase(int capacity, ITestOutputHelper output
     protected IActorRef Queue => ActorRegistry.Get<CoordinatorActor>();
 
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) =>
-        builder.AddCoordinator(new QueueOptions { Capacity = capacity }, provider.GetRequiredService<ILoggerFactory>());
+        builder.AddCoordinator(
+            new QueueOptions { Capacity = capacity, AckTimeout = ackTimeout ?? TimeSpan.FromMinutes(5) },
+            provider.GetRequiredService<ILoggerFactory>(),
+            expectedProducers);
 
     protected static QueueItem Item(string hex) => new(Convert.FromHexString(hex), DateTime.UtcNow);
 
-    protected static Put PutOne(TestProbe producer, long sequenceNr, string hex, bool wait = true) =>
-        new(producer.Ref.Path.Name, sequenceNr, [Item(hex)], wait);
+    private long _sequenceNr;
+
+    /// <summary>A put of one item under the next sequence number (the coordinator treats a repeated one as a resend).</summary>
+    protected Put PutOne(TestProbe producer, string hex, bool wait = true) =>
+        new(producer.Ref.Path.Name, ++_sequenceNr, [Item(hex)], wait);
 
     /// <summary>Puts one item and waits for its acceptance (asyncio's <c>await q.put(x)</c> when there is room).</summary>
     protected async Task PutAsync(TestProbe producer, string hex)
     {
-        Queue.Tell(PutOne(producer, 1, hex), producer.Ref);
+        Queue.Tell(PutOne(producer, hex), producer.Ref);
         await producer.ExpectMsgAsync<PutAccepted>(cancellationToken: Ct);
     }
 

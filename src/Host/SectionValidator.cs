@@ -8,17 +8,19 @@ using Microsoft.Extensions.Options;
 namespace ActorPipeline.Host;
 
 /// <summary>
-/// Validates the bound <see cref="PipelineOptions"/> tree with its data annotations and cross-field
-/// rules, and rejects keys that bind to nothing. Every failure names the full configuration key
-/// (<c>Pipeline:Producers:Count</c>) and the value it had, because that is what the user must fix.
+/// Validates an options tree bound from one configuration section with its data annotations and
+/// cross-field rules, and rejects keys that bind to nothing. Every failure names the full
+/// configuration key (<c>Pipeline:Producers:Count</c>) and the value it had, because that is what
+/// the user must fix.
 /// </summary>
-public sealed class PipelineOptionsValidator(IConfiguration configuration) : IValidateOptions<PipelineOptions>
+public sealed class SectionValidator<TOptions>(IConfiguration configuration, string section) : IValidateOptions<TOptions>
+    where TOptions : class
 {
-    public ValidateOptionsResult Validate(string? name, PipelineOptions options)
+    public ValidateOptionsResult Validate(string? name, TOptions options)
     {
         var failures = new List<string>();
-        UnknownKeys(configuration.GetSection(PipelineOptions.SectionName), typeof(PipelineOptions), failures);
-        ValidateTree(options, PipelineOptions.SectionName, failures);
+        UnknownKeys(configuration.GetSection(section), typeof(TOptions), failures);
+        ValidateTree(options, section, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -48,7 +50,7 @@ public sealed class PipelineOptionsValidator(IConfiguration configuration) : IVa
         foreach (var child in section.GetChildren())
         {
             var property = type.GetProperty(child.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
-            if (property is null)
+            if (property is null || !property.CanWrite)
             {
                 failures.Add($"{child.Path} is not a setting this service knows; check its spelling.");
             }

@@ -1,0 +1,99 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+using Akka.Actor;
+
+namespace ActorPipeline.Host;
+
+/// <summary>This node's place in the cluster. Bound from <c>Cluster</c>.</summary>
+public sealed class NodeOptions : IValidatableObject
+{
+    public const string SectionName = "Cluster";
+
+    /// <summary>The actor system's name; seed addresses must name it.</summary>
+    public const string SystemName = "actor-pipeline";
+
+    public static readonly IReadOnlyList<string> KnownRoles = ["coordinator", "producer", "consumer"];
+
+    /// <summary>Comma-separated roles of this node (a string, so one environment variable replaces it whole).</summary>
+    /// <value>Default <c>coordinator,producer,consumer</c>: the embedded single node.</value>
+    public string Roles { get; set; } = "coordinator,producer,consumer";
+
+    /// <summary>Address to bind Akka.Remote to.</summary>
+    /// <value>Default 127.0.0.1 (the embedded node talks to nobody else); 0.0.0.0 in containers.</value>
+    [Required]
+    public string Hostname { get; set; } = "127.0.0.1";
+
+    /// <summary>Port to bind; 0 picks a free one (fine for a node that is nobody's seed).</summary>
+    /// <value>Default 0.</value>
+    [Range(0, 65535)]
+    public int Port { get; set; }
+
+    /// <summary>Host name other nodes reach this one by. Unset: <see cref="Hostname"/>, or the machine's host name when binding to all interfaces.</summary>
+    public string? PublicHostname { get; set; }
+
+    /// <summary>Comma-separated seed addresses, e.g. <c>akka.tcp://actor-pipeline@coordinator:4053</c>. Unset: the node forms a cluster of its own.</summary>
+    public string SeedNodes { get; set; } = "";
+
+    /// <summary>How long the cluster must be stable before the split-brain resolver downs unreachable nodes (keep-majority).</summary>
+    /// <value>Default 20 s (Akka's); a few seconds in tests.</value>
+    [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
+    public TimeSpan DownUnreachableAfter { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How often a node re-asks the coordinator whether the run is over, in case an ask or its answer was lost.</summary>
+    /// <value>Default 1 s.</value>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>After the run, how long a coordinator node waits for the other nodes to leave before it exits itself.</summary>
+    /// <value>Default 10 s.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ExitGrace { get; set; } = TimeSpan.FromSeconds(10);
+
+    public IReadOnlyList<string> RoleList => Split(Roles);
+
+    public IReadOnlyList<string> SeedNodeList => Split(SeedNodes);
+
+    public bool Has(string role) => RoleList.Contains(role, StringComparer.Ordinal);
+
+    public string EffectivePublicHostname =>
+        !string.IsNullOrWhiteSpace(PublicHostname) ? PublicHostname
+        : Hostname is "0.0.0.0" or "::" or "[::]" ? Dns.GetHostName()
+        : Hostname;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (RoleList.Count == 0)
+        {
+            yield return new ValidationResult($"a node needs at least one role of {string.Join(", ", KnownRoles)}.", [nameof(Roles)]);
+        }
+
+        foreach (var role in RoleList.Where(r => !KnownRoles.Contains(r, StringComparer.Ordinal)))
+        {
+            yield return new ValidationResult($"'{role}' is not a role; the roles are {string.Join(", ", KnownRoles)}.", [nameof(Roles)]);
+        }
+
+        foreach (var seed in SeedNodeList)
+        {
+            if (!IsSeedAddress(seed))
+            {
+                yield return new ValidationResult($"'{seed}' is not a seed address like akka.tcp://{SystemName}@host:4053.", [nameof(SeedNodes)]);
+            }
+        }
+    }
+
+    private static bool IsSeedAddress(string seed)
+    {
+        try
+        {
+            var address = Address.Parse(seed);
+            return address.Protocol == "akka.tcp" && address.System == SystemName && address.Host is { Length: > 0 } && address.Port is > 0 and <= 65535;
+        }
+        catch (Exception e) when (e is UriFormatException or ArgumentException or FormatException)
+        {
+            return false;
+        }
+    }
+
+    private static string[] Split(string value) =>
+        value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

@@ -1,0 +1,137 @@
+using ActorPipeline.Coordinator;
+using Akka.Actor;
+using static ActorPipeline.Coordinator.QueueProtocol;
+
+namespace ActorPipeline.Tests.Coordinator;
+
+/// <summary>The parts of the protocol that make it survive a network: resends, windows, ack timeouts, producers and the run's join.</summary>
+public sealed class DeliveryProtocolSpecs(ITestOutputHelper output)
+    : CoordinatorSpecBase(capacity: 0, output, ackTimeout: TimeSpan.FromMilliseconds(300), expectedProducers: 2)
+{
+    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(150);
+
+    [Fact]
+    public async Task Should_accept_a_resent_put_once_and_acknowledge_it_again()
+    {
+        var producer = CreateTestProbe();
+        var put = new Put("p", 7, [Item("01"), Item("02")]);
+
+        Queue.Tell(put, producer.Ref);
+        Queue.Tell(put, producer.Ref); // its acknowledgement was lost, say
+
+        Assert.Equal(7, (await producer.ExpectMsgAsync<PutAccepted>(cancellationToken: Ct)).SequenceNr);
+        Assert.Equal(7, (await producer.ExpectMsgAsync<PutAccepted>(cancellationToken: Ct)).SequenceNr);
+        var status = await StatusAsync();
+        Assert.Equal((2L, 2), (status.Accepted, status.Size));
+    }
+
+    [Fact]
+    public async Task Should_keep_the_window_of_a_consumer_full_and_resending_it_grants_nothing_more()
+    {
+        var producer = CreateTestProbe();
+        var consumer = CreateTestProbe();
+        foreach (var hex in new[] { "01", "02", "03", "04" })
+        {
+            await PutAsync(producer, hex);
+        }
+
+        Queue.Tell(new RequestWork(2), consumer.Ref);
+        Queue.Tell(new RequestWork(2), consumer.Ref);
+        Queue.Tell(new RequestWork(2), consumer.Ref);
+
+        var first = await consumer.ExpectMsgAsync<Delivery>(cancellationToken: Ct);
+        Assert.Equal(["01", "02"], first.Items.Select(d => d.Item.Hex));
+        await consumer.ExpectNoMsgAsync(Quiet, Ct);
+
+        Queue.Tell(new TaskDone(first.Items[0].DeliveryId), consumer.Ref); // one place frees: one more item comes
+        Assert.Equal("03", Assert.Single((await consumer.ExpectMsgAsync<Delivery>(cancellationToken: Ct)).Items).Item.Hex);
+    }
+
+    [Fact]
+    public async Task Should_redeliver_an_item_not_done_within_the_ack_timeout_and_count_it_once()
+    {
+        var producer = CreateTestProbe();
+        var slow = CreateTestProbe();
+        var other = CreateTestProbe();
+        await PutAsync(producer, "0a");
+        var first = await GetAsync(slow);
+
+        // Nothing acknowledges it: after the ack timeout it goes to the next getter.
+        var second = await GetAsync(other);
+        Assert.Equal("0a", second.Item.Hex);
+        Assert.NotEqual(first.DeliveryId, second.DeliveryId);
+
+        Queue.Tell(new TaskDone(first.DeliveryId), slow.Ref); // the slow consumer finishes after all
+        Queue.Tell(new TaskDone(second.DeliveryId), other.Ref);
+
+        await AwaitAssertAsync(async () =>
+        {
+            var status = await StatusAsync();
+            Assert.Equal((1L, 1L, 1L, 0), (status.Completed, status.DuplicateAcks, status.Redelivered, status.Unfinished));
+        }, cancellationToken: Ct);
+    }
+
+    [Fact]
+    public async Task Should_complete_a_requeued_item_by_a_late_ack_and_never_deliver_it_again()
+    {
+        var producer = CreateTestProbe();
+        var slow = CreateTestProbe();
+        var later = CreateTestProbe();
+        await PutAsync(producer, "0b");
+        var first = await GetAsync(slow);
+        await AwaitAssertAsync(async () => Assert.Equal(1, (await StatusAsync()).Size), cancellationToken: Ct); // timed out, queued again
+
+        Queue.Tell(new TaskDone(first.DeliveryId), slow.Ref);
+        await PutAsync(producer, "0c");
+
+        Assert.Equal("0c", (await GetAsync(later)).Item.Hex); // "0b" was done: it is skipped, not handed out twice
+        var status = await StatusAsync();
+        Assert.Equal((1L, 0L), (status.Completed, status.DuplicateAcks));
+    }
+
+    [Fact]
+    public async Task Should_answer_join_run_only_when_every_expected_producer_is_done_and_nothing_is_unfinished()
+    {
+        var first = CreateTestProbe();
+        var second = CreateTestProbe();
+        var consumer = CreateTestProbe();
+        var joiner = CreateTestProbe();
+        Queue.Tell(new RegisterProducer("first"), first.Ref);
+        Queue.Tell(new RegisterProducer("second"), second.Ref);
+        await first.ExpectMsgAsync<ProducerRegistered>(cancellationToken: Ct);
+        await second.ExpectMsgAsync<ProducerRegistered>(cancellationToken: Ct);
+        Queue.Tell(JoinRun.Instance, joiner.Ref);
+
+        Queue.Tell(new Put("first", 1, [Item("01")]), first.Ref);
+        await first.ExpectMsgAsync<PutAccepted>(cancellationToken: Ct);
+        Queue.Tell(new ProducerDone("first", 1), first.Ref);
+        await first.ExpectMsgAsync<ProducerDoneAck>(cancellationToken: Ct);
+        var delivered = await GetAsync(consumer);
+        Queue.Tell(new TaskDone(delivered.DeliveryId), consumer.Ref);
+        await joiner.ExpectNoMsgAsync(Quiet, Ct); // the queue is empty, but "second" is not done
+
+        Queue.Tell(new ProducerDone("second", 0), second.Ref);
+
+        var completed = await joiner.ExpectMsgAsync<RunCompleted>(cancellationToken: Ct);
+        Assert.Equal((2, 0, 1L), (completed.Status.ProducersDone, completed.Status.ProducersLost, completed.Status.Completed));
+    }
+
+    [Fact]
+    public async Task Should_count_a_producer_that_stops_before_it_is_done_as_lost_and_end_the_run()
+    {
+        var done = CreateTestProbe();
+        var doomed = CreateTestProbe();
+        var joiner = CreateTestProbe();
+        Queue.Tell(new RegisterProducer("done"), done.Ref);
+        Queue.Tell(new RegisterProducer("doomed"), doomed.Ref);
+        Queue.Tell(new ProducerDone("done", 0), done.Ref);
+        await done.ExpectMsgAsync<ProducerRegistered>(cancellationToken: Ct);
+        await doomed.ExpectMsgAsync<ProducerRegistered>(cancellationToken: Ct);
+        Queue.Tell(JoinRun.Instance, joiner.Ref);
+
+        Sys.Stop(doomed.Ref);
+
+        var completed = await joiner.ExpectMsgAsync<RunCompleted>(cancellationToken: Ct);
+        Assert.Equal((1, 1), (completed.Status.ProducersDone, completed.Status.ProducersLost));
+    }
+}
