@@ -86,6 +86,11 @@ public sealed class HostProcess : IDisposable
         kill.WaitForExit();
     }
 
+    /// <summary>SIGKILL: the process gets no chance to leave the cluster or hand anything back.</summary>
+    public void KillNow() => _process.Kill(entireProcessTree: true);
+
+    public bool HasExited => _process.HasExited;
+
     public void Dispose()
     {
         if (!_process.HasExited)

@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using ActorPipeline.Tests.Host;
+
+namespace ActorPipeline.ClusterTests;
+
+/// <summary>
+/// Starts Host processes as nodes of one cluster on 127.0.0.1 (a coordinator that is its own seed,
+/// producer and consumer nodes), with JSON logs and short failure-detection times, and kills them
+/// all when disposed, whatever happened.
+/// </summary>
+public sealed class ClusterNodes : IDisposable
+{
+    private readonly List<HostProcess> _nodes = [];
+    private readonly int _seedPort = FreePort();
+
+    public string Seed => $"akka.tcp://actor-pipeline@127.0.0.1:{_seedPort}";
+
+    public HostProcess StartCoordinator(int expectedProducers, params (string Key, string Value)[] settings) =>
+        Start("coordinator", _seedPort, [("Pipeline__Queue__ExpectedProducers", $"{expectedProducers}"), .. settings]);
+
+    public HostProcess StartProducers(params (string Key, string Value)[] settings) => Start("producer", 0, settings);
+
+    public HostProcess StartConsumers(params (string Key, string Value)[] settings) => Start("consumer", 0, settings);
+
+    public void Dispose()
+    {
+        foreach (var node in _nodes)
+        {
+            node.Dispose();
+        }
+    }
+
+    private HostProcess Start(string roles, int port, (string Key, string Value)[] settings)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["DOTNET_ENVIRONMENT"] = "Container",
+            ["Cluster__Roles"] = roles,
+            ["Cluster__Hostname"] = "127.0.0.1",
+            ["Cluster__Port"] = $"{port}",
+            ["Cluster__SeedNodes"] = Seed,
+            ["Cluster__DownUnreachableAfter"] = "00:00:02",
+            ["Cluster__RetryInterval"] = "00:00:00.500",
+            ["Pipeline__Producers__ResendAfter"] = "00:00:00.500",
+            ["Pipeline__Consumers__RefreshInterval"] = "00:00:00.500",
+            ["Pipeline__Drain__Timeout"] = "00:00:15",
+        };
+        foreach (var (key, value) in settings)
+        {
+            environment[key] = value;
+        }
+
+        var node = HostProcess.Start([], environment);
+        _nodes.Add(node);
+        return node;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

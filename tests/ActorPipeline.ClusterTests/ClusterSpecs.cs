@@ -1,0 +1,142 @@
+using ActorPipeline.Tests.Host;
+
+namespace ActorPipeline.ClusterTests;
+
+/// <summary>
+/// Real Host processes on 127.0.0.1 forming one Akka.Cluster: a coordinator node (its own seed),
+/// producer nodes and consumer nodes. Nodes are killed for real.
+/// </summary>
+public sealed class ClusterSpecs
+{
+    private static readonly TimeSpan RunLimit = TimeSpan.FromSeconds(50);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static (string, string)[] Producers(int count, int items, string maxDelay) =>
+    [
+        ("Pipeline__Producers__Count", $"{count}"),
+        ("Pipeline__Producers__MinItems", $"{items}"),
+        ("Pipeline__Producers__MaxItems", $"{items}"),
+        ("Pipeline__Producers__MaxDelay", maxDelay),
+    ];
+
+    private static (string, string)[] Consumers(int count, string minDelay, string maxDelay, int prefetch = 1) =>
+    [
+        ("Pipeline__Consumers__Count", $"{count}"),
+        ("Pipeline__Consumers__MinDelay", minDelay),
+        ("Pipeline__Consumers__MaxDelay", maxDelay),
+        ("Pipeline__Consumers__Prefetch", $"{prefetch}"),
+    ];
+
+    private static async Task<int> ExitOf(HostProcess node)
+    {
+        var code = await node.WaitForExitAsync(RunLimit, Ct);
+        return code;
+    }
+
+    private static string Log(params HostProcess[] nodes) =>
+        string.Join("\n----\n", nodes.Select(n => string.Join('\n', n.Stdout.TakeLast(40).Concat(n.Stderr))));
+
+    [Fact]
+    public async Task Should_complete_a_run_across_a_coordinator_two_producer_nodes_and_two_consumer_nodes()
+    {
+        using var cluster = new ClusterNodes();
+        var coordinator = cluster.StartCoordinator(expectedProducers: 6);
+        var producers = new[] { cluster.StartProducers(Producers(3, 10, "00:00:00.020")), cluster.StartProducers(Producers(3, 10, "00:00:00.020")) };
+        var consumers = new[] { cluster.StartConsumers(Consumers(3, "0:0:0", "00:00:00.010")), cluster.StartConsumers(Consumers(3, "0:0:0", "00:00:00.010")) };
+
+        foreach (var node in new[] { coordinator }.Concat(producers).Concat(consumers))
+        {
+            Assert.True(await ExitOf(node) == 0, Log(node));
+        }
+
+        var added = producers.SelectMany(p => p.Items(Events.Added)).ToList();
+        var got = consumers.SelectMany(c => c.Items(Events.Got)).ToHashSet();
+        Assert.Equal(60, added.Count);
+        Assert.Subset(got, added.ToHashSet()); // every acknowledged put reached a consumer
+        var summary = coordinator.Summary();
+        Assert.Equal((60L, 60L, 0L), (summary.Count("Accepted"), summary.Count("Completed"), summary.Count("NotCompleted")));
+        Assert.Equal(60L, producers.Sum(p => p.Summary().Count("Produced")));
+        Assert.Equal(6, consumers.Sum(c => c.WithTemplate(Events.Cancelled).Count()));
+    }
+
+    [Fact]
+    public async Task Should_redeliver_what_a_killed_consumer_node_held_and_lose_nothing()
+    {
+        using var cluster = new ClusterNodes();
+        var coordinator = cluster.StartCoordinator(expectedProducers: 2);
+        var producer = cluster.StartProducers(Producers(2, 20, "00:00:00.010"));
+        var doomed = cluster.StartConsumers(Consumers(2, "00:00:00.200", "00:00:00.300", prefetch: 3));
+        var survivor = cluster.StartConsumers(Consumers(2, "00:00:00.050", "00:00:00.100"));
+        await doomed.WaitForOutputAsync(lines => lines.Count(l => l.Contains("got element", StringComparison.Ordinal)) >= 3, RunLimit, Ct);
+
+        doomed.KillNow();
+
+        Assert.True(await ExitOf(coordinator) == 0, Log(coordinator, survivor));
+        Assert.Equal(0, await ExitOf(producer));
+        Assert.Equal(0, await ExitOf(survivor));
+        var summary = coordinator.Summary();
+        Assert.Equal((40L, 40L, 0L), (summary.Count("Accepted"), summary.Count("Completed"), summary.Count("NotCompleted")));
+        Assert.True(summary.Count("Redelivered") >= 1, "the killed node held items, so some must have been redelivered");
+        var completedSomewhere = doomed.Items(Events.Got).Concat(survivor.Items(Events.Got)).ToHashSet();
+        Assert.Subset(completedSomewhere, producer.Items(Events.Added).ToHashSet());
+    }
+
+    [Fact]
+    public async Task Should_finish_the_run_when_a_producer_node_is_killed_processing_every_put_it_had_acknowledged()
+    {
+        using var cluster = new ClusterNodes();
+        var coordinator = cluster.StartCoordinator(expectedProducers: 4);
+        var doomed = cluster.StartProducers(Producers(2, 200, "00:00:00.100"));
+        var steady = cluster.StartProducers(Producers(2, 10, "00:00:00.010"));
+        var consumer = cluster.StartConsumers(Consumers(3, "0:0:0", "00:00:00.005"));
+        await doomed.WaitForOutputAsync(lines => lines.Count(l => l.Contains("added <", StringComparison.Ordinal)) >= 4, RunLimit, Ct);
+
+        doomed.KillNow();
+
+        Assert.True(await ExitOf(coordinator) == 4, Log(coordinator)); // run over, but producers were lost: exit code 4
+        Assert.Equal(4, await ExitOf(consumer));
+        Assert.Equal(4, await ExitOf(steady));
+        var summary = coordinator.Summary();
+        Assert.Equal(2L, summary.Count("ProducersLost"));
+        Assert.Equal(0L, summary.Count("NotCompleted"));
+        Assert.Equal(summary.Count("Accepted"), summary.Count("Completed"));
+        Assert.Subset(consumer.Items(Events.Got).ToHashSet(), doomed.Items(Events.Added).ToHashSet());
+    }
+
+    [Fact]
+    public async Task Should_drain_a_consumer_node_on_sigterm_hand_back_its_work_leave_and_exit_0()
+    {
+        using var cluster = new ClusterNodes();
+        var coordinator = cluster.StartCoordinator(expectedProducers: 2);
+        var producer = cluster.StartProducers(Producers(2, 20, "00:00:00.010"));
+        var leaving = cluster.StartConsumers(Consumers(2, "00:00:00.300", "00:00:00.400", prefetch: 4));
+        var staying = cluster.StartConsumers(Consumers(2, "00:00:00.020", "00:00:00.050"));
+        await leaving.WaitForOutputAsync(lines => lines.Count(l => l.Contains("got element", StringComparison.Ordinal)) >= 2, RunLimit, Ct);
+
+        leaving.Terminate();
+
+        Assert.True(await ExitOf(leaving) == 0, Log(leaving));
+        var drained = Assert.Single(leaving.WithTemplate(Events.Drained));
+        Assert.True(drained.Count("HandedBack") + drained.Count("Finished") >= 1, Log(leaving));
+        Assert.True(await ExitOf(coordinator) == 0, Log(coordinator));
+        Assert.Equal(0, await ExitOf(staying));
+        var summary = coordinator.Summary();
+        Assert.Equal((40L, 40L, 0L), (summary.Count("Accepted"), summary.Count("Completed"), summary.Count("NotCompleted")));
+    }
+
+    [Theory]
+    [InlineData("Cluster__Roles", "coordinator,worker", "Cluster:Roles")]
+    [InlineData("Cluster__SeedNodes", "tcp://nowhere", "Cluster:SeedNodes")]
+    [InlineData("Cluster__SeedNodes", "akka.tcp://other-system@127.0.0.1:4053", "Cluster:SeedNodes")]
+    public async Task Should_refuse_to_start_with_a_bad_role_or_seed_address(string variable, string value, string key)
+    {
+        using var node = HostProcess.Start([], new Dictionary<string, string> { [variable] = value });
+
+        Assert.Equal(1, await node.WaitForExitAsync(RunLimit, Ct));
+
+        var line = Assert.Single(node.Stderr);
+        Assert.Contains(key, line, StringComparison.Ordinal);
+        Assert.Contains(value.Split(',')[^1], line, StringComparison.Ordinal);
+    }
+}
