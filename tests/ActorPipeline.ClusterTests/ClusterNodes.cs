@@ -10,9 +10,9 @@ namespace ActorPipeline.ClusterTests;
 /// producer and consumer nodes), with JSON logs and short failure-detection times, and kills them
 /// all when disposed, whatever happened.
 /// </summary>
-public sealed class ClusterNodes : IDisposable
+public sealed class ClusterNodes(ITestOutputHelper output) : IDisposable
 {
-    private readonly List<HostProcess> _nodes = [];
+    private readonly List<(string Roles, HostProcess Process)> _nodes = [];
     private readonly int _seedPort = FreePort();
 
     public string Seed => $"akka.tcp://actor-pipeline@127.0.0.1:{_seedPort}";
@@ -26,9 +26,16 @@ public sealed class ClusterNodes : IDisposable
 
     public void Dispose()
     {
-        foreach (var node in _nodes)
+        foreach (var (roles, node) in _nodes)
         {
+            // Every node's log ends up in the test's output, which is what one reads when a spec fails.
+            var outcome = node.HasExited ? $"exit {node.ExitCode}" : "still running: killed";
+            output.WriteLine($"==== {roles} node, pid {node.Id}, {outcome}");
             node.Dispose();
+            foreach (var line in node.Stdout.Concat(node.Stderr))
+            {
+                output.WriteLine(line);
+            }
         }
     }
 
@@ -53,7 +60,7 @@ public sealed class ClusterNodes : IDisposable
         }
 
         var node = HostProcess.Start([], environment);
-        _nodes.Add(node);
+        _nodes.Add((roles, node));
         return node;
     }
 

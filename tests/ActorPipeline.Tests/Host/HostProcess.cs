@@ -19,6 +19,8 @@ public sealed class HostProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Stdout lines parsed as compact JSON (CLEF); every line must be one.</summary>
     public List<JsonElement> JsonEvents => [.. Stdout.Select(line => JsonDocument.Parse(line).RootElement)];
 
@@ -88,8 +90,6 @@ public sealed class HostProcess : IDisposable
 
     /// <summary>SIGKILL: the process gets no chance to leave the cluster or hand anything back.</summary>
     public void KillNow() => _process.Kill(entireProcessTree: true);
-
-    public bool HasExited => _process.HasExited;
 
     public void Dispose()
     {
