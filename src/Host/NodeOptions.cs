@@ -34,6 +34,14 @@ public sealed class NodeOptions : IValidatableObject
     /// <summary>Comma-separated seed addresses, e.g. <c>akka.tcp://actor-pipeline@coordinator:4053</c>. Unset: the node forms a cluster of its own.</summary>
     public string SeedNodes { get; set; } = "";
 
+    /// <summary>
+    /// Members that must have joined before any becomes Up; until then the coordinator does not start,
+    /// so a batch run waits for its nodes to assemble instead of finishing before a late one arrives.
+    /// </summary>
+    /// <value>Default 1.</value>
+    [Range(1, 10_000)]
+    public int MinimumMembers { get; set; } = 1;
+
     /// <summary>How long the cluster must be stable before the split-brain resolver downs unreachable nodes (keep-majority).</summary>
     /// <value>Default 20 s (Akka's); a few seconds in tests.</value>
     [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]

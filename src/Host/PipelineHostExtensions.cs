@@ -119,7 +119,13 @@ public static class PipelineHostExtensions
     {
         var seeds = node.SeedNodeList.ToArray();
         akka.WithRemoting(new RemoteOptions { HostName = node.Hostname, Port = node.Port, PublicHostName = node.EffectivePublicHostname })
-            .WithClustering(new ClusterOptions { Roles = [.. node.RoleList], SeedNodes = seeds, SplitBrainResolver = new KeepMajorityOption() })
+            .WithClustering(new ClusterOptions
+            {
+                Roles = [.. node.RoleList],
+                SeedNodes = seeds,
+                MinimumNumberOfMembers = node.MinimumMembers,
+                SplitBrainResolver = new KeepMajorityOption(),
+            })
             .WithQueueSerializer()
             .AddHocon(
                 string.Create(CultureInfo.InvariantCulture, $"akka.cluster.split-brain-resolver.stable-after = {node.DownUnreachableAfter.TotalMilliseconds}ms"),

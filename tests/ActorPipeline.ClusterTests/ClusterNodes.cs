@@ -10,7 +10,7 @@ namespace ActorPipeline.ClusterTests;
 /// producer and consumer nodes), with JSON logs and short failure-detection times, and kills them
 /// all when disposed, whatever happened.
 /// </summary>
-public sealed class ClusterNodes(ITestOutputHelper output) : IDisposable
+public sealed class ClusterNodes(ITestOutputHelper output, int members) : IDisposable
 {
     private readonly List<(string Roles, HostProcess Process)> _nodes = [];
     private readonly int _seedPort = FreePort();
@@ -48,6 +48,7 @@ public sealed class ClusterNodes(ITestOutputHelper output) : IDisposable
             ["Cluster__Hostname"] = "127.0.0.1",
             ["Cluster__Port"] = $"{port}",
             ["Cluster__SeedNodes"] = Seed,
+            ["Cluster__MinimumMembers"] = $"{members}", // the run starts once every node of the spec is in
             ["Cluster__DownUnreachableAfter"] = "00:00:02",
             ["Cluster__RetryInterval"] = "00:00:00.500",
             ["Pipeline__Producers__ResendAfter"] = "00:00:00.500",

@@ -40,7 +40,7 @@ public sealed class ClusterSpecs(ITestOutputHelper output)
     [Fact]
     public async Task Should_complete_a_run_across_a_coordinator_two_producer_nodes_and_two_consumer_nodes()
     {
-        using var cluster = new ClusterNodes(output);
+        using var cluster = new ClusterNodes(output, members: 5);
         var coordinator = cluster.StartCoordinator(expectedProducers: 6);
         var producers = new[] { cluster.StartProducers(Producers(3, 10, "00:00:00.020")), cluster.StartProducers(Producers(3, 10, "00:00:00.020")) };
         var consumers = new[] { cluster.StartConsumers(Consumers(3, "0:0:0", "00:00:00.010")), cluster.StartConsumers(Consumers(3, "0:0:0", "00:00:00.010")) };
@@ -63,7 +63,7 @@ public sealed class ClusterSpecs(ITestOutputHelper output)
     [Fact]
     public async Task Should_redeliver_what_a_killed_consumer_node_held_and_lose_nothing()
     {
-        using var cluster = new ClusterNodes(output);
+        using var cluster = new ClusterNodes(output, members: 4);
         var coordinator = cluster.StartCoordinator(expectedProducers: 2);
         var producer = cluster.StartProducers(Producers(2, 20, "00:00:00.010"));
         var doomed = cluster.StartConsumers(Consumers(2, "00:00:00.200", "00:00:00.300", prefetch: 3));
@@ -85,7 +85,7 @@ public sealed class ClusterSpecs(ITestOutputHelper output)
     [Fact]
     public async Task Should_finish_the_run_when_a_producer_node_is_killed_processing_every_put_it_had_acknowledged()
     {
-        using var cluster = new ClusterNodes(output);
+        using var cluster = new ClusterNodes(output, members: 4);
         var coordinator = cluster.StartCoordinator(expectedProducers: 4);
         var doomed = cluster.StartProducers(Producers(2, 200, "00:00:00.100"));
         var steady = cluster.StartProducers(Producers(2, 10, "00:00:00.010"));
@@ -107,7 +107,7 @@ public sealed class ClusterSpecs(ITestOutputHelper output)
     [Fact]
     public async Task Should_drain_a_consumer_node_on_sigterm_hand_back_its_work_leave_and_exit_0()
     {
-        using var cluster = new ClusterNodes(output);
+        using var cluster = new ClusterNodes(output, members: 4);
         var coordinator = cluster.StartCoordinator(expectedProducers: 2);
         var producer = cluster.StartProducers(Producers(2, 20, "00:00:00.010"));
         var leaving = cluster.StartConsumers(Consumers(2, "00:00:00.300", "00:00:00.400", prefetch: 4));
