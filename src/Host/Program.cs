@@ -24,6 +24,9 @@ try
     builder.AddActorPipelineLogging().AddActorPipeline();
 
     using var host = builder.Build();
+
+    // Every option validated now, before any hosted service (the actor system first) reads one and fails less readably.
+    host.Services.GetService<IStartupValidator>()?.Validate();
     var result = host.Services.GetRequiredService<RunResult>();
     await host.RunAsync();
     return result.ExitCode;

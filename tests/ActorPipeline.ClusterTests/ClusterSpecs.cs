@@ -138,5 +138,6 @@ public sealed class ClusterSpecs(ITestOutputHelper output)
         var line = Assert.Single(node.Stderr);
         Assert.Contains(key, line, StringComparison.Ordinal);
         Assert.Contains(value.Split(',')[^1], line, StringComparison.Ordinal);
+        Assert.DoesNotContain(node.Stdout, l => l.Contains(" at ", StringComparison.Ordinal)); // no stack trace anywhere
     }
 }
