@@ -20,5 +20,5 @@ internal sealed class ConsumerState(IActorRef consumer)
     public HashSet<long> InFlight { get; } = [];
 
     /// <summary>How many more items it may be sent now.</summary>
-    public int Available => Window > 0 ? Math.Max(0, Window - InFlight.Count) : Credits;
+    public int Available => Window > 0 ? Math.Max(0, Window - InFlight.Count) : Math.Max(0, Credits);
 }

@@ -1,23 +1,37 @@
 using Akka.Actor;
+using Akka.Persistence;
 using Microsoft.Extensions.Logging;
+using static ActorPipeline.Coordinator.QueueEvents;
 using static ActorPipeline.Coordinator.QueueProtocol;
 
 namespace ActorPipeline.Coordinator;
 
 /// <summary>
 /// Owns the queue and the outstanding-work count with asyncio.Queue's semantics, made safe for a
-/// network that loses, repeats and delays messages: resent puts are recognised by (producer,
-/// sequence number), every delivery has an id, a delivery not done within the ack timeout (or held
-/// by a consumer that stopped) is queued again, and an item is counted done once however many of
-/// its deliveries are acknowledged. Producers and consumers never talk to each other, only to this
-/// actor; being an actor, it needs no locks.
+/// network that loses, repeats and delays messages, and for crashes: resent puts are recognised by
+/// (producer, sequence number), every delivery has an id, a delivery not done within the ack
+/// timeout (or held by a consumer that stopped) is queued again, and an item is counted done once
+/// however many of its deliveries are acknowledged.
+/// <para>
+/// State is event-sourced. A command's events are applied at once, so the next command sees them,
+/// and journaled with PersistAsync, so the journal writes many commands' events in one batch
+/// instead of one round trip each. Whatever promises durability (a put's acceptance, a producer's
+/// registration or completion) is answered only once its event is stored. Deliveries go out at
+/// once: their ids carry the incarnation, so an id handed out but never journaled before a crash is
+/// never reused, and recovery queues again every item that was not completed.
+/// </para>
 /// </summary>
-public sealed class CoordinatorActor : ReceiveActor, IWithTimers
+public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 {
+    /// <summary>The coordinator's persistence id: one queue per journal.</summary>
+    public const string QueuePersistenceId = "actor-pipeline-coordinator";
+
+    private const int IncarnationShift = 40; // 2^40 delivery ids per incarnation
+
     private readonly QueueOptions _options;
     private readonly int _expectedProducers;
     private readonly ILogger _log;
-    private readonly Deque<long> _queue = new(); // item ids; an id whose item was completed meanwhile is skipped
+    private readonly Deque<long> _queue = new(); // item ids; an id whose item is no longer queued is skipped
     private readonly Dictionary<long, ItemState> _items = [];
     private readonly Dictionary<long, long> _deliveries = []; // every delivery id of an unfinished item -> item id
     private readonly Deque<(long DeliveryId, long Deadline)> _deadlines = new(); // in delivery order, so expiry is O(expired)
@@ -28,6 +42,9 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     private readonly List<IActorRef> _joiners = [];
     private readonly HashSet<IActorRef> _runJoiners = [];
     private readonly List<DeadLetteredItem> _deadLetters = [];
+    private long _runNumber = 1;
+    private bool _runFinished;
+    private long _incarnation;
     private long _lastItemId;
     private long _lastDeliveryId;
     private int _queued;
@@ -41,29 +58,54 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     private int _producersLost;
     private bool _shutDown;
     private bool _shutDownImmediately;
+    private int _pendingWrites;
+    private long _eventsSinceSnapshot;
 
     public CoordinatorActor(QueueOptions options, int expectedProducers, ILogger<CoordinatorActor> log)
     {
         _options = options;
         _expectedProducers = expectedProducers;
         _log = log;
-        Receive<Put>(HandlePut);
-        Receive<RegisterProducer>(HandleRegisterProducer);
-        Receive<ProducerDone>(HandleProducerDone);
-        Receive<Get>(HandleGet);
-        Receive<RequestWork>(HandleRequestWork);
-        Receive<CancelGet>(HandleCancelGet);
-        Receive<TaskDone>(HandleTaskDone);
-        Receive<Release>(HandleRelease);
-        Receive<TaskFailed>(HandleTaskFailed);
-        Receive<Join>(HandleJoin);
-        Receive<JoinRun>(HandleJoinRun);
-        Receive<GetStatus>(HandleGetStatus);
-        Receive<GetDeadLetters>(HandleGetDeadLetters);
-        Receive<Shutdown>(HandleShutdown);
-        Receive<ExpireDeliveries>(HandleExpireDeliveries);
-        Receive<Terminated>(HandleTerminated);
+
+        Recover<SnapshotOffer>(offer => Restore((CoordinatorSnapshot)offer.Snapshot));
+        Recover<ItemsAccepted>(ApplyAccepted);
+        Recover<ItemsDelivered>(e => ApplyDelivered(e, holder: null));
+        Recover<ItemsCompleted>(ApplyCompleted);
+        Recover<ItemDeadLettered>(ApplyDeadLettered);
+        Recover<DeadLettersRequeued>(ApplyDeadLettersRequeued);
+        Recover<ProducerAnnounced>(ApplyProducerAnnounced);
+        Recover<ProducerCompleted>(ApplyProducerCompleted);
+        Recover<ProducerLost>(ApplyProducerLost);
+        Recover<ShutdownRequested>(ApplyShutdown);
+        Recover<IncarnationStarted>(ApplyIncarnation);
+        Recover<RunFinished>(_ => _runFinished = true);
+        Recover<RunStarted>(ApplyRunStarted);
+        Recover<RecoveryCompleted>(_ => OnRecovered());
+
+        Command<Put>(HandlePut);
+        Command<RegisterProducer>(HandleRegisterProducer);
+        Command<ProducerDone>(HandleProducerDone);
+        Command<Get>(HandleGet);
+        Command<RequestWork>(HandleRequestWork);
+        Command<CancelGet>(HandleCancelGet);
+        Command<TaskDone>(HandleTaskDone);
+        Command<Release>(HandleRelease);
+        Command<TaskFailed>(HandleTaskFailed);
+        Command<Join>(HandleJoin);
+        Command<JoinRun>(HandleJoinRun);
+        Command<GetStatus>(HandleGetStatus);
+        Command<GetDeadLetters>(HandleGetDeadLetters);
+        Command<RequeueDeadLetters>(HandleRequeueDeadLetters);
+        Command<Shutdown>(HandleShutdown);
+        Command<ExpireDeliveries>(HandleExpireDeliveries);
+        Command<Terminated>(HandleTerminated);
+        Command<SaveSnapshotSuccess>(HandleSnapshotSaved);
+        Command<SaveSnapshotFailure>(failure => _log.SnapshotFailed(failure.Cause));
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteSnapshotsSuccess>(_ => { });
     }
+
+    public override string PersistenceId => QueuePersistenceId;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -72,15 +114,22 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
 
     private int Unfinished => _queued + _inFlight;
 
-    private bool IsRunComplete => _producersDone + _producersLost >= _expectedProducers && Unfinished == 0 && _parkedPuts.Count == 0;
+    private bool IsRunComplete =>
+        _producersDone + _producersLost >= _expectedProducers
+        && _producers.Values.All(p => !p.IsActive)
+        && Unfinished == 0
+        && _parkedPuts.Count == 0;
+
+    /// <summary>Whether some incarnation of this coordinator may have handed out the id (incarnations start at 1).</summary>
+    private bool CouldHaveBeenIssued(long deliveryId) => deliveryId >> IncarnationShift >= 1 && deliveryId <= _lastDeliveryId;
 
     private int Room => _options.Capacity == 0 ? int.MaxValue : Math.Max(0, _options.Capacity - _queued);
 
-    protected override void PreStart()
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
-        // Expiry is checked a few times per timeout, but at least every second and at most every 10 ms.
-        var interval = TimeSpan.FromTicks(Math.Clamp(_options.AckTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
-        Timers.StartPeriodicTimer(nameof(ExpireDeliveries), ExpireDeliveries.Instance, interval);
+        // The actor stops; as a singleton it is started again and recovers from what was stored.
+        _log.PersistFailed(@event.GetType().Name, cause);
+        base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
     protected override void Unhandled(object message)
@@ -89,20 +138,169 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         base.Unhandled(message);
     }
 
+    // ---- recovery ----------------------------------------------------------------------------
+
+    private void OnRecovered()
+    {
+        // Whoever held a delivery before the restart is gone: every unfinished item is queued again,
+        // oldest first, and its old delivery ids stay known so a late acknowledgement still counts once.
+        _queue.Clear();
+        foreach (var item in _items.Values.OrderBy(i => i.Id))
+        {
+            if (!item.IsQueued)
+            {
+                (item.Superseded ??= []).Add(item.CurrentDelivery);
+                item.CurrentDelivery = 0;
+                item.Holder = null;
+            }
+
+            _queue.PushBack(item.Id);
+        }
+
+        _queued = _items.Count;
+        _inFlight = 0;
+
+        var now = Environment.TickCount64;
+        foreach (var producer in _producers.Values.Where(p => p.IsActive))
+        {
+            producer.SilentSince = now; // it must be heard from again, or it counts as lost
+        }
+
+        if (_runFinished)
+        {
+            Record(new RunStarted(_runNumber + 1), ApplyRunStarted);
+        }
+
+        Record(new IncarnationStarted(_incarnation + 1), ApplyIncarnation);
+        if (_items.Count > 0 || _producers.Count > 0)
+        {
+            _log.Recovered(_runNumber, _items.Count, _producers.Count, _deadLetters.Count);
+        }
+
+        // Expiry is checked a few times per timeout, but at least every second and at most every 10 ms.
+        var interval = TimeSpan.FromTicks(Math.Clamp(_options.AckTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
+        Timers.StartPeriodicTimer(nameof(ExpireDeliveries), ExpireDeliveries.Instance, interval);
+    }
+
+    private void Restore(CoordinatorSnapshot snapshot)
+    {
+        _runNumber = snapshot.RunNumber;
+        _runFinished = snapshot.RunFinished;
+        _incarnation = snapshot.Incarnation;
+        _lastItemId = snapshot.LastItemId;
+        _lastDeliveryId = snapshot.LastDeliveryId;
+        _accepted = snapshot.Accepted;
+        _completed = snapshot.Completed;
+        _dropped = snapshot.Dropped;
+        _shutDown = snapshot.ShutDown;
+        _shutDownImmediately = snapshot.ShutDownImmediately;
+        foreach (var saved in snapshot.Items)
+        {
+            var item = new ItemState(saved.Id, saved.Item) { Superseded = saved.DeliveryIds.Count == 0 ? null : [.. saved.DeliveryIds] };
+            _items.Add(saved.Id, item);
+            foreach (var deliveryId in saved.DeliveryIds)
+            {
+                _deliveries[deliveryId] = saved.Id;
+            }
+        }
+
+        foreach (var saved in snapshot.Producers)
+        {
+            var producer = ProducerFor(saved.Id);
+            producer.HighestAccepted = saved.HighestAccepted;
+            producer.Accepted = saved.Accepted;
+            producer.IsAnnounced = saved.Announced;
+            producer.IsDone = saved.Done;
+            producer.IsLost = saved.Lost;
+        }
+
+        _producersDone = _producers.Values.Count(p => p.IsDone);
+        _producersLost = _producers.Values.Count(p => p.IsLost);
+        _deadLetters.AddRange(snapshot.DeadLetters);
+        _queued = _items.Count;
+    }
+
+    private CoordinatorSnapshot Snapshot() => new(
+        _runNumber, _runFinished, _incarnation, _lastItemId, _lastDeliveryId, _accepted, _completed, _dropped,
+        _shutDown, _shutDownImmediately,
+        [.. _items.Values.OrderBy(i => i.Id).Select(i => new SnapshotItem(i.Id, i.Item, DeliveryIdsOf(i)))],
+        [.. _producers.Values.Select(p => new SnapshotProducer(p.Id, p.HighestAccepted, p.Accepted, p.IsAnnounced, p.IsDone, p.IsLost))],
+        [.. _deadLetters]);
+
+    private static List<long> DeliveryIdsOf(ItemState item)
+    {
+        var ids = new List<long>(item.Superseded ?? []);
+        if (!item.IsQueued)
+        {
+            ids.Add(item.CurrentDelivery);
+        }
+
+        return ids;
+    }
+
+    // ---- journaling --------------------------------------------------------------------------
+
+    /// <summary>Applies an event now and journals it; <paramref name="afterStored"/> runs once it is stored.</summary>
+    private void Record<TEvent>(TEvent @event, Action<TEvent> apply, Action? afterStored = null)
+        where TEvent : IQueueEvent
+    {
+        apply(@event);
+        _pendingWrites++;
+        PersistAsync(@event, _ =>
+        {
+            _pendingWrites--;
+            _eventsSinceSnapshot++;
+            afterStored?.Invoke();
+            SnapshotIfDue();
+        });
+    }
+
+    /// <summary>Runs <paramref name="effect"/> once every event applied so far is stored.</summary>
+    private void AfterStored(Action effect)
+    {
+        if (_pendingWrites == 0)
+        {
+            effect();
+        }
+        else
+        {
+            DeferAsync(effect, _ => effect());
+        }
+    }
+
+    // A snapshot must show exactly the stored events, so it is taken only when none is still being written.
+    private void SnapshotIfDue()
+    {
+        if (_pendingWrites == 0 && _eventsSinceSnapshot >= _options.SnapshotEvery)
+        {
+            _eventsSinceSnapshot = 0;
+            SaveSnapshot(Snapshot());
+        }
+    }
+
+    private void HandleSnapshotSaved(SaveSnapshotSuccess saved)
+    {
+        // Older snapshots and the events the new one covers are no longer needed for recovery.
+        DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
+        DeleteMessages(saved.Metadata.SequenceNr);
+    }
+
     // ---- producers ---------------------------------------------------------------------------
 
     private void HandlePut(Put put)
     {
-        if (_shutDown)
+        var producer = Heard(put.ProducerId);
+        if (put.SequenceNr <= producer.HighestAccepted)
         {
-            Sender.Tell(new PutRejected(put.ProducerId, put.SequenceNr, PutRejection.ShutDown, 0));
+            // A resend whose acknowledgement was lost (even if the queue shut down since): answered again once its acceptance is stored.
+            var putter = Sender;
+            AfterStored(() => putter.Tell(new PutAccepted(put.ProducerId, put.SequenceNr, put.Items.Count)));
             return;
         }
 
-        var producer = ProducerFor(put.ProducerId);
-        if (put.SequenceNr <= producer.HighestAccepted)
+        if (_shutDown)
         {
-            Sender.Tell(new PutAccepted(put.ProducerId, put.SequenceNr, put.Items.Count)); // a resend: its ack was lost
+            Sender.Tell(new PutRejected(put.ProducerId, put.SequenceNr, PutRejection.ShutDown, 0));
             return;
         }
 
@@ -119,23 +317,17 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
                 return;
             }
 
-            Admit(put, 0, put.Items.Count);
-            Accept(Sender, put);
+            Admit(Sender, put, 0, put.Items.Count);
             Dispatch();
             return;
         }
 
         // Earlier parked putters go first, as asyncio wakes putters in FIFO order.
-        var admitted = _parkedPuts.Count == 0 ? Admit(put, 0, Math.Min(Room, put.Items.Count)) : 0;
-        if (admitted == put.Items.Count)
-        {
-            Accept(Sender, put);
-        }
-        else
+        var admitted = _parkedPuts.Count == 0 ? Admit(Sender, put, 0, Math.Min(Room, put.Items.Count)) : 0;
+        if (admitted < put.Items.Count)
         {
             // The reply is deferred until room frees: this is await put()'s backpressure.
             _parkedPuts.PushBack(new PendingPut(Sender, put, admitted));
-            Context.Watch(Sender);
         }
 
         Dispatch();
@@ -143,38 +335,32 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
 
     private void HandleRegisterProducer(RegisterProducer register)
     {
-        var producer = ProducerFor(register.ProducerId);
-        if (!Sender.Equals(producer.Ref))
+        var producer = Heard(register.ProducerId);
+        var registrant = Sender;
+        void Reply() => registrant.Tell(new ProducerRegistered(register.ProducerId, producer.HighestAccepted == long.MinValue ? 0 : producer.HighestAccepted));
+        if (producer.IsAnnounced)
         {
-            producer.Ref = Sender;
-            Context.Watch(Sender); // a producer that stops, or whose node goes, before it is done is lost
-            if (producer.IsLost)
-            {
-                producer.IsLost = false; // it came back under a new address
-                _producersLost--;
-            }
+            AfterStored(Reply);
         }
-
-        Sender.Tell(new ProducerRegistered(register.ProducerId));
+        else
+        {
+            Record(new ProducerAnnounced(register.ProducerId), ApplyProducerAnnounced, Reply);
+        }
     }
 
     private void HandleProducerDone(ProducerDone done)
     {
-        var producer = ProducerFor(done.ProducerId);
-        if (!producer.IsDone)
+        var producer = Heard(done.ProducerId);
+        var sender = Sender;
+        void Reply() => sender.Tell(new ProducerDoneAck(done.ProducerId));
+        if (producer.IsDone)
         {
-            producer.IsDone = true;
-            _producersDone++;
-            if (producer.IsLost)
-            {
-                producer.IsLost = false;
-                _producersLost--;
-            }
-
-            _log.ProducerDone(done.ProducerId, producer.Accepted);
+            AfterStored(Reply);
+            return;
         }
 
-        Sender.Tell(new ProducerDoneAck(done.ProducerId));
+        Record(new ProducerCompleted(done.ProducerId), ApplyProducerCompleted, Reply);
+        _log.ProducerDone(done.ProducerId, producer.Accepted);
         AnswerJoinersIfDone();
     }
 
@@ -208,7 +394,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
             return;
         }
 
-        consumer.Credits += get.Credits;
+        consumer.Credits = (int)Math.Min(int.MaxValue, (long)consumer.Credits + get.Credits);
         JoinWaitingLine(consumer);
         Dispatch();
     }
@@ -223,7 +409,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
 
         var consumer = ConsumerFor(Sender);
         consumer.Window = request.Window;
-        if (_shutDown && _queued == 0)
+        if (_shutDown && Unfinished == 0)
         {
             Sender.Tell(QueueShutDown.Instance);
             return;
@@ -247,14 +433,14 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
 
     private void HandleTaskDone(TaskDone done)
     {
+        List<long>? completed = null;
         foreach (var id in done.DeliveryIds)
         {
-            if (_deliveries.TryGetValue(id, out var itemId))
+            if (_deliveries.TryGetValue(id, out var itemId) && !(completed?.Contains(itemId) ?? false))
             {
-                Finish(_items[itemId]);
-                _completed++;
+                (completed ??= []).Add(itemId);
             }
-            else if (id > 0 && id <= _lastDeliveryId)
+            else if (CouldHaveBeenIssued(id))
             {
                 _duplicateAcks++; // its item was completed through this or another delivery already
             }
@@ -263,6 +449,11 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
                 // asyncio raises ValueError for a task_done without a get; nothing is counted.
                 Sender.Tell(new TaskDoneRejected(id, $"task_done() for delivery {id}, which was never made."));
             }
+        }
+
+        if (completed is not null)
+        {
+            Record(new ItemsCompleted(completed), ApplyCompleted);
         }
 
         Dispatch();
@@ -291,9 +482,11 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
 
     private void HandleTaskFailed(TaskFailed failed)
     {
-        if (!_deliveries.TryGetValue(failed.DeliveryId, out var itemId))
+        // Only the current delivery may dead-letter its item: a failure reported for a delivery that
+        // timed out meanwhile must not overrule the consumer that holds the item now.
+        if (!_deliveries.TryGetValue(failed.DeliveryId, out var itemId) || _items[itemId].CurrentDelivery != failed.DeliveryId)
         {
-            if (failed.DeliveryId > 0 && failed.DeliveryId <= _lastDeliveryId)
+            if (CouldHaveBeenIssued(failed.DeliveryId))
             {
                 _duplicateAcks++;
             }
@@ -306,14 +499,13 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         }
 
         var item = _items[itemId];
-        Finish(item);
-        _deadLetters.Add(new DeadLetteredItem(failed.DeliveryId, item.Item, failed.Attempts, failed.Error));
+        Record(new ItemDeadLettered(itemId, failed.DeliveryId, failed.Attempts, failed.Error), ApplyDeadLettered);
         _log.DeadLettered(item.Item.Hex, failed.DeliveryId, failed.Attempts, failed.Error);
         Dispatch();
         AnswerJoinersIfDone();
     }
 
-    // ---- the runner --------------------------------------------------------------------------
+    // ---- the runner and operators ------------------------------------------------------------
 
     private void HandleJoin(Join _)
     {
@@ -331,6 +523,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     {
         if (IsRunComplete)
         {
+            FinishRun();
             Sender.Tell(new RunCompleted(Status()));
         }
         else if (_runJoiners.Add(Sender))
@@ -343,24 +536,22 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
 
     private void HandleGetDeadLetters(GetDeadLetters _) => Sender.Tell(new DeadLetters([.. _deadLetters]));
 
+    private void HandleRequeueDeadLetters(RequeueDeadLetters requeue)
+    {
+        var ids = requeue.ItemIds.Count == 0
+            ? _deadLetters.Select(d => d.ItemId).ToList()
+            : requeue.ItemIds.Where(id => _deadLetters.Any(d => d.ItemId == id)).Distinct().ToList();
+        var requester = Sender;
+        Record(new DeadLettersRequeued(ids), ApplyDeadLettersRequeued, () => requester.Tell(new DeadLettersRequeuedAck(ids.Count)));
+        Dispatch();
+    }
+
     private void HandleShutdown(Shutdown shutdown)
     {
-        _shutDown = true;
-        var dropped = 0;
-        if (shutdown.Immediate)
-        {
-            _shutDownImmediately = true;
-            while (_queue.Count > 0)
-            {
-                if (_items.TryGetValue(_queue.PopFront(), out var item) && item.IsQueued)
-                {
-                    Finish(item);
-                    dropped++;
-                }
-            }
-
-            _dropped += dropped;
-        }
+        var queuedBefore = _queued;
+        var requester = Sender;
+        Record(new ShutdownRequested(shutdown.Immediate), ApplyShutdown);
+        var dropped = queuedBefore - _queued;
 
         while (_parkedPuts.Count > 0)
         {
@@ -369,7 +560,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         }
 
         _log.ShutDown(shutdown.Immediate ? "immediate" : "graceful", dropped, _queued, _inFlight);
-        Sender.Tell(new ShutdownAck(dropped));
+        AfterStored(() => requester.Tell(new ShutdownAck(dropped)));
         Dispatch();
         AnswerJoinersIfDone();
     }
@@ -391,9 +582,18 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         if (expired > 0)
         {
             _log.DeliveriesExpired(expired, _options.AckTimeout);
-            Dispatch();
-            AnswerJoinersIfDone();
         }
+
+        // Producers known only from the journal that never came back after a restart are lost.
+        var silenceLimit = (long)_options.ProducerTimeout.TotalMilliseconds;
+        foreach (var producer in _producers.Values.Where(p => p.IsActive && p.SilentSince is { } since && now - since >= silenceLimit).ToList())
+        {
+            _log.ProducerLost(producer.Id, producer.Accepted);
+            Record(new ProducerLost(producer.Id), ApplyProducerLost);
+        }
+
+        Dispatch();
+        AnswerJoinersIfDone();
     }
 
     private void HandleTerminated(Terminated terminated)
@@ -402,14 +602,10 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         _parkedPuts.RemoveAll(p => p.Putter.Equals(gone)); // what a cancelled putter had admitted stays accepted
         _runJoiners.Remove(gone);
 
-        foreach (var producer in _producers.Values)
+        foreach (var producer in _producers.Values.Where(p => gone.Equals(p.Ref) && p.IsActive).ToList())
         {
-            if (gone.Equals(producer.Ref) && !producer.IsDone && !producer.IsLost)
-            {
-                producer.IsLost = true;
-                _producersLost++;
-                _log.ProducerLost(producer.Id, producer.Accepted);
-            }
+            _log.ProducerLost(producer.Id, producer.Accepted);
+            Record(new ProducerLost(producer.Id), ApplyProducerLost);
         }
 
         if (_consumers.Remove(gone, out var consumer))
@@ -433,6 +629,166 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         AnswerJoinersIfDone();
     }
 
+    // ---- event application (live and in recovery) --------------------------------------------
+
+    private void ApplyAccepted(ItemsAccepted e)
+    {
+        for (var i = 0; i < e.Items.Count; i++)
+        {
+            var id = e.FirstItemId + i;
+            _items.Add(id, new ItemState(id, e.Items[i]));
+            _queue.PushBack(id);
+        }
+
+        _queued += e.Items.Count;
+        _accepted += e.Items.Count;
+        _lastItemId = Math.Max(_lastItemId, e.FirstItemId + e.Items.Count - 1);
+        var producer = ProducerFor(e.ProducerId);
+        producer.Accepted += e.Items.Count;
+        if (e.PutComplete)
+        {
+            producer.HighestAccepted = Math.Max(producer.HighestAccepted, e.SequenceNr);
+        }
+    }
+
+    private void ApplyDelivered(ItemsDelivered e, ConsumerState? holder)
+    {
+        for (var i = 0; i < e.ItemIds.Count; i++)
+        {
+            var deliveryId = e.FirstDeliveryId + i;
+            if (!_items.TryGetValue(e.ItemIds[i], out var item))
+            {
+                continue;
+            }
+
+            if (item.IsQueued)
+            {
+                _queued--;
+                _inFlight++;
+            }
+            else
+            {
+                // In recovery: it was handed back or timed out (not journaled) and delivered again.
+                (item.Superseded ??= []).Add(item.CurrentDelivery);
+            }
+
+            item.CurrentDelivery = deliveryId;
+            item.Holder = holder;
+            _deliveries[deliveryId] = item.Id;
+            holder?.InFlight.Add(deliveryId);
+        }
+
+        _lastDeliveryId = Math.Max(_lastDeliveryId, e.FirstDeliveryId + e.ItemIds.Count - 1);
+    }
+
+    private void ApplyCompleted(ItemsCompleted e)
+    {
+        foreach (var id in e.ItemIds)
+        {
+            if (_items.TryGetValue(id, out var item))
+            {
+                Finish(item);
+                _completed++;
+            }
+        }
+    }
+
+    private void ApplyDeadLettered(ItemDeadLettered e)
+    {
+        if (_items.TryGetValue(e.ItemId, out var item))
+        {
+            Finish(item);
+            _deadLetters.Add(new DeadLetteredItem(e.ItemId, e.DeliveryId, item.Item, e.Attempts, e.Error));
+        }
+    }
+
+    private void ApplyDeadLettersRequeued(DeadLettersRequeued e)
+    {
+        foreach (var id in e.ItemIds)
+        {
+            var index = _deadLetters.FindIndex(d => d.ItemId == id);
+            if (index < 0)
+            {
+                continue;
+            }
+
+            var dead = _deadLetters[index];
+            _deadLetters.RemoveAt(index);
+            _items.Add(id, new ItemState(id, dead.Item));
+            _queue.PushBack(id);
+            _queued++;
+            _accepted++;
+        }
+    }
+
+    private void ApplyProducerAnnounced(ProducerAnnounced e) => ProducerFor(e.ProducerId).IsAnnounced = true;
+
+    private void ApplyProducerCompleted(ProducerCompleted e)
+    {
+        var producer = ProducerFor(e.ProducerId);
+        if (producer.IsDone)
+        {
+            return;
+        }
+
+        producer.IsDone = true;
+        _producersDone++;
+        if (producer.IsLost)
+        {
+            producer.IsLost = false;
+            _producersLost--;
+        }
+    }
+
+    private void ApplyProducerLost(ProducerLost e)
+    {
+        var producer = ProducerFor(e.ProducerId);
+        if (!producer.IsDone && !producer.IsLost)
+        {
+            producer.IsLost = true;
+            _producersLost++;
+        }
+    }
+
+    private void ApplyShutdown(ShutdownRequested e)
+    {
+        _shutDown = true;
+        if (!e.Immediate)
+        {
+            return;
+        }
+
+        _shutDownImmediately = true;
+        foreach (var item in _items.Values.Where(i => i.IsQueued).ToList())
+        {
+            Finish(item);
+            _dropped++;
+        }
+    }
+
+    private void ApplyIncarnation(IncarnationStarted e)
+    {
+        _incarnation = e.Incarnation;
+        _lastDeliveryId = Math.Max(_lastDeliveryId, e.Incarnation << IncarnationShift);
+    }
+
+    private void ApplyRunStarted(RunStarted e)
+    {
+        // A new batch run: producers and counts start afresh; requeued dead letters already queued stay.
+        _runNumber = e.RunNumber;
+        _runFinished = false;
+        _producers.Clear();
+        _producersDone = 0;
+        _producersLost = 0;
+        _accepted = _items.Count;
+        _completed = 0;
+        _dropped = 0;
+        _redelivered = 0;
+        _duplicateAcks = 0;
+        _shutDown = false;
+        _shutDownImmediately = false;
+    }
+
     // ---- the queue ---------------------------------------------------------------------------
 
     private QueueStatus Status() => new(
@@ -440,7 +796,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         _accepted, _completed, _deadLetters.Count, _dropped, _redelivered,
         _parkedPuts.Count, _consumers.Values.Count(c => c.Available > 0), _duplicateAcks, _consumers.Count,
         _expectedProducers,
-        _producers.Values.Count(p => p.IsRegistered),
+        _producers.Values.Count(p => p.IsAnnounced),
         _producersDone,
         _producersLost);
 
@@ -450,6 +806,20 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         {
             producer = new ProducerState(producerId);
             _producers.Add(producerId, producer);
+        }
+
+        return producer;
+    }
+
+    /// <summary>The producer that sent the current message: from now on it is watched, so its loss is noticed.</summary>
+    private ProducerState Heard(string producerId)
+    {
+        var producer = ProducerFor(producerId);
+        producer.SilentSince = null;
+        if (!Sender.Equals(producer.Ref) && !Sender.IsNobody())
+        {
+            producer.Ref = Sender;
+            Context.Watch(Sender);
         }
 
         return producer;
@@ -470,25 +840,19 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     private bool IsParked(Put put) =>
         _parkedPuts.Any(p => p.Put.ProducerId == put.ProducerId && p.Put.SequenceNr == put.SequenceNr);
 
-    private int Admit(Put put, int from, int count)
+    /// <summary>Admits part of a put; the putter hears of it once the part that completes the put is stored.</summary>
+    private int Admit(IActorRef putter, Put put, int from, int count)
     {
-        for (var i = from; i < from + count; i++)
+        var complete = from + count == put.Items.Count;
+        if (count == 0 && !complete)
         {
-            var id = ++_lastItemId;
-            _items.Add(id, new ItemState(id, put.Items[i]));
-            _queue.PushBack(id);
+            return 0;
         }
 
-        _queued += count;
-        _accepted += count;
-        ProducerFor(put.ProducerId).Accepted += count;
+        var items = from == 0 && complete ? put.Items : put.Items.Skip(from).Take(count).ToArray();
+        var accepted = new ItemsAccepted(put.ProducerId, put.SequenceNr, _lastItemId + 1, items, complete);
+        Record(accepted, ApplyAccepted, complete ? () => putter.Tell(new PutAccepted(put.ProducerId, put.SequenceNr, put.Items.Count)) : null);
         return count;
-    }
-
-    private void Accept(IActorRef putter, Put put)
-    {
-        ProducerFor(put.ProducerId).HighestAccepted = put.SequenceNr;
-        putter.Tell(new PutAccepted(put.ProducerId, put.SequenceNr, put.Items.Count));
     }
 
     private void JoinWaitingLine(ConsumerState consumer)
@@ -512,8 +876,11 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         {
             _inFlight--;
             _deliveries.Remove(item.CurrentDelivery);
-            item.Holder!.InFlight.Remove(item.CurrentDelivery);
-            JoinWaitingLine(item.Holder); // a windowed consumer may take another item now
+            if (item.Holder is { } holder)
+            {
+                holder.InFlight.Remove(item.CurrentDelivery);
+                JoinWaitingLine(holder); // a windowed consumer may take another item now
+            }
         }
 
         if (item.Superseded is { } superseded)
@@ -534,9 +901,9 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         item.CurrentDelivery = 0;
         item.Holder = null;
         _inFlight--;
+        _queued++;
         JoinWaitingLine(holder);
 
-        _queued++;
         if (_shutDownImmediately)
         {
             Finish(item); // an immediate shutdown discards whatever comes back too
@@ -584,29 +951,37 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         }
     }
 
+    /// <summary>
+    /// After a shutdown, asyncio-style getters are told as soon as nothing is queued; consumer actors
+    /// (windows) only once nothing is in flight either, because an item in flight may still come back.
+    /// </summary>
+    private bool ReleasesNow(ConsumerState consumer) => consumer.Window == 0 || Unfinished == 0;
+
     private void Deliver(ConsumerState consumer, int count)
     {
-        var items = new DeliveredItem[count];
-        var deadline = Environment.TickCount64 + (long)_options.AckTimeout.TotalMilliseconds;
-        var delivered = 0;
-        while (delivered < count)
+        var itemIds = new long[count];
+        var taken = 0;
+        while (taken < count)
         {
-            if (!_items.TryGetValue(_queue.PopFront(), out var item) || !item.IsQueued)
+            var id = _queue.PopFront();
+            if (_items.TryGetValue(id, out var item) && item.IsQueued)
             {
-                continue; // completed by a late ack while it waited here
+                itemIds[taken++] = id; // anything else was completed by a late ack while it waited here
             }
-
-            var deliveryId = ++_lastDeliveryId;
-            item.CurrentDelivery = deliveryId;
-            item.Holder = consumer;
-            _deliveries.Add(deliveryId, item.Id);
-            _deadlines.PushBack((deliveryId, deadline));
-            consumer.InFlight.Add(deliveryId);
-            items[delivered++] = new DeliveredItem(deliveryId, item.Item);
         }
 
-        _queued -= count;
-        _inFlight += count;
+        var delivered = new ItemsDelivered(_lastDeliveryId + 1, itemIds);
+        Record(delivered, e => ApplyDelivered(e, consumer));
+
+        var deadline = Environment.TickCount64 + (long)_options.AckTimeout.TotalMilliseconds;
+        var items = new DeliveredItem[count];
+        for (var i = 0; i < count; i++)
+        {
+            var deliveryId = delivered.FirstDeliveryId + i;
+            _deadlines.PushBack((deliveryId, deadline));
+            items[i] = new DeliveredItem(deliveryId, _items[itemIds[i]].Item);
+        }
+
         if (consumer.Window == 0)
         {
             consumer.Credits = Math.Max(0, consumer.Credits - count);
@@ -621,14 +996,12 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         while (_parkedPuts.Count > 0 && Room > 0)
         {
             var parked = _parkedPuts.PeekFront();
-            var count = Math.Min(Room, parked.Put.Items.Count - parked.Admitted);
-            Admit(parked.Put, parked.Admitted, count);
+            var count = Admit(parked.Putter, parked.Put, parked.Admitted, Math.Min(Room, parked.Put.Items.Count - parked.Admitted));
             parked.Admitted += count;
             total += count;
             if (parked.Admitted == parked.Put.Items.Count)
             {
                 _parkedPuts.PopFront();
-                Accept(parked.Putter, parked.Put);
             }
         }
 
@@ -637,9 +1010,15 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
 
     private void ReleaseWaitingGetters()
     {
-        while (_waitingGetters.Count > 0)
+        for (var n = _waitingGetters.Count; n > 0; n--)
         {
             var consumer = _waitingGetters.PopFront();
+            if (consumer.Available > 0 && !ReleasesNow(consumer))
+            {
+                _waitingGetters.PushBack(consumer);
+                continue;
+            }
+
             consumer.IsWaiting = false;
             if (consumer.Available > 0)
             {
@@ -664,6 +1043,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
 
         if (_runJoiners.Count > 0 && IsRunComplete)
         {
+            FinishRun();
             var completed = new RunCompleted(Status());
             foreach (var joiner in _runJoiners)
             {
@@ -672,6 +1052,15 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
             }
 
             _runJoiners.Clear();
+        }
+    }
+
+    /// <summary>Journals the end of the run once, so the next start begins a new one.</summary>
+    private void FinishRun()
+    {
+        if (!_runFinished)
+        {
+            Record(new RunFinished(_runNumber), _ => _runFinished = true);
         }
     }
 

@@ -29,6 +29,15 @@ internal static partial class CoordinatorLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} deliveries were not done within {AckTimeout}; their items were queued again.")]
     public static partial void DeliveriesExpired(this ILogger log, int count, TimeSpan ackTimeout);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Coordinator recovered run {RunNumber} from its journal: {Items} unfinished items queued again, {Producers} producers known, {DeadLetters} dead letters.")]
+    public static partial void Recovered(this ILogger log, long runNumber, int items, int producers, int deadLetters);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Saving a snapshot failed; recovery replays more events until the next one succeeds.")]
+    public static partial void SnapshotFailed(this ILogger log, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Journaling {EventType} failed; the coordinator restarts and recovers from what was stored.")]
+    public static partial void PersistFailed(this ILogger log, string eventType, Exception error);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped an unexpected {MessageType} from {Sender}.")]
     public static partial void UnexpectedMessage(this ILogger log, string messageType, string sender);
 }

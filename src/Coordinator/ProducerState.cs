@@ -7,16 +7,23 @@ internal sealed class ProducerState(string id)
 {
     public string Id { get; } = id;
 
+    /// <summary>The producer actor, once it has been heard from in this incarnation (then it is watched).</summary>
     public IActorRef? Ref { get; set; }
+
+    /// <summary>When this incarnation started waiting to hear from a producer known only from the journal.</summary>
+    public long? SilentSince { get; set; }
 
     /// <summary>Sequence number of its last wholly accepted put; a put at or below it is a resend.</summary>
     public long HighestAccepted { get; set; } = long.MinValue;
 
     public long Accepted { get; set; }
 
-    public bool IsRegistered => Ref is not null;
+    public bool IsAnnounced { get; set; }
 
     public bool IsDone { get; set; }
 
     public bool IsLost { get; set; }
+
+    /// <summary>Announced and neither done nor lost: the run waits for it.</summary>
+    public bool IsActive => IsAnnounced && !IsDone && !IsLost;
 }

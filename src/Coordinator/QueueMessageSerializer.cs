@@ -1,13 +1,15 @@
 using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Serialization;
+using static ActorPipeline.Coordinator.QueueEvents;
 using static ActorPipeline.Coordinator.QueueProtocol;
 
 namespace ActorPipeline.Coordinator;
 
 /// <summary>
-/// The wire format of every <see cref="QueueProtocol"/> message: a short manifest names the type (no
-/// type name ever travels) and a compact little-endian body carries the fields in declaration order.
+/// The wire format of every <see cref="QueueProtocol"/> message and of every <see cref="QueueEvents"/>
+/// journal event and snapshot: a short manifest names the type (no type name ever travels or is stored)
+/// and a compact little-endian body carries the fields in declaration order.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -18,10 +20,18 @@ namespace ActorPipeline.Coordinator;
 /// Singletons have an empty body.
 /// </para>
 /// <para>
-/// Reading is defensive, since the bytes come from the network: anything malformed (unknown manifest,
-/// truncation, trailing bytes, a length or count that is negative, over its limit or beyond the bytes
-/// left, an enum or bool byte out of range, invalid UTF-8, ticks out of range) is a
-/// <see cref="SerializationException"/>, which remoting treats as transient and drops the message.
+/// Journal data outlives the code that wrote it, so every event and snapshot (an <see cref="IQueueEvent"/>)
+/// starts with a one-byte format version, <see cref="FormatVersion"/>, before its fields; a version this
+/// code does not know is refused rather than guessed at. Their manifests start with <c>E</c> (events) or
+/// are <c>S</c> (the snapshot), which no protocol manifest does; protocol messages carry no version, since
+/// they live only as long as a connection.
+/// </para>
+/// <para>
+/// Reading is defensive, since the bytes come from the network or from storage: anything malformed
+/// (unknown manifest or format version, truncation, trailing bytes, a length or count that is negative,
+/// over its limit or beyond the bytes left, an enum or bool byte out of range, invalid UTF-8, ticks out of
+/// range) is a <see cref="SerializationException"/>, which remoting treats as transient and drops the
+/// message, and which fails a persistent actor's recovery instead of handing it wrong state.
 /// </para>
 /// </remarks>
 public sealed class QueueMessageSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
@@ -34,6 +44,16 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
 
     /// <summary>Most entries in one list (items, delivery ids, dead letters) either side accepts.</summary>
     public const int MaxListCount = 1_000_000;
+
+    /// <summary>
+    /// Most entries in a list that holds the coordinator's state rather than one message's worth: a
+    /// snapshot's items and dead letters, and the item ids a requeue of every dead letter moves. A queue
+    /// may hold millions of items; the whole snapshot must still fit one array (about 2 GB).
+    /// </summary>
+    public const int MaxStateListCount = 50_000_000;
+
+    /// <summary>The format version every journal event and snapshot starts with; the only one this code reads.</summary>
+    public const byte FormatVersion = 1;
 
     private const string PutManifest = "P";
     private const string PutAcceptedManifest = "PA";
@@ -63,11 +83,30 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
     private const string DeadLettersManifest = "DL";
     private const string ShutdownManifest = "SD";
     private const string ShutdownAckManifest = "SDA";
+    private const string RequeueDeadLettersManifest = "RDL";
+    private const string DeadLettersRequeuedAckManifest = "RDA";
+
+    // Journal manifests: events start with 'E', the snapshot is "S" (see IsJournalManifest).
+    private const string ItemsAcceptedManifest = "EIA";
+    private const string ItemsDeliveredManifest = "EID";
+    private const string ItemsCompletedManifest = "EIC";
+    private const string ItemDeadLetteredManifest = "EDL";
+    private const string DeadLettersRequeuedManifest = "EDR";
+    private const string ProducerAnnouncedManifest = "EPA";
+    private const string ProducerCompletedManifest = "EPC";
+    private const string ProducerLostManifest = "EPL";
+    private const string ShutdownRequestedManifest = "ESR";
+    private const string IncarnationStartedManifest = "EIS";
+    private const string RunFinishedManifest = "ERF";
+    private const string RunStartedManifest = "ERS";
+    private const string CoordinatorSnapshotManifest = "S";
 
     // Least bytes each list entry takes on the wire, so a count can be checked against the bytes left.
     private const int QueueItemMinBytes = sizeof(int) + sizeof(long);
     private const int DeliveredItemMinBytes = sizeof(long) + QueueItemMinBytes;
-    private const int DeadLetteredItemMinBytes = sizeof(long) + QueueItemMinBytes + sizeof(int) + sizeof(int);
+    private const int DeadLetteredItemMinBytes = sizeof(long) + sizeof(long) + QueueItemMinBytes + sizeof(int) + sizeof(int);
+    private const int SnapshotItemMinBytes = sizeof(long) + QueueItemMinBytes + sizeof(int);
+    private const int SnapshotProducerMinBytes = sizeof(int) + sizeof(long) + sizeof(long) + (3 * sizeof(bool));
 
     /// <summary>Fixed, so that every node agrees on it without configuration; 0-100 belong to Akka.</summary>
     public override int Identifier => 7341;
@@ -103,6 +142,23 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
         DeadLetters => DeadLettersManifest,
         Shutdown => ShutdownManifest,
         ShutdownAck => ShutdownAckManifest,
+        RequeueDeadLetters => RequeueDeadLettersManifest,
+        DeadLettersRequeuedAck => DeadLettersRequeuedAckManifest,
+
+        // The journal, most frequent first.
+        ItemsAccepted => ItemsAcceptedManifest,
+        ItemsDelivered => ItemsDeliveredManifest,
+        ItemsCompleted => ItemsCompletedManifest,
+        ItemDeadLettered => ItemDeadLetteredManifest,
+        DeadLettersRequeued => DeadLettersRequeuedManifest,
+        ProducerAnnounced => ProducerAnnouncedManifest,
+        ProducerCompleted => ProducerCompletedManifest,
+        ProducerLost => ProducerLostManifest,
+        ShutdownRequested => ShutdownRequestedManifest,
+        IncarnationStarted => IncarnationStartedManifest,
+        RunFinished => RunFinishedManifest,
+        RunStarted => RunStartedManifest,
+        CoordinatorSnapshot => CoordinatorSnapshotManifest,
         _ => throw UnknownType(o),
     };
 
@@ -127,7 +183,7 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
         object message;
         try
         {
-            message = Read(ref reader, manifest);
+            message = IsJournalManifest(manifest) ? ReadJournal(ref reader, manifest) : Read(ref reader, manifest);
         }
         catch (Exception e) when (e is IndexOutOfRangeException or ArgumentException or OverflowException)
         {
@@ -139,6 +195,13 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
         reader.EnsureEnd();
         return message;
     }
+
+    /// <summary>
+    /// Whether a manifest names a journal event or snapshot, whose payload starts with the format
+    /// version: events' manifests start with 'E', the snapshot's is "S", and no protocol manifest does either.
+    /// </summary>
+    private static bool IsJournalManifest(string manifest) =>
+        manifest.StartsWith('E') || manifest == CoordinatorSnapshotManifest;
 
     private static void Write(ref WireWriter w, object obj)
     {
@@ -196,6 +259,7 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
                 break;
             case ProducerRegistered m:
                 w.WriteString(m.ProducerId, "ProducerRegistered.ProducerId");
+                w.WriteInt64(m.LastAcceptedSequenceNr);
                 break;
             case ProducerDone m:
                 w.WriteString(m.ProducerId, "ProducerDone.ProducerId");
@@ -226,16 +290,13 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
                 WriteStatus(ref w, m);
                 break;
             case DeadLetters m:
-                w.WriteCount(m.Items.Count, "DeadLetters.Items");
-                for (var i = 0; i < m.Items.Count; i++)
-                {
-                    var dead = m.Items[i];
-                    w.WriteInt64(dead.DeliveryId);
-                    WriteItem(ref w, dead.Item);
-                    w.WriteInt32(dead.Attempts);
-                    w.WriteString(dead.Error, "DeadLetters.Items.Error");
-                }
-
+                WriteDeadLetteredItems(ref w, m.Items, inSnapshot: false);
+                break;
+            case RequeueDeadLetters m:
+                WriteIds(ref w, m.ItemIds, "RequeueDeadLetters.ItemIds");
+                break;
+            case DeadLettersRequeuedAck m:
+                w.WriteInt32(m.Count);
                 break;
             case Shutdown m:
                 w.WriteBool(m.Immediate);
@@ -245,8 +306,73 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
                 break;
             case CancelGet or QueueEmpty or QueueShutDown or Join or Joined or JoinRun or GetStatus or GetDeadLetters:
                 break;
+            case IQueueEvent e:
+                w.WriteByte(FormatVersion);
+                WriteJournal(ref w, e);
+                break;
             default:
                 throw UnknownType(obj);
+        }
+    }
+
+    private static void WriteJournal(ref WireWriter w, IQueueEvent e)
+    {
+        switch (e)
+        {
+            case ItemsAccepted m:
+                w.WriteString(m.ProducerId, "ItemsAccepted.ProducerId");
+                w.WriteInt64(m.SequenceNr);
+                w.WriteInt64(m.FirstItemId);
+                w.WriteCount(m.Items.Count, "ItemsAccepted.Items");
+                for (var i = 0; i < m.Items.Count; i++)
+                {
+                    WriteItem(ref w, m.Items[i]);
+                }
+
+                w.WriteBool(m.PutComplete);
+                break;
+            case ItemsDelivered m:
+                w.WriteInt64(m.FirstDeliveryId);
+                WriteIds(ref w, m.ItemIds, "ItemsDelivered.ItemIds");
+                break;
+            case ItemsCompleted m:
+                WriteIds(ref w, m.ItemIds, "ItemsCompleted.ItemIds");
+                break;
+            case ItemDeadLettered m:
+                w.WriteInt64(m.ItemId);
+                w.WriteInt64(m.DeliveryId);
+                w.WriteInt32(m.Attempts);
+                w.WriteString(m.Error, "ItemDeadLettered.Error");
+                break;
+            case DeadLettersRequeued m:
+                WriteIds(ref w, m.ItemIds, "DeadLettersRequeued.ItemIds", MaxStateListCount);
+                break;
+            case ProducerAnnounced m:
+                w.WriteString(m.ProducerId, "ProducerAnnounced.ProducerId");
+                break;
+            case ProducerCompleted m:
+                w.WriteString(m.ProducerId, "ProducerCompleted.ProducerId");
+                break;
+            case ProducerLost m:
+                w.WriteString(m.ProducerId, "ProducerLost.ProducerId");
+                break;
+            case ShutdownRequested m:
+                w.WriteBool(m.Immediate);
+                break;
+            case IncarnationStarted m:
+                w.WriteInt64(m.Incarnation);
+                break;
+            case RunFinished m:
+                w.WriteInt64(m.RunNumber);
+                break;
+            case RunStarted m:
+                w.WriteInt64(m.RunNumber);
+                break;
+            case CoordinatorSnapshot m:
+                WriteSnapshot(ref w, m);
+                break;
+            default:
+                throw UnknownType(e);
         }
     }
 
@@ -256,7 +382,7 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
         switch (manifest)
         {
             case PutManifest:
-                return new Put(r.ReadString("Put.ProducerId"), r.ReadInt64("Put.SequenceNr"), ReadItems(ref r), r.ReadBool("Put.Wait"));
+                return new Put(r.ReadString("Put.ProducerId"), r.ReadInt64("Put.SequenceNr"), ReadItems(ref r, "Put.Items"), r.ReadBool("Put.Wait"));
             case PutAcceptedManifest:
                 return new PutAccepted(r.ReadString("PutAccepted.ProducerId"), r.ReadInt64("PutAccepted.SequenceNr"), r.ReadInt32("PutAccepted.Count"));
             case DeliveryManifest:
@@ -273,7 +399,7 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
             case RegisterProducerManifest:
                 return new RegisterProducer(r.ReadString("RegisterProducer.ProducerId"));
             case ProducerRegisteredManifest:
-                return new ProducerRegistered(r.ReadString("ProducerRegistered.ProducerId"));
+                return new ProducerRegistered(r.ReadString("ProducerRegistered.ProducerId"), r.ReadInt64("ProducerRegistered.LastAcceptedSequenceNr"));
             case ProducerDoneManifest:
                 return new ProducerDone(r.ReadString("ProducerDone.ProducerId"), r.ReadInt64("ProducerDone.LastSequenceNr"));
             case ProducerDoneAckManifest:
@@ -307,16 +433,167 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
             case GetDeadLettersManifest:
                 return GetDeadLetters.Instance;
             case DeadLettersManifest:
-                return new DeadLetters(ReadDeadLetteredItems(ref r));
+                return new DeadLetters(ReadDeadLetteredItems(ref r, inSnapshot: false));
             case ShutdownManifest:
                 return new Shutdown(r.ReadBool("Shutdown.Immediate"));
             case ShutdownAckManifest:
                 return new ShutdownAck(r.ReadInt32("ShutdownAck.Dropped"));
+            case RequeueDeadLettersManifest:
+                return new RequeueDeadLetters(ReadIds(ref r, "RequeueDeadLetters.ItemIds"));
+            case DeadLettersRequeuedAckManifest:
+                return new DeadLettersRequeuedAck(r.ReadInt32("DeadLettersRequeuedAck.Count"));
             default:
                 // A newer node's message, or garbage: say which, and let remoting drop it.
-                throw new SerializationException(
-                    $"Unknown queue message manifest '{manifest}' ({r.Length} bytes); this node cannot read that message type.");
+                throw UnknownManifest(manifest, r.Length);
         }
+    }
+
+    private static object ReadJournal(ref WireReader r, string manifest)
+    {
+        var version = r.ReadByte("the format version");
+        if (version != FormatVersion)
+        {
+            throw new SerializationException(
+                $"Queue journal data with manifest '{manifest}' has format version {version} (byte 0 of {r.Length}), " +
+                $"but this code reads only version {FormatVersion}{(version > FormatVersion ? "; it was written by newer code" : string.Empty)}.");
+        }
+
+        switch (manifest)
+        {
+            case ItemsAcceptedManifest:
+                return new ItemsAccepted(
+                    r.ReadString("ItemsAccepted.ProducerId"),
+                    r.ReadInt64("ItemsAccepted.SequenceNr"),
+                    r.ReadInt64("ItemsAccepted.FirstItemId"),
+                    ReadItems(ref r, "ItemsAccepted.Items"),
+                    r.ReadBool("ItemsAccepted.PutComplete"));
+            case ItemsDeliveredManifest:
+                return new ItemsDelivered(r.ReadInt64("ItemsDelivered.FirstDeliveryId"), ReadIds(ref r, "ItemsDelivered.ItemIds"));
+            case ItemsCompletedManifest:
+                return new ItemsCompleted(ReadIds(ref r, "ItemsCompleted.ItemIds"));
+            case ItemDeadLetteredManifest:
+                return new ItemDeadLettered(
+                    r.ReadInt64("ItemDeadLettered.ItemId"),
+                    r.ReadInt64("ItemDeadLettered.DeliveryId"),
+                    r.ReadInt32("ItemDeadLettered.Attempts"),
+                    r.ReadString("ItemDeadLettered.Error"));
+            case DeadLettersRequeuedManifest:
+                return new DeadLettersRequeued(ReadIds(ref r, "DeadLettersRequeued.ItemIds", MaxStateListCount));
+            case ProducerAnnouncedManifest:
+                return new ProducerAnnounced(r.ReadString("ProducerAnnounced.ProducerId"));
+            case ProducerCompletedManifest:
+                return new ProducerCompleted(r.ReadString("ProducerCompleted.ProducerId"));
+            case ProducerLostManifest:
+                return new ProducerLost(r.ReadString("ProducerLost.ProducerId"));
+            case ShutdownRequestedManifest:
+                return new ShutdownRequested(r.ReadBool("ShutdownRequested.Immediate"));
+            case IncarnationStartedManifest:
+                return new IncarnationStarted(r.ReadInt64("IncarnationStarted.Incarnation"));
+            case RunFinishedManifest:
+                return new RunFinished(r.ReadInt64("RunFinished.RunNumber"));
+            case RunStartedManifest:
+                return new RunStarted(r.ReadInt64("RunStarted.RunNumber"));
+            case CoordinatorSnapshotManifest:
+                return ReadSnapshot(ref r);
+            default:
+                // An event this code does not know (written by newer code?): recovery must stop, not skip it.
+                throw UnknownManifest(manifest, r.Length);
+        }
+    }
+
+    private static void WriteSnapshot(ref WireWriter w, CoordinatorSnapshot s)
+    {
+        w.WriteInt64(s.RunNumber);
+        w.WriteBool(s.RunFinished);
+        w.WriteInt64(s.Incarnation);
+        w.WriteInt64(s.LastItemId);
+        w.WriteInt64(s.LastDeliveryId);
+        w.WriteInt64(s.Accepted);
+        w.WriteInt64(s.Completed);
+        w.WriteInt64(s.Dropped);
+        w.WriteBool(s.ShutDown);
+        w.WriteBool(s.ShutDownImmediately);
+
+        w.WriteCount(s.Items.Count, "CoordinatorSnapshot.Items", MaxStateListCount);
+        for (var i = 0; i < s.Items.Count; i++)
+        {
+            var item = s.Items[i];
+            w.WriteInt64(item.Id);
+            WriteItem(ref w, item.Item);
+            WriteIds(ref w, item.DeliveryIds, "CoordinatorSnapshot.Items.DeliveryIds");
+        }
+
+        w.WriteCount(s.Producers.Count, "CoordinatorSnapshot.Producers");
+        for (var i = 0; i < s.Producers.Count; i++)
+        {
+            var producer = s.Producers[i];
+            w.WriteString(producer.Id, "CoordinatorSnapshot.Producers.Id");
+            w.WriteInt64(producer.HighestAccepted);
+            w.WriteInt64(producer.Accepted);
+            w.WriteBool(producer.Announced);
+            w.WriteBool(producer.Done);
+            w.WriteBool(producer.Lost);
+        }
+
+        WriteDeadLetteredItems(ref w, s.DeadLetters, inSnapshot: true);
+    }
+
+    private static CoordinatorSnapshot ReadSnapshot(ref WireReader r) => new(
+        r.ReadInt64("CoordinatorSnapshot.RunNumber"),
+        r.ReadBool("CoordinatorSnapshot.RunFinished"),
+        r.ReadInt64("CoordinatorSnapshot.Incarnation"),
+        r.ReadInt64("CoordinatorSnapshot.LastItemId"),
+        r.ReadInt64("CoordinatorSnapshot.LastDeliveryId"),
+        r.ReadInt64("CoordinatorSnapshot.Accepted"),
+        r.ReadInt64("CoordinatorSnapshot.Completed"),
+        r.ReadInt64("CoordinatorSnapshot.Dropped"),
+        r.ReadBool("CoordinatorSnapshot.ShutDown"),
+        r.ReadBool("CoordinatorSnapshot.ShutDownImmediately"),
+        ReadSnapshotItems(ref r),
+        ReadSnapshotProducers(ref r),
+        ReadDeadLetteredItems(ref r, inSnapshot: true));
+
+    private static SnapshotItem[] ReadSnapshotItems(ref WireReader r)
+    {
+        var count = r.ReadCount(SnapshotItemMinBytes, "CoordinatorSnapshot.Items", MaxStateListCount);
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var items = new SnapshotItem[count];
+        for (var i = 0; i < items.Length; i++)
+        {
+            items[i] = new SnapshotItem(
+                r.ReadInt64("CoordinatorSnapshot.Items.Id"),
+                ReadItem(ref r, "CoordinatorSnapshot.Items.Item"),
+                ReadIds(ref r, "CoordinatorSnapshot.Items.DeliveryIds"));
+        }
+
+        return items;
+    }
+
+    private static SnapshotProducer[] ReadSnapshotProducers(ref WireReader r)
+    {
+        var count = r.ReadCount(SnapshotProducerMinBytes, "CoordinatorSnapshot.Producers");
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var producers = new SnapshotProducer[count];
+        for (var i = 0; i < producers.Length; i++)
+        {
+            producers[i] = new SnapshotProducer(
+                r.ReadString("CoordinatorSnapshot.Producers.Id"),
+                r.ReadInt64("CoordinatorSnapshot.Producers.HighestAccepted"),
+                r.ReadInt64("CoordinatorSnapshot.Producers.Accepted"),
+                r.ReadBool("CoordinatorSnapshot.Producers.Announced"),
+                r.ReadBool("CoordinatorSnapshot.Producers.Done"),
+                r.ReadBool("CoordinatorSnapshot.Producers.Lost"));
+        }
+
+        return producers;
     }
 
     private static void WriteItem(ref WireWriter w, QueueItem item)
@@ -328,9 +605,9 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
     private static QueueItem ReadItem(ref WireReader r, string field) =>
         new(r.ReadPayload(field), r.ReadDateTime(field));
 
-    private static QueueItem[] ReadItems(ref WireReader r)
+    private static QueueItem[] ReadItems(ref WireReader r, string field)
     {
-        var count = r.ReadCount(QueueItemMinBytes, "Put.Items");
+        var count = r.ReadCount(QueueItemMinBytes, field);
         if (count == 0)
         {
             return [];
@@ -339,7 +616,7 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
         var items = new QueueItem[count];
         for (var i = 0; i < items.Length; i++)
         {
-            items[i] = ReadItem(ref r, "Put.Items");
+            items[i] = ReadItem(ref r, field);
         }
 
         return items;
@@ -362,39 +639,63 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
         return items;
     }
 
-    private static DeadLetteredItem[] ReadDeadLetteredItems(ref WireReader r)
+    /// <summary>Dead letters of a <see cref="DeadLetters"/> reply or, with a higher limit, of a snapshot.</summary>
+    private static void WriteDeadLetteredItems(ref WireWriter w, IReadOnlyList<DeadLetteredItem> items, bool inSnapshot)
     {
-        var count = r.ReadCount(DeadLetteredItemMinBytes, "DeadLetters.Items");
+        w.WriteCount(
+            items.Count,
+            inSnapshot ? "CoordinatorSnapshot.DeadLetters" : "DeadLetters.Items",
+            inSnapshot ? MaxStateListCount : MaxListCount);
+        var errorField = inSnapshot ? "CoordinatorSnapshot.DeadLetters.Error" : "DeadLetters.Items.Error";
+        for (var i = 0; i < items.Count; i++)
+        {
+            var dead = items[i];
+            w.WriteInt64(dead.ItemId);
+            w.WriteInt64(dead.DeliveryId);
+            WriteItem(ref w, dead.Item);
+            w.WriteInt32(dead.Attempts);
+            w.WriteString(dead.Error, errorField);
+        }
+    }
+
+    private static DeadLetteredItem[] ReadDeadLetteredItems(ref WireReader r, bool inSnapshot)
+    {
+        var count = r.ReadCount(
+            DeadLetteredItemMinBytes,
+            inSnapshot ? "CoordinatorSnapshot.DeadLetters" : "DeadLetters.Items",
+            inSnapshot ? MaxStateListCount : MaxListCount);
         if (count == 0)
         {
             return [];
         }
 
+        // Constant names, chosen once: the error messages say which list without building strings per entry.
+        var (itemIdField, deliveryIdField, itemField, attemptsField, errorField) = inSnapshot
+            ? ("CoordinatorSnapshot.DeadLetters.ItemId", "CoordinatorSnapshot.DeadLetters.DeliveryId", "CoordinatorSnapshot.DeadLetters.Item",
+                "CoordinatorSnapshot.DeadLetters.Attempts", "CoordinatorSnapshot.DeadLetters.Error")
+            : ("DeadLetters.Items.ItemId", "DeadLetters.Items.DeliveryId", "DeadLetters.Items.Item", "DeadLetters.Items.Attempts", "DeadLetters.Items.Error");
         var items = new DeadLetteredItem[count];
         for (var i = 0; i < items.Length; i++)
         {
             items[i] = new DeadLetteredItem(
-                r.ReadInt64("DeadLetters.Items.DeliveryId"),
-                ReadItem(ref r, "DeadLetters.Items.Item"),
-                r.ReadInt32("DeadLetters.Items.Attempts"),
-                r.ReadString("DeadLetters.Items.Error"));
+                r.ReadInt64(itemIdField), r.ReadInt64(deliveryIdField), ReadItem(ref r, itemField), r.ReadInt32(attemptsField), r.ReadString(errorField));
         }
 
         return items;
     }
 
-    private static void WriteIds(ref WireWriter w, IReadOnlyList<long> ids, string field)
+    private static void WriteIds(ref WireWriter w, IReadOnlyList<long> ids, string field, int limit = MaxListCount)
     {
-        w.WriteCount(ids.Count, field);
+        w.WriteCount(ids.Count, field, limit);
         for (var i = 0; i < ids.Count; i++)
         {
             w.WriteInt64(ids[i]);
         }
     }
 
-    private static long[] ReadIds(ref WireReader r, string field)
+    private static long[] ReadIds(ref WireReader r, string field, int limit = MaxListCount)
     {
-        var count = r.ReadCount(sizeof(long), field);
+        var count = r.ReadCount(sizeof(long), field, limit);
         if (count == 0)
         {
             return [];
@@ -460,6 +761,9 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
         r.ReadInt32("QueueStatus.ProducersDone"),
         r.ReadInt32("QueueStatus.ProducersLost"));
 
+    private static SerializationException UnknownManifest(string manifest, int length) =>
+        new($"Unknown queue manifest '{manifest}' ({length} bytes); this code cannot read that message or event type.");
+
     private static ArgumentException UnknownType(object o) =>
-        new($"{nameof(QueueMessageSerializer)} cannot serialize {o?.GetType().FullName ?? "null"}: it is not a {nameof(QueueProtocol)} message.");
+        new($"{nameof(QueueMessageSerializer)} cannot serialize {o?.GetType().FullName ?? "null"}: it is neither a {nameof(QueueProtocol)} message nor a {nameof(QueueEvents)} event.");
 }

@@ -25,6 +25,16 @@ public sealed class QueueOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "7.00:00:00")]
     public TimeSpan AckTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>After a restart, how long a producer known from the journal may stay silent before it counts as lost.</summary>
+    /// <value>Default 30 s.</value>
+    [Range(typeof(TimeSpan), "00:00:00.050", "1.00:00:00")]
+    public TimeSpan ProducerTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Journaled events between two snapshots of the coordinator's state (recovery replays at most this many).</summary>
+    /// <value>Default 10000.</value>
+    [Range(1, 100_000_000)]
+    public int SnapshotEvery { get; set; } = 10_000;
+
     /// <summary>
     /// Producers the batch run waits for, across the cluster. Unset, it is this node's
     /// <c>Pipeline:Producers:Count</c> (right for a single node); set it on coordinator nodes to the total.

@@ -32,7 +32,11 @@ public static class QueueProtocol
     /// </summary>
     public sealed record RegisterProducer(string ProducerId) : IQueueMessage;
 
-    public sealed record ProducerRegistered(string ProducerId) : IQueueMessage;
+    /// <summary>
+    /// The registration is stored. <paramref name="LastAcceptedSequenceNr"/> is the last put the queue
+    /// holds from this producer id (0 if none), so a producer restarted under the same id resumes after it.
+    /// </summary>
+    public sealed record ProducerRegistered(string ProducerId, long LastAcceptedSequenceNr) : IQueueMessage;
 
     /// <summary>The producer has put everything it will put; its last put had <paramref name="LastSequenceNr"/>. Resent until acknowledged.</summary>
     public sealed record ProducerDone(string ProducerId, long LastSequenceNr) : IQueueMessage;
@@ -194,6 +198,11 @@ public static class QueueProtocol
     }
 
     public sealed record DeadLetters(IReadOnlyList<DeadLetteredItem> Items) : IQueueMessage;
+
+    /// <summary>Puts dead-lettered items back on the queue (all of them if <paramref name="ItemIds"/> is empty); answered with <see cref="DeadLettersRequeuedAck"/>.</summary>
+    public sealed record RequeueDeadLetters(IReadOnlyList<long> ItemIds) : IQueueMessage;
+
+    public sealed record DeadLettersRequeuedAck(int Count) : IQueueMessage;
 
     /// <summary>
     /// Shuts the queue down (Python 3.13). Graceful: puts are refused, parked putters are released,

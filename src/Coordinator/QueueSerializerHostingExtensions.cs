@@ -5,9 +5,10 @@ namespace ActorPipeline.Coordinator;
 public static class QueueSerializerHostingExtensions
 {
     /// <summary>
-    /// Binds <see cref="QueueMessageSerializer"/> to every <see cref="IQueueMessage"/>, so the queue
-    /// protocol crosses nodes in its compact format instead of the default JSON with type names.
+    /// Binds <see cref="QueueMessageSerializer"/> to every <see cref="IQueueMessage"/> and every
+    /// <see cref="IQueueEvent"/>, so the queue protocol crosses nodes, and the coordinator's journal and
+    /// snapshots are stored, in its compact versioned format instead of the default JSON with type names.
     /// </summary>
     public static AkkaConfigurationBuilder WithQueueSerializer(this AkkaConfigurationBuilder builder) =>
-        builder.WithCustomSerializer("queue-protocol", [typeof(IQueueMessage)], system => new QueueMessageSerializer(system));
+        builder.WithCustomSerializer("queue-protocol", [typeof(IQueueMessage), typeof(IQueueEvent)], system => new QueueMessageSerializer(system));
 }

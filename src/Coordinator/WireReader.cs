@@ -6,10 +6,10 @@ using System.Text.Unicode;
 namespace ActorPipeline.Coordinator;
 
 /// <summary>
-/// Reads what <see cref="WireWriter"/> wrote, trusting nothing: the bytes come off the network. Every
-/// read checks the bytes left first, every length and count is checked against its limit and against
-/// what remains (so a forged length cannot make it allocate), and every failure is a
-/// <see cref="SerializationException"/> naming the manifest and the offset.
+/// Reads what <see cref="WireWriter"/> wrote, trusting nothing: the bytes come off the network, or out of
+/// a journal that other code may have written. Every read checks the bytes left first, every length and
+/// count is checked against its limit and against what remains (so a forged length cannot make it
+/// allocate), and every failure is a <see cref="SerializationException"/> naming the manifest and the offset.
 /// </summary>
 internal ref struct WireReader
 {
@@ -74,11 +74,10 @@ internal ref struct WireReader
     }
 
     /// <summary>
-    /// A list's count, refused when negative, over <see cref="QueueMessageSerializer.MaxListCount"/>, or
-    /// more than the bytes left could hold at <paramref name="minEntryBytes"/> each, so the caller may
-    /// size its array from it.
+    /// A list's count, refused when negative, over <paramref name="limit"/>, or more than the bytes left
+    /// could hold at <paramref name="minEntryBytes"/> each, so the caller may size its array from it.
     /// </summary>
-    public int ReadCount(int minEntryBytes, string field)
+    public int ReadCount(int minEntryBytes, string field, int limit = QueueMessageSerializer.MaxListCount)
     {
         var count = ReadInt32(field);
         if (count < 0)
@@ -86,9 +85,9 @@ internal ref struct WireReader
             throw Malformed($"{field} has a negative count {count}");
         }
 
-        if (count > QueueMessageSerializer.MaxListCount)
+        if (count > limit)
         {
-            throw Malformed($"{field} has {count} entries, over the limit of {QueueMessageSerializer.MaxListCount}");
+            throw Malformed($"{field} has {count} entries, over the limit of {limit}");
         }
 
         if ((long)count * minEntryBytes > Remaining)
@@ -128,7 +127,7 @@ internal ref struct WireReader
 
     /// <summary>The exception for anything wrong at the current offset.</summary>
     public readonly SerializationException Malformed(string problem, Exception? inner = null) =>
-        new($"Malformed queue message with manifest '{_manifest}': {problem} (at offset {_position} of {_buffer.Length} bytes).", inner);
+        new($"Malformed queue data with manifest '{_manifest}': {problem} (at offset {_position} of {_buffer.Length} bytes).", inner);
 
     private ReadOnlySpan<byte> ReadRun(int maxLength, string field)
     {

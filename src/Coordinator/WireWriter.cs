@@ -5,7 +5,7 @@ using System.Text;
 namespace ActorPipeline.Coordinator;
 
 /// <summary>
-/// Writes the queue protocol's wire format (little endian, length-prefixed UTF-8 and byte runs).
+/// Writes the queue protocol's and journal's wire format (little endian, length-prefixed UTF-8 and byte runs).
 /// A message is written twice: first by a measuring writer that only counts bytes, then into an array
 /// of exactly that size. So each message costs one allocation and its layout is written in one place.
 /// </summary>
@@ -71,12 +71,11 @@ internal ref struct WireWriter
         WriteInt64(value.Kind == DateTimeKind.Local ? value.ToUniversalTime().Ticks : value.Ticks);
 
     /// <summary>A list's count; refused here as well, so a sender learns of the limit rather than its peer.</summary>
-    public void WriteCount(int count, string field)
+    public void WriteCount(int count, string field, int limit = QueueMessageSerializer.MaxListCount)
     {
-        if (count > QueueMessageSerializer.MaxListCount)
+        if (count > limit)
         {
-            throw new SerializationException(
-                $"Cannot serialize {field}: {count} entries exceed the limit of {QueueMessageSerializer.MaxListCount}.");
+            throw new SerializationException($"Cannot serialize {field}: {count} entries exceed the limit of {limit}.");
         }
 
         WriteInt32(count);
@@ -130,7 +129,7 @@ internal ref struct WireWriter
     {
         if (count > Array.MaxLength - _position)
         {
-            throw new SerializationException($"Cannot serialize a queue message of more than {Array.MaxLength} bytes.");
+            throw new SerializationException($"Cannot serialize a queue message, event or snapshot of more than {Array.MaxLength} bytes.");
         }
 
         _position += count;

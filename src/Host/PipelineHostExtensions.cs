@@ -7,6 +7,10 @@ using Akka.Cluster.Hosting.SBR;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using Akka.Logger.Serilog;
+using Akka.Persistence.Hosting;
+using Akka.Persistence.Sql.Hosting;
+using LinqToDB;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -93,6 +97,7 @@ public static class PipelineHostExtensions
                 // Without this Akka runs its shutdown on SIGTERM before the host stops the runner, and the drain finds no actors.
                 .AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend)
                 .AddCluster(node)
+                .AddPersistence(options.Persistence)
                 .AddCoordinatorSingleton(
                     options.Queue, loggers, options.Queue.ExpectedProducers ?? options.Producers.Count, node.Has(CoordinatorHostingExtensions.Role));
             if (node.Has(ProducerRole))
@@ -140,6 +145,27 @@ public static class PipelineHostExtensions
         }
 
         return akka;
+    }
+
+    /// <summary>The coordinator's journal and snapshot store, created on first use.</summary>
+    private static AkkaConfigurationBuilder AddPersistence(this AkkaConfigurationBuilder akka, PersistenceOptions persistence)
+    {
+        var connection = persistence.EffectiveConnectionString;
+        switch (persistence.Provider)
+        {
+            case PersistenceProvider.InMemory:
+                return akka.WithInMemoryJournal().WithInMemorySnapshotStore();
+            case PersistenceProvider.PostgreSql:
+                return akka.WithSqlPersistence(connectionString: connection, providerName: ProviderName.PostgreSQL15, autoInitialize: true);
+            default:
+                // SQLite creates the file but not its folder.
+                if (new SqliteConnectionStringBuilder(connection).DataSource is { Length: > 0 } file && Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder)
+                {
+                    Directory.CreateDirectory(folder);
+                }
+
+                return akka.WithSqlPersistence(connectionString: connection, providerName: ProviderName.SQLiteMS, autoInitialize: true);
+        }
     }
 
     private static OptionsBuilder<TOptions> AddValidatedSection<TOptions>(this IServiceCollection services, string section)

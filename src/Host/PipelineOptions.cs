@@ -23,4 +23,6 @@ public sealed class PipelineOptions
     public QueueOptions Queue { get; set; } = new();
 
     public DrainOptions Drain { get; set; } = new();
+
+    public PersistenceOptions Persistence { get; set; } = new();
 }

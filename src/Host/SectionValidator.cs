@@ -31,9 +31,13 @@ public sealed class SectionValidator<TOptions>(IConfiguration configuration, str
         foreach (var result in results)
         {
             var member = result.MemberNames.FirstOrDefault();
-            var value = member is null ? null : options.GetType().GetProperty(member)?.GetValue(options);
+            // A connection string or password is a secret: the message names the key, never the value.
+            var secret = member is not null && (member.Contains("ConnectionString", StringComparison.Ordinal) || member.Contains("Password", StringComparison.Ordinal));
+            var value = member is null || secret ? null : options.GetType().GetProperty(member)?.GetValue(options);
             var key = member is null ? path : $"{path}:{member}";
-            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{key} = {Show(value)}: {result.ErrorMessage}"));
+            failures.Add(secret
+                ? $"{key}: {result.ErrorMessage}"
+                : string.Create(CultureInfo.InvariantCulture, $"{key} = {Show(value)}: {result.ErrorMessage}"));
         }
 
         foreach (var property in NestedSections(options.GetType()))

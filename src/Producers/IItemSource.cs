@@ -7,6 +7,10 @@ namespace ActorPipeline.Producers;
 /// </summary>
 public interface IItemSource
 {
-    /// <summary>The items producer <paramref name="producerId"/> puts; it ends when the stream ends.</summary>
-    IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(int producerId, CancellationToken cancellationToken);
+    /// <summary>
+    /// The items producer <paramref name="producerId"/> puts; it ends when the stream ends. The first
+    /// <paramref name="skip"/> items were already accepted from this producer before a restart: a source
+    /// that can repeat itself (a file, a seeded generator) starts after them, so a resumed run puts nothing twice.
+    /// </summary>
+    IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(int producerId, long skip, CancellationToken cancellationToken);
 }

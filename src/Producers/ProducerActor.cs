@@ -65,7 +65,7 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
         _items?.DisposeAsync().AsTask().ContinueWith(_ => _stop.Dispose(), TaskScheduler.Default);
     }
 
-    private void HandleRegistered(ProducerRegistered _)
+    private void HandleRegistered(ProducerRegistered registered)
     {
         if (_unacknowledged is not RegisterProducer)
         {
@@ -73,13 +73,21 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
         }
 
         Acknowledged();
+
+        // Restarted under the same id: the queue already holds this producer's first puts (one item each).
+        _sequenceNr = registered.LastAcceptedSequenceNr;
+        if (_sequenceNr > 0)
+        {
+            ProducerLog.Resuming(_log, _id, _sequenceNr);
+        }
+
         if (_stopping)
         {
             ReportDone();
             return;
         }
 
-        _items = _source.ReadAsync(_id, _stop.Token).GetAsyncEnumerator(_stop.Token);
+        _items = _source.ReadAsync(_id, _sequenceNr, _stop.Token).GetAsyncEnumerator(_stop.Token);
         PullNext();
     }
 

@@ -17,6 +17,9 @@ internal static partial class ProducerLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Producer {ProducerId}: its item source failed; it stops producing.")]
     public static partial void SourceFailed(ILogger log, int producerId, Exception error);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Producer {ProducerId} resumes after its put {SequenceNr}, which the queue already holds.")]
+    public static partial void Resuming(ILogger log, int producerId, long sequenceNr);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Producer {ProducerId} finished: {Added} items added.")]
     public static partial void Finished(ILogger log, int producerId, long added);
 

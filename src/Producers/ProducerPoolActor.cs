@@ -61,11 +61,11 @@ public sealed class ProducerPoolActor : ReceiveActor
 
         _started = true;
         var log = _loggers.CreateLogger<ProducerActor>();
-        var node = NodeIncarnation(Context.System);
+        var node = NodeAddress(Context.System);
         for (var i = 0; i < _options.Count; i++)
         {
-            // Unique across the cluster and across restarts of this node, so that the coordinator's
-            // deduplication by (producer id, sequence number) never mistakes a new put for a resend.
+            // Unique across the cluster and the same when this node restarts at the same address, so that
+            // a restarted producer learns from the coordinator how far it had got and resumes after it.
             var producerId = $"{node}/producer-{i}";
             var producer = Context.ActorOf(ProducerActor.Props(i, producerId, _source, _coordinator, _options, log), $"producer-{i}");
             Context.Watch(producer);
@@ -115,9 +115,7 @@ public sealed class ProducerPoolActor : ReceiveActor
         AnswerWaitersIfFinished();
     }
 
-    // The address tells nodes apart; the random part tells this incarnation from an earlier one at the same address.
-    private static string NodeIncarnation(ActorSystem system) =>
-        $"{((ExtendedActorSystem)system).Provider.DefaultAddress.HostPort()}#{Guid.NewGuid().ToString("N")[..8]}";
+    private static string NodeAddress(ActorSystem system) => ((ExtendedActorSystem)system).Provider.DefaultAddress.HostPort();
 
     private void AnswerWaitersIfFinished()
     {

@@ -10,13 +10,19 @@ namespace ActorPipeline.Producers;
 /// </summary>
 public sealed class RandomItemSource(ProducerOptions options, int seed, ILogger<RandomItemSource> log) : IItemSource
 {
-    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(int producerId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(int producerId, long skip, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var random = new Random(HashCode.Combine(seed, producerId));
         var count = random.Next(options.MinItems, options.MaxItems + 1);
         for (var i = 0; i < count; i++)
         {
             var delay = RandomDelay(random);
+            if (i < skip)
+            {
+                random.NextBytes(new byte[options.ItemBytes]); // the same draws as before the restart, without the sleep
+                continue;
+            }
+
             ProducerLog.Sleeping(log, producerId, delay.TotalSeconds);
             if (delay > TimeSpan.Zero)
             {

@@ -14,6 +14,7 @@ public sealed class ClusterNodes(ITestOutputHelper output, int members) : IDispo
 {
     private readonly List<(string Roles, HostProcess Process)> _nodes = [];
     private readonly int _seedPort = FreePort();
+    private readonly string _folder = Directory.CreateTempSubdirectory("actor-pipeline-cluster-").FullName;
 
     public string Seed => $"akka.tcp://actor-pipeline@127.0.0.1:{_seedPort}";
 
@@ -37,6 +38,8 @@ public sealed class ClusterNodes(ITestOutputHelper output, int members) : IDispo
                 output.WriteLine(line);
             }
         }
+
+        Directory.Delete(_folder, recursive: true);
     }
 
     private HostProcess Start(string roles, int port, (string Key, string Value)[] settings)
@@ -54,6 +57,8 @@ public sealed class ClusterNodes(ITestOutputHelper output, int members) : IDispo
             ["Pipeline__Producers__ResendAfter"] = "00:00:00.500",
             ["Pipeline__Consumers__RefreshInterval"] = "00:00:00.500",
             ["Pipeline__Drain__Timeout"] = "00:00:15",
+            ["Pipeline__Persistence__Provider"] = "Sqlite",
+            ["Pipeline__Persistence__ConnectionString"] = $"Data Source={Path.Combine(_folder, "journal.db")}",
         };
         foreach (var (key, value) in settings)
         {

@@ -1,3 +1,4 @@
+using Akka.Persistence.Hosting;
 using ActorPipeline.Coordinator;
 using Akka.Actor;
 using Akka.Hosting;
@@ -17,7 +18,7 @@ public abstract class CoordinatorSpecBase(int capacity, ITestOutputHelper output
     protected IActorRef Queue => ActorRegistry.Get<CoordinatorActor>();
 
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) =>
-        builder.AddCoordinator(
+        builder.WithInMemoryJournal().WithInMemorySnapshotStore().AddCoordinator(
             new QueueOptions { Capacity = capacity, AckTimeout = ackTimeout ?? TimeSpan.FromMinutes(5) },
             provider.GetRequiredService<ILoggerFactory>(),
             expectedProducers);

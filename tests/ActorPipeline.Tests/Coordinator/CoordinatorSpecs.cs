@@ -320,4 +320,33 @@ public sealed class CoordinatorSpecs(ITestOutputHelper output) : CoordinatorSpec
         Assert.Equal("01", (await GetAsync(consumer)).Item.Hex);
         Assert.Equal(0, (await StatusAsync()).WaitingGetters);
     }
+
+    [Fact]
+    public async Task Should_acknowledge_a_resend_of_an_accepted_put_even_after_shutdown()
+    {
+        var producer = CreateTestProbe();
+        var put = new Put("p", 1, [Item("01")]);
+        Queue.Tell(put, producer.Ref);
+        await producer.ExpectMsgAsync<PutAccepted>(cancellationToken: Ct);
+        await Queue.Ask<ShutdownAck>(new Shutdown(Immediate: false), RemainingOrDefault, Ct);
+
+        Queue.Tell(put, producer.Ref); // its first acknowledgement was lost, say
+
+        await producer.ExpectMsgAsync<PutAccepted>(cancellationToken: Ct);
+    }
+
+    [Fact]
+    public async Task Should_survive_credits_that_would_overflow()
+    {
+        var producer = CreateTestProbe();
+        var consumer = CreateTestProbe();
+        Queue.Tell(new Get(int.MaxValue), consumer.Ref);
+        Queue.Tell(new Get(1), consumer.Ref);
+
+        await PutAsync(producer, "01");
+        await PutAsync(producer, "02");
+
+        Assert.Equal(2, (await consumer.ExpectMsgAsync<Delivery>(cancellationToken: Ct)).Items.Count + (await consumer.ExpectMsgAsync<Delivery>(cancellationToken: Ct)).Items.Count);
+        Assert.Equal(2L, (await StatusAsync()).Accepted);
+    }
 }

@@ -134,4 +134,47 @@ public sealed class DeliveryProtocolSpecs(ITestOutputHelper output)
         var completed = await joiner.ExpectMsgAsync<RunCompleted>(cancellationToken: Ct);
         Assert.Equal((1, 1), (completed.Status.ProducersDone, completed.Status.ProducersLost));
     }
+
+    [Fact]
+    public async Task Should_not_let_a_stale_failure_dead_letter_an_item_another_consumer_completes()
+    {
+        var producer = CreateTestProbe();
+        var slow = CreateTestProbe();
+        var other = CreateTestProbe();
+        await PutAsync(producer, "0a");
+        var first = await GetAsync(slow);
+        var second = await GetAsync(other); // the first delivery timed out
+
+        Queue.Tell(new TaskFailed(first.DeliveryId, 3, "gave up late"), slow.Ref);
+        Queue.Tell(new TaskDone(second.DeliveryId), other.Ref);
+
+        await AwaitAssertAsync(async () =>
+        {
+            var status = await StatusAsync();
+            Assert.Equal((1L, 0L, 0), (status.Completed, status.DeadLettered, status.Unfinished));
+        }, cancellationToken: Ct);
+    }
+
+    [Fact]
+    public async Task Should_not_end_the_run_while_a_registered_producer_is_still_producing()
+    {
+        var lost = CreateTestProbe();
+        var done = CreateTestProbe();
+        var restarted = CreateTestProbe();
+        var joiner = CreateTestProbe();
+        foreach (var (id, probe) in new[] { ("a#1", lost), ("b#1", done), ("a#2", restarted) })
+        {
+            Queue.Tell(new RegisterProducer(id), probe.Ref);
+            await probe.ExpectMsgAsync<ProducerRegistered>(cancellationToken: Ct);
+        }
+
+        Sys.Stop(lost.Ref);
+        Queue.Tell(new ProducerDone("b#1", 0), done.Ref);
+        await done.ExpectMsgAsync<ProducerDoneAck>(cancellationToken: Ct);
+        Queue.Tell(JoinRun.Instance, joiner.Ref);
+
+        await joiner.ExpectNoMsgAsync(Quiet, Ct); // one lost and one done make two, but "a#2" is still at work
+        Queue.Tell(new ProducerDone("a#2", 0), restarted.Ref);
+        await joiner.ExpectMsgAsync<RunCompleted>(cancellationToken: Ct);
+    }
 }

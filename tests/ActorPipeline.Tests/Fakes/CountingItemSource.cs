@@ -13,9 +13,9 @@ public sealed class CountingItemSource(int itemsPerProducer, int? failAfter = nu
 
     public int Taken => Volatile.Read(ref _taken);
 
-    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(int producerId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(int producerId, long skip, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        for (var i = 0; i < itemsPerProducer; i++)
+        for (var i = (int)skip; i < itemsPerProducer; i++)
         {
             if (i == failAfter)
             {

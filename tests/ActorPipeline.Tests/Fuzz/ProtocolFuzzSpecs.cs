@@ -1,3 +1,4 @@
+using Akka.Persistence.Hosting;
 using System.Collections.Concurrent;
 using ActorPipeline.Consumers;
 using ActorPipeline.Coordinator;
@@ -29,7 +30,7 @@ public sealed class ProtocolFuzzSpecs(ITestOutputHelper output) : Akka.Hosting.T
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) =>
-        builder.AddCoordinator(
+        builder.WithInMemoryJournal().WithInMemorySnapshotStore().AddCoordinator(
             new QueueOptions { AckTimeout = TimeSpan.FromMilliseconds(300), MaxDeliveryBatch = 2 },
             provider.GetRequiredService<ILoggerFactory>(),
             expectedProducers: Producers);

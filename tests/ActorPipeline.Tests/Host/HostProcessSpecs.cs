@@ -20,6 +20,7 @@ public sealed class HostProcessSpecs
             ["Pipeline__Producers__MaxDelay"] = "00:00:00.005",
             ["Pipeline__Consumers__Count"] = "4",
             ["Pipeline__Consumers__MaxDelay"] = "00:00:00.005",
+            ["Pipeline__Persistence__Provider"] = "InMemory",
         };
         foreach (var (key, value) in overrides)
         {

@@ -27,6 +27,7 @@ public sealed class PipelineHostSpecs
             ["Pipeline:Consumers:MaxDelay"] = "00:00:00.003",
             ["Pipeline:Consumers:RetryBackoff"] = "00:00:00.001",
             ["Pipeline:Drain:Timeout"] = "00:00:10",
+            ["Pipeline:Persistence:Provider"] = "InMemory",
         };
         foreach (var (key, value) in overrides)
         {

@@ -1,3 +1,4 @@
+using Akka.Persistence.Hosting;
 using ActorPipeline.Coordinator;
 using ActorPipeline.Producers;
 using ActorPipeline.Tests.Fakes;
@@ -24,7 +25,7 @@ public abstract class ProducerSpecsBase(CountingItemSource source, ITestOutputHe
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider)
     {
         var loggers = provider.GetRequiredService<ILoggerFactory>();
-        builder.AddCoordinator(new QueueOptions { Capacity = 1 }, loggers)
+        builder.WithInMemoryJournal().WithInMemorySnapshotStore().AddCoordinator(new QueueOptions { Capacity = 1 }, loggers)
             .AddProducers(new ProducerOptions { Count = 3 }, Source, loggers);
     }
 

@@ -1,0 +1,64 @@
+namespace ActorPipeline.Coordinator;
+
+/// <summary>
+/// What the coordinator journals. Replaying them rebuilds every accepted, unfinished item, the
+/// producers' sequence numbers (so resends stay deduplicated across a crash) and the run's counts.
+/// Every choice the coordinator made (item and delivery ids, which items went out) is in the
+/// events, so a replay reaches the same state. Hand-backs and timeouts are not journaled:
+/// recovery re-queues every item that was not completed anyway.
+/// </summary>
+public static class QueueEvents
+{
+    /// <summary>Items of a put admitted, with ids from <paramref name="FirstItemId"/>; <paramref name="PutComplete"/> when it was the put's last part.</summary>
+    public sealed record ItemsAccepted(string ProducerId, long SequenceNr, long FirstItemId, IReadOnlyList<QueueItem> Items, bool PutComplete) : IQueueEvent;
+
+    /// <summary>Items handed to a consumer, with consecutive delivery ids from <paramref name="FirstDeliveryId"/>.</summary>
+    public sealed record ItemsDelivered(long FirstDeliveryId, IReadOnlyList<long> ItemIds) : IQueueEvent;
+
+    public sealed record ItemsCompleted(IReadOnlyList<long> ItemIds) : IQueueEvent;
+
+    public sealed record ItemDeadLettered(long ItemId, long DeliveryId, int Attempts, string Error) : IQueueEvent;
+
+    /// <summary>Dead-lettered items put back at the tail of the queue (the <c>dead-letters requeue</c> command).</summary>
+    public sealed record DeadLettersRequeued(IReadOnlyList<long> ItemIds) : IQueueEvent;
+
+    public sealed record ProducerAnnounced(string ProducerId) : IQueueEvent;
+
+    public sealed record ProducerCompleted(string ProducerId) : IQueueEvent;
+
+    public sealed record ProducerLost(string ProducerId) : IQueueEvent;
+
+    public sealed record ShutdownRequested(bool Immediate) : IQueueEvent;
+
+    /// <summary>
+    /// The coordinator started again after recovery. Delivery ids of this incarnation start above
+    /// every id an earlier one could have handed out without journaling it, so an old id is never reused.
+    /// </summary>
+    public sealed record IncarnationStarted(long Incarnation) : IQueueEvent;
+
+    /// <summary>The batch run ended; the next start begins a new run (dead letters and requeued items carry over).</summary>
+    public sealed record RunFinished(long RunNumber) : IQueueEvent;
+
+    public sealed record RunStarted(long RunNumber) : IQueueEvent;
+
+    /// <summary>An unfinished item in a snapshot, with every delivery id it had (a late ack for any still counts).</summary>
+    public sealed record SnapshotItem(long Id, QueueItem Item, IReadOnlyList<long> DeliveryIds);
+
+    public sealed record SnapshotProducer(string Id, long HighestAccepted, long Accepted, bool Announced, bool Done, bool Lost);
+
+    /// <summary>The whole coordinator state after the last journaled event it covers.</summary>
+    public sealed record CoordinatorSnapshot(
+        long RunNumber,
+        bool RunFinished,
+        long Incarnation,
+        long LastItemId,
+        long LastDeliveryId,
+        long Accepted,
+        long Completed,
+        long Dropped,
+        bool ShutDown,
+        bool ShutDownImmediately,
+        IReadOnlyList<SnapshotItem> Items,
+        IReadOnlyList<SnapshotProducer> Producers,
+        IReadOnlyList<DeadLetteredItem> DeadLetters) : IQueueEvent;
+}
