@@ -22,6 +22,14 @@ public sealed class ConsumerOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Share of items the simulated work always fails on (decided by the item's first byte, so the same
+    /// items fail on every attempt): a way to watch retries and dead letters without writing a handler.
+    /// </summary>
+    /// <value>Default 0.</value>
+    [Range(0.0, 1.0)]
+    public double PoisonRate { get; set; }
+
     /// <summary>Items a consumer may hold at once (its credit window); 1 is the seed's one get at a time.</summary>
     /// <value>Default 1.</value>
     [Range(1, 100_000)]

@@ -19,5 +19,10 @@ public sealed class SimulatedWorkHandler(ConsumerOptions options, int seed, ILog
         {
             await Task.Delay(delay, cancellationToken);
         }
+
+        if (context.Item.Payload.Length > 0 && context.Item.Payload.Span[0] < options.PoisonRate * 256)
+        {
+            throw new InvalidOperationException($"simulated poison item <{context.Item.Hex}>");
+        }
     }
 }

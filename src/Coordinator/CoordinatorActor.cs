@@ -31,6 +31,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private readonly QueueOptions _options;
     private readonly int _expectedProducers;
     private readonly ILogger _log;
+    private readonly bool _offline;
     private readonly Deque<long> _queue = new(); // item ids; an id whose item is no longer queued is skipped
     private readonly Dictionary<long, ItemState> _items = [];
     private readonly Dictionary<long, long> _deliveries = []; // every delivery id of an unfinished item -> item id
@@ -61,11 +62,19 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private int _pendingWrites;
     private long _eventsSinceSnapshot;
 
-    public CoordinatorActor(QueueOptions options, int expectedProducers, ILogger<CoordinatorActor> log)
+    /// <param name="options">The queue's settings.</param>
+    /// <param name="expectedProducers">Producers the batch run waits for.</param>
+    /// <param name="log">Where its events go.</param>
+    /// <param name="offline">
+    /// For operator commands run while the service is stopped (listing and requeueing dead letters):
+    /// recover and answer, but start no incarnation or run and expire nothing.
+    /// </param>
+    public CoordinatorActor(QueueOptions options, int expectedProducers, ILogger<CoordinatorActor> log, bool offline = false)
     {
         _options = options;
         _expectedProducers = expectedProducers;
         _log = log;
+        _offline = offline;
 
         Recover<SnapshotOffer>(offer => Restore((CoordinatorSnapshot)offer.Snapshot));
         Recover<ItemsAccepted>(ApplyAccepted);
@@ -109,8 +118,8 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(QueueOptions options, int expectedProducers, ILogger<CoordinatorActor> log) =>
-        Akka.Actor.Props.Create(() => new CoordinatorActor(options, expectedProducers, log));
+    public static Props Props(QueueOptions options, int expectedProducers, ILogger<CoordinatorActor> log, bool offline = false) =>
+        Akka.Actor.Props.Create(() => new CoordinatorActor(options, expectedProducers, log, offline));
 
     private int Unfinished => _queued + _inFlight;
 
@@ -159,6 +168,10 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 
         _queued = _items.Count;
         _inFlight = 0;
+        if (_offline)
+        {
+            return;
+        }
 
         var now = Environment.TickCount64;
         foreach (var producer in _producers.Values.Where(p => p.IsActive))

@@ -97,7 +97,7 @@ public static class PipelineHostExtensions
                 // Without this Akka runs its shutdown on SIGTERM before the host stops the runner, and the drain finds no actors.
                 .AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend)
                 .AddCluster(node)
-                .AddPersistence(options.Persistence)
+                .AddQueueStore(options.Persistence)
                 .AddCoordinatorSingleton(
                     options.Queue, loggers, options.Queue.ExpectedProducers ?? options.Producers.Count, node.Has(CoordinatorHostingExtensions.Role));
             if (node.Has(ProducerRole))
@@ -148,7 +148,7 @@ public static class PipelineHostExtensions
     }
 
     /// <summary>The coordinator's journal and snapshot store, created on first use.</summary>
-    private static AkkaConfigurationBuilder AddPersistence(this AkkaConfigurationBuilder akka, PersistenceOptions persistence)
+    internal static AkkaConfigurationBuilder AddQueueStore(this AkkaConfigurationBuilder akka, PersistenceOptions persistence)
     {
         var connection = persistence.EffectiveConnectionString;
         switch (persistence.Provider)
@@ -168,7 +168,7 @@ public static class PipelineHostExtensions
         }
     }
 
-    private static OptionsBuilder<TOptions> AddValidatedSection<TOptions>(this IServiceCollection services, string section)
+    internal static OptionsBuilder<TOptions> AddValidatedSection<TOptions>(this IServiceCollection services, string section)
         where TOptions : class
     {
         services.AddSingleton<IValidateOptions<TOptions>>(sp => new SectionValidator<TOptions>(sp.GetRequiredService<IConfiguration>(), section));

@@ -10,6 +10,23 @@ if (CommandLine.WantsHelp(args))
     return ExitCodes.Success;
 }
 
+if (args is [DeadLetterCommand.Name, .. var commandArgs])
+{
+    try
+    {
+        return await DeadLetterCommand.RunAsync(commandArgs, Console.Out, Console.Error);
+    }
+    catch (OptionsValidationException invalid)
+    {
+        foreach (var failure in invalid.Failures)
+        {
+            Console.Error.WriteLine($"Invalid configuration: {failure}");
+        }
+
+        return ExitCodes.Failed;
+    }
+}
+
 if (CommandLine.FindInvalidArgument(args) is { } invalidArgument)
 {
     Console.Error.WriteLine($"Invalid command line: {invalidArgument} Try --help.");
