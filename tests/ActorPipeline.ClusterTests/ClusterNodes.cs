@@ -13,6 +13,7 @@ namespace ActorPipeline.ClusterTests;
 public sealed class ClusterNodes(ITestOutputHelper output, int members) : IDisposable
 {
     private readonly List<(string Roles, HostProcess Process)> _nodes = [];
+    private readonly Dictionary<HostProcess, (string Roles, Dictionary<string, string> Environment)> _started = [];
     private readonly int _seedPort = FreePort();
     private readonly string _folder = Directory.CreateTempSubdirectory("actor-pipeline-cluster-").FullName;
 
@@ -24,6 +25,19 @@ public sealed class ClusterNodes(ITestOutputHelper output, int members) : IDispo
     public HostProcess StartProducers(params (string Key, string Value)[] settings) => Start("producer", 0, settings);
 
     public HostProcess StartConsumers(params (string Key, string Value)[] settings) => Start("consumer", 0, settings);
+
+    /// <summary>A node with the given roles on a port of its own, so that a restart comes back at the same address.</summary>
+    public HostProcess StartOnOwnPort(string roles, params (string Key, string Value)[] settings) => Start(roles, FreePort(), settings);
+
+    /// <summary>The journal the coordinator nodes share (SQLite), for the <c>dead-letters</c> command.</summary>
+    public string JournalSetting => $"--Pipeline:Persistence:ConnectionString=Data Source={Path.Combine(_folder, "journal.db")}";
+
+    /// <summary>Starts a node again with exactly the settings it had (same roles, port, journal).</summary>
+    public HostProcess Restart(HostProcess node)
+    {
+        var (roles, environment) = _started[node];
+        return Launch(roles, environment);
+    }
 
     public void Dispose()
     {
@@ -65,8 +79,14 @@ public sealed class ClusterNodes(ITestOutputHelper output, int members) : IDispo
             environment[key] = value;
         }
 
+        return Launch(roles, environment);
+    }
+
+    private HostProcess Launch(string roles, Dictionary<string, string> environment)
+    {
         var node = HostProcess.Start([], environment);
         _nodes.Add((roles, node));
+        _started[node] = (roles, environment);
         return node;
     }
 

@@ -12,22 +12,6 @@ public sealed class ClusterSpecs(ITestOutputHelper output)
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static (string, string)[] Producers(int count, int items, string maxDelay) =>
-    [
-        ("Pipeline__Producers__Count", $"{count}"),
-        ("Pipeline__Producers__MinItems", $"{items}"),
-        ("Pipeline__Producers__MaxItems", $"{items}"),
-        ("Pipeline__Producers__MaxDelay", maxDelay),
-    ];
-
-    private static (string, string)[] Consumers(int count, string minDelay, string maxDelay, int prefetch = 1) =>
-    [
-        ("Pipeline__Consumers__Count", $"{count}"),
-        ("Pipeline__Consumers__MinDelay", minDelay),
-        ("Pipeline__Consumers__MaxDelay", maxDelay),
-        ("Pipeline__Consumers__Prefetch", $"{prefetch}"),
-    ];
-
     private static async Task<int> ExitOf(HostProcess node)
     {
         var code = await node.WaitForExitAsync(RunLimit, Ct);
@@ -42,8 +26,8 @@ public sealed class ClusterSpecs(ITestOutputHelper output)
     {
         using var cluster = new ClusterNodes(output, members: 5);
         var coordinator = cluster.StartCoordinator(expectedProducers: 6);
-        var producers = new[] { cluster.StartProducers(Producers(3, 10, "00:00:00.020")), cluster.StartProducers(Producers(3, 10, "00:00:00.020")) };
-        var consumers = new[] { cluster.StartConsumers(Consumers(3, "0:0:0", "00:00:00.010")), cluster.StartConsumers(Consumers(3, "0:0:0", "00:00:00.010")) };
+        var producers = new[] { cluster.StartProducers(NodeSettings.Producers(3, 10, "00:00:00.020")), cluster.StartProducers(NodeSettings.Producers(3, 10, "00:00:00.020")) };
+        var consumers = new[] { cluster.StartConsumers(NodeSettings.Consumers(3, "0:0:0", "00:00:00.010")), cluster.StartConsumers(NodeSettings.Consumers(3, "0:0:0", "00:00:00.010")) };
 
         foreach (var node in new[] { coordinator }.Concat(producers).Concat(consumers))
         {
@@ -65,9 +49,9 @@ public sealed class ClusterSpecs(ITestOutputHelper output)
     {
         using var cluster = new ClusterNodes(output, members: 4);
         var coordinator = cluster.StartCoordinator(expectedProducers: 2);
-        var producer = cluster.StartProducers(Producers(2, 20, "00:00:00.010"));
-        var doomed = cluster.StartConsumers(Consumers(2, "00:00:00.200", "00:00:00.300", prefetch: 3));
-        var survivor = cluster.StartConsumers(Consumers(2, "00:00:00.050", "00:00:00.100"));
+        var producer = cluster.StartProducers(NodeSettings.Producers(2, 20, "00:00:00.010"));
+        var doomed = cluster.StartConsumers(NodeSettings.Consumers(2, "00:00:00.200", "00:00:00.300", prefetch: 3));
+        var survivor = cluster.StartConsumers(NodeSettings.Consumers(2, "00:00:00.050", "00:00:00.100"));
         await doomed.WaitForOutputAsync(lines => lines.Count(l => l.Contains("got element", StringComparison.Ordinal)) >= 3, RunLimit, Ct);
 
         doomed.KillNow();
@@ -87,9 +71,9 @@ public sealed class ClusterSpecs(ITestOutputHelper output)
     {
         using var cluster = new ClusterNodes(output, members: 4);
         var coordinator = cluster.StartCoordinator(expectedProducers: 4);
-        var doomed = cluster.StartProducers(Producers(2, 200, "00:00:00.100"));
-        var steady = cluster.StartProducers(Producers(2, 10, "00:00:00.010"));
-        var consumer = cluster.StartConsumers(Consumers(3, "0:0:0", "00:00:00.005"));
+        var doomed = cluster.StartProducers(NodeSettings.Producers(2, 200, "00:00:00.100"));
+        var steady = cluster.StartProducers(NodeSettings.Producers(2, 10, "00:00:00.010"));
+        var consumer = cluster.StartConsumers(NodeSettings.Consumers(3, "0:0:0", "00:00:00.005"));
         await doomed.WaitForOutputAsync(lines => lines.Count(l => l.Contains("added <", StringComparison.Ordinal)) >= 4, RunLimit, Ct);
 
         doomed.KillNow();
@@ -109,9 +93,9 @@ public sealed class ClusterSpecs(ITestOutputHelper output)
     {
         using var cluster = new ClusterNodes(output, members: 4);
         var coordinator = cluster.StartCoordinator(expectedProducers: 2);
-        var producer = cluster.StartProducers(Producers(2, 20, "00:00:00.010"));
-        var leaving = cluster.StartConsumers(Consumers(2, "00:00:00.300", "00:00:00.400", prefetch: 4));
-        var staying = cluster.StartConsumers(Consumers(2, "00:00:00.020", "00:00:00.050"));
+        var producer = cluster.StartProducers(NodeSettings.Producers(2, 20, "00:00:00.010"));
+        var leaving = cluster.StartConsumers(NodeSettings.Consumers(2, "00:00:00.300", "00:00:00.400", prefetch: 4));
+        var staying = cluster.StartConsumers(NodeSettings.Consumers(2, "00:00:00.020", "00:00:00.050"));
         await leaving.WaitForOutputAsync(lines => lines.Count(l => l.Contains("got element", StringComparison.Ordinal)) >= 2, RunLimit, Ct);
 
         leaving.Terminate();

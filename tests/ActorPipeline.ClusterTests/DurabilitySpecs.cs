@@ -1,0 +1,107 @@
+using ActorPipeline.Tests.Host;
+
+namespace ActorPipeline.ClusterTests;
+
+/// <summary>
+/// The coordinator's journal (SQLite, shared by the coordinator nodes of a spec) against real
+/// crashes: the singleton's node killed, every process killed and started again, poison items.
+/// </summary>
+public sealed class DurabilitySpecs(ITestOutputHelper output)
+{
+    private static readonly TimeSpan RunLimit = TimeSpan.FromSeconds(55);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static readonly (string, string) AkkaInfo = ("Serilog__MinimumLevel__Override__Akka", "Information");
+
+    private static Func<IReadOnlyCollection<string>, bool> Logged(string fragment, int times = 1) =>
+        lines => lines.Count(l => l.Contains(fragment, StringComparison.Ordinal)) >= times;
+
+    [Fact]
+    public async Task Should_let_a_standby_coordinator_take_over_from_the_journal_when_the_singletons_node_is_killed()
+    {
+        using var cluster = new ClusterNodes(output, members: 4);
+        var first = cluster.StartCoordinator(expectedProducers: 2, AkkaInfo);
+        var second = cluster.StartOnOwnPort("coordinator", ("Pipeline__Queue__ExpectedProducers", "2"), AkkaInfo);
+        var producer = cluster.StartProducers(NodeSettings.Producers(2, 30, "00:00:00.060"));
+        var consumer = cluster.StartConsumers(NodeSettings.Consumers(3, "00:00:00.010", "00:00:00.040"));
+        await consumer.WaitForOutputAsync(Logged("got element", 10), RunLimit, Ct);
+
+        var (hosting, standby) = first.Lines("Singleton manager started singleton actor") > 0 ? (first, second) : (second, first);
+        Assert.Equal(1, hosting.Lines("Singleton manager started singleton actor"));
+        hosting.KillNow();
+
+        Assert.True(await standby.WaitForExitAsync(RunLimit, Ct) == 0, "standby");
+        Assert.Equal(0, await producer.WaitForExitAsync(RunLimit, Ct));
+        Assert.Equal(0, await consumer.WaitForExitAsync(RunLimit, Ct));
+        Assert.True(standby.Lines("Coordinator recovered run") == 1, "the standby recovered the queue from the journal");
+        var summary = standby.Summary();
+        Assert.Equal((60L, 60L, 0L), (summary.Count("Accepted"), summary.Count("Completed"), summary.Count("NotCompleted")));
+        Assert.Equal(60L, producer.Summary().Count("Produced"));
+        Assert.Subset(consumer.Items(Events.Got).ToHashSet(), producer.Items(Events.Added).ToHashSet());
+    }
+
+    [Fact]
+    public async Task Should_resume_the_run_after_every_process_is_killed_and_started_again_completing_each_item_once()
+    {
+        using var cluster = new ClusterNodes(output, members: 3);
+        var coordinator = cluster.StartCoordinator(expectedProducers: 2);
+        var producer = cluster.StartOnOwnPort("producer", NodeSettings.Producers(2, 25, "00:00:00.060"));
+        var consumer = cluster.StartOnOwnPort("consumer", NodeSettings.Consumers(2, "00:00:00.020", "00:00:00.060"));
+        await producer.WaitForOutputAsync(Logged("added <", 12), RunLimit, Ct);
+
+        foreach (var node in new[] { coordinator, producer, consumer })
+        {
+            node.KillNow();
+        }
+
+        var before = producer.Items(Events.Added);
+        coordinator = cluster.Restart(coordinator);
+        producer = cluster.Restart(producer);
+        consumer = cluster.Restart(consumer);
+
+        Assert.True(await coordinator.WaitForExitAsync(RunLimit, Ct) == 0, "coordinator");
+        Assert.Equal(0, await producer.WaitForExitAsync(RunLimit, Ct));
+        Assert.Equal(0, await consumer.WaitForExitAsync(RunLimit, Ct));
+        Assert.Equal(1, coordinator.Lines("Coordinator recovered run"));
+        Assert.Equal(2, producer.Lines("resumes after its put")); // both producers picked up where the queue had them
+        var summary = coordinator.Summary();
+        Assert.Equal((50L, 50L, 0L, 0L), (summary.Count("Accepted"), summary.Count("Completed"), summary.Count("DeadLettered"), summary.Count("NotCompleted")));
+        var everyItem = before.Concat(producer.Items(Events.Added)).ToHashSet();
+        Assert.Equal(50, everyItem.Count); // the resumed producers put exactly the items that were missing
+        output.WriteLine($"accounting after the restart: {summary}");
+    }
+
+    [Fact]
+    public async Task Should_retry_then_dead_letter_poison_items_list_them_and_exit_with_code_2()
+    {
+        using var cluster = new ClusterNodes(output, members: 3);
+        var coordinator = cluster.StartCoordinator(expectedProducers: 2);
+        var producer = cluster.StartProducers(NodeSettings.Producers(2, 20, "00:00:00.010"));
+        var consumer = cluster.StartConsumers(
+        [
+            .. NodeSettings.Consumers(2, "0:0:0", "00:00:00.005"),
+            ("Pipeline__Consumers__PoisonRate", "0.25"),
+            ("Pipeline__Consumers__MaxAttempts", "3"),
+            ("Pipeline__Consumers__RetryBackoff", "00:00:00.010"),
+        ]);
+
+        Assert.True(await coordinator.WaitForExitAsync(RunLimit, Ct) == 2, "completed with dead letters");
+        Assert.Equal(2, await producer.WaitForExitAsync(RunLimit, Ct));
+        Assert.Equal(2, await consumer.WaitForExitAsync(RunLimit, Ct));
+
+        var summary = coordinator.Summary();
+        var deadLettered = summary.Count("DeadLettered");
+        Assert.InRange(deadLettered, 1, 39);
+        Assert.Equal(40L, summary.Count("Completed") + deadLettered);
+        var listed = coordinator.WithTemplate("Dead letter <{Item}> (delivery {DeliveryId}) after {Attempts} attempts: {Error}").ToList();
+        Assert.Equal(deadLettered, listed.Count);
+        Assert.All(listed, e => Assert.Equal(3, e.GetProperty("Attempts").GetInt32()));
+        Assert.True(consumer.Lines("retrying in") >= 2 * deadLettered, "each dead letter was retried twice first");
+
+        using var list = HostProcess.Start(["dead-letters", "list", cluster.JournalSetting], new Dictionary<string, string>());
+        Assert.Equal(0, await list.WaitForExitAsync(RunLimit, Ct));
+        Assert.Equal($"{deadLettered} dead letters", list.Stdout.First());
+        Assert.Equal(deadLettered, list.Stdout.Count(l => l.StartsWith("item ", StringComparison.Ordinal)));
+    }
+}
