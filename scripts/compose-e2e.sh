@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# End-to-end run of docker-compose.yml against whatever Docker engine DOCKER_HOST names (or the
+# default one), with `docker compose` or `docker-compose`: builds the image, runs the batch job to
+# the end, and checks from the JSON logs that a cluster of every service formed, every produced item
+# was completed, consumers were cancelled after the run's join, and every app container exited 0.
+# Only the delays are shortened (through the compose file's own variables); the file is what users run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if docker compose version >/dev/null 2>&1; then compose=(docker compose); else compose=(docker-compose); fi
+export COMPOSE_PROJECT_NAME="actorpipeline-e2e-$$"
+export PRODUCER_MAX_DELAY=${PRODUCER_MAX_DELAY:-00:00:00.200}
+export CONSUMER_MAX_DELAY=${CONSUMER_MAX_DELAY:-00:00:00.200}
+logs=$(mktemp -d)
+started=$(date +%s)
+
+cleanup() {
+  "${compose[@]}" down -v --remove-orphans >/dev/null 2>&1 || true
+  rm -rf "$logs"
+}
+trap cleanup EXIT
+
+"${compose[@]}" config -q
+"${compose[@]}" build --force-rm
+"${compose[@]}" up -d
+
+apps=$("${compose[@]}" ps -q coordinator coordinator-standby producers consumers)
+failed=0
+for id in $apps; do
+  name=$(docker inspect -f '{{.Name}}' "$id" | tr -d /)
+  code=$(timeout 300 docker wait "$id" || echo timeout)
+  docker logs "$id" >"$logs/$name.log" 2>&1 || true
+  echo "$name exited $code"
+  [ "$code" = 0 ] || failed=1
+done
+
+checks=0
+python3 - "$logs" <<'PY' || checks=1
+import json, pathlib, sys
+logs = pathlib.Path(sys.argv[1])
+def events(path):
+    for line in path.read_text().splitlines():
+        try:
+            yield json.loads(line)
+        except ValueError:
+            pass  # Akka prints a last plain line itself after logging has closed
+ADDED = "Producer {ProducerId} added <{Item}> to queue."
+GOT = "Consumer {ConsumerId} got element <{Item}> in {Latency} seconds."
+RUN_OVER = "Run over: every producer is done and every accepted item is done."
+CANCELLED = "Consumer {ConsumerId} cancelled."
+nodes = {p.stem: list(events(p)) for p in logs.glob("*.log")}
+added, got, problems = [], set(), []
+for name, evs in nodes.items():
+    mts = [e.get("@mt") for e in evs]
+    if RUN_OVER not in mts:
+        problems.append(f"{name}: never heard that the run was over")
+    added += [e["Item"] for e in evs if e.get("@mt") == ADDED]
+    got |= {e["Item"] for e in evs if e.get("@mt") == GOT}
+    if "_consumers_" in name:
+        over = mts.index(RUN_OVER) if RUN_OVER in mts else len(mts)
+        if any(i < over for i, m in enumerate(mts) if m == CANCELLED):
+            problems.append(f"{name}: a consumer was cancelled before the join")
+        if CANCELLED not in mts:
+            problems.append(f"{name}: no consumer was cancelled")
+coordinator = next(evs for name, evs in nodes.items() if name.endswith("_coordinator_1"))
+summary = [e for e in coordinator if e.get("@mt", "").startswith("Run summary")]
+if not summary:
+    problems.append("the coordinator logged no run summary")
+else:
+    s = summary[-1]
+    print(f"coordinator summary: accepted {s['Accepted']}, completed {s['Completed']}, not completed {s['NotCompleted']}, "
+          f"dead-lettered {s['DeadLettered']}, redelivered {s['Redelivered']}; {len(added)} items added on the producer nodes, "
+          f"{len(got)} got on the consumer nodes, {len(nodes)} app containers")
+    if not (s["Accepted"] == s["Completed"] == len(added) and s["NotCompleted"] == 0):
+        problems.append("the accounting does not match the items produced")
+if not set(added) <= got:
+    problems.append(f"{len(set(added) - got)} produced items were never got")
+for p in problems:
+    print("FAIL:", p)
+sys.exit(1 if problems else 0)
+PY
+
+echo "compose end-to-end run took $(( $(date +%s) - started )) s"
+if [ "$failed" -ne 0 ] || [ "$checks" -ne 0 ]; then
+  for f in "$logs"/*.log; do echo "==== $f"; tail -n 30 "$f"; done
+  exit 1
+fi
+echo "compose end-to-end run passed"
