@@ -20,6 +20,7 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
     private readonly IActorRef _coordinator;
     private readonly ConsumerOptions _options;
     private readonly ILogger _log;
+    private readonly PipelineMetrics? _metrics;
     private readonly Queue<DeliveredItem> _buffer = new();
     private readonly HashSet<long> _held = []; // delivery ids in the buffer or in hand, to drop a repeated delivery
     private readonly CancellationTokenSource _cancel = new();
@@ -30,8 +31,9 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
     private int _finishedWhileDraining;
     private int _handedBack;
 
-    public ConsumerActor(int id, IWorkHandler handler, IActorRef coordinator, ConsumerOptions options, ILogger<ConsumerActor> log)
+    public ConsumerActor(int id, IWorkHandler handler, IActorRef coordinator, ConsumerOptions options, ILogger<ConsumerActor> log, PipelineMetrics? metrics = null)
     {
+        _metrics = metrics;
         _id = id;
         _handler = handler;
         _coordinator = coordinator;
@@ -50,8 +52,9 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(int id, IWorkHandler handler, IActorRef coordinator, ConsumerOptions options, ILogger<ConsumerActor> log) =>
-        Akka.Actor.Props.Create(() => new ConsumerActor(id, handler, coordinator, options, log));
+    public static Props Props(
+        int id, IWorkHandler handler, IActorRef coordinator, ConsumerOptions options, ILogger<ConsumerActor> log, PipelineMetrics? metrics = null) =>
+        Akka.Actor.Props.Create(() => new ConsumerActor(id, handler, coordinator, options, log, metrics));
 
     protected override void PreStart()
     {
@@ -193,6 +196,7 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
 
         _current = next;
         _attempt = 1;
+        _metrics?.PutToGetLatency.Record((DateTime.UtcNow - next.Item.PutAt).TotalSeconds);
         if (_log.IsEnabled(LogLevel.Information))
         {
             ConsumerLog.Got(_log, _id, next.Item.Hex, FixedSeconds.From(DateTime.UtcNow - next.Item.PutAt));
@@ -211,7 +215,18 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
     }
 
     // Runs the handler as a task even if it throws before its first await, so every failure is retried alike.
-    private async Task InvokeHandlerAsync(WorkContext context) => await _handler.HandleAsync(context, _cancel.Token);
+    private async Task InvokeHandlerAsync(WorkContext context)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            await _handler.HandleAsync(context, _cancel.Token);
+        }
+        finally
+        {
+            _metrics?.ProcessingTime.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+    }
 
     private void Finished()
     {

@@ -8,8 +8,8 @@ public static class ConsumerHostingExtensions
 {
     /// <summary>Starts the node's consumer pool as <c>/user/consumers</c>; it gets work from the registered coordinator.</summary>
     public static AkkaConfigurationBuilder AddConsumers(
-        this AkkaConfigurationBuilder builder, ConsumerOptions options, IWorkHandler handler, ILoggerFactory loggers) =>
+        this AkkaConfigurationBuilder builder, ConsumerOptions options, IWorkHandler handler, ILoggerFactory loggers, PipelineMetrics? metrics = null) =>
         builder.WithActors((system, registry) =>
             registry.Register<ConsumerPoolActor>(
-                system.ActorOf(ConsumerPoolActor.Props(options, handler, registry.Get<CoordinatorActor>(), loggers), "consumers")));
+                system.ActorOf(ConsumerPoolActor.Props(options, handler, registry.Get<CoordinatorActor>(), loggers, metrics), "consumers")));
 }

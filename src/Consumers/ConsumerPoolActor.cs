@@ -1,3 +1,4 @@
+using ActorPipeline.Coordinator;
 using Akka.Actor;
 using Microsoft.Extensions.Logging;
 using static ActorPipeline.Consumers.ConsumerProtocol;
@@ -15,6 +16,7 @@ public sealed class ConsumerPoolActor : ReceiveActor
     private readonly IActorRef _coordinator;
     private readonly ILogger<ConsumerActor> _consumerLog;
     private readonly ILogger _log;
+    private readonly PipelineMetrics? _metrics;
     private readonly Dictionary<IActorRef, int> _running = [];
     private readonly HashSet<int> _finished = [];
     private readonly List<IActorRef> _waiters = [];
@@ -25,8 +27,9 @@ public sealed class ConsumerPoolActor : ReceiveActor
     private bool _cancelling;
     private bool _draining;
 
-    public ConsumerPoolActor(ConsumerOptions options, IWorkHandler handler, IActorRef coordinator, ILoggerFactory loggers)
+    public ConsumerPoolActor(ConsumerOptions options, IWorkHandler handler, IActorRef coordinator, ILoggerFactory loggers, PipelineMetrics? metrics = null)
     {
+        _metrics = metrics;
         _options = options;
         _handler = handler;
         _coordinator = coordinator;
@@ -40,8 +43,8 @@ public sealed class ConsumerPoolActor : ReceiveActor
         Receive<Terminated>(HandleTerminated);
     }
 
-    public static Props Props(ConsumerOptions options, IWorkHandler handler, IActorRef coordinator, ILoggerFactory loggers) =>
-        Akka.Actor.Props.Create(() => new ConsumerPoolActor(options, handler, coordinator, loggers));
+    public static Props Props(ConsumerOptions options, IWorkHandler handler, IActorRef coordinator, ILoggerFactory loggers, PipelineMetrics? metrics = null) =>
+        Akka.Actor.Props.Create(() => new ConsumerPoolActor(options, handler, coordinator, loggers, metrics));
 
     // A restarted actor would keep its address, so the coordinator would never learn that the items it held were lost;
     // a stopped one is replaced by a new actor and its items are re-queued.
@@ -135,7 +138,7 @@ public sealed class ConsumerPoolActor : ReceiveActor
 
     private void Spawn(int id, string name)
     {
-        var consumer = Context.ActorOf(ConsumerActor.Props(id, _handler, _coordinator, _options, _consumerLog), name);
+        var consumer = Context.ActorOf(ConsumerActor.Props(id, _handler, _coordinator, _options, _consumerLog, _metrics), name);
         Context.Watch(consumer);
         _running.Add(consumer, id);
     }

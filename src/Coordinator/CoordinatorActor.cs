@@ -32,6 +32,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private readonly int _expectedProducers;
     private readonly ILogger _log;
     private readonly bool _offline;
+    private readonly PipelineMetrics? _metrics;
     private readonly Deque<long> _queue = new(); // item ids; an id whose item is no longer queued is skipped
     private readonly Dictionary<long, ItemState> _items = [];
     private readonly Dictionary<long, long> _deliveries = []; // every delivery id of an unfinished item -> item id
@@ -61,16 +62,21 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private bool _shutDownImmediately;
     private int _pendingWrites;
     private long _eventsSinceSnapshot;
+    private long _progressCompleted = -1;
+    private long _progressAccepted = -1;
+    private long _progressAt = Environment.TickCount64;
 
     /// <param name="options">The queue's settings.</param>
     /// <param name="expectedProducers">Producers the batch run waits for.</param>
     /// <param name="log">Where its events go.</param>
+    /// <param name="metrics">Instruments to report to, if any.</param>
     /// <param name="offline">
     /// For operator commands run while the service is stopped (listing and requeueing dead letters):
     /// recover and answer, but start no incarnation or run and expire nothing.
     /// </param>
-    public CoordinatorActor(QueueOptions options, int expectedProducers, ILogger<CoordinatorActor> log, bool offline = false)
+    public CoordinatorActor(QueueOptions options, int expectedProducers, ILogger<CoordinatorActor> log, PipelineMetrics? metrics = null, bool offline = false)
     {
+        _metrics = metrics;
         _options = options;
         _expectedProducers = expectedProducers;
         _log = log;
@@ -107,6 +113,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         Command<RequeueDeadLetters>(HandleRequeueDeadLetters);
         Command<Shutdown>(HandleShutdown);
         Command<ExpireDeliveries>(HandleExpireDeliveries);
+        Command<ReportProgress>(HandleReportProgress);
         Command<Terminated>(HandleTerminated);
         Command<SaveSnapshotSuccess>(HandleSnapshotSaved);
         Command<SaveSnapshotFailure>(failure => _log.SnapshotFailed(failure.Cause));
@@ -118,8 +125,8 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(QueueOptions options, int expectedProducers, ILogger<CoordinatorActor> log, bool offline = false) =>
-        Akka.Actor.Props.Create(() => new CoordinatorActor(options, expectedProducers, log, offline));
+    public static Props Props(QueueOptions options, int expectedProducers, ILogger<CoordinatorActor> log, PipelineMetrics? metrics = null, bool offline = false) =>
+        Akka.Actor.Props.Create(() => new CoordinatorActor(options, expectedProducers, log, metrics, offline));
 
     private int Unfinished => _queued + _inFlight;
 
@@ -193,6 +200,10 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         // Expiry is checked a few times per timeout, but at least every second and at most every 10 ms.
         var interval = TimeSpan.FromTicks(Math.Clamp(_options.AckTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
         Timers.StartPeriodicTimer(nameof(ExpireDeliveries), ExpireDeliveries.Instance, interval);
+        if (_options.ProgressInterval > TimeSpan.Zero)
+        {
+            Timers.StartPeriodicTimer(nameof(ReportProgress), ReportProgress.Instance, _options.ProgressInterval);
+        }
     }
 
     private void Restore(CoordinatorSnapshot snapshot)
@@ -456,6 +467,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             else if (CouldHaveBeenIssued(id))
             {
                 _duplicateAcks++; // its item was completed through this or another delivery already
+                _metrics?.DuplicateAcks.Add(1);
             }
             else
             {
@@ -467,6 +479,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         if (completed is not null)
         {
             Record(new ItemsCompleted(completed), ApplyCompleted);
+            _metrics?.Completed.Add(completed.Count);
         }
 
         Dispatch();
@@ -502,6 +515,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             if (CouldHaveBeenIssued(failed.DeliveryId))
             {
                 _duplicateAcks++;
+                _metrics?.DuplicateAcks.Add(1);
             }
             else
             {
@@ -513,6 +527,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 
         var item = _items[itemId];
         Record(new ItemDeadLettered(itemId, failed.DeliveryId, failed.Attempts, failed.Error), ApplyDeadLettered);
+        _metrics?.DeadLettered.Add(1);
         _log.DeadLettered(item.Item.Hex, failed.DeliveryId, failed.Attempts, failed.Error);
         Dispatch();
         AnswerJoinersIfDone();
@@ -597,6 +612,8 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             _log.DeliveriesExpired(expired, _options.AckTimeout);
         }
 
+        ReportGauges();
+
         // Producers known only from the journal that never came back after a restart are lost.
         var silenceLimit = (long)_options.ProducerTimeout.TotalMilliseconds;
         foreach (var producer in _producers.Values.Where(p => p.IsActive && p.SilentSince is { } since && now - since >= silenceLimit).ToList())
@@ -608,6 +625,41 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         Dispatch();
         AnswerJoinersIfDone();
     }
+
+    /// <summary>A progress event: how far the run is, how fast it goes, when it may end. Silent when nothing changed.</summary>
+    private void HandleReportProgress(ReportProgress _)
+    {
+        if (_completed + _deadLetters.Count == _progressCompleted && _accepted == _progressAccepted)
+        {
+            return;
+        }
+
+        var now = Environment.TickCount64;
+        var finished = _completed + _deadLetters.Count;
+        var rate = _progressCompleted < 0 ? 0 : (finished - _progressCompleted) * 1000.0 / Math.Max(1, now - _progressAt);
+        var eta = rate > 0 ? TimeSpan.FromSeconds(Math.Round(Unfinished / rate)) : (TimeSpan?)null;
+        var producing = _producers.Values.Count(p => p.IsActive) + Math.Max(0, _expectedProducers - _producersDone - _producersLost - _producers.Values.Count(p => p.IsActive));
+        _log.Progress(
+            finished, _accepted, Math.Round(rate, 1), Unfinished, Math.Round(OldestWaitingAge().TotalSeconds, 1),
+            producing, eta is { } known && producing == 0 ? known.ToString() : "unknown");
+        (_progressCompleted, _progressAccepted, _progressAt) = (finished, _accepted, now);
+    }
+
+    private TimeSpan OldestWaitingAge() => OldestWaiting() is { } putAt ? DateTime.UtcNow - putAt : TimeSpan.Zero;
+
+    private DateTime? OldestWaiting()
+    {
+        // Ids at the head that are no longer queued would be skipped by the next delivery anyway.
+        while (_queue.Count > 0 && !(_items.TryGetValue(_queue.PeekFront(), out var head) && head.IsQueued))
+        {
+            _queue.PopFront();
+        }
+
+        return _queue.Count > 0 ? _items[_queue.PeekFront()].Item.PutAt : null;
+    }
+
+    private void ReportGauges() =>
+        _metrics?.ReportQueue(_queued, Unfinished, OldestWaiting(), _consumers.Count, _producers.Values.Count(p => p.IsActive));
 
     private void HandleTerminated(Terminated terminated)
     {
@@ -864,6 +916,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 
         var items = from == 0 && complete ? put.Items : put.Items.Skip(from).Take(count).ToArray();
         var accepted = new ItemsAccepted(put.ProducerId, put.SequenceNr, _lastItemId + 1, items, complete);
+        _metrics?.Accepted.Add(count);
         Record(accepted, ApplyAccepted, complete ? () => putter.Tell(new PutAccepted(put.ProducerId, put.SequenceNr, put.Items.Count)) : null);
         return count;
     }
@@ -926,6 +979,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 
         _queue.PushFront(item.Id);
         _redelivered++;
+        _metrics?.Redelivered.Add(1);
     }
 
     /// <summary>
@@ -1001,6 +1055,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         }
 
         consumer.Ref.Tell(new Delivery(items));
+        _metrics?.Delivered.Add(count);
     }
 
     private int AdmitParkedPuts()
@@ -1074,7 +1129,14 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         if (!_runFinished)
         {
             Record(new RunFinished(_runNumber), _ => _runFinished = true);
+            ReportGauges(); // the tick may not come again before the node leaves
         }
+    }
+
+    private sealed class ReportProgress
+    {
+        public static readonly ReportProgress Instance = new();
+        private ReportProgress() { }
     }
 
     private sealed class ExpireDeliveries

@@ -23,13 +23,13 @@ public static class CoordinatorHostingExtensions
     /// singleton moves (and drops the oldest beyond its buffer, which is why clients resend).
     /// </summary>
     public static AkkaConfigurationBuilder AddCoordinatorSingleton(
-        this AkkaConfigurationBuilder builder, QueueOptions options, ILoggerFactory loggers, int expectedProducers, bool hostHere)
+        this AkkaConfigurationBuilder builder, QueueOptions options, ILoggerFactory loggers, int expectedProducers, bool hostHere, PipelineMetrics? metrics = null)
     {
         var singleton = new ClusterSingletonOptions { Role = Role };
         return hostHere
             ? builder.WithSingleton<CoordinatorActor>(
                 "coordinator",
-                CoordinatorActor.Props(options, expectedProducers, loggers.CreateLogger<CoordinatorActor>()),
+                CoordinatorActor.Props(options, expectedProducers, loggers.CreateLogger<CoordinatorActor>(), metrics),
                 singleton,
                 createProxyToo: true)
             : builder.WithSingletonProxy<CoordinatorActor>("coordinator", singleton);

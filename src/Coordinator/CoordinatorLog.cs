@@ -38,6 +38,9 @@ internal static partial class CoordinatorLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Journaling {EventType} failed; the coordinator restarts and recovers from what was stored.")]
     public static partial void PersistFailed(this ILogger log, string eventType, Exception error);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Progress: {Done} of {Accepted} accepted items done, {Rate} items/s, {Outstanding} outstanding, oldest waiting {OldestAge} s, {Producing} producers still producing, ETA {Eta}.")]
+    public static partial void Progress(this ILogger log, long done, long accepted, double rate, int outstanding, double oldestAge, int producing, string eta);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped an unexpected {MessageType} from {Sender}.")]
     public static partial void UnexpectedMessage(this ILogger log, string messageType, string sender);
 }

@@ -25,6 +25,11 @@ public sealed class QueueOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "7.00:00:00")]
     public TimeSpan AckTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How often the coordinator logs a progress event (done/accepted, rate, outstanding, oldest item, ETA); 0 turns it off. Silent when nothing changed.</summary>
+    /// <value>Default 5 s.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>After a restart, how long a producer known from the journal may stay silent before it counts as lost.</summary>
     /// <value>Default 30 s.</value>
     [Range(typeof(TimeSpan), "00:00:00.050", "1.00:00:00")]

@@ -44,6 +44,9 @@ internal static partial class HostLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Program completed in {Elapsed} seconds.")]
     public static partial void Completed(ILogger log, decimal elapsed);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Health endpoints on port {Port}: /health/live, /health/ready.")]
+    public static partial void HealthListening(ILogger log, int port);
+
     [LoggerMessage(Level = LogLevel.Critical, Message = "The run failed.")]
     public static partial void RunFailed(ILogger log, Exception error);
 }

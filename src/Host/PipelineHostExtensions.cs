@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using ActorPipeline.Consumers;
 using ActorPipeline.Coordinator;
@@ -17,6 +18,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -65,6 +67,8 @@ public static class PipelineHostExtensions
         var services = builder.Services;
         services.AddValidatedSection<PipelineOptions>(PipelineOptions.SectionName);
         services.AddValidatedSection<NodeOptions>(NodeOptions.SectionName);
+        services.AddValidatedSection<OperationsOptions>(OperationsOptions.SectionName);
+        builder.AddOperations();
 
         // The host's own deadline must outlast the drain, or it would cut the drain short.
         services.AddOptions<HostOptions>().Configure<IOptions<PipelineOptions>>((host, pipeline) =>
@@ -81,6 +85,8 @@ public static class PipelineHostExtensions
             return new SimulatedWorkHandler(options.Consumers, options.Seed, sp.GetRequiredService<ILogger<SimulatedWorkHandler>>());
         });
         services.AddSingleton<RunResult>();
+        services.AddMetrics();
+        services.AddSingleton(sp => new PipelineMetrics(sp.GetRequiredService<IMeterFactory>()));
 
         var akkaLevel = AkkaLevelFor(builder.Configuration);
         services.AddAkka(NodeOptions.SystemName, (akka, sp) =>
@@ -88,6 +94,7 @@ public static class PipelineHostExtensions
             var options = sp.GetRequiredService<IOptions<PipelineOptions>>().Value;
             var node = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
             var loggers = sp.GetRequiredService<ILoggerFactory>();
+            var metrics = sp.GetRequiredService<PipelineMetrics>();
             akka.ConfigureLoggers(setup =>
                 {
                     setup.LogLevel = akkaLevel;
@@ -99,21 +106,49 @@ public static class PipelineHostExtensions
                 .AddCluster(node)
                 .AddQueueStore(options.Persistence)
                 .AddCoordinatorSingleton(
-                    options.Queue, loggers, options.Queue.ExpectedProducers ?? options.Producers.Count, node.Has(CoordinatorHostingExtensions.Role));
+                    options.Queue, loggers, options.Queue.ExpectedProducers ?? options.Producers.Count, node.Has(CoordinatorHostingExtensions.Role), metrics);
             if (node.Has(ProducerRole))
             {
-                akka.AddProducers(options.Producers, sp.GetRequiredService<IItemSource>(), loggers);
+                akka.AddProducers(options.Producers, sp.GetRequiredService<IItemSource>(), loggers, metrics);
             }
 
             if (node.Has(ConsumerRole))
             {
-                akka.AddConsumers(options.Consumers, sp.GetRequiredService<IWorkHandler>(), loggers);
+                akka.AddConsumers(options.Consumers, sp.GetRequiredService<IWorkHandler>(), loggers, metrics);
             }
         });
 
         // Registered after AddAkka, so it is stopped before the actor system on shutdown.
         services.AddHostedService<PipelineRunner>();
         return builder;
+    }
+
+    /// <summary>Metrics (meter ActorPipeline, Prometheus when a port is set) and the health checks behind the health endpoint.</summary>
+    private static void AddOperations(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHealthChecks()
+            .AddCheck<ActorSystemHealthCheck>("actor-system", tags: [HealthEndpoint.LiveTag])
+            .AddCheck<ClusterMemberHealthCheck>("cluster-member", tags: [HealthEndpoint.ReadyTag])
+            .AddCheck<CoordinatorHealthCheck>("coordinator", tags: [HealthEndpoint.ReadyTag]);
+        builder.Services.AddHostedService<HealthEndpoint>();
+
+        var metricsPort = builder.Configuration.GetValue<int>($"{OperationsOptions.SectionName}:{nameof(OperationsOptions.MetricsPort)}");
+        if (metricsPort > 0)
+        {
+            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+                .AddMeter(PipelineMetrics.MeterName)
+                .AddPrometheusHttpListener(exporter =>
+                {
+                    exporter.Port = metricsPort;
+
+                    // Every interface, since it is scraped from other containers; the option itself takes one host name.
+                    exporter.ConfigureHttpListener = (_, listener) =>
+                    {
+                        listener.Prefixes.Clear();
+                        listener.Prefixes.Add($"http://*:{metricsPort}/metrics/");
+                    };
+                }));
+        }
     }
 
     /// <summary>

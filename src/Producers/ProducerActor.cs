@@ -23,6 +23,7 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
     private readonly IActorRef _coordinator;
     private readonly ProducerOptions _options;
     private readonly ILogger _log;
+    private readonly PipelineMetrics? _metrics;
     private readonly CancellationTokenSource _stop = new();
     private IAsyncEnumerator<ReadOnlyMemory<byte>>? _items;
     private object? _unacknowledged;
@@ -34,8 +35,9 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
     private bool _stopping;
     private bool _failed;
 
-    public ProducerActor(int id, string producerId, IItemSource source, IActorRef coordinator, ProducerOptions options, ILogger<ProducerActor> log)
+    public ProducerActor(int id, string producerId, IItemSource source, IActorRef coordinator, ProducerOptions options, ILogger<ProducerActor> log, PipelineMetrics? metrics = null)
     {
+        _metrics = metrics;
         _id = id;
         _producerId = producerId;
         _source = source;
@@ -54,8 +56,9 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(int id, string producerId, IItemSource source, IActorRef coordinator, ProducerOptions options, ILogger<ProducerActor> log) =>
-        Akka.Actor.Props.Create(() => new ProducerActor(id, producerId, source, coordinator, options, log));
+    public static Props Props(
+        int id, string producerId, IItemSource source, IActorRef coordinator, ProducerOptions options, ILogger<ProducerActor> log, PipelineMetrics? metrics = null) =>
+        Akka.Actor.Props.Create(() => new ProducerActor(id, producerId, source, coordinator, options, log, metrics));
 
     protected override void PreStart() => SendReliably(new RegisterProducer(_producerId));
 
@@ -132,6 +135,7 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
 
         Acknowledged();
         _added += accepted.Count;
+        _metrics?.Produced.Add(accepted.Count);
         if (_log.IsEnabled(LogLevel.Information))
         {
             ProducerLog.Added(_log, _id, _pending.Hex);

@@ -8,8 +8,8 @@ public static class ProducerHostingExtensions
 {
     /// <summary>Starts the node's producer pool as <c>/user/producers</c>; it puts to the registered coordinator.</summary>
     public static AkkaConfigurationBuilder AddProducers(
-        this AkkaConfigurationBuilder builder, ProducerOptions options, IItemSource source, ILoggerFactory loggers) =>
+        this AkkaConfigurationBuilder builder, ProducerOptions options, IItemSource source, ILoggerFactory loggers, PipelineMetrics? metrics = null) =>
         builder.WithActors((system, registry) =>
             registry.Register<ProducerPoolActor>(
-                system.ActorOf(ProducerPoolActor.Props(options, source, registry.Get<CoordinatorActor>(), loggers), "producers")));
+                system.ActorOf(ProducerPoolActor.Props(options, source, registry.Get<CoordinatorActor>(), loggers, metrics), "producers")));
 }

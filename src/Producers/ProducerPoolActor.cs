@@ -1,3 +1,4 @@
+using ActorPipeline.Coordinator;
 using Akka.Actor;
 using Microsoft.Extensions.Logging;
 using static ActorPipeline.Producers.ProducerProtocol;
@@ -14,6 +15,7 @@ public sealed class ProducerPoolActor : ReceiveActor
     private readonly IItemSource _source;
     private readonly IActorRef _coordinator;
     private readonly ILoggerFactory _loggers;
+    private readonly PipelineMetrics? _metrics;
     private readonly ILogger _log;
     private readonly HashSet<IActorRef> _running = [];
     private readonly HashSet<IActorRef> _reported = [];
@@ -24,8 +26,9 @@ public sealed class ProducerPoolActor : ReceiveActor
     private long _rejected;
     private int _failed;
 
-    public ProducerPoolActor(ProducerOptions options, IItemSource source, IActorRef coordinator, ILoggerFactory loggers)
+    public ProducerPoolActor(ProducerOptions options, IItemSource source, IActorRef coordinator, ILoggerFactory loggers, PipelineMetrics? metrics = null)
     {
+        _metrics = metrics;
         _options = options;
         _source = source;
         _coordinator = coordinator;
@@ -38,8 +41,8 @@ public sealed class ProducerPoolActor : ReceiveActor
         Receive<Terminated>(HandleTerminated);
     }
 
-    public static Props Props(ProducerOptions options, IItemSource source, IActorRef coordinator, ILoggerFactory loggers) =>
-        Akka.Actor.Props.Create(() => new ProducerPoolActor(options, source, coordinator, loggers));
+    public static Props Props(ProducerOptions options, IItemSource source, IActorRef coordinator, ILoggerFactory loggers, PipelineMetrics? metrics = null) =>
+        Akka.Actor.Props.Create(() => new ProducerPoolActor(options, source, coordinator, loggers, metrics));
 
     private bool AllFinished => _started && _running.Count == 0;
 
@@ -67,7 +70,7 @@ public sealed class ProducerPoolActor : ReceiveActor
             // Unique across the cluster and the same when this node restarts at the same address, so that
             // a restarted producer learns from the coordinator how far it had got and resumes after it.
             var producerId = $"{node}/producer-{i}";
-            var producer = Context.ActorOf(ProducerActor.Props(i, producerId, _source, _coordinator, _options, log), $"producer-{i}");
+            var producer = Context.ActorOf(ProducerActor.Props(i, producerId, _source, _coordinator, _options, log, _metrics), $"producer-{i}");
             Context.Watch(producer);
             _running.Add(producer);
             if (_stopping)

@@ -109,4 +109,38 @@ public sealed class HostProcessSpecs
         Assert.Equal(4, WithTemplate(events, Templates.Cancelled).Count());
         Assert.Single(WithTemplate(events, Templates.Completed));
     }
+
+    [Fact]
+    public async Task Should_serve_prometheus_metrics_and_health_while_running()
+    {
+        var metricsPort = FreePort();
+        var healthPort = FreePort();
+        using var host = HostProcess.Start([], JsonFastRun(
+            ("Operations__MetricsPort", $"{metricsPort}"),
+            ("Operations__HealthPort", $"{healthPort}"),
+            ("Pipeline__Producers__MinItems", "10000"),
+            ("Pipeline__Producers__MaxItems", "10000"),
+            ("Pipeline__Producers__MinDelay", "00:00:00.005")));
+        await host.WaitForOutputAsync(lines => lines.Count(l => l.Contains("got element", StringComparison.Ordinal)) >= 10, RunLimit, Ct);
+        using var http = new HttpClient();
+
+        var scrape = await http.GetStringAsync(new Uri($"http://127.0.0.1:{metricsPort}/metrics"), Ct);
+        var ready = await http.GetAsync(new Uri($"http://127.0.0.1:{healthPort}/health/ready"), Ct);
+
+        var accepted = scrape.Split('\n').Single(l => l.StartsWith("actorpipeline_items_accepted_total", StringComparison.Ordinal));
+        Assert.True(double.Parse(accepted.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture) >= 10, accepted);
+        Assert.Contains("actorpipeline_queue_unfinished", scrape, StringComparison.Ordinal);
+        Assert.Contains("actorpipeline_item_latency_seconds_bucket", scrape, StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
+        Assert.Contains("\"coordinator\"", await ready.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        host.Terminate();
+        Assert.Equal(0, await host.WaitForExitAsync(RunLimit, Ct));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 }

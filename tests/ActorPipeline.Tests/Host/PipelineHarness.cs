@@ -35,6 +35,8 @@ public sealed class PipelineHarness : IAsyncDisposable
 
     public RunResult Result { get; }
 
+    public IServiceProvider Services => _host.Services;
+
     public IHostApplicationLifetime Lifetime => _host.Services.GetRequiredService<IHostApplicationLifetime>();
 
     /// <summary>Runs until the service stops itself (or the token fires) and returns its summary.</summary>

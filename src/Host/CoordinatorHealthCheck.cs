@@ -1,0 +1,27 @@
+using ActorPipeline.Coordinator;
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using static ActorPipeline.Coordinator.QueueProtocol;
+
+namespace ActorPipeline.Host;
+
+/// <summary>Readiness: the coordinator (wherever the singleton runs) answers a status query in time.</summary>
+public sealed class CoordinatorHealthCheck(IRequiredActor<CoordinatorActor> coordinator) : IHealthCheck
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var proxy = await coordinator.GetAsync(cancellationToken);
+            var status = await proxy.Ask<QueueStatus>(GetStatus.Instance, Timeout, cancellationToken);
+            return HealthCheckResult.Healthy($"coordinator answers: {status.Unfinished} unfinished, {status.Completed} completed");
+        }
+        catch (Exception e) when (e is AskTimeoutException or OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy($"the coordinator did not answer within {Timeout.TotalSeconds} s");
+        }
+    }
+}
