@@ -30,8 +30,11 @@ for id in $apps; do
   name=$(docker inspect -f '{{.Name}}' "$id" | tr -d /)
   code=$(timeout 300 docker wait "$id" || echo timeout)
   docker logs "$id" >"$logs/$name.log" 2>&1 || true
-  echo "$name exited $code"
+  # Its healthcheck (GET /health/ready) must have passed at least once while the run went on.
+  checks=$(docker inspect -f '{{if .State.Health}}{{range .State.Health.Log}}{{.ExitCode}} {{end}}{{end}}' "$id")
+  echo "$name exited $code; healthcheck results: ${checks:-none}"
   [ "$code" = 0 ] || failed=1
+  case " $checks" in *" 0 "*) ;; *) echo "$name was never healthy"; failed=1 ;; esac
 done
 
 checks=0

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using ActorPipeline.Tests.Host;
 
@@ -14,7 +12,7 @@ public sealed class ClusterNodes(ITestOutputHelper output, int members) : IDispo
 {
     private readonly List<(string Roles, HostProcess Process)> _nodes = [];
     private readonly Dictionary<HostProcess, (string Roles, Dictionary<string, string> Environment)> _started = [];
-    private readonly int _seedPort = FreePort();
+    private readonly int _seedPort = HostProcess.FreePort();
     private readonly string _folder = Directory.CreateTempSubdirectory("actor-pipeline-cluster-").FullName;
 
     public string Seed => $"akka.tcp://actor-pipeline@127.0.0.1:{_seedPort}";
@@ -27,7 +25,7 @@ public sealed class ClusterNodes(ITestOutputHelper output, int members) : IDispo
     public HostProcess StartConsumers(params (string Key, string Value)[] settings) => Start("consumer", 0, settings);
 
     /// <summary>A node with the given roles on a port of its own, so that a restart comes back at the same address.</summary>
-    public HostProcess StartOnOwnPort(string roles, params (string Key, string Value)[] settings) => Start(roles, FreePort(), settings);
+    public HostProcess StartOnOwnPort(string roles, params (string Key, string Value)[] settings) => Start(roles, HostProcess.FreePort(), settings);
 
     /// <summary>The journal the coordinator nodes share (SQLite), for the <c>dead-letters</c> command.</summary>
     public string JournalSetting => $"--Pipeline:Persistence:ConnectionString=Data Source={Path.Combine(_folder, "journal.db")}";
@@ -88,12 +86,5 @@ public sealed class ClusterNodes(ITestOutputHelper output, int members) : IDispo
         _nodes.Add((roles, node));
         _started[node] = (roles, environment);
         return node;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

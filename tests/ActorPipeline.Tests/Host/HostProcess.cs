@@ -88,6 +88,14 @@ public sealed class HostProcess : IDisposable
         kill.WaitForExit();
     }
 
+    /// <summary>A TCP port free on 127.0.0.1 right now, for a node or endpoint of a spec.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     /// <summary>SIGKILL: the process gets no chance to leave the cluster or hand anything back.</summary>
     public void KillNow() => _process.Kill(entireProcessTree: true);
 

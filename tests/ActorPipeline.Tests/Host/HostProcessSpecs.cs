@@ -113,8 +113,8 @@ public sealed class HostProcessSpecs
     [Fact]
     public async Task Should_serve_prometheus_metrics_and_health_while_running()
     {
-        var metricsPort = FreePort();
-        var healthPort = FreePort();
+        var metricsPort = HostProcess.FreePort();
+        var healthPort = HostProcess.FreePort();
         using var host = HostProcess.Start([], JsonFastRun(
             ("Operations__MetricsPort", $"{metricsPort}"),
             ("Operations__HealthPort", $"{healthPort}"),
@@ -135,12 +135,5 @@ public sealed class HostProcessSpecs
         Assert.Contains("\"coordinator\"", await ready.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         host.Terminate();
         Assert.Equal(0, await host.WaitForExitAsync(RunLimit, Ct));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
