@@ -161,7 +161,9 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         // Whoever held a delivery before the restart is gone: every unfinished item is queued again,
         // oldest first, and its old delivery ids stay known so a late acknowledgement still counts once.
         _queue.Clear();
-        foreach (var item in _items.Values.OrderBy(i => i.Id))
+        _queued = 0;
+        _inFlight = 0;
+        foreach (var item in _items.Values.OrderBy(i => i.Id).ToList())
         {
             if (!item.IsQueued)
             {
@@ -170,11 +172,18 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
                 item.Holder = null;
             }
 
+            _queued++;
+            if (_shutDownImmediately)
+            {
+                // After an immediate shutdown whatever comes back is discarded, as it would have been live;
+                // the rule is applied again on every recovery, so it needs no event of its own.
+                Finish(item);
+                _dropped++;
+                continue;
+            }
+
             _queue.PushBack(item.Id);
         }
-
-        _queued = _items.Count;
-        _inFlight = 0;
         if (_offline)
         {
             return;
@@ -292,10 +301,11 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         }
     }
 
-    // A snapshot must show exactly the stored events, so it is taken only when none is still being written.
+    // A snapshot must show exactly the stored events, so it is taken only when none is still being written;
+    // and it has no place for a put admitted in part, so not while one is.
     private void SnapshotIfDue()
     {
-        if (_pendingWrites == 0 && _eventsSinceSnapshot >= _options.SnapshotEvery)
+        if (_pendingWrites == 0 && _eventsSinceSnapshot >= _options.SnapshotEvery && _producers.Values.All(p => p.PartialAdmitted == 0))
         {
             _eventsSinceSnapshot = 0;
             SaveSnapshot(Snapshot());
@@ -333,21 +343,23 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             return; // a resend of a put still waiting for room: it is answered when it is in
         }
 
+        // Part of this put may be in already (it waited for room before a restart): continue after it.
+        var already = producer.PartialSequenceNr == put.SequenceNr ? producer.PartialAdmitted : 0;
         if (!put.Wait)
         {
-            if (put.Items.Count > Room)
+            if (put.Items.Count - already > Room)
             {
-                Sender.Tell(new PutRejected(put.ProducerId, put.SequenceNr, PutRejection.Full, 0));
+                Sender.Tell(new PutRejected(put.ProducerId, put.SequenceNr, PutRejection.Full, already));
                 return;
             }
 
-            Admit(Sender, put, 0, put.Items.Count);
+            Admit(Sender, put, already, put.Items.Count - already);
             Dispatch();
             return;
         }
 
         // Earlier parked putters go first, as asyncio wakes putters in FIFO order.
-        var admitted = _parkedPuts.Count == 0 ? Admit(Sender, put, 0, Math.Min(Room, put.Items.Count)) : 0;
+        var admitted = already + (_parkedPuts.Count == 0 ? Admit(Sender, put, already, Math.Min(Room, put.Items.Count - already)) : 0);
         if (admitted < put.Items.Count)
         {
             // The reply is deferred until room frees: this is await put()'s backpressure.
@@ -713,6 +725,18 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         if (e.PutComplete)
         {
             producer.HighestAccepted = Math.Max(producer.HighestAccepted, e.SequenceNr);
+            producer.PartialAdmitted = 0;
+            producer.PartialSequenceNr = long.MinValue;
+        }
+        else
+        {
+            if (producer.PartialSequenceNr != e.SequenceNr)
+            {
+                producer.PartialSequenceNr = e.SequenceNr;
+                producer.PartialAdmitted = 0;
+            }
+
+            producer.PartialAdmitted += e.Items.Count;
         }
     }
 

@@ -18,6 +18,11 @@ internal sealed class ProducerState(string id)
 
     public long Accepted { get; set; }
 
+    /// <summary>A put admitted only in part (it waited for room), and how many of its items are in: a resend continues after them.</summary>
+    public long PartialSequenceNr { get; set; } = long.MinValue;
+
+    public int PartialAdmitted { get; set; }
+
     public bool IsAnnounced { get; set; }
 
     public bool IsDone { get; set; }
