@@ -9,8 +9,8 @@ cd "$(dirname "$0")/.."
 
 if docker compose version >/dev/null 2>&1; then compose=(docker compose); else compose=(docker-compose); fi
 export COMPOSE_PROJECT_NAME="actorpipeline-e2e-$$"
-export PRODUCER_MAX_DELAY=${PRODUCER_MAX_DELAY:-00:00:00.200}
-export CONSUMER_MAX_DELAY=${CONSUMER_MAX_DELAY:-00:00:00.200}
+export PRODUCER_MAX_DELAY=${PRODUCER_MAX_DELAY:-00:00:00.600}
+export CONSUMER_MAX_DELAY=${CONSUMER_MAX_DELAY:-00:00:00.300}
 logs=$(mktemp -d)
 started=$(date +%s)
 
