@@ -22,7 +22,8 @@ trap cleanup EXIT
 
 "${compose[@]}" config -q
 "${compose[@]}" build --force-rm
-"${compose[@]}" up -d
+# One consumer replica more than the file sets, as a user would scale it.
+"${compose[@]}" up -d --scale consumers=3
 
 apps=$("${compose[@]}" ps -q coordinator coordinator-standby producers consumers)
 failed=0
@@ -65,6 +66,9 @@ for name, evs in nodes.items():
             problems.append(f"{name}: a consumer was cancelled before the join")
         if CANCELLED not in mts:
             problems.append(f"{name}: no consumer was cancelled")
+consumer_nodes = [name for name in nodes if "_consumers_" in name]
+if len(consumer_nodes) != 3:
+    problems.append(f"{len(consumer_nodes)} consumer containers, not the 3 it was scaled to")
 coordinator = next(evs for name, evs in nodes.items() if name.endswith("_coordinator_1"))
 summary = [e for e in coordinator if e.get("@mt", "").startswith("Run summary")]
 if not summary:
