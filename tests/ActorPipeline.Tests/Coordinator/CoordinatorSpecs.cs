@@ -349,4 +349,26 @@ public sealed class CoordinatorSpecs(ITestOutputHelper output) : CoordinatorSpec
         Assert.Equal(2, (await consumer.ExpectMsgAsync<Delivery>(cancellationToken: Ct)).Items.Count + (await consumer.ExpectMsgAsync<Delivery>(cancellationToken: Ct)).Items.Count);
         Assert.Equal(2L, (await StatusAsync()).Accepted);
     }
+
+    [Fact]
+    public async Task Should_keep_the_window_of_a_consumer_full_and_resending_it_grants_nothing_more()
+    {
+        var producer = CreateTestProbe();
+        var consumer = CreateTestProbe();
+        foreach (var hex in new[] { "01", "02", "03", "04" })
+        {
+            await PutAsync(producer, hex);
+        }
+
+        Queue.Tell(new RequestWork(2), consumer.Ref);
+        Queue.Tell(new RequestWork(2), consumer.Ref);
+        Queue.Tell(new RequestWork(2), consumer.Ref);
+
+        var first = await consumer.ExpectMsgAsync<Delivery>(cancellationToken: Ct);
+        Assert.Equal(["01", "02"], first.Items.Select(d => d.Item.Hex));
+        await consumer.ExpectNoMsgAsync(Quiet, Ct);
+
+        Queue.Tell(new TaskDone(first.Items[0].DeliveryId), consumer.Ref); // one place frees: one more item comes
+        Assert.Equal("03", Assert.Single((await consumer.ExpectMsgAsync<Delivery>(cancellationToken: Ct)).Items).Item.Hex);
+    }
 }

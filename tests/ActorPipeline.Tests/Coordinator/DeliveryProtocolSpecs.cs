@@ -26,28 +26,6 @@ public sealed class DeliveryProtocolSpecs(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Should_keep_the_window_of_a_consumer_full_and_resending_it_grants_nothing_more()
-    {
-        var producer = CreateTestProbe();
-        var consumer = CreateTestProbe();
-        foreach (var hex in new[] { "01", "02", "03", "04" })
-        {
-            await PutAsync(producer, hex);
-        }
-
-        Queue.Tell(new RequestWork(2), consumer.Ref);
-        Queue.Tell(new RequestWork(2), consumer.Ref);
-        Queue.Tell(new RequestWork(2), consumer.Ref);
-
-        var first = await consumer.ExpectMsgAsync<Delivery>(cancellationToken: Ct);
-        Assert.Equal(["01", "02"], first.Items.Select(d => d.Item.Hex));
-        await consumer.ExpectNoMsgAsync(Quiet, Ct);
-
-        Queue.Tell(new TaskDone(first.Items[0].DeliveryId), consumer.Ref); // one place frees: one more item comes
-        Assert.Equal("03", Assert.Single((await consumer.ExpectMsgAsync<Delivery>(cancellationToken: Ct)).Items).Item.Hex);
-    }
-
-    [Fact]
     public async Task Should_redeliver_an_item_not_done_within_the_ack_timeout_and_count_it_once()
     {
         var producer = CreateTestProbe();
