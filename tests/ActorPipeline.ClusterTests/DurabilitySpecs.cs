@@ -67,8 +67,11 @@ public sealed class DurabilitySpecs(ITestOutputHelper output)
         Assert.Equal(2, producer.Lines("resumes after its put")); // both producers picked up where the queue had them
         var summary = coordinator.Summary();
         Assert.Equal((50L, 50L, 0L, 0L), (summary.Count("Accepted"), summary.Count("Completed"), summary.Count("DeadLettered"), summary.Count("NotCompleted")));
-        var everyItem = before.Concat(producer.Items(Events.Added)).ToHashSet();
-        Assert.Equal(50, everyItem.Count); // the resumed producers put exactly the items that were missing
+        // The resumed producers put none of the items added before the crash. A put stored just before the kill
+        // may never have been logged as added (its acknowledgement died with the process): at most one per producer.
+        var after = producer.Items(Events.Added);
+        Assert.Empty(before.Intersect(after));
+        Assert.InRange(before.Count + after.Count, 48, 50);
         output.WriteLine($"accounting after the restart: {summary}");
     }
 
