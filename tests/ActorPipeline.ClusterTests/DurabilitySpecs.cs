@@ -53,6 +53,7 @@ public sealed class DurabilitySpecs(ITestOutputHelper output)
         foreach (var node in new[] { coordinator, producer, consumer })
         {
             node.KillNow();
+            await node.WaitForExitAsync(RunLimit, Ct); // and its output read to the end
         }
 
         var before = producer.Items(Events.Added);
