@@ -163,6 +163,24 @@ public sealed class PipelineHostSpecs
         Assert.Equal(Consumers, harness.Sink.Count(Templates.Cancelled));
     }
 
+    [Fact]
+    public async Task Should_log_progress_events_that_change_and_end_with_everything_done()
+    {
+        await using var harness = new PipelineHarness(FastRun(
+            ("Pipeline:Queue:ProgressInterval", "00:00:00.050"),
+            ("Pipeline:Producers:MinDelay", "00:00:00.005"), // at least 100 ms of producing: several intervals
+            ("Pipeline:Producers:MaxDelay", "00:00:00.010")));
+
+        var summary = await harness.RunAsync(Ct);
+
+        var progress = harness.Sink.Events.Where(e => e.MessageTemplate.Text.StartsWith("Progress: ", StringComparison.Ordinal)).ToList();
+        Assert.True(progress.Count >= 2, $"{progress.Count} progress events");
+        var figures = progress.Select(e => ((long)e.Property("Done")!, (long)e.Property("Accepted")!)).ToList();
+        Assert.All(figures.Zip(figures.Skip(1)), pair => Assert.NotEqual(pair.Item1, pair.Item2)); // silent when nothing changed
+        Assert.All(figures, f => Assert.InRange(f.Item1, 0, f.Item2));
+        Assert.All(figures, f => Assert.InRange(f.Item2, 0, summary.Accepted));
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
