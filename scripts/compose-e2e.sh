@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 
 if docker compose version >/dev/null 2>&1; then compose=(docker compose); else compose=(docker-compose); fi
 export COMPOSE_PROJECT_NAME="actorpipeline-e2e-$$"
-export PRODUCER_MAX_DELAY=${PRODUCER_MAX_DELAY:-00:00:00.600}
+# Long enough (about ten seconds of producing) for every node's healthcheck to pass while the run goes.
+export PRODUCER_MIN_DELAY=${PRODUCER_MIN_DELAY:-00:00:00.500}
+export PRODUCER_MAX_DELAY=${PRODUCER_MAX_DELAY:-00:00:01.500}
 export CONSUMER_MAX_DELAY=${CONSUMER_MAX_DELAY:-00:00:00.300}
 logs=$(mktemp -d)
 started=$(date +%s)
