@@ -11,7 +11,7 @@ public sealed class SimulatedWorkHandler(ConsumerOptions options, int seed, ILog
 
     public async ValueTask HandleAsync(WorkContext context, CancellationToken cancellationToken)
     {
-        var random = _randoms.GetOrAdd(context.ConsumerId, id => new Random(HashCode.Combine(seed, id, "consumer")));
+        var random = _randoms.GetOrAdd(context.ConsumerId, id => new Random(unchecked((seed * 1_000_003) + 500_009 + id)));
         var min = options.MinDelay.Ticks;
         var delay = TimeSpan.FromTicks(min + random.NextInt64(options.MaxDelay.Ticks - min + 1));
         ConsumerLog.Sleeping(log, context.ConsumerId, delay.TotalSeconds);

@@ -12,7 +12,8 @@ public sealed class RandomItemSource(ProducerOptions options, int seed, ILogger<
 {
     public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(int producerId, long skip, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var random = new Random(HashCode.Combine(seed, producerId));
+        // Not HashCode.Combine: it is randomised per process, and a restarted producer must draw the same items to skip them.
+        var random = new Random(unchecked((seed * 1_000_003) + producerId));
         var count = random.Next(options.MinItems, options.MaxItems + 1);
         for (var i = 0; i < count; i++)
         {

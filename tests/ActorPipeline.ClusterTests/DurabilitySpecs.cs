@@ -73,7 +73,28 @@ public sealed class DurabilitySpecs(ITestOutputHelper output)
         var after = producer.Items(Events.Added);
         Assert.Empty(before.Intersect(after));
         Assert.InRange(before.Count + after.Count, 48, 50);
+
+        // And they are the seed's items, drawn the same way in every process: what the restart skipped was what the queue had.
+        var expected = await SeedItemsAsync(producers: 2, items: 25, maxDelay: TimeSpan.FromMilliseconds(60));
+        Assert.Subset(expected, before.Concat(after).ToHashSet());
         output.WriteLine($"accounting after the restart: {summary}");
+    }
+
+    /// <summary>The items the seeded source gives producers 0..n-1 with the spec's settings (seed 444; the delays are drawn too).</summary>
+    private static async Task<HashSet<string>> SeedItemsAsync(int producers, int items, TimeSpan maxDelay)
+    {
+        var options = new ActorPipeline.Producers.ProducerOptions { MinItems = items, MaxItems = items, MaxDelay = maxDelay };
+        var source = new ActorPipeline.Producers.RandomItemSource(options, 444, Microsoft.Extensions.Logging.Abstractions.NullLogger<ActorPipeline.Producers.RandomItemSource>.Instance);
+        var all = new HashSet<string>();
+        for (var producer = 0; producer < producers; producer++)
+        {
+            await foreach (var item in source.ReadAsync(producer, 0, Ct))
+            {
+                all.Add(Convert.ToHexStringLower(item.Span));
+            }
+        }
+
+        return all;
     }
 
     [Fact]
