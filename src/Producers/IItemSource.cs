@@ -8,9 +8,11 @@ namespace ActorPipeline.Producers;
 public interface IItemSource
 {
     /// <summary>
-    /// The items producer <paramref name="producerId"/> puts; it ends when the stream ends. The first
-    /// <paramref name="skip"/> items were already accepted from this producer before a restart: a source
-    /// that can repeat itself (a file, a seeded generator) starts after them, so a resumed run puts nothing twice.
+    /// The items a producer puts; it ends when the stream ends. <paramref name="index"/> is the producer's
+    /// number on its node (the seed's <c>Producer 3</c>), <paramref name="producerId"/> its id across the
+    /// cluster (node address and index). The first <paramref name="skip"/> items were already accepted
+    /// from this producer id before a restart: a source that can repeat itself (a file, a seeded
+    /// generator) starts after them, so a resumed run puts nothing twice.
     /// </summary>
-    IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(int producerId, long skip, CancellationToken cancellationToken);
+    IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(int index, string producerId, long skip, CancellationToken cancellationToken);
 }

@@ -90,7 +90,7 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
             return;
         }
 
-        _items = _source.ReadAsync(_id, _sequenceNr, _stop.Token).GetAsyncEnumerator(_stop.Token);
+        _items = _source.ReadAsync(_id, _producerId, _sequenceNr, _stop.Token).GetAsyncEnumerator(_stop.Token);
         PullNext();
     }
 

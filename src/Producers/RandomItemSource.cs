@@ -5,35 +5,50 @@ namespace ActorPipeline.Producers;
 
 /// <summary>
 /// The seed's producer: a random number of items, each a few random bytes, after a random sleep.
-/// Each producer draws from its own generator seeded with (seed, producer id), so a run's item
-/// counts and contents repeat for the same seed however the producers interleave.
+/// Counts and sleeps come from a generator seeded with (seed, index), so a run has the same shape for
+/// the same seed. The bytes come from one seeded with (seed, producer id): producers on different
+/// nodes never put the same items, and a producer restarted under the same id draws the same ones,
+/// which is what lets it skip those the queue already holds.
 /// </summary>
 public sealed class RandomItemSource(ProducerOptions options, int seed, ILogger<RandomItemSource> log) : IItemSource
 {
-    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(int producerId, long skip, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(
+        int index, string producerId, long skip, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // Not HashCode.Combine: it is randomised per process, and a restarted producer must draw the same items to skip them.
-        var random = new Random(unchecked((seed * 1_000_003) + producerId));
-        var count = random.Next(options.MinItems, options.MaxItems + 1);
+        // Not HashCode.Combine: it is randomised per process, and a restarted producer must draw the same again.
+        var shape = new Random(unchecked((seed * 1_000_003) + index));
+        var content = new Random(unchecked((seed * 1_000_003) + StableHash(producerId)));
+        var count = shape.Next(options.MinItems, options.MaxItems + 1);
         for (var i = 0; i < count; i++)
         {
-            var delay = RandomDelay(random);
+            var delay = RandomDelay(shape);
+            var item = new byte[options.ItemBytes];
+            content.NextBytes(item);
             if (i < skip)
             {
-                random.NextBytes(new byte[options.ItemBytes]); // the same draws as before the restart, without the sleep
-                continue;
+                continue; // drawn as before the restart, not slept for and not put again
             }
 
-            ProducerLog.Sleeping(log, producerId, delay.TotalSeconds);
+            ProducerLog.Sleeping(log, index, delay.TotalSeconds);
             if (delay > TimeSpan.Zero)
             {
                 await Task.Delay(delay, cancellationToken);
             }
 
-            var item = new byte[options.ItemBytes];
-            random.NextBytes(item);
             yield return item;
         }
+    }
+
+    // FNV-1a: the same number for the same id in every process.
+    private static int StableHash(string value)
+    {
+        var hash = 2166136261u;
+        foreach (var c in value)
+        {
+            hash = unchecked((hash ^ c) * 16777619u);
+        }
+
+        return unchecked((int)hash);
     }
 
     private TimeSpan RandomDelay(Random random)

@@ -30,6 +30,9 @@ public sealed class ClusterNodes(ITestOutputHelper output, int members) : IDispo
     /// <summary>The journal the coordinator nodes share (SQLite), for the <c>dead-letters</c> command.</summary>
     public string JournalSetting => $"--Pipeline:Persistence:ConnectionString=Data Source={Path.Combine(_folder, "journal.db")}";
 
+    /// <summary>The port a node was started on (0: it picked one itself).</summary>
+    public int PortOf(HostProcess node) => int.Parse(_started[node].Environment["Cluster__Port"], System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Starts a node again with exactly the settings it had (same roles, port, journal).</summary>
     public HostProcess Restart(HostProcess node)
     {

@@ -75,20 +75,20 @@ public sealed class DurabilitySpecs(ITestOutputHelper output)
         Assert.InRange(before.Count + after.Count, 48, 50);
 
         // And they are the seed's items, drawn the same way in every process: what the restart skipped was what the queue had.
-        var expected = await SeedItemsAsync(producers: 2, items: 25, maxDelay: TimeSpan.FromMilliseconds(60));
+        var expected = await SeedItemsAsync($"actor-pipeline@127.0.0.1:{cluster.PortOf(producer)}", producers: 2, items: 25, maxDelay: TimeSpan.FromMilliseconds(60));
         Assert.Subset(expected, before.Concat(after).ToHashSet());
         output.WriteLine($"accounting after the restart: {summary}");
     }
 
     /// <summary>The items the seeded source gives producers 0..n-1 with the spec's settings (seed 444; the delays are drawn too).</summary>
-    private static async Task<HashSet<string>> SeedItemsAsync(int producers, int items, TimeSpan maxDelay)
+    private static async Task<HashSet<string>> SeedItemsAsync(string node, int producers, int items, TimeSpan maxDelay)
     {
         var options = new ActorPipeline.Producers.ProducerOptions { MinItems = items, MaxItems = items, MaxDelay = maxDelay };
         var source = new ActorPipeline.Producers.RandomItemSource(options, 444, Microsoft.Extensions.Logging.Abstractions.NullLogger<ActorPipeline.Producers.RandomItemSource>.Instance);
         var all = new HashSet<string>();
         for (var producer = 0; producer < producers; producer++)
         {
-            await foreach (var item in source.ReadAsync(producer, 0, Ct))
+            await foreach (var item in source.ReadAsync(producer, $"{node}/producer-{producer}", 0, Ct))
             {
                 all.Add(Convert.ToHexStringLower(item.Span));
             }

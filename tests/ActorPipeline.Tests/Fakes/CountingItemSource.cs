@@ -13,13 +13,13 @@ public sealed class CountingItemSource(int itemsPerProducer, int? failAfter = nu
 
     public int Taken => Volatile.Read(ref _taken);
 
-    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(int producerId, long skip, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(int index, string producerId, long skip, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         for (var i = (int)skip; i < itemsPerProducer; i++)
         {
             if (i == failAfter)
             {
-                throw new IOException($"source of producer {producerId} broke");
+                throw new IOException($"source of producer {index} ({producerId}) broke");
             }
 
             if (i == hangAfter)
@@ -28,7 +28,7 @@ public sealed class CountingItemSource(int itemsPerProducer, int? failAfter = nu
             }
 
             Interlocked.Increment(ref _taken);
-            yield return new[] { (byte)producerId, (byte)i };
+            yield return new[] { (byte)index, (byte)i };
         }
     }
 }
