@@ -34,14 +34,14 @@ public sealed class ClusterSpecs(ITestOutputHelper output)
             Assert.True(await ExitOf(node) == 0, Log(node));
         }
 
-        var added = producers.SelectMany(p => p.Items(Events.Added)).ToList();
-        var got = consumers.SelectMany(c => c.Items(Events.Got)).ToHashSet();
+        var added = producers.SelectMany(p => p.Items(Templates.Added)).ToList();
+        var got = consumers.SelectMany(c => c.Items(Templates.Got)).ToHashSet();
         Assert.Equal(60, added.Count);
         Assert.Subset(got, added.ToHashSet()); // every acknowledged put reached a consumer
         var summary = coordinator.Summary();
         Assert.Equal((60L, 60L, 0L), (summary.Count("Accepted"), summary.Count("Completed"), summary.Count("NotCompleted")));
         Assert.Equal(60L, producers.Sum(p => p.Summary().Count("Produced")));
-        Assert.Equal(6, consumers.Sum(c => c.WithTemplate(Events.Cancelled).Count()));
+        Assert.Equal(6, consumers.Sum(c => c.WithTemplate(Templates.Cancelled).Count()));
     }
 
     [Fact]
@@ -62,8 +62,8 @@ public sealed class ClusterSpecs(ITestOutputHelper output)
         var summary = coordinator.Summary();
         Assert.Equal((40L, 40L, 0L), (summary.Count("Accepted"), summary.Count("Completed"), summary.Count("NotCompleted")));
         Assert.True(summary.Count("Redelivered") >= 1, "the killed node held items, so some must have been redelivered");
-        var completedSomewhere = doomed.Items(Events.Got).Concat(survivor.Items(Events.Got)).ToHashSet();
-        Assert.Subset(completedSomewhere, producer.Items(Events.Added).ToHashSet());
+        var completedSomewhere = doomed.Items(Templates.Got).Concat(survivor.Items(Templates.Got)).ToHashSet();
+        Assert.Subset(completedSomewhere, producer.Items(Templates.Added).ToHashSet());
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class ClusterSpecs(ITestOutputHelper output)
         Assert.Equal(2L, summary.Count("ProducersLost"));
         Assert.Equal(0L, summary.Count("NotCompleted"));
         Assert.Equal(summary.Count("Accepted"), summary.Count("Completed"));
-        Assert.Subset(consumer.Items(Events.Got).ToHashSet(), doomed.Items(Events.Added).ToHashSet());
+        Assert.Subset(consumer.Items(Templates.Got).ToHashSet(), doomed.Items(Templates.Added).ToHashSet());
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class ClusterSpecs(ITestOutputHelper output)
         leaving.Terminate();
 
         Assert.True(await ExitOf(leaving) == 0, Log(leaving));
-        var drained = Assert.Single(leaving.WithTemplate(Events.Drained));
+        var drained = Assert.Single(leaving.WithTemplate(Templates.Drained));
         Assert.True(drained.Count("HandedBack") + drained.Count("Finished") >= 1, Log(leaving));
         Assert.True(await ExitOf(coordinator) == 0, Log(coordinator));
         Assert.Equal(0, await ExitOf(staying));

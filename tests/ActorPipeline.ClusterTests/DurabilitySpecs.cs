@@ -38,7 +38,7 @@ public sealed class DurabilitySpecs(ITestOutputHelper output)
         var summary = standby.Summary();
         Assert.Equal((60L, 60L, 0L), (summary.Count("Accepted"), summary.Count("Completed"), summary.Count("NotCompleted")));
         Assert.Equal(60L, producer.Summary().Count("Produced"));
-        Assert.Subset(consumer.Items(Events.Got).ToHashSet(), producer.Items(Events.Added).ToHashSet());
+        Assert.Subset(consumer.Items(Templates.Got).ToHashSet(), producer.Items(Templates.Added).ToHashSet());
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class DurabilitySpecs(ITestOutputHelper output)
             await node.WaitForExitAsync(RunLimit, Ct); // and its output read to the end
         }
 
-        var before = producer.Items(Events.Added);
+        var before = producer.Items(Templates.Added);
         coordinator = cluster.Restart(coordinator);
         producer = cluster.Restart(producer);
         consumer = cluster.Restart(consumer);
@@ -70,7 +70,7 @@ public sealed class DurabilitySpecs(ITestOutputHelper output)
         Assert.Equal((50L, 50L, 0L, 0L), (summary.Count("Accepted"), summary.Count("Completed"), summary.Count("DeadLettered"), summary.Count("NotCompleted")));
         // The resumed producers put none of the items added before the crash. A put stored just before the kill
         // may never have been logged as added (its acknowledgement died with the process): at most one per producer.
-        var after = producer.Items(Events.Added);
+        var after = producer.Items(Templates.Added);
         Assert.Empty(before.Intersect(after));
         Assert.InRange(before.Count + after.Count, 48, 50);
 
@@ -119,7 +119,7 @@ public sealed class DurabilitySpecs(ITestOutputHelper output)
         var deadLettered = summary.Count("DeadLettered");
         Assert.InRange(deadLettered, 1, 39);
         Assert.Equal(40L, summary.Count("Completed") + deadLettered);
-        var listed = coordinator.WithTemplate("Dead letter <{Item}> (delivery {DeliveryId}) after {Attempts} attempts: {Error}").ToList();
+        var listed = coordinator.WithTemplate(Templates.DeadLetter).ToList();
         Assert.Equal(deadLettered, listed.Count);
         Assert.All(listed, e => Assert.Equal(3, e.GetProperty("Attempts").GetInt32()));
         Assert.True(consumer.Lines("retrying in") >= 2 * deadLettered, "each dead letter was retried twice first");

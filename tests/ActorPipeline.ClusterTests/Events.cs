@@ -3,14 +3,9 @@ using ActorPipeline.Tests.Host;
 
 namespace ActorPipeline.ClusterTests;
 
-/// <summary>Reads a node's compact-JSON log the way an operator would grep it.</summary>
+/// <summary>Reads a node's compact-JSON log the way an operator would grep it (the templates are the in-process specs' <see cref="Templates"/>).</summary>
 public static class Events
 {
-    public const string Added = "Producer {ProducerId} added <{Item}> to queue.";
-    public const string Got = "Consumer {ConsumerId} got element <{Item}> in {Latency} seconds.";
-    public const string SummaryTemplate = "Run summary: {Produced} produced, {Accepted} accepted, {Completed} completed, {DeadLettered} dead-lettered, {NotCompleted} not completed, {Rejected} rejected, {Redelivered} redelivered, {DuplicateAcks} duplicate acks, {ProducersLost} producers lost.";
-    public const string Drained = "Consumers drained: {Finished} items finished, {HandedBack} handed back to the queue.";
-    public const string Cancelled = "Consumer {ConsumerId} cancelled.";
 
     public static IEnumerable<JsonElement> WithTemplate(this HostProcess node, string template) =>
         node.Stdout.Select(TryParse).Where(e => e is { } json && json.TryGetProperty("@mt", out var mt) && mt.GetString() == template).Select(e => e!.Value);
@@ -20,7 +15,7 @@ public static class Events
 
     public static long Count(this JsonElement summary, string property) => summary.GetProperty(property).GetInt64();
 
-    public static JsonElement Summary(this HostProcess node) => Assert.Single(node.WithTemplate(SummaryTemplate));
+    public static JsonElement Summary(this HostProcess node) => Assert.Single(node.WithTemplate(Templates.Summary));
 
     public static int Lines(this HostProcess node, string fragment) => node.Stdout.Count(l => l.Contains(fragment, StringComparison.Ordinal));
 
