@@ -343,6 +343,14 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             return; // a resend of a put still waiting for room: it is answered when it is in
         }
 
+        if (OversizedItem(put) is { } oversized)
+        {
+            // Refused whole before anything is admitted, so the producer knows exactly what is in.
+            _log.ItemTooLarge(put.ProducerId, put.SequenceNr, oversized, _options.MaxItemBytes);
+            Sender.Tell(new PutRejected(put.ProducerId, put.SequenceNr, PutRejection.TooLarge, 0));
+            return;
+        }
+
         // Part of this put may be in already (it waited for room before a restart): continue after it.
         var already = producer.PartialSequenceNr == put.SequenceNr ? producer.PartialAdmitted : 0;
         if (!put.Wait)
@@ -367,6 +375,20 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         }
 
         Dispatch();
+    }
+
+    /// <summary>The size of the first item over <see cref="QueueOptions.MaxItemBytes"/>, if any.</summary>
+    private int? OversizedItem(Put put)
+    {
+        foreach (var item in put.Items)
+        {
+            if (item.Payload.Length > _options.MaxItemBytes)
+            {
+                return item.Payload.Length;
+            }
+        }
+
+        return null;
     }
 
     private void HandleRegisterProducer(RegisterProducer register)

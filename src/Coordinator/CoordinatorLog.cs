@@ -41,6 +41,9 @@ internal static partial class CoordinatorLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Progress: {Done} of {Accepted} accepted items done, {Rate} items/s, {Outstanding} outstanding, oldest waiting {OldestAge} s, {Producing} producers still producing, ETA {Eta}.")]
     public static partial void Progress(this ILogger log, long done, long accepted, double rate, int outstanding, double oldestAge, int producing, string eta);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused put {SequenceNr} of producer {ProducerId}: an item is {Bytes} bytes, over Pipeline:Queue:MaxItemBytes ({Limit}).")]
+    public static partial void ItemTooLarge(this ILogger log, string producerId, long sequenceNr, int bytes, int limit);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped an unexpected {MessageType} from {Sender}.")]
     public static partial void UnexpectedMessage(this ILogger log, string messageType, string sender);
 }

@@ -8,4 +8,7 @@ public enum PutRejection
 
     /// <summary>The queue is shut down (asyncio's <c>QueueShutDown</c>).</summary>
     ShutDown,
+
+    /// <summary>An item of the put is larger than <see cref="QueueOptions.MaxItemBytes"/>; nothing of the put was admitted.</summary>
+    TooLarge,
 }

@@ -52,6 +52,12 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
     /// </summary>
     public const int MaxStateListCount = 50_000_000;
 
+    /// <summary>
+    /// Largest protocol message either side accepts, whatever its manifest. The Host sizes Akka's
+    /// remoting frame from the item limit and never beyond this, so a peer cannot make us buffer more.
+    /// </summary>
+    public const int MaxMessageBytes = 256 * 1024 * 1024;
+
     /// <summary>The format version every journal event and snapshot starts with; the only one this code reads.</summary>
     public const byte FormatVersion = 1;
 
@@ -180,6 +186,11 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
     public override object FromBinary(byte[] bytes, string manifest)
     {
         var reader = new WireReader(bytes, manifest);
+        if (bytes.Length > MaxMessageBytes && !IsJournalManifest(manifest))
+        {
+            throw reader.Malformed($"oversized: {bytes.Length} bytes, over the limit of {MaxMessageBytes} for one message");
+        }
+
         object message;
         try
         {
@@ -250,6 +261,7 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
                 {
                     PutRejection.Full => 0,
                     PutRejection.ShutDown => 1,
+                    PutRejection.TooLarge => 2,
                     _ => throw new SerializationException($"Cannot serialize PutRejected.Reason {(int)m.Reason}: not a defined {nameof(PutRejection)}."),
                 });
                 w.WriteInt32(m.Accepted);
@@ -717,6 +729,7 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
         {
             0 => PutRejection.Full,
             1 => PutRejection.ShutDown,
+            2 => PutRejection.TooLarge,
             _ => throw r.Malformed($"PutRejected.Reason is enum byte {value}, not a defined {nameof(PutRejection)}"),
         };
     }

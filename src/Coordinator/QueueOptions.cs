@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace ActorPipeline.Coordinator;
 
 /// <summary>The coordinator's queue. Bound from <c>Pipeline:Queue</c>.</summary>
-public sealed class QueueOptions
+public sealed class QueueOptions : IValidatableObject
 {
     public const string SectionName = "Pipeline:Queue";
 
@@ -16,6 +16,15 @@ public sealed class QueueOptions
     /// <value>Default 100.</value>
     [Range(1, 100_000)]
     public int MaxDeliveryBatch { get; set; } = 100;
+
+    /// <summary>
+    /// Largest item payload a put may carry; a put holding a larger one is refused whole with
+    /// <see cref="PutRejection.TooLarge"/>. It also sizes the remoting frame (see the Host), so a
+    /// delivery of <see cref="MaxDeliveryBatch"/> items of this size always fits one message.
+    /// </summary>
+    /// <value>Default 64 KiB.</value>
+    [Range(1, QueueMessageSerializer.MaxPayloadBytes)]
+    public int MaxItemBytes { get; set; } = 64 * 1024;
 
     /// <summary>
     /// A delivery not done (nor handed back) within this time is queued again for another consumer:
@@ -46,4 +55,26 @@ public sealed class QueueOptions
     /// </summary>
     [Range(0, 1_000_000)]
     public int? ExpectedProducers { get; set; }
+
+    /// <summary>
+    /// The largest protocol message this configuration can produce: a full delivery of items at the
+    /// size limit, with room for ids and put times. Remoting's frame is set to it.
+    /// </summary>
+    public long LargestMessageBytes => ((long)MaxItemBytes + PerItemOverheadBytes) * MaxDeliveryBatch + MessageOverheadBytes;
+
+    // A delivered item adds its delivery id, put time and length prefix to the payload; a message adds
+    // its manifest, ids and the remoting envelope (sender and recipient paths).
+    private const int PerItemOverheadBytes = 64;
+    private const int MessageOverheadBytes = 256 * 1024;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (LargestMessageBytes > QueueMessageSerializer.MaxMessageBytes)
+        {
+            yield return new ValidationResult(
+                $"{nameof(MaxItemBytes)} ({MaxItemBytes}) × {nameof(MaxDeliveryBatch)} ({MaxDeliveryBatch}) makes a delivery of up to {LargestMessageBytes} bytes, " +
+                $"over the {QueueMessageSerializer.MaxMessageBytes}-byte message limit; lower one of them.",
+                [nameof(MaxItemBytes)]);
+        }
+    }
 }

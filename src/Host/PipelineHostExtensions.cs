@@ -103,7 +103,7 @@ public static class PipelineHostExtensions
                 })
                 // Without this Akka runs its shutdown on SIGTERM before the host stops the runner, and the drain finds no actors.
                 .AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend)
-                .AddCluster(node)
+                .AddCluster(node, options.Queue)
                 .AddQueueStore(options.Persistence)
                 .AddCoordinatorSingleton(
                     options.Queue, loggers, options.Queue.ExpectedProducers ?? options.Producers.Count, node.Has(CoordinatorHostingExtensions.Role), metrics);
@@ -155,10 +155,19 @@ public static class PipelineHostExtensions
     /// Remoting and clustering from <see cref="NodeOptions"/>, keep-majority split-brain resolution,
     /// and a node without seeds joins itself, so the embedded default is a cluster of one.
     /// </summary>
-    private static AkkaConfigurationBuilder AddCluster(this AkkaConfigurationBuilder akka, NodeOptions node)
+    private static AkkaConfigurationBuilder AddCluster(this AkkaConfigurationBuilder akka, NodeOptions node, QueueOptions queue)
     {
         var seeds = node.SeedNodeList.ToArray();
-        akka.WithRemoting(new RemoteOptions { HostName = node.Hostname, Port = node.Port, PublicHostName = node.EffectivePublicHostname })
+        akka.WithRemoting(new RemoteOptions
+            {
+                HostName = node.Hostname,
+                Port = node.Port,
+                PublicHostName = node.EffectivePublicHostname,
+
+                // Every node derives the frame from the same item settings, so what one may send the others accept,
+                // and a frame larger than any message this configuration makes is refused by the transport itself.
+                MaxFrameSize = queue.LargestMessageBytes,
+            })
             .WithClustering(new ClusterOptions
             {
                 Roles = [.. node.RoleList],

@@ -8,7 +8,7 @@ namespace ActorPipeline.Host;
 /// <param name="Completed">Items marked done, each counted once however often it was processed.</param>
 /// <param name="DeadLettered">Items whose handler failed on every attempt.</param>
 /// <param name="NotCompleted">Accepted items neither completed nor dead-lettered when the run ended.</param>
-/// <param name="Rejected">Items the queue refused this node's producers because it was shut down.</param>
+/// <param name="Rejected">Items the queue refused this node's producers: it was shut down, or the item was over Pipeline:Queue:MaxItemBytes.</param>
 /// <param name="Redelivered">Items queued again after their delivery was handed back, timed out or lost with its consumer.</param>
 /// <param name="DuplicateAcks">task_done messages for items already completed (an item processed twice), ignored.</param>
 /// <param name="ProducersLost">Producers that stopped, or whose node went, before they finished.</param>

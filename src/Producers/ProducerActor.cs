@@ -163,8 +163,26 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
         _added += rejected.Accepted;
         var refused = 1 - rejected.Accepted; // one item per put
         _rejected += refused;
-        ProducerLog.Rejected(_log, _id, refused, rejected.Reason.ToString());
+        var item = _pending;
         _pending = null;
+        if (rejected.Reason == PutRejection.TooLarge)
+        {
+            // Bad input, not a closed queue: the item is reported (and fails the run's exit code), the rest still goes in.
+            _failed = true;
+            ProducerLog.TooLarge(_log, _id, Abbreviated(item), item.Payload.Length);
+            if (_stopping)
+            {
+                ReportDone();
+            }
+            else
+            {
+                PullNext();
+            }
+
+            return;
+        }
+
+        ProducerLog.Rejected(_log, _id, refused, rejected.Reason.ToString());
         ReportDone();
     }
 
@@ -218,6 +236,10 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
 
         SendReliably(new ProducerDone(_producerId, _sequenceNr));
     }
+
+    /// <summary>An oversized item's first bytes, enough to find it without flooding the log.</summary>
+    private static string Abbreviated(QueueItem item) =>
+        item.Payload.Length <= 32 ? item.Hex : $"{Convert.ToHexStringLower(item.Payload.Span[..32])}…";
 
     private void SendReliably(object message)
     {

@@ -14,6 +14,9 @@ internal static partial class ProducerLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Producer {ProducerId}: the queue refused {Count} items ({Reason}); it stops producing.")]
     public static partial void Rejected(ILogger log, int producerId, int count, string reason);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Producer {ProducerId}: the queue refused item <{Item}> ({Bytes} bytes): larger than its item limit. The item is not in the queue; the producer goes on with the next.")]
+    public static partial void TooLarge(ILogger log, int producerId, string item, int bytes);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Producer {ProducerId}: its item source failed; it stops producing.")]
     public static partial void SourceFailed(ILogger log, int producerId, Exception error);
 

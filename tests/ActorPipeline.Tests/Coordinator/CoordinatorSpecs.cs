@@ -25,6 +25,26 @@ public sealed class CoordinatorSpecs(ITestOutputHelper output) : CoordinatorSpec
     }
 
     [Fact]
+    public async Task Should_refuse_a_put_holding_an_item_over_the_size_limit_and_admit_none_of_it()
+    {
+        var producer = CreateTestProbe();
+        var limit = new QueueOptions().MaxItemBytes;
+        var atLimit = new QueueItem(new byte[limit], DateTime.UtcNow);
+        var overLimit = new QueueItem(new byte[limit + 1], DateTime.UtcNow);
+
+        Queue.Tell(new Put("p", 1, [atLimit, overLimit]), producer.Ref);
+
+        var rejected = await producer.ExpectMsgAsync<PutRejected>(cancellationToken: Ct);
+        Assert.Equal((PutRejection.TooLarge, 0), (rejected.Reason, rejected.Accepted));
+        Assert.Equal((0, 0L), ((await StatusAsync()).Size, (await StatusAsync()).Accepted));
+
+        // The producer goes on: an item at the limit is accepted.
+        Queue.Tell(new Put("p", 2, [atLimit]), producer.Ref);
+        await producer.ExpectMsgAsync<PutAccepted>(cancellationToken: Ct);
+        Assert.Equal(limit, (await GetAsync(CreateTestProbe())).Item.Payload.Length);
+    }
+
+    [Fact]
     public async Task Should_park_a_get_until_an_item_arrives()
     {
         var producer = CreateTestProbe();

@@ -5,9 +5,10 @@ namespace ActorPipeline.Tests.Fakes;
 
 /// <summary>
 /// Yields <c>itemsPerProducer</c> two-byte items (producer id, index) at once, counting how many were
-/// taken; optionally throws after <c>failAfter</c> items, or waits forever (until cancelled) after them.
+/// taken; optionally throws after <c>failAfter</c> items, or waits forever (until cancelled) after them,
+/// and makes item number <c>oversizedAt</c> <c>oversizedBytes</c> long (same first two bytes).
 /// </summary>
-public sealed class CountingItemSource(int itemsPerProducer, int? failAfter = null, int? hangAfter = null) : IItemSource
+public sealed class CountingItemSource(int itemsPerProducer, int? failAfter = null, int? hangAfter = null, int? oversizedAt = null, int oversizedBytes = 0) : IItemSource
 {
     private int _taken;
 
@@ -28,7 +29,9 @@ public sealed class CountingItemSource(int itemsPerProducer, int? failAfter = nu
             }
 
             Interlocked.Increment(ref _taken);
-            yield return new[] { (byte)index, (byte)i };
+            var item = new byte[i == oversizedAt ? oversizedBytes : 2];
+            (item[0], item[1]) = ((byte)index, (byte)i);
+            yield return item;
         }
     }
 }

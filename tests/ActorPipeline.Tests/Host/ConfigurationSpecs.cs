@@ -55,6 +55,15 @@ public sealed class ConfigurationSpecs
     }
 
     [Fact]
+    public void Should_refuse_an_item_limit_whose_full_delivery_would_not_fit_one_message()
+    {
+        var failure = SingleFailure(("Pipeline:Queue:MaxItemBytes", "16777216"), ("Pipeline:Queue:MaxDeliveryBatch", "100"));
+
+        Assert.StartsWith("Pipeline:Queue:MaxItemBytes = 16777216:", failure, StringComparison.Ordinal);
+        Assert.Contains("MaxDeliveryBatch (100)", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Should_refuse_max_items_below_min_items()
     {
         var failure = SingleFailure(("Pipeline:Producers:MinItems", "5"), ("Pipeline:Producers:MaxItems", "2"));

@@ -138,3 +138,24 @@ public sealed class HangingSourceProducerSpecs(ITestOutputHelper output)
         Assert.Equal((0L, 0), (finished.Added, finished.Failed)); // a cancelled sleep is a stop, not a failure
     }
 }
+
+public sealed class OversizedItemProducerSpecs(ITestOutputHelper output)
+    : ProducerSpecsBase(new CountingItemSource(itemsPerProducer: 4, oversizedAt: 1, oversizedBytes: new QueueOptions().MaxItemBytes + 1), output)
+{
+    [Fact]
+    public async Task Should_report_an_item_the_queue_refuses_as_too_large_and_go_on_with_the_rest()
+    {
+        Producers.Tell(StartProducing.Instance);
+
+        var got = await ConsumeAsync(9);
+        var finished = await GatherAsync();
+
+        // Each producer's second item is refused and counted; its third and fourth still go in, in order.
+        Assert.Equal((9L, 3L, 3), (finished.Added, finished.Rejected, finished.Failed));
+        Assert.Equal(9L, (await StatusAsync()).Accepted);
+        for (var producer = 0; producer < 3; producer++)
+        {
+            Assert.Equal([$"0{producer}00", $"0{producer}02", $"0{producer}03"], got.Where(h => h.StartsWith($"0{producer}", StringComparison.Ordinal)));
+        }
+    }
+}

@@ -463,7 +463,7 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
     }
 
     [Theory]
-    [InlineData("PR", 13, 2)] // PutRejected.Reason, after "p" and the sequence number
+    [InlineData("PR", 13, 3)] // PutRejected.Reason, after "p" and the sequence number
     [InlineData("PR", 13, 255)]
     [InlineData("P", -1, 2)] // Put.Wait, the last byte
     [InlineData("G", 4, 2)] // Get.Wait
