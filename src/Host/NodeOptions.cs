@@ -31,7 +31,10 @@ public sealed class NodeOptions : IValidatableObject
     /// <summary>Host name other nodes reach this one by. Unset: <see cref="Hostname"/>, or the machine's host name when binding to all interfaces.</summary>
     public string? PublicHostname { get; set; }
 
-    /// <summary>Comma-separated seed addresses, e.g. <c>akka.tcp://actor-pipeline@coordinator:4053</c>. Unset: the node forms a cluster of its own.</summary>
+    /// <summary>
+    /// Comma-separated seed addresses, e.g. <c>akka.tcp://actor-pipeline@coordinator:4053</c>
+    /// (<c>akka.ssl.tcp://</c> with TLS). Unset: the node forms a cluster of its own.
+    /// </summary>
     public string SeedNodes { get; set; } = "";
 
     /// <summary>
@@ -57,7 +60,13 @@ public sealed class NodeOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan ExitGrace { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>TLS between nodes (off by default).</summary>
+    public TlsOptions Tls { get; set; } = new();
+
     public IReadOnlyList<string> RoleList => Split(Roles);
+
+    /// <summary>The address scheme remoting uses: TLS links have their own, and every seed must use it.</summary>
+    public string Protocol => Tls.Enabled ? "akka.ssl.tcp" : "akka.tcp";
 
     public IReadOnlyList<string> SeedNodeList => Split(SeedNodes);
 
@@ -84,17 +93,19 @@ public sealed class NodeOptions : IValidatableObject
         {
             if (!IsSeedAddress(seed))
             {
-                yield return new ValidationResult($"'{seed}' is not a seed address like akka.tcp://{SystemName}@host:4053.", [nameof(SeedNodes)]);
+                yield return new ValidationResult(
+                    $"'{seed}' is not a seed address like {Protocol}://{SystemName}@host:4053{(Tls.Enabled ? " (Cluster:Tls:Enabled is true)" : string.Empty)}.",
+                    [nameof(SeedNodes)]);
             }
         }
     }
 
-    private static bool IsSeedAddress(string seed)
+    private bool IsSeedAddress(string seed)
     {
         try
         {
             var address = Address.Parse(seed);
-            return address.Protocol == "akka.tcp" && address.System == SystemName && address.Host is { Length: > 0 } && address.Port is > 0 and <= 65535;
+            return address.Protocol == Protocol && address.System == SystemName && address.Host is { Length: > 0 } && address.Port is > 0 and <= 65535;
         }
         catch (Exception e) when (e is UriFormatException or ArgumentException or FormatException)
         {

@@ -158,16 +158,23 @@ public static class PipelineHostExtensions
     private static AkkaConfigurationBuilder AddCluster(this AkkaConfigurationBuilder akka, NodeOptions node, QueueOptions queue)
     {
         var seeds = node.SeedNodeList.ToArray();
-        akka.WithRemoting(new RemoteOptions
-            {
-                HostName = node.Hostname,
-                Port = node.Port,
-                PublicHostName = node.EffectivePublicHostname,
+        var remote = new RemoteOptions
+        {
+            HostName = node.Hostname,
+            Port = node.Port,
+            PublicHostName = node.EffectivePublicHostname,
 
-                // Every node derives the frame from the same item settings, so what one may send the others accept,
-                // and a frame larger than any message this configuration makes is refused by the transport itself.
-                MaxFrameSize = queue.LargestMessageBytes,
-            })
+            // Every node derives the frame from the same item settings, so what one may send the others accept,
+            // and a frame larger than any message this configuration makes is refused by the transport itself.
+            MaxFrameSize = queue.LargestMessageBytes,
+        };
+        if (node.Tls.Enabled)
+        {
+            remote.EnableSsl = true;
+            remote.Ssl = SslFor(node.Tls);
+        }
+
+        akka.WithRemoting(remote)
             .WithClustering(new ClusterOptions
             {
                 Roles = [.. node.RoleList],
@@ -189,6 +196,24 @@ public static class PipelineHostExtensions
         }
 
         return akka;
+    }
+
+    /// <summary>
+    /// Mutual TLS: this node's certificate on both ends of every link, and the peer's checked by
+    /// <see cref="TrustedPeerValidator"/>. The certificate is handed over as an object, so neither the
+    /// password nor the path ever enters Akka's configuration (which it may log).
+    /// </summary>
+    private static SslOptions SslFor(TlsOptions tls)
+    {
+        var (certificate, trusted) = tls.Load();
+        return new SslOptions
+        {
+            X509Certificate = certificate,
+            SuppressValidation = false,
+            RequireMutualAuthentication = true,
+            ValidateCertificateHostname = tls.ValidateHostname,
+            CustomValidator = new TrustedPeerValidator(trusted, tls.ValidateHostname).Validate,
+        };
     }
 
     /// <summary>The coordinator's journal and snapshot store, created on first use.</summary>

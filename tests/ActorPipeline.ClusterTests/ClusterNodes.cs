@@ -6,16 +6,20 @@ namespace ActorPipeline.ClusterTests;
 /// <summary>
 /// Starts Host processes as nodes of one cluster on 127.0.0.1 (a coordinator that is its own seed,
 /// producer and consumer nodes), with JSON logs and short failure-detection times, and kills them
-/// all when disposed, whatever happened.
+/// all when disposed, whatever happened. With <paramref name="tls"/> every node it starts links by
+/// mutual TLS with the cluster's certificate.
 /// </summary>
-public sealed class ClusterNodes(ITestOutputHelper output, int members) : IDisposable
+public sealed class ClusterNodes(ITestOutputHelper output, int members, TestCertificates? tls = null) : IDisposable
 {
     private readonly List<(string Roles, HostProcess Process)> _nodes = [];
     private readonly Dictionary<HostProcess, (string Roles, Dictionary<string, string> Environment)> _started = [];
     private readonly int _seedPort = HostProcess.FreePort();
     private readonly string _folder = Directory.CreateTempSubdirectory("actor-pipeline-cluster-").FullName;
 
-    public string Seed => $"akka.tcp://actor-pipeline@127.0.0.1:{_seedPort}";
+    public string Seed => $"{(tls is null ? "akka.tcp" : "akka.ssl.tcp")}://actor-pipeline@127.0.0.1:{_seedPort}";
+
+    /// <summary>The seed's port, for nodes that dial it otherwise than the cluster does.</summary>
+    public int SeedPort => _seedPort;
 
     public HostProcess StartCoordinator(int expectedProducers, params (string Key, string Value)[] settings) =>
         Start("coordinator", _seedPort, [("Pipeline__Queue__ExpectedProducers", $"{expectedProducers}"), .. settings]);
@@ -75,7 +79,7 @@ public sealed class ClusterNodes(ITestOutputHelper output, int members) : IDispo
             ["Pipeline__Persistence__Provider"] = "Sqlite",
             ["Pipeline__Persistence__ConnectionString"] = $"Data Source={Path.Combine(_folder, "journal.db")}",
         };
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in (tls?.NodeSettings ?? []).Concat(settings))
         {
             environment[key] = value;
         }

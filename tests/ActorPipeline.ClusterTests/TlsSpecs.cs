@@ -1,0 +1,64 @@
+using ActorPipeline.Tests.Host;
+
+namespace ActorPipeline.ClusterTests;
+
+/// <summary>
+/// A cluster whose node links use mutual TLS with certificates from one CA: its run completes, while a
+/// node speaking plain TCP and a node with a self-signed certificate knock at the seed for the whole run,
+/// are turned away with a logged reason, never become members and never see an item.
+/// </summary>
+public sealed class TlsSpecs(ITestOutputHelper output)
+{
+    private static readonly TimeSpan RunLimit = TimeSpan.FromSeconds(60);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Should_complete_a_run_over_mutual_tls_while_nodes_without_a_trusted_certificate_cannot_join()
+    {
+        using var certificates = TestCertificates.Create();
+
+        // Three members: the run cannot start until a consumer node joins, so an intruder that got in would start it and take items.
+        using var cluster = new ClusterNodes(output, members: 3, certificates);
+        var coordinator = cluster.StartCoordinator(expectedProducers: 2);
+        var producer = cluster.StartProducers(NodeSettings.Producers(2, 10, "00:00:00.020"));
+        var consumerSettings = NodeSettings.Consumers(2, "0:0:0", "00:00:00.010");
+        var plain = cluster.StartConsumers(
+            [.. consumerSettings, ("Cluster__Tls__Enabled", "false"), ("Cluster__SeedNodes", $"akka.tcp://actor-pipeline@127.0.0.1:{cluster.SeedPort}")]);
+        var rogue = cluster.StartConsumers([.. consumerSettings, .. certificates.RogueSettings, ("Cluster__Tls__CertificatePasswordFile", "")]);
+
+        // Both have knocked and been turned away, each with its reason in the coordinator node's log.
+        await coordinator.WaitForOutputAsync(
+            lines => lines.Count(l => l.Contains("Rejected incoming connection", StringComparison.Ordinal)) >= 2
+                && lines.Any(l => l.Contains("Refused TLS peer", StringComparison.Ordinal) && l.Contains("does not chain to a CA this cluster trusts", StringComparison.Ordinal)),
+            RunLimit,
+            Ct);
+        Assert.Empty(coordinator.WithTemplate(Templates.Summary)); // nobody joined, so the run has not started
+
+        var consumer = cluster.StartConsumers(consumerSettings);
+
+        Assert.Equal(0, await coordinator.WaitForExitAsync(RunLimit, Ct));
+        Assert.Equal(0, await producer.WaitForExitAsync(RunLimit, Ct));
+        Assert.Equal(0, await consumer.WaitForExitAsync(RunLimit, Ct));
+        var summary = coordinator.Summary();
+        Assert.Equal((20L, 20L, 0L), (summary.Count("Accepted"), summary.Count("Completed"), summary.Count("NotCompleted")));
+        Assert.Equal(producer.Items(Templates.Added).ToHashSet(), consumer.Items(Templates.Got).ToHashSet());
+
+        // The intruders were still trying when the run ended: never welcomed, never given an item.
+        foreach (var intruder in new[] { plain, rogue })
+        {
+            Assert.False(intruder.HasExited);
+            Assert.Equal(0, intruder.Lines("Welcome from"));
+            Assert.Empty(intruder.Items(Templates.Got));
+            intruder.KillNow();
+        }
+
+        // The passwords went in through a file and an environment variable; no node printed either.
+        foreach (var node in new[] { coordinator, producer, consumer, plain, rogue })
+        {
+            var output = string.Join('\n', node.Stdout.Concat(node.Stderr));
+            Assert.DoesNotContain(certificates.NodePassword, output, StringComparison.Ordinal);
+            Assert.DoesNotContain(certificates.RoguePassword, output, StringComparison.Ordinal);
+        }
+    }
+}
