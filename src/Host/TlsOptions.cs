@@ -135,9 +135,15 @@ public sealed class TlsOptions : IValidatableObject
             return new ValidationResult($"cannot read the password file '{CertificatePasswordFile}': {e.Message}", [nameof(CertificatePasswordFile)]);
         }
 
+        if (!File.Exists(CertificatePath))
+        {
+            // Checked first: the loader reports a missing file as a cryptographic error, which would blame the password.
+            return new ValidationResult($"cannot read '{CertificatePath}': no such file.", [nameof(CertificatePath)]);
+        }
+
         try
         {
-            certificate = X509CertificateLoader.LoadPkcs12FromFile(CertificatePath!, password);
+            certificate = X509CertificateLoader.LoadPkcs12FromFile(CertificatePath, password);
             return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
