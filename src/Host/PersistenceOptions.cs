@@ -16,8 +16,13 @@ public sealed class PersistenceOptions : IValidatableObject
     /// <value>Default <c>Data Source=actor-pipeline.db</c> for SQLite.</value>
     public string? ConnectionString { get; set; }
 
+    /// <summary>A file holding the connection string (a compose secret), instead of <see cref="ConnectionString"/>; its trailing line break is ignored.</summary>
+    public string? ConnectionStringFile { get; set; }
+
+    /// <summary>The connection string to use, read from <see cref="ConnectionStringFile"/> when one is set.</summary>
     public string EffectiveConnectionString =>
-        ConnectionString is { Length: > 0 } configured ? configured
+        ConnectionStringFile is { Length: > 0 } file ? SecretFile.Read(file)
+        : ConnectionString is { Length: > 0 } configured ? configured
         : Provider == PersistenceProvider.Sqlite ? "Data Source=actor-pipeline.db"
         : "";
 
@@ -28,9 +33,30 @@ public sealed class PersistenceOptions : IValidatableObject
             yield return new ValidationResult($"'{Provider}' is not a provider; use Sqlite, PostgreSql or InMemory.", [nameof(Provider)]);
         }
 
-        if (Provider == PersistenceProvider.PostgreSql && string.IsNullOrWhiteSpace(ConnectionString))
+        if (!string.IsNullOrEmpty(ConnectionString) && !string.IsNullOrEmpty(ConnectionStringFile))
         {
-            yield return new ValidationResult("PostgreSql needs a connection string.", [nameof(ConnectionString)]);
+            yield return new ValidationResult("set ConnectionString or ConnectionStringFile, not both.", [nameof(ConnectionStringFile)]);
+        }
+        else if (ConnectionStringFile is { Length: > 0 } file)
+        {
+            string? problem = null;
+            try
+            {
+                problem = SecretFile.Read(file).Length == 0 ? $"'{file}' is empty." : null;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                problem = $"cannot read '{file}': {e.Message}";
+            }
+
+            if (problem is not null)
+            {
+                yield return new ValidationResult(problem, [nameof(ConnectionStringFile)]);
+            }
+        }
+        else if (Provider == PersistenceProvider.PostgreSql && string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            yield return new ValidationResult("PostgreSql needs a connection string (ConnectionString or ConnectionStringFile).", [nameof(ConnectionString)]);
         }
     }
 }

@@ -128,7 +128,7 @@ public sealed class TlsOptions : IValidatableObject
         string? password;
         try
         {
-            password = CertificatePasswordFile is { Length: > 0 } file ? File.ReadAllText(file).TrimEnd('\r', '\n') : CertificatePassword;
+            password = CertificatePasswordFile is { Length: > 0 } file ? SecretFile.Read(file) : CertificatePassword;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -64,6 +64,32 @@ public sealed class ConfigurationSpecs
     }
 
     [Fact]
+    public void Should_read_the_connection_string_from_a_secret_file_without_its_line_break()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "Host=db;Username=app;Password=from-a-file\n");
+
+            var options = Resolve(("Pipeline:Persistence:Provider", "PostgreSql"), ("Pipeline:Persistence:ConnectionStringFile", file));
+
+            Assert.Equal("Host=db;Username=app;Password=from-a-file", options.Persistence.EffectiveConnectionString);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Should_refuse_a_connection_string_file_that_cannot_be_read_naming_the_key_but_not_its_value()
+    {
+        var failure = SingleFailure(("Pipeline:Persistence:Provider", "PostgreSql"), ("Pipeline:Persistence:ConnectionStringFile", "/nonexistent/secret"));
+
+        Assert.StartsWith("Pipeline:Persistence:ConnectionStringFile: cannot read '/nonexistent/secret'", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Should_refuse_max_items_below_min_items()
     {
         var failure = SingleFailure(("Pipeline:Producers:MinItems", "5"), ("Pipeline:Producers:MaxItems", "2"));
