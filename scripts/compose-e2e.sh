@@ -2,8 +2,11 @@
 # End-to-end run of docker-compose.yml against whatever Docker engine DOCKER_HOST names (or the
 # default one), with `docker compose` or `docker-compose`: builds the image, runs the batch job to
 # the end, and checks from the JSON logs that a cluster of every service formed, every produced item
-# was completed, consumers were cancelled after the run's join, and every app container exited 0.
+# was completed, consumers were cancelled after the run's join, and every app container exited 0; and
+# that the hardening held: node links on TLS only, read-only root filesystems, no published port, and
+# neither secret (journal password, certificate password) in any log or container environment.
 # Only the delays are shortened (through the compose file's own variables); the file is what users run.
+# The secrets are made afresh in a temporary folder (SECRETS_DIR), never the user's ./secrets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,13 +17,19 @@ export PRODUCER_MIN_DELAY=${PRODUCER_MIN_DELAY:-00:00:00.500}
 export PRODUCER_MAX_DELAY=${PRODUCER_MAX_DELAY:-00:00:01.500}
 export CONSUMER_MAX_DELAY=${CONSUMER_MAX_DELAY:-00:00:00.300}
 logs=$(mktemp -d)
+export SECRETS_DIR
+SECRETS_DIR=$(mktemp -d)
 started=$(date +%s)
 
 cleanup() {
   "${compose[@]}" down -v --remove-orphans >/dev/null 2>&1 || true
-  rm -rf "$logs"
+  rm -rf "$logs" "$SECRETS_DIR"
 }
 trap cleanup EXIT
+
+scripts/make-secrets.sh "$SECRETS_DIR" >/dev/null
+journal_password=$(sed -n 's/^POSTGRES_PASSWORD=//p' "$SECRETS_DIR/postgres.env")
+certificate_password=$(cat "$SECRETS_DIR/node.pfx.password")
 
 "${compose[@]}" config -q
 "${compose[@]}" build --force-rm
@@ -53,6 +62,21 @@ for id in $apps; do
   echo "$name: exit ${code% *} (${code#* }), healthy seen: ${healthy[$id]:-no}"
   [ "$code" = "0 exited" ] || failed=1
   [ -n "${healthy[$id]:-}" ] || { echo "$name was never healthy"; failed=1; }
+
+  # Hardening, as the engine reports it.
+  [ "$(docker inspect -f '{{.HostConfig.ReadonlyRootfs}}' "$id")" = true ] || { echo "$name: root filesystem is writable"; failed=1; }
+  [ "$(docker inspect -f '{{.Config.User}}' "$id")" != "" ] && [ "$(docker inspect -f '{{.Config.User}}' "$id")" != root ] \
+    || { echo "$name: runs as root"; failed=1; }
+  ports=$(docker inspect -f '{{range $p, $b := .HostConfig.PortBindings}}{{$p}} {{end}}' "$id")
+  [ -z "$ports" ] || { echo "$name: publishes $ports"; failed=1; }
+  if docker inspect -f '{{json .Config.Env}}' "$id" | grep -qF -e "$journal_password" -e "$certificate_password"; then
+    echo "$name: a secret is in its environment"; failed=1
+  fi
+  if grep -qF -e "$journal_password" -e "$certificate_password" "$logs/$name.log"; then
+    echo "$name: a secret is in its log"; failed=1
+  fi
+  grep -q 'akka\.ssl\.tcp://' "$logs/$name.log" || { echo "$name: no TLS (akka.ssl.tcp) address in its log"; failed=1; }
+  if grep -q 'akka\.tcp://' "$logs/$name.log"; then echo "$name: a plain akka.tcp address in its log"; failed=1; fi
 done
 
 checks=0

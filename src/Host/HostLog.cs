@@ -8,6 +8,9 @@ internal static partial class HostLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Starting node with roles {NodeRoles}: {Producers} producers and {Consumers} consumers (queue capacity {Capacity}, seed {Seed}).")]
     public static partial void Starting(ILogger log, string nodeRoles, int producers, int consumers, int capacity, int seed);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "This node is {Address}; its links to other nodes are {Transport}.")]
+    public static partial void Address(ILogger log, string address, string transport);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "All {Producers} producers finished: {Added} items added.")]
     public static partial void ProducersFinished(ILogger log, int producers, long added);
 

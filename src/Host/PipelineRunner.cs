@@ -77,6 +77,9 @@ public sealed class PipelineRunner(
         HostLog.Starting(
             log, node.Roles, producerPool is null ? 0 : settings.Producers.Count, consumerPool is null ? 0 : settings.Consumers.Count,
             settings.Queue.Capacity, settings.Seed);
+        HostLog.Address(
+            log, Akka.Cluster.Cluster.Get(system).SelfAddress.ToString(),
+            node.Tls.Enabled ? "mutual TLS (peers must present a certificate from a trusted CA)" : "plain TCP (Cluster:Tls:Enabled is false)");
         consumerPool?.Tell(StartConsuming.Instance);
         producerPool?.Tell(StartProducing.Instance);
 
