@@ -1,3 +1,7 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
 using ActorPipeline.Tests.Host;
 
 namespace ActorPipeline.ClusterTests;
@@ -5,7 +9,8 @@ namespace ActorPipeline.ClusterTests;
 /// <summary>
 /// A cluster whose node links use mutual TLS with certificates from one CA: its run completes, while a
 /// node speaking plain TCP and a node with a self-signed certificate knock at the seed for the whole run,
-/// are turned away with a logged reason, never become members and never see an item.
+/// are turned away with a logged reason, never become members and never see an item; and a TLS client
+/// with no certificate at all is disconnected before it can say anything.
 /// </summary>
 public sealed class TlsSpecs(ITestOutputHelper output)
 {
@@ -35,6 +40,11 @@ public sealed class TlsSpecs(ITestOutputHelper output)
             Ct);
         Assert.Empty(coordinator.WithTemplate(Templates.Summary)); // nobody joined, so the run has not started
 
+        // Akka's transport refuses a missing client certificate itself ("rejected by the provided RemoteCertificateValidationCallback").
+        var knock = await KnockWithoutCertificateAsync(cluster.SeedPort);
+        output.WriteLine($"TLS client without a certificate: {knock}");
+        Assert.NotEqual("answered", knock);
+
         var consumer = cluster.StartConsumers(consumerSettings);
 
         Assert.Equal(0, await coordinator.WaitForExitAsync(RunLimit, Ct));
@@ -59,6 +69,32 @@ public sealed class TlsSpecs(ITestOutputHelper output)
             var output = string.Join('\n', node.Stdout.Concat(node.Stderr));
             Assert.DoesNotContain(certificates.NodePassword, output, StringComparison.Ordinal);
             Assert.DoesNotContain(certificates.RoguePassword, output, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>
+    /// A TLS client that trusts any server and shows no certificate of its own. With TLS 1.3 the server's
+    /// verdict on the client comes after the client's handshake completes, so the outcome is read from the
+    /// link: refused in the handshake, or closed at the first read. A server that let it in would wait for
+    /// it to speak, and the read would time out instead.
+    /// </summary>
+    private static async Task<string> KnockWithoutCertificateAsync(int port)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, port, Ct);
+        using var tls = new SslStream(tcp.GetStream());
+        try
+        {
+#pragma warning disable CA5359 // the intruder's own client: it does not care which server it reached
+            await tls.AuthenticateAsClientAsync(
+                new SslClientAuthenticationOptions { TargetHost = "localhost", RemoteCertificateValidationCallback = (_, _, _, _) => true }, Ct);
+#pragma warning restore CA5359
+            var read = await tls.ReadAsync(new byte[1], Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+            return read == 0 ? "closed" : "answered";
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException)
+        {
+            return $"refused: {e.GetType().Name}";
         }
     }
 }
