@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using ActorPipeline.Host;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -60,6 +61,34 @@ public sealed class TlsConfigurationSpecs : IDisposable
             Assert.Equal("CN=actor-pipeline-node", certificate.Subject);
             Assert.Equal("CN=Test cluster CA", Assert.Single(trusted).Subject);
             Assert.Equal("akka.ssl.tcp", options.Protocol);
+        }
+    }
+
+    [Fact]
+    public void Should_load_the_node_certificate_from_the_store_by_thumbprint()
+    {
+        using var certificate = X509CertificateLoader.LoadPkcs12FromFile(_certificates.NodePfxPath, _certificates.NodePassword, X509KeyStorageFlags.PersistKeySet);
+        using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
+        store.Open(OpenFlags.ReadWrite);
+        store.Add(certificate);
+        try
+        {
+            var options = Resolve(
+                ("Cluster:Tls:Enabled", "true"), ("Cluster:Tls:CertificateThumbprint", certificate.Thumbprint), ("Cluster:Tls:TrustedCaPath", _certificates.CaPath));
+
+            var (loaded, _) = options.Tls.Load();
+            using (loaded)
+            {
+                Assert.Equal(certificate.Thumbprint, loaded.Thumbprint);
+                Assert.True(loaded.HasPrivateKey);
+            }
+
+            var failure = SingleFailure(("Cluster:Tls:Enabled", "true"), ("Cluster:Tls:CertificateThumbprint", new string('0', 40)));
+            Assert.StartsWith("Cluster:Tls:CertificateThumbprint = 0000", failure, StringComparison.Ordinal);
+        }
+        finally
+        {
+            store.Remove(certificate);
         }
     }
 

@@ -1,0 +1,40 @@
+namespace ActorPipeline.Benchmarks;
+
+/// <summary>The shape of a load run, the same for every contender so that the figures compare.</summary>
+/// <param name="Items">Items in all, split evenly over the producers.</param>
+/// <param name="Producers">Producers putting at once (the 5).</param>
+/// <param name="Consumers">Consumers getting at once (the 10).</param>
+/// <param name="Capacity">The queue's bound (asyncio's maxsize, the channel's capacity, the coordinator's Capacity).</param>
+/// <param name="Batch">Items per put and most items per delivery: the coordinator's lever; the peers put one at a time.</param>
+/// <param name="Window">Items a consumer may hold undone (its credit window), and puts a producer may have in flight.</param>
+public sealed record LoadSettings(long Items = 1_000_000, int Producers = 5, int Consumers = 10, int Capacity = 10_000, int Batch = 100, int Window = 1_000)
+{
+    public long ShareOf(int producer) => (Items / Producers) + (producer < Items % Producers ? 1 : 0);
+
+    public static LoadSettings Parse(IReadOnlyList<string> args)
+    {
+        var settings = new LoadSettings();
+        for (var i = 0; i + 1 < args.Count; i += 2)
+        {
+            var value = long.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture);
+            settings = args[i] switch
+            {
+                "--items" => settings with { Items = value },
+                "--producers" => settings with { Producers = (int)value },
+                "--consumers" => settings with { Consumers = (int)value },
+                "--capacity" => settings with { Capacity = (int)value },
+                "--batch" => settings with { Batch = (int)value },
+                "--window" => settings with { Window = (int)value },
+                _ => throw new ArgumentException($"'{args[i]}' is not a load setting; use --items, --producers, --consumers, --capacity, --batch, --window."),
+            };
+        }
+
+        return settings;
+    }
+
+    public string[] ToArgs() =>
+    [
+        "--items", $"{Items}", "--producers", $"{Producers}", "--consumers", $"{Consumers}",
+        "--capacity", $"{Capacity}", "--batch", $"{Batch}", "--window", $"{Window}",
+    ];
+}
