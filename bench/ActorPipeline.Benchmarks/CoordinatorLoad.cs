@@ -27,7 +27,7 @@ public static class CoordinatorLoad
         var coordinator = system.ActorOf(CoordinatorActor.Props(options, 0, NullLogger<CoordinatorActor>.Instance), "coordinator");
         var latencies = new LatencySamples(settings.Items);
         var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var gather = system.ActorOf(Props.Create(() => new Gather(settings.Producers, finished)), "gather");
+        var gather = system.ActorOf(Props.Create(() => new CountDown(settings.Producers, finished)), "gather");
 
         var started = Stopwatch.GetTimestamp();
         for (var c = 0; c < settings.Consumers; c++)
@@ -48,26 +48,5 @@ public static class CoordinatorLoad
         return new LoadResult(
             $"ActorPipeline coordinator (batch {settings.Batch}, window {settings.Window})", settings.Items, elapsed.TotalSeconds, p50, p99,
             Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0);
-    }
-
-    /// <summary>asyncio's gather: completes once every producer has had all of its items accepted.</summary>
-    private sealed class Gather : ReceiveActor
-    {
-        public Gather(int producers, TaskCompletionSource finished)
-        {
-            var left = producers;
-            if (left == 0)
-            {
-                finished.TrySetResult();
-            }
-
-            Receive<BenchProducer.ProducerFinished>(_ =>
-            {
-                if (--left == 0)
-                {
-                    finished.TrySetResult();
-                }
-            });
-        }
     }
 }

@@ -9,6 +9,9 @@ public sealed class LatencySamples(long capacity)
     private readonly float[] _milliseconds = new float[capacity];
     private long _count;
 
+    /// <summary>Latencies recorded so far (items got).</summary>
+    public long Count => Interlocked.Read(ref _count);
+
     public void Record(TimeSpan latency)
     {
         var slot = Interlocked.Increment(ref _count) - 1;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace ActorPipeline.Benchmarks;
 
@@ -14,6 +15,7 @@ public sealed record LoadResult(string Scenario, long Items, double Seconds, dou
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
+    [JsonIgnore] // derived, and infinite for a part-result that has no duration of its own
     public double ItemsPerSecond => Items / Seconds;
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);

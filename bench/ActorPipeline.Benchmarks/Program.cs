@@ -5,10 +5,13 @@ using BenchmarkDotNet.Running;
 //   micro [BenchmarkDotNet args]   the hot paths (coordinator operations, serializer) under BenchmarkDotNet
 //   inproc [settings]              coordinator vs Channel<T> vs asyncio.Queue, side by side, each in its own process
 //   coordinator|channel [settings] one contender in this process, one JSON line (what inproc runs)
+//   remote [settings]              coordinator, producer and consumer processes on 127.0.0.1 (Akka.Remote)
+//   rabbitmq|redis PORT [settings] one broker contender against a broker already listening on PORT
+//   cross [settings]               remote vs RabbitMQ vs Redis side by side; starts and stops the brokers itself
 // settings: --items N --producers N --consumers N --capacity N --batch N --window N (LoadSettings)
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: <micro|inproc|coordinator|channel> [--items N] [--producers N] [--consumers N] [--capacity N] [--batch N] [--window N]");
+    Console.Error.WriteLine("usage: <micro|inproc|cross|remote|coordinator|channel|rabbitmq PORT|redis PORT> [--items N] [--producers N] [--consumers N] [--capacity N] [--batch N] [--window N]");
     return 1;
 }
 
@@ -24,6 +27,29 @@ switch (args[0])
     case "channel":
         Console.WriteLine((await ChannelLoad.RunAsync(LoadSettings.Parse(rest))).ToJson());
         return 0;
+    case "remote":
+        Console.WriteLine((await RemoteLoad.RunAsync(LoadSettings.Parse(rest))).ToString());
+        return 0;
+    case "remote-coordinator":
+        await RemoteLoad.CoordinatorAsync(int.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture), LoadSettings.Parse(rest[1..]));
+        return 0;
+    case "remote-consumers":
+        await RemoteLoad.ConsumersAsync(rest[0], LoadSettings.Parse(rest[1..]));
+        return 0;
+    case "remote-producers":
+        await RemoteLoad.ProducersAsync(rest[0], LoadSettings.Parse(rest[1..]));
+        return 0;
+    case "rabbitmq":
+        Console.WriteLine((await RabbitMqLoad.RunAsync(int.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture), LoadSettings.Parse(rest[1..]))).ToJson());
+        return 0;
+    case "redis":
+        Console.WriteLine((await RedisLoad.RunAsync(int.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture), LoadSettings.Parse(rest[1..]))).ToJson());
+        return 0;
+    case "remote-json":
+        Console.WriteLine((await RemoteLoad.RunAsync(LoadSettings.Parse(rest))).ToJson());
+        return 0;
+    case "cross":
+        return await Brokers.CrossAsync(LoadSettings.Parse(rest), Console.Out);
     case "inproc":
         var settings = LoadSettings.Parse(rest);
         Console.WriteLine($"in-process, {settings}");

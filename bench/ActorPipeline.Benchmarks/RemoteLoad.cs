@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Globalization;
+using ActorPipeline.Coordinator;
+using Akka.Actor;
+using Akka.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using static ActorPipeline.Coordinator.QueueProtocol;
+
+namespace ActorPipeline.Benchmarks;
+
+/// <summary>
+/// Three processes on 127.0.0.1 joined by Akka.Remote with the queue's binary serializer: the
+/// coordinator, a producer process and a consumer process (the producers and consumers of
+/// <see cref="LoadSettings"/> split between them). The producer process times the run from its
+/// first put to the join's answer; the consumer process reports the latencies; the coordinator
+/// process its memory. <see cref="RunAsync"/> starts all three and combines their lines.
+/// </summary>
+public static class RemoteLoad
+{
+    private const string RunOver = "run-over";
+
+    public static Config Remoting(int port) => ConfigurationFactory.ParseString(string.Create(CultureInfo.InvariantCulture, $$"""
+        akka.loglevel = WARNING
+        akka.actor.provider = remote
+        akka.remote.dot-netty.tcp {
+          hostname = 127.0.0.1
+          port = {{port}}
+          maximum-frame-size = 16MiB
+          send-buffer-size = 4MiB
+          receive-buffer-size = 4MiB
+        }
+        akka.actor.serializers.queue = "ActorPipeline.Coordinator.QueueMessageSerializer, ActorPipeline.Coordinator"
+        akka.actor.serialization-bindings { "ActorPipeline.Coordinator.IQueueMessage, ActorPipeline.Coordinator" = queue }
+        akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
+        akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+        """));
+
+    /// <summary>Starts the three processes, waits for them, and returns the run's figures.</summary>
+    public static async Task<LoadResult> RunAsync(LoadSettings settings)
+    {
+        var port = FreePort();
+        var address = $"akka.tcp://bench@127.0.0.1:{port}/user/coordinator";
+        using var coordinator = Child(["remote-coordinator", $"{port}", .. settings.ToArgs()]);
+        await WaitForLineAsync(coordinator, "ready");
+        using var consumers = Child(["remote-consumers", address, .. settings.ToArgs()]);
+        await WaitForLineAsync(consumers, "ready");
+        using var producers = Child(["remote-producers", address, .. settings.ToArgs()]);
+
+        var timed = await ResultOfAsync(producers);
+        var latencies = await ResultOfAsync(consumers);
+        var memory = await ResultOfAsync(coordinator);
+        return new LoadResult(
+            $"ActorPipeline 3 processes (batch {settings.Batch}, window {settings.Window})", settings.Items, timed.Seconds,
+            latencies.LatencyP50Ms, latencies.LatencyP99Ms, memory.PeakMemoryMb);
+    }
+
+    /// <summary>The coordinator process: serves until the producer process says the run is over.</summary>
+    public static async Task CoordinatorAsync(int port, LoadSettings settings)
+    {
+        using var system = ActorSystem.Create("bench", Remoting(port));
+        var options = new QueueOptions { Capacity = settings.Capacity, MaxDeliveryBatch = settings.Batch, ProgressInterval = TimeSpan.Zero };
+        system.ActorOf(CoordinatorActor.Props(options, 0, NullLogger<CoordinatorActor>.Instance), "coordinator");
+        var over = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        system.ActorOf(Props.Create(() => new Signal(over)), "signal");
+        Console.WriteLine("ready");
+        await over.Task;
+        Console.WriteLine(new LoadResult("coordinator process", settings.Items, 0, 0, 0, PeakMb()).ToJson());
+        await system.Terminate();
+    }
+
+    /// <summary>The consumer process: every consumer of the settings, until every item has been got.</summary>
+    public static async Task ConsumersAsync(string coordinatorPath, LoadSettings settings)
+    {
+        using var system = ActorSystem.Create("consumers", Remoting(0));
+        var coordinator = await system.ActorSelection(coordinatorPath).ResolveOne(TimeSpan.FromSeconds(30));
+        var latencies = new LatencySamples(settings.Items);
+        for (var c = 0; c < settings.Consumers; c++)
+        {
+            system.ActorOf(BenchConsumer.Props(coordinator, settings.Window, latencies), $"consumer-{c}");
+        }
+
+        Console.WriteLine("ready");
+        while (latencies.Count < settings.Items)
+        {
+            await Task.Delay(20);
+        }
+
+        var (p50, p99) = latencies.Percentiles();
+        Console.WriteLine(new LoadResult("consumer process", settings.Items, 0, p50, p99, PeakMb()).ToJson());
+        await system.Terminate();
+    }
+
+    /// <summary>The producer process: puts every item, then asks for the join, as the seed's main does.</summary>
+    public static async Task ProducersAsync(string coordinatorPath, LoadSettings settings)
+    {
+        using var system = ActorSystem.Create("producers", Remoting(0));
+        var coordinator = await system.ActorSelection(coordinatorPath).ResolveOne(TimeSpan.FromSeconds(30));
+        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gather = system.ActorOf(Props.Create(() => new CountDown(settings.Producers, finished)), "gather");
+        var started = Stopwatch.GetTimestamp();
+        for (var p = 0; p < settings.Producers; p++)
+        {
+            system.ActorOf(BenchProducer.Props(p, coordinator, settings, gather), $"producer-{p}");
+        }
+
+        await finished.Task;
+        await coordinator.Ask<Joined>(Join.Instance, TimeSpan.FromMinutes(10));
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        system.ActorSelection(coordinatorPath.Replace("/user/coordinator", "/user/signal", StringComparison.Ordinal)).Tell(RunOver);
+        Console.WriteLine(new LoadResult("producer process", settings.Items, elapsed.TotalSeconds, 0, 0, PeakMb()).ToJson());
+        await Task.Delay(500); // lets the signal leave before the system stops
+        await system.Terminate();
+    }
+
+    private static double PeakMb() => Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
+
+    private static Process Child(string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in SideBySide.Self(args)[1..])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(start) ?? throw new InvalidOperationException("cannot start a bench process");
+    }
+
+    private static async Task WaitForLineAsync(Process process, string expected)
+    {
+        while (await process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            if (line == expected)
+            {
+                return;
+            }
+        }
+
+        throw new InvalidOperationException($"a bench process ended before '{expected}': {await process.StandardError.ReadToEndAsync()}");
+    }
+
+    private static async Task<LoadResult> ResultOfAsync(Process process)
+    {
+        LoadResult? result = null;
+        while (await process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            result = LoadResult.FromJson(line) ?? result;
+        }
+
+        await process.WaitForExitAsync();
+        return result ?? throw new InvalidOperationException($"a bench process exited {process.ExitCode} without a result: {await process.StandardError.ReadToEndAsync()}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Completes when the producer process says the run is over.</summary>
+    private sealed class Signal : ReceiveActor
+    {
+        public Signal(TaskCompletionSource over) => Receive<string>(s => s == RunOver, _ => over.TrySetResult());
+    }
+}
