@@ -1,7 +1,13 @@
 using System.Diagnostics;
 using ActorPipeline.Coordinator;
 using Akka.Actor;
-using Akka.Configuration;
+using Akka.Hosting;
+using Akka.Persistence.Hosting;
+using Akka.Persistence.Sql.Hosting;
+using LinqToDB;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using static ActorPipeline.Coordinator.QueueProtocol;
 
@@ -9,26 +15,55 @@ namespace ActorPipeline.Benchmarks;
 
 /// <summary>
 /// The coordinator in one process with the full asyncio accounting: producers put, consumers get and
-/// mark done, the run waits for every producer and then for the coordinator's join. Its journal is the
-/// in-memory one (every event is still persisted and every durable reply still waits for it).
+/// mark done, the run waits for every producer and then for the coordinator's join. Every event is
+/// persisted and every durable reply waits for it, in the in-memory journal or (durable) in a SQLite
+/// file as the embedded service keeps it.
 /// </summary>
 public static class CoordinatorLoad
 {
-    private static readonly Config Hocon = ConfigurationFactory.ParseString("""
-        akka.loglevel = WARNING
-        akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
-        akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
-        """);
-
-    public static async Task<LoadResult> RunAsync(LoadSettings settings)
+    public static async Task<LoadResult> RunAsync(LoadSettings settings, bool durable = false)
     {
-        using var system = ActorSystem.Create("bench", Hocon);
+        var file = Path.Combine(Path.GetTempPath(), $"actor-pipeline-bench-{Guid.NewGuid():N}.db");
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.Services.AddAkka("bench", akka =>
+        {
+            akka.ConfigureLoggers(loggers => loggers.LogLevel = Akka.Event.LogLevel.WarningLevel);
+            if (durable)
+            {
+                akka.WithSqlPersistence(connectionString: $"Data Source={file}", providerName: ProviderName.SQLiteMS, autoInitialize: true);
+            }
+            else
+            {
+                akka.WithInMemoryJournal().WithInMemorySnapshotStore();
+            }
+        });
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            return await RunAsync(host.Services.GetRequiredService<ActorSystem>(), settings, durable ? "SQLite journal" : "in-memory journal");
+        }
+        finally
+        {
+            await host.StopAsync();
+            foreach (var path in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(file) + "*"))
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
+    private static async Task<LoadResult> RunAsync(ActorSystem system, LoadSettings settings, string journal)
+    {
         var options = new QueueOptions { Capacity = settings.Capacity, MaxDeliveryBatch = settings.Batch, ProgressInterval = TimeSpan.Zero };
         var coordinator = system.ActorOf(CoordinatorActor.Props(options, 0, NullLogger<CoordinatorActor>.Instance), "coordinator");
         var latencies = new LatencySamples(settings.Items);
         var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var gather = system.ActorOf(Props.Create(() => new CountDown(settings.Producers, finished)), "gather");
 
+        // The journal is created and recovered before the clock starts.
+        await coordinator.Ask<QueueStatus>(GetStatus.Instance, TimeSpan.FromMinutes(1));
         var started = Stopwatch.GetTimestamp();
         for (var c = 0; c < settings.Consumers; c++)
         {
@@ -44,9 +79,8 @@ public static class CoordinatorLoad
         await coordinator.Ask<Joined>(Join.Instance, TimeSpan.FromMinutes(10));
         var elapsed = Stopwatch.GetElapsedTime(started);
         var (p50, p99) = latencies.Percentiles();
-        await system.Terminate();
         return new LoadResult(
-            $"ActorPipeline coordinator (batch {settings.Batch}, window {settings.Window})", settings.Items, elapsed.TotalSeconds, p50, p99,
+            $"ActorPipeline in-process, {journal} (batch {settings.Batch}, window {settings.Window})", settings.Items, elapsed.TotalSeconds, p50, p99,
             Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0);
     }
 }

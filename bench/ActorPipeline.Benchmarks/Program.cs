@@ -5,13 +5,15 @@ using BenchmarkDotNet.Running;
 //   micro [BenchmarkDotNet args]   the hot paths (coordinator operations, serializer) under BenchmarkDotNet
 //   inproc [settings]              coordinator vs Channel<T> vs asyncio.Queue, side by side, each in its own process
 //   coordinator|channel [settings] one contender in this process, one JSON line (what inproc runs)
+//   durable [settings]             the coordinator with the SQLite journal the embedded service uses
+//   memory [--items N]             the coordinator's heap per outstanding item (nobody consumes)
 //   remote [settings]              coordinator, producer and consumer processes on 127.0.0.1 (Akka.Remote)
 //   rabbitmq|redis PORT [settings] one broker contender against a broker already listening on PORT
 //   cross [settings]               remote vs RabbitMQ vs Redis side by side; starts and stops the brokers itself
 // settings: --items N --producers N --consumers N --capacity N --batch N --window N (LoadSettings)
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: <micro|inproc|cross|remote|coordinator|channel|rabbitmq PORT|redis PORT> [--items N] [--producers N] [--consumers N] [--capacity N] [--batch N] [--window N]");
+    Console.Error.WriteLine("usage: <micro|inproc|cross|remote|coordinator|durable|memory|channel|rabbitmq PORT|redis PORT> [--items N] [--producers N] [--consumers N] [--capacity N] [--batch N] [--window N]");
     return 1;
 }
 
@@ -23,6 +25,12 @@ switch (args[0])
         return 0;
     case "coordinator":
         Console.WriteLine((await CoordinatorLoad.RunAsync(LoadSettings.Parse(rest))).ToJson());
+        return 0;
+    case "durable":
+        Console.WriteLine((await CoordinatorLoad.RunAsync(LoadSettings.Parse(rest), durable: true)).ToJson());
+        return 0;
+    case "memory":
+        await OutstandingMemory.RunAsync(LoadSettings.Parse(rest), Console.Out);
         return 0;
     case "channel":
         Console.WriteLine((await ChannelLoad.RunAsync(LoadSettings.Parse(rest))).ToJson());

@@ -1,0 +1,85 @@
+using System.Globalization;
+using ActorPipeline.Coordinator;
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.Persistence.Sql.Hosting;
+using LinqToDB;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using static ActorPipeline.Coordinator.QueueProtocol;
+
+namespace ActorPipeline.Benchmarks;
+
+/// <summary>
+/// What the coordinator holds per outstanding item: the managed heap after <c>items</c> seed-sized items
+/// are accepted and nobody takes them, less the heap before, less what the items themselves take (the
+/// same number of <see cref="QueueItem"/>s with their bytes, measured the same way). The journal is the
+/// SQLite file, so that no in-memory journal's copy of every event is counted as the coordinator's.
+/// </summary>
+public static class OutstandingMemory
+{
+    public static async Task RunAsync(LoadSettings settings, TextWriter output)
+    {
+        var payload = PayloadBytesPerItem((int)Math.Min(settings.Items, 1_000_000));
+        var file = Path.Combine(Path.GetTempPath(), $"actor-pipeline-memory-{Guid.NewGuid():N}.db");
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.Services.AddAkka("bench", akka => akka
+            .ConfigureLoggers(loggers => loggers.LogLevel = Akka.Event.LogLevel.WarningLevel)
+            .WithSqlPersistence(connectionString: $"Data Source={file}", providerName: ProviderName.SQLiteMS, autoInitialize: true));
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            var system = host.Services.GetRequiredService<ActorSystem>();
+            var options = new QueueOptions { Capacity = 0, SnapshotEvery = int.MaxValue / 2, ProgressInterval = TimeSpan.Zero };
+            var coordinator = system.ActorOf(CoordinatorActor.Props(options, 0, NullLogger<CoordinatorActor>.Instance), "coordinator");
+            await coordinator.Ask<QueueStatus>(GetStatus.Instance, TimeSpan.FromMinutes(1));
+            var before = Settle();
+
+            var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var gather = system.ActorOf(Props.Create(() => new CountDown(1, finished)), "gather");
+            system.ActorOf(BenchProducer.Props(0, coordinator, settings with { Producers = 1 }, gather), "producer");
+            await finished.Task;
+            var status = await coordinator.Ask<QueueStatus>(GetStatus.Instance, TimeSpan.FromMinutes(1));
+            var after = Settle();
+
+            var perItem = (after - before) / (double)status.Size;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{status.Size:N0} items outstanding: heap grew {(after - before) / 1048576.0:F1} MB, {perItem:F0} bytes per item, of which the item itself " +
+                $"(QueueItem and its {5}-byte payload) {payload:F0} bytes: the coordinator's own cost is {perItem - payload:F0} bytes per outstanding item."));
+        }
+        finally
+        {
+            await host.StopAsync();
+            foreach (var path in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(file) + "*"))
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
+    private static double PayloadBytesPerItem(int count)
+    {
+        var before = Settle();
+        var items = new QueueItem[count];
+        for (var i = 0; i < count; i++)
+        {
+            items[i] = new QueueItem(new byte[5], DateTime.UtcNow);
+        }
+
+        var after = Settle();
+        GC.KeepAlive(items);
+        return (after - before - ((long)count * IntPtr.Size)) / (double)count; // less the array that holds them
+    }
+
+    private static long Settle()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+}
