@@ -17,12 +17,14 @@ namespace ActorPipeline.Benchmarks;
 /// The coordinator in one process with the full asyncio accounting: producers put, consumers get and
 /// mark done, the run waits for every producer and then for the coordinator's join. Every event is
 /// persisted and every durable reply waits for it, in the in-memory journal or (durable) in a SQLite
-/// file as the embedded service keeps it.
+/// file as the embedded service keeps it; or, ephemeral, nothing is journaled, as asyncio.Queue and
+/// Channel&lt;T&gt; keep nothing.
 /// </summary>
 public static class CoordinatorLoad
 {
-    public static async Task<LoadResult> RunAsync(LoadSettings settings, bool durable = false)
+    public static async Task<LoadResult> RunAsync(LoadSettings settings, CoordinatorJournal journal)
     {
+        var durable = journal == CoordinatorJournal.Sqlite;
         var file = Path.Combine(Path.GetTempPath(), $"actor-pipeline-bench-{Guid.NewGuid():N}.db");
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
@@ -42,7 +44,7 @@ public static class CoordinatorLoad
         await host.StartAsync();
         try
         {
-            return await RunAsync(host.Services.GetRequiredService<ActorSystem>(), settings, durable ? "SQLite journal" : "in-memory journal");
+            return await RunAsync(host.Services.GetRequiredService<ActorSystem>(), settings, journal);
         }
         finally
         {
@@ -54,9 +56,12 @@ public static class CoordinatorLoad
         }
     }
 
-    private static async Task<LoadResult> RunAsync(ActorSystem system, LoadSettings settings, string journal)
+    private static async Task<LoadResult> RunAsync(ActorSystem system, LoadSettings settings, CoordinatorJournal journal)
     {
-        var options = new QueueOptions { Capacity = settings.Capacity, MaxDeliveryBatch = settings.Batch, ProgressInterval = TimeSpan.Zero };
+        var options = new QueueOptions
+        {
+            Capacity = settings.Capacity, MaxDeliveryBatch = settings.Batch, ProgressInterval = TimeSpan.Zero, Ephemeral = journal == CoordinatorJournal.None,
+        };
         var coordinator = system.ActorOf(CoordinatorActor.Props(options, 0, NullLogger<CoordinatorActor>.Instance), "coordinator");
         var latencies = new LatencySamples(settings.Items);
         var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -80,7 +85,14 @@ public static class CoordinatorLoad
         var elapsed = Stopwatch.GetElapsedTime(started);
         var (p50, p99) = latencies.Percentiles();
         return new LoadResult(
-            $"ActorPipeline in-process, {journal} (batch {settings.Batch}, window {settings.Window})", settings.Items, elapsed.TotalSeconds, p50, p99,
+            $"ActorPipeline in-process, {JournalName(journal)} (batch {settings.Batch}, window {settings.Window})", settings.Items, elapsed.TotalSeconds, p50, p99,
             Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0);
     }
+
+    private static string JournalName(CoordinatorJournal journal) => journal switch
+    {
+        CoordinatorJournal.None => "ephemeral",
+        CoordinatorJournal.Memory => "in-memory journal",
+        _ => "SQLite journal",
+    };
 }

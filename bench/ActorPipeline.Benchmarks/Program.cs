@@ -4,7 +4,9 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project bench/ActorPipeline.Benchmarks -- <scenario> [settings]
 //   micro [BenchmarkDotNet args]   the hot paths (coordinator operations, serializer) under BenchmarkDotNet
 //   inproc [settings]              coordinator vs Channel<T> vs asyncio.Queue, side by side, each in its own process
-//   coordinator|channel [settings] one contender in this process, one JSON line (what inproc runs)
+//   coordinator|journaled|channel [settings]
+//                                  one contender in this process, one JSON line (what inproc runs): the coordinator
+//                                  ephemeral (journals nothing, like the peers) or with the in-memory journal
 //   durable [settings]             the coordinator with the SQLite journal the embedded service uses
 //   memory [--items N]             the coordinator's heap per outstanding item (nobody consumes)
 //   remote [settings]              coordinator, producer and consumer processes on 127.0.0.1 (Akka.Remote)
@@ -13,7 +15,7 @@ using BenchmarkDotNet.Running;
 // settings: --items N --producers N --consumers N --capacity N --batch N --window N (LoadSettings)
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: <micro|inproc|cross|remote|coordinator|durable|memory|channel|rabbitmq PORT|redis PORT> [--items N] [--producers N] [--consumers N] [--capacity N] [--batch N] [--window N]");
+    Console.Error.WriteLine("usage: <micro|inproc|cross|remote|coordinator|journaled|durable|memory|channel|rabbitmq PORT|redis PORT> [--items N] [--producers N] [--consumers N] [--capacity N] [--batch N] [--window N]");
     return 1;
 }
 
@@ -24,10 +26,13 @@ switch (args[0])
         BenchmarkSwitcher.FromAssembly(typeof(LoadResult).Assembly).Run(rest);
         return 0;
     case "coordinator":
-        Console.WriteLine((await CoordinatorLoad.RunAsync(LoadSettings.Parse(rest))).ToJson());
+        Console.WriteLine((await CoordinatorLoad.RunAsync(LoadSettings.Parse(rest), CoordinatorJournal.None)).ToJson());
+        return 0;
+    case "journaled":
+        Console.WriteLine((await CoordinatorLoad.RunAsync(LoadSettings.Parse(rest), CoordinatorJournal.Memory)).ToJson());
         return 0;
     case "durable":
-        Console.WriteLine((await CoordinatorLoad.RunAsync(LoadSettings.Parse(rest), durable: true)).ToJson());
+        Console.WriteLine((await CoordinatorLoad.RunAsync(LoadSettings.Parse(rest), CoordinatorJournal.Sqlite)).ToJson());
         return 0;
     case "memory":
         await OutstandingMemory.RunAsync(LoadSettings.Parse(rest), Console.Out);
@@ -65,6 +70,7 @@ switch (args[0])
         await SideBySide.RunAsync(
             [
                 SideBySide.Self(["coordinator", .. settings.ToArgs()]),
+                SideBySide.Self(["journaled", .. settings.ToArgs()]),
                 SideBySide.Self(["channel", .. settings.ToArgs()]),
                 ["python3", python, $"{settings.Items}", $"{settings.Producers}", $"{settings.Consumers}", $"{settings.Capacity}"],
             ],

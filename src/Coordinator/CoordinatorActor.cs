@@ -273,11 +273,17 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 
     // ---- journaling --------------------------------------------------------------------------
 
-    /// <summary>Applies an event now and journals it; <paramref name="afterStored"/> runs once it is stored.</summary>
+    /// <summary>Applies an event now and journals it; <paramref name="afterStored"/> runs once it is stored (at once when ephemeral).</summary>
     private void Record<TEvent>(TEvent @event, Action<TEvent> apply, Action? afterStored = null)
         where TEvent : IQueueEvent
     {
         apply(@event);
+        if (_options.Ephemeral)
+        {
+            afterStored?.Invoke();
+            return;
+        }
+
         _pendingWrites++;
         PersistAsync(@event, _ =>
         {

@@ -44,6 +44,14 @@ public sealed class QueueOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.050", "1.00:00:00")]
     public TimeSpan ProducerTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Journal nothing, as asyncio.Queue and <c>Channel&lt;T&gt;</c> keep nothing: puts are acknowledged at once
+    /// and a restarted coordinator starts empty, so a crash loses every outstanding item. For in-process
+    /// pipelines whose items can be made again; the fastest setting (see docs/benchmarks.md).
+    /// </summary>
+    /// <value>Default false: every change is journaled before it is acknowledged.</value>
+    public bool Ephemeral { get; set; }
+
     /// <summary>Journaled events between two snapshots of the coordinator's state (recovery replays at most this many).</summary>
     /// <value>Default 10000.</value>
     [Range(1, 100_000_000)]

@@ -527,3 +527,31 @@ public sealed class CoordinatorRecoverySpecs(ITestOutputHelper output) : Restart
         return found;
     }
 }
+
+/// <summary>Pipeline:Queue:Ephemeral: the same queue, journaling nothing, so a restarted coordinator starts empty.</summary>
+public sealed class EphemeralCoordinatorSpecs(ITestOutputHelper output) : RestartableCoordinatorSpecBase(output)
+{
+    [Fact]
+    public async Task Should_work_as_a_queue_and_keep_nothing_across_a_restart()
+    {
+        StartCoordinator(new QueueOptions { Ephemeral = true });
+        var producer = CreateTestProbe();
+        var consumer = CreateTestProbe();
+        await PutAsync(producer, Put("p", 1, "01", "02"));
+        await PutAsync(producer, Put("p", 2, "03"));
+
+        var first = Assert.Single(await GetNowAsync(consumer, 1));
+        Queue.Tell(new TaskDone(first.DeliveryId), consumer.Ref);
+        Assert.Equal(["02", "03"], await DrainAsync(consumer));
+        await Queue.Ask<Joined>(Join.Instance, RemainingOrDefault, Ct);
+        Assert.Equal((3L, 3L), ((await StatusAsync()).Accepted, (await StatusAsync()).Completed));
+
+        // One more item outstanding, then a crash: nothing was journaled, so nothing comes back.
+        await PutAsync(producer, Put("p", 3, "04"));
+        await RestartAsync();
+
+        var status = await StatusAsync();
+        Assert.Equal((0, 0L, 0L), (status.Size, status.Accepted, status.Completed));
+        Assert.Empty(await DrainAsync(consumer));
+    }
+}
