@@ -30,10 +30,24 @@ public static class CoordinatorLoad
         builder.Logging.ClearProviders();
         builder.Services.AddAkka("bench", akka =>
         {
-            akka.ConfigureLoggers(loggers => loggers.LogLevel = Akka.Event.LogLevel.WarningLevel);
+            // Events and snapshots in the queue's binary format, as the Host binds it.
+            akka.ConfigureLoggers(loggers => loggers.LogLevel = Akka.Event.LogLevel.WarningLevel).WithQueueSerializer();
             if (durable)
             {
+                if (Environment.GetEnvironmentVariable("BENCH_WAL") == "1")
+                {
+                    using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file}");
+                    connection.Open();
+                    using var pragma = connection.CreateCommand();
+                    pragma.CommandText = "PRAGMA journal_mode=WAL;";
+                    pragma.ExecuteNonQuery();
+                }
+
                 akka.WithSqlPersistence(connectionString: $"Data Source={file}", providerName: ProviderName.SQLiteMS, autoInitialize: true);
+                if (Environment.GetEnvironmentVariable("BENCH_HOCON") is { Length: > 0 } hocon)
+                {
+                    akka.AddHocon(hocon, HoconAddMode.Prepend);
+                }
             }
             else
             {

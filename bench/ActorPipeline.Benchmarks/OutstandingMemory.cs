@@ -28,6 +28,7 @@ public static class OutstandingMemory
         builder.Logging.ClearProviders();
         builder.Services.AddAkka("bench", akka => akka
             .ConfigureLoggers(loggers => loggers.LogLevel = Akka.Event.LogLevel.WarningLevel)
+            .WithQueueSerializer()
             .WithSqlPersistence(connectionString: $"Data Source={file}", providerName: ProviderName.SQLiteMS, autoInitialize: true));
         using var host = builder.Build();
         await host.StartAsync();
