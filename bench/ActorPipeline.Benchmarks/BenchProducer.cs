@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ActorPipeline.Coordinator;
 using Akka.Actor;
 using static ActorPipeline.Coordinator.QueueProtocol;
@@ -9,7 +10,7 @@ namespace ActorPipeline.Benchmarks;
 /// several in flight (up to the window), each item stamped with its put time; reports to its parent
 /// when every item it owns is accepted.
 /// </summary>
-public sealed class BenchProducer : ReceiveActor
+public sealed class BenchProducer : ReceiveActor, IWithTimers
 {
     private readonly string _id;
     private readonly IActorRef _coordinator;
@@ -19,6 +20,8 @@ public sealed class BenchProducer : ReceiveActor
     private long _toPut;
     private long _accepted;
     private long _sequenceNr;
+    private int _inFlight;
+    private long _started;
     private readonly long _share;
 
     public BenchProducer(int index, IActorRef coordinator, LoadSettings settings, IActorRef report)
@@ -33,17 +36,39 @@ public sealed class BenchProducer : ReceiveActor
         var random = new Random(index);
         _payloads = [.. Enumerable.Range(0, 1024).Select(_ => { var bytes = new byte[5]; random.NextBytes(bytes); return bytes; })];
         Receive<PutAccepted>(HandleAccepted);
+        Receive<Tick>(_ =>
+        {
+            // Paced: every tick puts the batches that fell due since the start (the scheduler's ticks are
+            // coarse, ~10 ms), as long as the window has room.
+            var due = (long)(_settings.Rate / (double)_settings.Producers * Stopwatch.GetElapsedTime(_started).TotalSeconds);
+            while (_toPut > 0 && _inFlight < InFlightLimit && (_share - _toPut) < due)
+            {
+                PutNext();
+            }
+        });
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    // Paced, the rate is the limit; puts in flight are bounded only against a stalled queue.
+    private int InFlightLimit => _settings.Rate > 0 ? 100 : Math.Max(1, _settings.Window / _settings.Batch);
 
     public static Props Props(int index, IActorRef coordinator, LoadSettings settings, IActorRef report) =>
         Akka.Actor.Props.Create(() => new BenchProducer(index, coordinator, settings, report));
 
     protected override void PreStart()
     {
-        var inFlight = Math.Max(1, _settings.Window / _settings.Batch);
-        for (var i = 0; i < inFlight && _toPut > 0; i++)
+        if (_settings.Rate > 0)
         {
-            PutNext();
+            _started = Stopwatch.GetTimestamp();
+            Timers.StartPeriodicTimer("pace", Tick.Instance, TimeSpan.FromMilliseconds(1));
+        }
+        else
+        {
+            for (var i = 0; i < InFlightLimit && _toPut > 0; i++)
+            {
+                PutNext();
+            }
         }
 
         if (_share == 0)
@@ -55,7 +80,8 @@ public sealed class BenchProducer : ReceiveActor
     private void HandleAccepted(PutAccepted accepted)
     {
         _accepted += accepted.Count;
-        if (_toPut > 0)
+        _inFlight--;
+        if (_toPut > 0 && _settings.Rate == 0)
         {
             PutNext();
         }
@@ -76,8 +102,15 @@ public sealed class BenchProducer : ReceiveActor
             items[i] = new QueueItem(_payloads[(_sequenceNr + i) & 1023], now);
         }
 
+        _inFlight++;
         _coordinator.Tell(new Put(_id, ++_sequenceNr, items));
     }
 
     public sealed record ProducerFinished(string ProducerId);
+
+    private sealed class Tick
+    {
+        public static readonly Tick Instance = new();
+        private Tick() { }
+    }
 }

@@ -13,6 +13,12 @@ public static class ChannelLoad
 {
     public static async Task<LoadResult> RunAsync(LoadSettings settings)
     {
+        await RoundAsync(settings.Warmup); // warm code for the measured round, as the coordinator gets
+        return await RoundAsync(settings);
+    }
+
+    private static async Task<LoadResult> RoundAsync(LoadSettings settings)
+    {
         var channel = Channel.CreateBounded<(byte[] Item, long PutAt)>(new BoundedChannelOptions(settings.Capacity)
         {
             SingleReader = false,

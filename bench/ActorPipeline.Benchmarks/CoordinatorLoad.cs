@@ -58,7 +58,11 @@ public static class CoordinatorLoad
         await host.StartAsync();
         try
         {
-            return await RunAsync(host.Services.GetRequiredService<ActorSystem>(), settings, journal);
+            var system = host.Services.GetRequiredService<ActorSystem>();
+
+            // A shorter round first, on actors of its own, so that the measured one runs on warm (tiered, PGO) code.
+            await RunAsync(system, settings.Warmup, journal, "warmup");
+            return await RunAsync(system, settings, journal, "measured");
         }
         finally
         {
@@ -70,34 +74,39 @@ public static class CoordinatorLoad
         }
     }
 
-    private static async Task<LoadResult> RunAsync(ActorSystem system, LoadSettings settings, CoordinatorJournal journal)
+    private static async Task<LoadResult> RunAsync(ActorSystem system, LoadSettings settings, CoordinatorJournal journal, string round)
     {
         var options = new QueueOptions
         {
             Capacity = settings.Capacity, MaxDeliveryBatch = settings.Batch, ProgressInterval = TimeSpan.Zero, Ephemeral = journal == CoordinatorJournal.None,
         };
-        var coordinator = system.ActorOf(CoordinatorActor.Props(options, 0, NullLogger<CoordinatorActor>.Instance), "coordinator");
+        var coordinator = system.ActorOf(CoordinatorActor.Props(options, 0, NullLogger<CoordinatorActor>.Instance), $"{round}-coordinator");
         var latencies = new LatencySamples(settings.Items);
         var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var gather = system.ActorOf(Props.Create(() => new CountDown(settings.Producers, finished)), "gather");
+        var gather = system.ActorOf(Props.Create(() => new CountDown(settings.Producers, finished)), $"{round}-gather");
 
         // The journal is created and recovered before the clock starts.
         await coordinator.Ask<QueueStatus>(GetStatus.Instance, TimeSpan.FromMinutes(1));
         var started = Stopwatch.GetTimestamp();
+        var actors = new List<IActorRef> { gather };
         for (var c = 0; c < settings.Consumers; c++)
         {
-            system.ActorOf(BenchConsumer.Props(coordinator, settings.Window, latencies), $"consumer-{c}");
+            actors.Add(system.ActorOf(BenchConsumer.Props(coordinator, settings.Window, latencies), $"{round}-consumer-{c}"));
         }
 
         for (var p = 0; p < settings.Producers; p++)
         {
-            system.ActorOf(BenchProducer.Props(p, coordinator, settings, gather), $"producer-{p}");
+            actors.Add(system.ActorOf(BenchProducer.Props(p, coordinator, settings, gather), $"{round}-producer-{p}"));
         }
 
         await finished.Task;
         await coordinator.Ask<Joined>(Join.Instance, TimeSpan.FromMinutes(10));
         var elapsed = Stopwatch.GetElapsedTime(started);
         var (p50, p99) = latencies.Percentiles();
+
+        // Gone before the next round's coordinator, which has the same persistence id, starts.
+        actors.ForEach(system.Stop);
+        await coordinator.GracefulStop(TimeSpan.FromSeconds(30));
         return new LoadResult(
             $"ActorPipeline in-process, {JournalName(journal)} (batch {settings.Batch}, window {settings.Window})", settings.Items, elapsed.TotalSeconds, p50, p99,
             Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0);

@@ -9,11 +9,11 @@ using static ActorPipeline.Coordinator.QueueProtocol;
 namespace ActorPipeline.Benchmarks;
 
 /// <summary>
-/// Three processes on 127.0.0.1 joined by Akka.Remote with the queue's binary serializer: the
-/// coordinator, a producer process and a consumer process (the producers and consumers of
-/// <see cref="LoadSettings"/> split between them). The producer process times the run from its
-/// first put to the join's answer; the consumer process reports the latencies; the coordinator
-/// process its memory. <see cref="RunAsync"/> starts all three and combines their lines.
+/// Processes on 127.0.0.1 joined by Akka.Remote with the queue's binary serializer: the coordinator,
+/// a producer process and <see cref="LoadSettings.Nodes"/> consumer processes sharing the consumers.
+/// The producer process times the run from its first put to the join's answer; the consumer
+/// processes report their latencies when told to stop; the coordinator process its memory.
+/// <see cref="RunAsync"/> starts them all and combines their lines.
 /// </summary>
 public static class RemoteLoad
 {
@@ -35,23 +35,46 @@ public static class RemoteLoad
         akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
         """));
 
-    /// <summary>Starts the three processes, waits for them, and returns the run's figures.</summary>
+    /// <summary>Starts the processes, waits for them, and returns the run's figures.</summary>
     public static async Task<LoadResult> RunAsync(LoadSettings settings)
     {
         var port = FreePort();
         var address = $"akka.tcp://bench@127.0.0.1:{port}/user/coordinator";
         using var coordinator = Child(["remote-coordinator", $"{port}", .. settings.ToArgs()]);
         await WaitForLineAsync(coordinator, "ready");
-        using var consumers = Child(["remote-consumers", address, .. settings.ToArgs()]);
-        await WaitForLineAsync(consumers, "ready");
-        using var producers = Child(["remote-producers", address, .. settings.ToArgs()]);
+        var share = settings with { Consumers = Math.Max(1, settings.Consumers / settings.Nodes) };
+        var consumers = new List<Process>();
+        try
+        {
+            for (var n = 0; n < settings.Nodes; n++)
+            {
+                var node = Child(["remote-consumers", address, .. share.ToArgs()]);
+                consumers.Add(node);
+                await WaitForLineAsync(node, "ready");
+            }
 
-        var timed = await ResultOfAsync(producers);
-        var latencies = await ResultOfAsync(consumers);
-        var memory = await ResultOfAsync(coordinator);
-        return new LoadResult(
-            $"ActorPipeline 3 processes (batch {settings.Batch}, window {settings.Window})", settings.Items, timed.Seconds,
-            latencies.LatencyP50Ms, latencies.LatencyP99Ms, memory.PeakMemoryMb);
+            using var producers = Child(["remote-producers", address, .. settings.ToArgs()]);
+            var timed = await ResultOfAsync(producers);
+            var latencies = new List<LoadResult>();
+            foreach (var node in consumers)
+            {
+                await node.StandardInput.WriteLineAsync("stop");
+                node.StandardInput.Close();
+                latencies.Add(await ResultOfAsync(node));
+            }
+
+            var memory = await ResultOfAsync(coordinator);
+
+            // Several consumer processes: the median of their medians and the worst of their 99th percentiles.
+            var p50 = latencies.Select(l => l.LatencyP50Ms).Order().ElementAt(latencies.Count / 2);
+            return new LoadResult(
+                $"ActorPipeline {2 + settings.Nodes} processes (batch {settings.Batch}, window {settings.Window}{(settings.Rate > 0 ? $", {settings.Rate:N0} items/s offered" : "")})",
+                settings.Items, timed.Seconds, p50, latencies.Max(l => l.LatencyP99Ms), memory.PeakMemoryMb);
+        }
+        finally
+        {
+            consumers.ForEach(c => c.Dispose());
+        }
     }
 
     /// <summary>The coordinator process: serves until the producer process says the run is over.</summary>
@@ -68,7 +91,7 @@ public static class RemoteLoad
         await system.Terminate();
     }
 
-    /// <summary>The consumer process: every consumer of the settings, until every item has been got.</summary>
+    /// <summary>The consumer process: the consumers of the settings, until told to stop on its standard input.</summary>
     public static async Task ConsumersAsync(string coordinatorPath, LoadSettings settings)
     {
         using var system = ActorSystem.Create("consumers", Remoting(0));
@@ -80,11 +103,7 @@ public static class RemoteLoad
         }
 
         Console.WriteLine("ready");
-        while (latencies.Count < settings.Items)
-        {
-            await Task.Delay(20);
-        }
-
+        await Console.In.ReadLineAsync(); // "stop", once the run is over
         var (p50, p99) = latencies.Percentiles();
         Console.WriteLine(new LoadResult("consumer process", settings.Items, 0, p50, p99, PeakMb()).ToJson());
         await system.Terminate();
@@ -116,7 +135,7 @@ public static class RemoteLoad
 
     private static Process Child(string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         foreach (var arg in SideBySide.Self(args)[1..])
         {
             start.ArgumentList.Add(arg);
