@@ -13,7 +13,7 @@ public static class ChannelLoad
 {
     public static async Task<LoadResult> RunAsync(LoadSettings settings)
     {
-        await RoundAsync(settings.Warmup); // warm code for the measured round, as the coordinator gets
+        await RoundAsync(settings.Warmup()); // warm code for the measured round, as the coordinator gets
         return await RoundAsync(settings);
     }
 

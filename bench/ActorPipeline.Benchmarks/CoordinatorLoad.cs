@@ -61,7 +61,7 @@ public static class CoordinatorLoad
             var system = host.Services.GetRequiredService<ActorSystem>();
 
             // A shorter round first, on actors of its own, so that the measured one runs on warm (tiered, PGO) code.
-            await RunAsync(system, settings.Warmup, journal, "warmup");
+            await RunAsync(system, settings.Warmup(), journal, "warmup");
             return await RunAsync(system, settings, journal, "measured");
         }
         finally

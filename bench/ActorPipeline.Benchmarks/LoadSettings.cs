@@ -17,7 +17,7 @@ public sealed record LoadSettings(
     /// takes about a second of steady work to settle the actor path (Akka's mailbox and dispatcher code
     /// included); measured cold, a one-million-item run shows the JIT more than the queue.
     /// </summary>
-    public LoadSettings Warmup => this with { Items = Math.Min(Items, 1_000_000) };
+    public LoadSettings Warmup() => this with { Items = Math.Min(Items, 1_000_000) };
 
     public long ShareOf(int producer) => (Items / Producers) + (producer < Items % Producers ? 1 : 0);
 
