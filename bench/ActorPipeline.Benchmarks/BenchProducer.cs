@@ -24,9 +24,10 @@ public sealed class BenchProducer : ReceiveActor, IWithTimers
     private long _started;
     private readonly long _share;
 
-    public BenchProducer(int index, IActorRef coordinator, LoadSettings settings, IActorRef report)
+    public BenchProducer(int index, IActorRef coordinator, LoadSettings settings, IActorRef report, string round)
     {
-        _id = $"bench-producer-{index}";
+        // The round in the id: a journaled coordinator remembers earlier rounds' producers, and would take their puts for resends.
+        _id = $"{round}-producer-{index}";
         _coordinator = coordinator;
         _settings = settings;
         _report = report;
@@ -53,8 +54,8 @@ public sealed class BenchProducer : ReceiveActor, IWithTimers
     // Paced, the rate is the limit; puts in flight are bounded only against a stalled queue.
     private int InFlightLimit => _settings.Rate > 0 ? 100 : Math.Max(1, _settings.Window / _settings.Batch);
 
-    public static Props Props(int index, IActorRef coordinator, LoadSettings settings, IActorRef report) =>
-        Akka.Actor.Props.Create(() => new BenchProducer(index, coordinator, settings, report));
+    public static Props Props(int index, IActorRef coordinator, LoadSettings settings, IActorRef report, string round = "bench") =>
+        Akka.Actor.Props.Create(() => new BenchProducer(index, coordinator, settings, report, round));
 
     protected override void PreStart()
     {

@@ -96,12 +96,17 @@ public static class CoordinatorLoad
 
         for (var p = 0; p < settings.Producers; p++)
         {
-            actors.Add(system.ActorOf(BenchProducer.Props(p, coordinator, settings, gather), $"{round}-producer-{p}"));
+            actors.Add(system.ActorOf(BenchProducer.Props(p, coordinator, settings, gather, round), $"{round}-producer-{p}"));
         }
 
         await finished.Task;
         await coordinator.Ask<Joined>(Join.Instance, TimeSpan.FromMinutes(10));
         var elapsed = Stopwatch.GetElapsedTime(started);
+        if (latencies.Count < settings.Items)
+        {
+            throw new InvalidOperationException($"The join answered with {latencies.Count} of {settings.Items} items got: the run measured nothing.");
+        }
+
         var (p50, p99) = latencies.Percentiles();
 
         // Gone before the next round's coordinator, which has the same persistence id, starts.
