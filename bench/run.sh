@@ -11,17 +11,17 @@ run() { echo "\$ bench $*"; dotnet bench/ActorPipeline.Benchmarks/bin/Release/ne
 {
   echo "# $(date -u +%FT%TZ) $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, .NET SDK $(dotnet --version), $(python3 --version)"
   run inproc --items 1000000
-  run cross --items 200000
+  run cross --items 1000000
   run durable --items 1000000
   run memory --items 1000000 --batch 1000 --window 10000
-  # Latency at about half of the peak measured above (in-process ~2.6M items/s, three processes ~220k).
-  run coordinator --items 2000000 --rate 1300000
-  run remote --items 200000 --rate 110000
+  # Latency at about half of the peak measured above (in-process ~2.2M items/s, three processes ~300k).
+  run coordinator --items 2000000 --rate 1100000
+  run remote --items 1000000 --rate 150000
   # How cost grows (ephemeral coordinator in-process unless said).
   for items in 10000 100000 1000000 10000000; do run coordinator --items "$items"; done
   run channel --items 10000000
   for consumers in 1 4 16 64 256; do run coordinator --items 1000000 --consumers "$consumers"; done
   for batch in 1 10 100 1000; do run coordinator --items 1000000 --batch "$batch" --window $((batch * 10)); done
-  for batch in 1 10 100 1000; do run remote --items 200000 --batch "$batch" --window $((batch * 10)); done
-  for nodes in 1 2 3 4; do run remote --items 200000 --nodes "$nodes"; done
+  for batch in 1 10 100 1000; do run remote --items $((batch == 1 ? 100000 : 500000)) --batch "$batch" --window $((batch * 10)); done
+  for nodes in 1 2 3 4; do run remote --items 500000 --nodes "$nodes"; done
 } 2>&1 | tee "$out"

@@ -17,6 +17,7 @@ public sealed class BenchConsumer : ReceiveActor
     {
         _coordinator = coordinator;
         _window = window;
+        Receive<LatencySamples>(fresh => latencies = fresh); // a new round: record into its samples
         Receive<Delivery>(delivery =>
         {
             var now = DateTime.UtcNow;

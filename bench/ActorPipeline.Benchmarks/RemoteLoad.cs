@@ -54,6 +54,14 @@ public static class RemoteLoad
             }
 
             using var producers = Child(["remote-producers", address, .. settings.ToArgs()]);
+            await WaitForLineAsync(producers, "warm");
+            foreach (var node in consumers)
+            {
+                await node.StandardInput.WriteLineAsync("reset");
+                await WaitForLineAsync(node, "reset");
+            }
+
+            await producers.StandardInput.WriteLineAsync("go");
             var timed = await ResultOfAsync(producers);
             var latencies = new List<LoadResult>();
             foreach (var node in consumers)
@@ -81,7 +89,8 @@ public static class RemoteLoad
     public static async Task CoordinatorAsync(int port, LoadSettings settings)
     {
         using var system = ActorSystem.Create("bench", Remoting(port));
-        var options = new QueueOptions { Capacity = settings.Capacity, MaxDeliveryBatch = settings.Batch, ProgressInterval = TimeSpan.Zero };
+        // Ephemeral, like the broker peers' queues (not durable, messages not persistent): the durable figure is in-process (SQLite).
+        var options = new QueueOptions { Capacity = settings.Capacity, MaxDeliveryBatch = settings.Batch, ProgressInterval = TimeSpan.Zero, Ephemeral = true };
         system.ActorOf(CoordinatorActor.Props(options, 0, NullLogger<CoordinatorActor>.Instance), "coordinator");
         var over = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         system.ActorOf(Props.Create(() => new Signal(over)), "signal");
@@ -97,14 +106,26 @@ public static class RemoteLoad
         using var system = ActorSystem.Create("consumers", Remoting(0));
         var coordinator = await system.ActorSelection(coordinatorPath).ResolveOne(TimeSpan.FromSeconds(30));
         var latencies = new LatencySamples(settings.Items);
+        var consumers = new List<IActorRef>();
         for (var c = 0; c < settings.Consumers; c++)
         {
-            system.ActorOf(BenchConsumer.Props(coordinator, settings.Window, latencies), $"consumer-{c}");
+            consumers.Add(system.ActorOf(BenchConsumer.Props(coordinator, settings.Window, latencies), $"consumer-{c}"));
         }
 
         Console.WriteLine("ready");
-        await Console.In.ReadLineAsync(); // "stop", once the run is over
-        var (p50, p99) = latencies.Percentiles();
+        while (await Console.In.ReadLineAsync() == "reset")
+        {
+            // The warm-up round is over: only the measured round's latencies count.
+            latencies = new LatencySamples(settings.Items);
+            foreach (var consumer in consumers)
+            {
+                consumer.Tell(latencies);
+            }
+
+            Console.WriteLine("reset");
+        }
+
+        var (p50, p99) = latencies.Percentiles(); // "stop" (or the end of input): the run is over
         Console.WriteLine(new LoadResult("consumer process", settings.Items, 0, p50, p99, PeakMb()).ToJson());
         await system.Terminate();
     }
@@ -114,21 +135,33 @@ public static class RemoteLoad
     {
         using var system = ActorSystem.Create("producers", Remoting(0));
         var coordinator = await system.ActorSelection(coordinatorPath).ResolveOne(TimeSpan.FromSeconds(30));
-        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var gather = system.ActorOf(Props.Create(() => new CountDown(settings.Producers, finished)), "gather");
-        var started = Stopwatch.GetTimestamp();
-        for (var p = 0; p < settings.Producers; p++)
-        {
-            system.ActorOf(BenchProducer.Props(p, coordinator, settings, gather), $"producer-{p}");
-        }
 
-        await finished.Task;
-        await coordinator.Ask<Joined>(Join.Instance, TimeSpan.FromMinutes(10));
-        var elapsed = Stopwatch.GetElapsedTime(started);
+        // A warm-up round first (every process's code warms up: the actor path, remoting, the serializer);
+        // the parent resets the consumers' latencies and says "go" before the measured round.
+        await RoundAsync(system, coordinator, settings.Warmup() with { Rate = 0 }, "warmup");
+        Console.WriteLine("warm");
+        await Console.In.ReadLineAsync();
+        var elapsed = await RoundAsync(system, coordinator, settings, "measured");
         system.ActorSelection(coordinatorPath.Replace("/user/coordinator", "/user/signal", StringComparison.Ordinal)).Tell(RunOver);
         Console.WriteLine(new LoadResult("producer process", settings.Items, elapsed.TotalSeconds, 0, 0, PeakMb()).ToJson());
         await Task.Delay(500); // lets the signal leave before the system stops
         await system.Terminate();
+    }
+
+    /// <summary>Every producer puts its share, then the join: the seed's gather and q.join(), timed.</summary>
+    private static async Task<TimeSpan> RoundAsync(ActorSystem system, IActorRef coordinator, LoadSettings settings, string round)
+    {
+        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gather = system.ActorOf(Props.Create(() => new CountDown(settings.Producers, finished)), $"{round}-gather");
+        var started = Stopwatch.GetTimestamp();
+        for (var p = 0; p < settings.Producers; p++)
+        {
+            system.ActorOf(BenchProducer.Props(p, coordinator, settings, gather, round), $"{round}-producer-{p}");
+        }
+
+        await finished.Task;
+        await coordinator.Ask<Joined>(Join.Instance, TimeSpan.FromMinutes(10));
+        return Stopwatch.GetElapsedTime(started);
     }
 
     private static double PeakMb() => Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
