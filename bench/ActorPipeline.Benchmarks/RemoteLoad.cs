@@ -19,7 +19,8 @@ public static class RemoteLoad
 {
     private const string RunOver = "run-over";
 
-    public static Config Remoting(int port) => ConfigurationFactory.ParseString(string.Create(CultureInfo.InvariantCulture, $$"""
+    public static Config Remoting(int port) => ConfigurationFactory.ParseString(
+        (Environment.GetEnvironmentVariable("BENCH_REMOTE_HOCON") ?? string.Empty) + "\n" + string.Create(CultureInfo.InvariantCulture, $$"""
         akka.loglevel = WARNING
         akka.actor.provider = remote
         akka.remote.dot-netty.tcp {

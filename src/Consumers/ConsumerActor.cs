@@ -127,10 +127,10 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
 
     private void HandleRetryWork(RetryWork retry)
     {
-        if (_current?.DeliveryId == retry.DeliveryId)
+        if (_current is { } current && current.DeliveryId == retry.DeliveryId)
         {
             _attempt++;
-            RunHandler(_current);
+            RunHandler(current);
         }
     }
 
@@ -230,7 +230,7 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
 
     private void Finished()
     {
-        _held.Remove(_current!.DeliveryId);
+        _held.Remove(_current!.Value.DeliveryId);
         _current = null;
         if (_drainRequester is not null)
         {
