@@ -15,4 +15,25 @@ public static class BrokerItem
     }
 
     public static TimeSpan LatencyOf(ReadOnlySpan<byte> body) => Stopwatch.GetElapsedTime(BinaryPrimitives.ReadInt64LittleEndian(body));
+
+    /// <summary>
+    /// One broker producer: <paramref name="count"/> sends of fresh bodies, <paramref name="batch"/> in flight,
+    /// each batch awaited whole before the next (the brokers' counterpart of a put of a batch).
+    /// </summary>
+    public static async Task PutAllAsync(long count, int batch, int seed, Func<byte[], Task> send)
+    {
+        var random = new Random(seed);
+        var inFlight = new List<Task>(batch);
+        for (long i = 0; i < count; i++)
+        {
+            inFlight.Add(send(Create(random)));
+            if (inFlight.Count == batch)
+            {
+                await Task.WhenAll(inFlight);
+                inFlight.Clear();
+            }
+        }
+
+        await Task.WhenAll(inFlight);
+    }
 }

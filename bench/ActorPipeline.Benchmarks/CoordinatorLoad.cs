@@ -1,13 +1,6 @@
 using System.Diagnostics;
 using ActorPipeline.Coordinator;
 using Akka.Actor;
-using Akka.Hosting;
-using Akka.Persistence.Hosting;
-using Akka.Persistence.Sql.Hosting;
-using LinqToDB;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using static ActorPipeline.Coordinator.QueueProtocol;
 
@@ -22,57 +15,13 @@ namespace ActorPipeline.Benchmarks;
 /// </summary>
 public static class CoordinatorLoad
 {
-    public static async Task<LoadResult> RunAsync(LoadSettings settings, CoordinatorJournal journal)
-    {
-        var durable = journal == CoordinatorJournal.Sqlite;
-        var file = Path.Combine(Path.GetTempPath(), $"actor-pipeline-bench-{Guid.NewGuid():N}.db");
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.ClearProviders();
-        builder.Services.AddAkka("bench", akka =>
+    public static Task<LoadResult> RunAsync(LoadSettings settings, CoordinatorJournal journal) =>
+        BenchHost.RunAsync(journal == CoordinatorJournal.Sqlite, async system =>
         {
-            // Events and snapshots in the queue's binary format, as the Host binds it.
-            akka.ConfigureLoggers(loggers => loggers.LogLevel = Akka.Event.LogLevel.WarningLevel).WithQueueSerializer();
-            if (durable)
-            {
-                if (Environment.GetEnvironmentVariable("BENCH_WAL") == "1")
-                {
-                    using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file}");
-                    connection.Open();
-                    using var pragma = connection.CreateCommand();
-                    pragma.CommandText = "PRAGMA journal_mode=WAL;";
-                    pragma.ExecuteNonQuery();
-                }
-
-                akka.WithSqlPersistence(connectionString: $"Data Source={file}", providerName: ProviderName.SQLiteMS, autoInitialize: true);
-                if (Environment.GetEnvironmentVariable("BENCH_HOCON") is { Length: > 0 } hocon)
-                {
-                    akka.AddHocon(hocon, HoconAddMode.Prepend);
-                }
-            }
-            else
-            {
-                akka.WithInMemoryJournal().WithInMemorySnapshotStore();
-            }
-        });
-        using var host = builder.Build();
-        await host.StartAsync();
-        try
-        {
-            var system = host.Services.GetRequiredService<ActorSystem>();
-
-            // A shorter round first, on actors of its own, so that the measured one runs on warm (tiered, PGO) code.
+            // A round first, on actors of its own, so that the measured one runs on warm (tiered, PGO) code.
             await RunAsync(system, settings.Warmup(), journal, "warmup");
             return await RunAsync(system, settings, journal, "measured");
-        }
-        finally
-        {
-            await host.StopAsync();
-            foreach (var path in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(file) + "*"))
-            {
-                File.Delete(path);
-            }
-        }
-    }
+        });
 
     private static async Task<LoadResult> RunAsync(ActorSystem system, LoadSettings settings, CoordinatorJournal journal, string round)
     {

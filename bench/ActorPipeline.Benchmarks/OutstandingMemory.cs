@@ -1,12 +1,6 @@
 using System.Globalization;
 using ActorPipeline.Coordinator;
 using Akka.Actor;
-using Akka.Hosting;
-using Akka.Persistence.Sql.Hosting;
-using LinqToDB;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using static ActorPipeline.Coordinator.QueueProtocol;
 
@@ -23,18 +17,8 @@ public static class OutstandingMemory
     public static async Task RunAsync(LoadSettings settings, TextWriter output)
     {
         var payload = PayloadBytesPerItem((int)Math.Min(settings.Items, 1_000_000));
-        var file = Path.Combine(Path.GetTempPath(), $"actor-pipeline-memory-{Guid.NewGuid():N}.db");
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.ClearProviders();
-        builder.Services.AddAkka("bench", akka => akka
-            .ConfigureLoggers(loggers => loggers.LogLevel = Akka.Event.LogLevel.WarningLevel)
-            .WithQueueSerializer()
-            .WithSqlPersistence(connectionString: $"Data Source={file}", providerName: ProviderName.SQLiteMS, autoInitialize: true));
-        using var host = builder.Build();
-        await host.StartAsync();
-        try
+        await BenchHost.RunAsync(sqlite: true, async system =>
         {
-            var system = host.Services.GetRequiredService<ActorSystem>();
             var options = new QueueOptions { Capacity = 0, SnapshotEvery = int.MaxValue / 2, ProgressInterval = TimeSpan.Zero };
             var coordinator = system.ActorOf(CoordinatorActor.Props(options, 0, NullLogger<CoordinatorActor>.Instance), "coordinator");
             await coordinator.Ask<QueueStatus>(GetStatus.Instance, TimeSpan.FromMinutes(1));
@@ -50,16 +34,9 @@ public static class OutstandingMemory
             var perItem = (after - before) / (double)status.Size;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{status.Size:N0} items outstanding: heap grew {(after - before) / 1048576.0:F1} MB, {perItem:F0} bytes per item, of which the item itself " +
-                $"(QueueItem and its {5}-byte payload) {payload:F0} bytes: the coordinator's own cost is {perItem - payload:F0} bytes per outstanding item."));
-        }
-        finally
-        {
-            await host.StopAsync();
-            foreach (var path in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(file) + "*"))
-            {
-                File.Delete(path);
-            }
-        }
+                $"(QueueItem and its 5-byte payload) {payload:F0} bytes: the coordinator's own cost is {perItem - payload:F0} bytes per outstanding item."));
+            return 0;
+        });
     }
 
     private static double PayloadBytesPerItem(int count)

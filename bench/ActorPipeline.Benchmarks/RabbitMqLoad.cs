@@ -49,19 +49,7 @@ public static class RabbitMqLoad
         {
             var options = new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true);
             await using var channel = await producerConnection.CreateChannelAsync(options);
-            var random = new Random(p);
-            var inFlight = new List<Task>(settings.Batch);
-            for (long i = 0; i < settings.ShareOf(p); i++)
-            {
-                inFlight.Add(channel.BasicPublishAsync(string.Empty, queue, BrokerItem.Create(random)).AsTask());
-                if (inFlight.Count == settings.Batch)
-                {
-                    await Task.WhenAll(inFlight);
-                    inFlight.Clear();
-                }
-            }
-
-            await Task.WhenAll(inFlight);
+            await BrokerItem.PutAllAsync(settings.ShareOf(p), settings.Batch, p, body => channel.BasicPublishAsync(string.Empty, queue, body).AsTask());
         })).ToArray();
 
         await Task.WhenAll(producers);

@@ -48,22 +48,8 @@ public static class RedisLoad
         })).ToArray();
 
         var started = Stopwatch.GetTimestamp();
-        var producers = Enumerable.Range(0, settings.Producers).Select(p => Task.Run(async () =>
-        {
-            var random = new Random(p);
-            var inFlight = new List<Task>(settings.Batch);
-            for (long i = 0; i < settings.ShareOf(p); i++)
-            {
-                inFlight.Add(db.StreamAddAsync(stream, Field, BrokerItem.Create(random)));
-                if (inFlight.Count == settings.Batch)
-                {
-                    await Task.WhenAll(inFlight);
-                    inFlight.Clear();
-                }
-            }
-
-            await Task.WhenAll(inFlight);
-        })).ToArray();
+        var producers = Enumerable.Range(0, settings.Producers).Select(p => Task.Run(() =>
+            BrokerItem.PutAllAsync(settings.ShareOf(p), settings.Batch, p, body => db.StreamAddAsync(stream, Field, body)))).ToArray();
 
         await Task.WhenAll(producers);
         await Task.WhenAll(consumers);

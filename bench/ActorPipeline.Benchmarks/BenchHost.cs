@@ -1,0 +1,64 @@
+using ActorPipeline.Coordinator;
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.Persistence.Hosting;
+using Akka.Persistence.Sql.Hosting;
+using LinqToDB;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ActorPipeline.Benchmarks;
+
+/// <summary>
+/// An actor system hosted as the service hosts its own (Akka.Hosting, the queue's binary serializer), with
+/// the in-memory journal or a throwaway SQLite file, for the length of one benchmark; the file is deleted after.
+/// </summary>
+public static class BenchHost
+{
+    public static async Task<T> RunAsync<T>(bool sqlite, Func<ActorSystem, Task<T>> run)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"actor-pipeline-bench-{Guid.NewGuid():N}.db");
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.Services.AddAkka("bench", akka =>
+        {
+            akka.ConfigureLoggers(loggers => loggers.LogLevel = Akka.Event.LogLevel.WarningLevel).WithQueueSerializer();
+            if (!sqlite)
+            {
+                akka.WithInMemoryJournal().WithInMemorySnapshotStore();
+                return;
+            }
+
+            // Experiment hooks (docs/benchmarks.md): WAL mode for the file, extra journal settings.
+            if (Environment.GetEnvironmentVariable("BENCH_WAL") == "1")
+            {
+                using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file}");
+                connection.Open();
+                using var pragma = connection.CreateCommand();
+                pragma.CommandText = "PRAGMA journal_mode=WAL;";
+                pragma.ExecuteNonQuery();
+            }
+
+            akka.WithSqlPersistence(connectionString: $"Data Source={file}", providerName: ProviderName.SQLiteMS, autoInitialize: true);
+            if (Environment.GetEnvironmentVariable("BENCH_HOCON") is { Length: > 0 } hocon)
+            {
+                akka.AddHocon(hocon, HoconAddMode.Prepend);
+            }
+        });
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            return await run(host.Services.GetRequiredService<ActorSystem>());
+        }
+        finally
+        {
+            await host.StopAsync();
+            foreach (var path in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(file) + "*"))
+            {
+                File.Delete(path);
+            }
+        }
+    }
+}
