@@ -123,6 +123,9 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 
     public override string PersistenceId => QueuePersistenceId;
 
+    // Ephemeral recovers nothing either, even over a journal a durable run left: what it holds is only what it was given since it started.
+    public override Recovery Recovery => _options.Ephemeral ? Recovery.None : base.Recovery;
+
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(QueueOptions options, int expectedProducers, ILogger<CoordinatorActor> log, PipelineMetrics? metrics = null, bool offline = false) =>

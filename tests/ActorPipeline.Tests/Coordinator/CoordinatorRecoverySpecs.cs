@@ -48,9 +48,10 @@ public abstract class RestartableCoordinatorSpecBase(ITestOutputHelper output) :
     /// Waits until everything the coordinator applied is stored (so the spec knows exactly what survives),
     /// stops it, waits for it to be gone and starts a new one with the same props, which recovers from the journal.
     /// </summary>
-    protected async Task RestartAsync()
+    protected async Task RestartAsync(QueueOptions? options = null)
     {
         await AllStoredAsync();
+        _options = options ?? _options;
         var watcher = CreateTestProbe();
         await watcher.WatchAsync(Queue);
         Sys.Stop(Queue);
@@ -553,5 +554,16 @@ public sealed class EphemeralCoordinatorSpecs(ITestOutputHelper output) : Restar
         var status = await StatusAsync();
         Assert.Equal((0, 0L, 0L), (status.Size, status.Accepted, status.Completed));
         Assert.Empty(await DrainAsync(consumer));
+    }
+
+    [Fact]
+    public async Task Should_not_recover_what_a_durable_run_left_in_the_journal()
+    {
+        StartCoordinator();
+        await PutAsync(CreateTestProbe(), Put("p", 1, "01", "02"));
+
+        await RestartAsync(new QueueOptions { Ephemeral = true });
+
+        Assert.Equal((0, 0L), ((await StatusAsync()).Size, (await StatusAsync()).Accepted));
     }
 }
