@@ -8,17 +8,9 @@ namespace ActorPipeline.Tests.Host;
 /// <summary>Options bound and validated as at start-up: a bad value is refused with its full key.</summary>
 public sealed class ConfigurationSpecs
 {
-    private static PipelineOptions Resolve(params (string Key, string Value)[] settings)
-    {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)));
-        builder.AddActorPipeline();
-        using var host = builder.Build();
-        return host.Services.GetRequiredService<IOptions<PipelineOptions>>().Value;
-    }
+    private static PipelineOptions Resolve(params (string Key, string Value)[] settings) => ConfiguredOptions.Resolve<PipelineOptions>(settings);
 
-    private static string SingleFailure(params (string Key, string Value)[] settings) =>
-        Assert.Single(Assert.Throws<OptionsValidationException>(() => Resolve(settings)).Failures);
+    private static string SingleFailure(params (string Key, string Value)[] settings) => ConfiguredOptions.SingleFailure<PipelineOptions>(settings);
 
     [Fact]
     public void Should_use_the_seed_defaults_when_nothing_is_configured()

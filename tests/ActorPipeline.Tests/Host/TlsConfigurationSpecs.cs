@@ -13,23 +13,9 @@ public sealed class TlsConfigurationSpecs : IDisposable
 
     public void Dispose() => _certificates.Dispose();
 
-    private static NodeOptions Resolve(params (string Key, string Value)[] settings)
-    {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings { DisableDefaults = true });
-        var lastWins = new Dictionary<string, string?>();
-        foreach (var (key, value) in settings)
-        {
-            lastWins[key] = value;
-        }
+    private static NodeOptions Resolve(params (string Key, string Value)[] settings) => ConfiguredOptions.Resolve<NodeOptions>(settings);
 
-        builder.Configuration.AddInMemoryCollection(lastWins);
-        builder.AddActorPipeline();
-        using var host = builder.Build();
-        return host.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
-    }
-
-    private static string SingleFailure(params (string Key, string Value)[] settings) =>
-        Assert.Single(Assert.Throws<OptionsValidationException>(() => Resolve(settings)).Failures);
+    private static string SingleFailure(params (string Key, string Value)[] settings) => ConfiguredOptions.SingleFailure<NodeOptions>(settings);
 
     private (string, string)[] WithCertificate(params (string, string)[] more) =>
     [
