@@ -30,6 +30,7 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
     private IActorRef? _drainRequester;
     private int _finishedWhileDraining;
     private int _handedBack;
+    private long _lastSeen; // highest delivery id (or DeliveredUpTo mark) received: the progress every request reports
 
     public ConsumerActor(int id, IWorkHandler handler, IActorRef coordinator, ConsumerOptions options, ILogger<ConsumerActor> log, PipelineMetrics? metrics = null)
     {
@@ -40,6 +41,7 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
         _options = options;
         _log = log;
         Receive<Delivery>(HandleDelivery);
+        Receive<DeliveredUpTo>(mark => _lastSeen = Math.Max(_lastSeen, mark.LastDeliveryId));
         Receive<WorkSucceeded>(HandleWorkSucceeded);
         Receive<WorkFailed>(HandleWorkFailed);
         Receive<RetryWork>(HandleRetryWork);
@@ -58,7 +60,7 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        _coordinator.Tell(new RequestWork(_options.Prefetch));
+        RequestWork(_options.Prefetch);
         Timers.StartPeriodicTimer(nameof(RefreshRequest), RefreshRequest.Instance, _options.RefreshInterval);
     }
 
@@ -73,6 +75,7 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
         List<long>? unwanted = null;
         foreach (var item in delivery.Items)
         {
+            _lastSeen = Math.Max(_lastSeen, item.DeliveryId);
             if (_drainRequester is not null)
             {
                 (unwanted ??= []).Add(item.DeliveryId); // sent before the coordinator saw the drain
@@ -151,15 +154,16 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
         }
 
         _drainRequester = Sender;
-        _coordinator.Tell(new RequestWork(0));
         if (_buffer.Count > 0)
         {
             var unstarted = _buffer.Select(d => d.DeliveryId).ToList();
             _buffer.Clear();
-            _held.RemoveWhere(unstarted.Contains);
+            _held.ExceptWith(unstarted);
             _handedBack += unstarted.Count;
             _coordinator.Tell(new Release(unstarted));
         }
+
+        RequestWork(0);
 
         ReportDrainedIfIdle();
     }
@@ -168,9 +172,16 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
     {
         if (_drainRequester is null && !_queueShutDown)
         {
-            _coordinator.Tell(new RequestWork(_options.Prefetch));
+            RequestWork(_options.Prefetch);
         }
     }
+
+    /// <summary>
+    /// Asks for a window and reports progress with it: what this consumer holds and how far it has seen.
+    /// Everything it finished or handed back was told before this (messages to one actor keep their
+    /// order), so the coordinator can take a delivery it thinks is here, and is not, as lost.
+    /// </summary>
+    private void RequestWork(int window) => _coordinator.Tell(new RequestWork(window, [.. _held], _lastSeen));
 
     private void HandleCancel(Cancel _)
     {

@@ -46,4 +46,16 @@ internal static partial class CoordinatorLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped an unexpected {MessageType} from {Sender}.")]
     public static partial void UnexpectedMessage(this ILogger log, string messageType, string sender);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Producer {ProducerId} was counted lost but is back; the run waits for it again.")]
+    public static partial void ProducerBack(this ILogger log, string producerId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored producer {ProducerId}'s done after put {LastSequenceNr}: the queue holds its puts up to {HighestAccepted} or one is still waiting for room; it counts as done once it really is.")]
+    public static partial void ProducerDoneTooEarly(this ILogger log, string producerId, long lastSequenceNr, long highestAccepted);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer {Consumer} no longer holds {Count} deliveries it was sent: their task_done, release or the deliveries themselves were lost on the way; the items were queued again.")]
+    public static partial void ConsumerMessagesLost(this ILogger log, string consumer, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleting old {What} up to {SequenceNr} failed; recovery reads them until a later snapshot's clean-up succeeds.")]
+    public static partial void CleanupFailed(this ILogger log, string what, long sequenceNr, Exception error);
 }

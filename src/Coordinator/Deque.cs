@@ -40,6 +40,10 @@ internal sealed class Deque<T>
         return item;
     }
 
+    /// <summary>The element <paramref name="index"/> places from the head.</summary>
+    public T this[int index] =>
+        (uint)index < (uint)Count ? _buffer[(_head + index) & (_buffer.Length - 1)] : throw new ArgumentOutOfRangeException(nameof(index));
+
     public T PeekFront() => Count == 0 ? throw new InvalidOperationException("The deque is empty.") : _buffer[_head];
 
     public bool Any(Func<T, bool> match)

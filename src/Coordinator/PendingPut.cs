@@ -1,11 +1,10 @@
-using Akka.Actor;
-
 namespace ActorPipeline.Coordinator;
 
 /// <summary>A waiting put whose batch did not fit yet: <see cref="Admitted"/> of its items are in.</summary>
-internal sealed class PendingPut(IActorRef putter, QueueProtocol.Put put, int admitted)
+internal sealed class PendingPut<TClient>(TClient putter, QueueProtocol.Put put, int admitted)
+    where TClient : class
 {
-    public IActorRef Putter { get; } = putter;
+    public TClient Putter { get; } = putter;
 
     public QueueProtocol.Put Put { get; } = put;
 

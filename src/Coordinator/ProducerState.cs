@@ -1,16 +1,20 @@
-using Akka.Actor;
-
 namespace ActorPipeline.Coordinator;
 
 /// <summary>What the coordinator knows of one producer: enough to deduplicate resent puts and to count it for the run.</summary>
-internal sealed class ProducerState(string id)
+internal sealed class ProducerState<TClient>(string id)
+    where TClient : class
 {
     public string Id { get; } = id;
 
-    /// <summary>The producer actor, once it has been heard from in this incarnation (then it is watched).</summary>
-    public IActorRef? Ref { get; set; }
+    public ProducerPhase Phase { get; set; } = ProducerPhase.Unregistered;
 
-    /// <summary>When this incarnation started waiting to hear from a producer known only from the journal.</summary>
+    /// <summary>Whether it ever registered in this run (a done producer stays counted as registered).</summary>
+    public bool IsAnnounced { get; set; }
+
+    /// <summary>The producer actor, once it has been heard from in this incarnation (then it is watched).</summary>
+    public TClient? Ref { get; set; }
+
+    /// <summary>Timestamp (<see cref="TimeProvider.GetTimestamp"/>) since which a producer known only from the journal has been silent.</summary>
     public long? SilentSince { get; set; }
 
     /// <summary>Sequence number of its last wholly accepted put; a put at or below it is a resend.</summary>
@@ -23,12 +27,5 @@ internal sealed class ProducerState(string id)
 
     public int PartialAdmitted { get; set; }
 
-    public bool IsAnnounced { get; set; }
-
-    public bool IsDone { get; set; }
-
-    public bool IsLost { get; set; }
-
-    /// <summary>Announced and neither done nor lost: the run waits for it.</summary>
-    public bool IsActive => IsAnnounced && !IsDone && !IsLost;
+    public bool IsActive => Phase == ProducerPhase.Active;
 }

@@ -17,6 +17,15 @@ public static class QueueEvents
 
     public sealed record ItemsCompleted(IReadOnlyList<long> ItemIds) : IQueueEvent;
 
+    /// <summary>
+    /// These deliveries' items went back to the head of the queue, in this order: handed back, held by a
+    /// consumer that stopped, not done within the ack timeout, or found lost by a consumer's request.
+    /// </summary>
+    public sealed record ItemsRequeued(IReadOnlyList<long> DeliveryIds) : IQueueEvent;
+
+    /// <summary>task_done or failure reports for items already finished, ignored and counted.</summary>
+    public sealed record AcksIgnored(long Count) : IQueueEvent;
+
     public sealed record ItemDeadLettered(long ItemId, long DeliveryId, int Attempts, string Error) : IQueueEvent;
 
     /// <summary>Dead-lettered items put back at the tail of the queue (the <c>dead-letters requeue</c> command).</summary>
@@ -44,7 +53,12 @@ public static class QueueEvents
     /// <summary>An unfinished item in a snapshot, with every delivery id it had (a late ack for any still counts).</summary>
     public sealed record SnapshotItem(long Id, QueueItem Item, IReadOnlyList<long> DeliveryIds);
 
-    public sealed record SnapshotProducer(string Id, long HighestAccepted, long Accepted, bool Announced, bool Done, bool Lost);
+    /// <summary>
+    /// A producer in a snapshot. <paramref name="PartialSequenceNr"/> and <paramref name="PartialAdmitted"/>
+    /// describe a put admitted in part (it waited for room), so its resend continues after those items.
+    /// </summary>
+    public sealed record SnapshotProducer(
+        string Id, long HighestAccepted, long Accepted, bool Announced, bool Done, bool Lost, long PartialSequenceNr = long.MinValue, int PartialAdmitted = 0);
 
     /// <summary>The whole coordinator state after the last journaled event it covers.</summary>
     public sealed record CoordinatorSnapshot(
@@ -56,6 +70,8 @@ public static class QueueEvents
         long Accepted,
         long Completed,
         long Dropped,
+        long Redelivered,
+        long DuplicateAcks,
         bool ShutDown,
         bool ShutDownImmediately,
         IReadOnlyList<SnapshotItem> Items,

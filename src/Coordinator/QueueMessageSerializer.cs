@@ -58,8 +58,14 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
     /// </summary>
     public const int MaxMessageBytes = 256 * 1024 * 1024;
 
-    /// <summary>The format version every journal event and snapshot starts with; the only one this code reads.</summary>
+    /// <summary>The format version every journal event starts with; the only one this code reads for events.</summary>
     public const byte FormatVersion = 1;
+
+    /// <summary>
+    /// The snapshot's format version. Version 2 added the redelivered and duplicate-ack counts and each
+    /// producer's partly admitted put; a version 1 snapshot is still read, with those as zero and none.
+    /// </summary>
+    public const byte SnapshotFormatVersion = 2;
 
     private const string PutManifest = "P";
     private const string PutAcceptedManifest = "PA";
@@ -70,6 +76,7 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
     private const string ProducerDoneAckManifest = "PDA";
     private const string GetManifest = "G";
     private const string RequestWorkManifest = "RW";
+    private const string DeliveredUpToManifest = "DU";
     private const string DeliveryManifest = "D";
     private const string CancelGetManifest = "CG";
     private const string GetCancelledManifest = "GC";
@@ -96,6 +103,8 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
     private const string ItemsAcceptedManifest = "EIA";
     private const string ItemsDeliveredManifest = "EID";
     private const string ItemsCompletedManifest = "EIC";
+    private const string ItemsRequeuedManifest = "EIR";
+    private const string AcksIgnoredManifest = "EAI";
     private const string ItemDeadLetteredManifest = "EDL";
     private const string DeadLettersRequeuedManifest = "EDR";
     private const string ProducerAnnouncedManifest = "EPA";
@@ -125,6 +134,7 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
         Delivery => DeliveryManifest,
         TaskDone => TaskDoneManifest,
         RequestWork => RequestWorkManifest,
+        DeliveredUpTo => DeliveredUpToManifest,
         Get => GetManifest,
         PutRejected => PutRejectedManifest,
         RegisterProducer => RegisterProducerManifest,
@@ -155,6 +165,8 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
         ItemsAccepted => ItemsAcceptedManifest,
         ItemsDelivered => ItemsDeliveredManifest,
         ItemsCompleted => ItemsCompletedManifest,
+        ItemsRequeued => ItemsRequeuedManifest,
+        AcksIgnored => AcksIgnoredManifest,
         ItemDeadLettered => ItemDeadLetteredManifest,
         DeadLettersRequeued => DeadLettersRequeuedManifest,
         ProducerAnnounced => ProducerAnnouncedManifest,
@@ -249,6 +261,11 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
                 break;
             case RequestWork m:
                 w.WriteInt32(m.Window);
+                WriteIds(ref w, m.Held, "RequestWork.Held");
+                w.WriteInt64(m.LastSeen);
+                break;
+            case DeliveredUpTo m:
+                w.WriteInt64(m.LastDeliveryId);
                 break;
             case Get m:
                 w.WriteInt32(m.Credits);
@@ -319,7 +336,7 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
             case CancelGet or QueueEmpty or QueueShutDown or Join or Joined or JoinRun or GetStatus or GetDeadLetters:
                 break;
             case IQueueEvent e:
-                w.WriteByte(FormatVersion);
+                w.WriteByte(e is CoordinatorSnapshot ? SnapshotFormatVersion : FormatVersion);
                 WriteJournal(ref w, e);
                 break;
             default:
@@ -349,6 +366,12 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
                 break;
             case ItemsCompleted m:
                 WriteIds(ref w, m.ItemIds, "ItemsCompleted.ItemIds");
+                break;
+            case ItemsRequeued m:
+                WriteIds(ref w, m.DeliveryIds, "ItemsRequeued.DeliveryIds");
+                break;
+            case AcksIgnored m:
+                w.WriteInt64(m.Count);
                 break;
             case ItemDeadLettered m:
                 w.WriteInt64(m.ItemId);
@@ -402,7 +425,9 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
             case TaskDoneManifest:
                 return new TaskDone(ReadIds(ref r, "TaskDone.DeliveryIds"));
             case RequestWorkManifest:
-                return new RequestWork(r.ReadInt32("RequestWork.Window"));
+                return new RequestWork(r.ReadInt32("RequestWork.Window"), ReadIds(ref r, "RequestWork.Held"), r.ReadInt64("RequestWork.LastSeen"));
+            case DeliveredUpToManifest:
+                return new DeliveredUpTo(r.ReadInt64("DeliveredUpTo.LastDeliveryId"));
             case GetManifest:
                 return new Get(r.ReadInt32("Get.Credits"), r.ReadBool("Get.Wait"));
             case PutRejectedManifest:
@@ -463,11 +488,13 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
     private static object ReadJournal(ref WireReader r, string manifest)
     {
         var version = r.ReadByte("the format version");
-        if (version != FormatVersion)
+        var newest = manifest == CoordinatorSnapshotManifest ? SnapshotFormatVersion : FormatVersion;
+        if (version < 1 || version > newest)
         {
+            var known = newest == 1 ? "only version 1" : $"versions 1 to {newest}";
             throw new SerializationException(
                 $"Queue journal data with manifest '{manifest}' has format version {version} (byte 0 of {r.Length}), " +
-                $"but this code reads only version {FormatVersion}{(version > FormatVersion ? "; it was written by newer code" : string.Empty)}.");
+                $"but this code reads {known}{(version > newest ? "; it was written by newer code" : string.Empty)}.");
         }
 
         switch (manifest)
@@ -483,6 +510,10 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
                 return new ItemsDelivered(r.ReadInt64("ItemsDelivered.FirstDeliveryId"), ReadIds(ref r, "ItemsDelivered.ItemIds"));
             case ItemsCompletedManifest:
                 return new ItemsCompleted(ReadIds(ref r, "ItemsCompleted.ItemIds"));
+            case ItemsRequeuedManifest:
+                return new ItemsRequeued(ReadIds(ref r, "ItemsRequeued.DeliveryIds"));
+            case AcksIgnoredManifest:
+                return new AcksIgnored(r.ReadInt64("AcksIgnored.Count"));
             case ItemDeadLetteredManifest:
                 return new ItemDeadLettered(
                     r.ReadInt64("ItemDeadLettered.ItemId"),
@@ -506,7 +537,7 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
             case RunStartedManifest:
                 return new RunStarted(r.ReadInt64("RunStarted.RunNumber"));
             case CoordinatorSnapshotManifest:
-                return ReadSnapshot(ref r);
+                return ReadSnapshot(ref r, version);
             default:
                 // An event this code does not know (written by newer code?): recovery must stop, not skip it.
                 throw UnknownManifest(manifest, r.Length);
@@ -523,6 +554,8 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
         w.WriteInt64(s.Accepted);
         w.WriteInt64(s.Completed);
         w.WriteInt64(s.Dropped);
+        w.WriteInt64(s.Redelivered);
+        w.WriteInt64(s.DuplicateAcks);
         w.WriteBool(s.ShutDown);
         w.WriteBool(s.ShutDownImmediately);
 
@@ -545,12 +578,14 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
             w.WriteBool(producer.Announced);
             w.WriteBool(producer.Done);
             w.WriteBool(producer.Lost);
+            w.WriteInt64(producer.PartialSequenceNr);
+            w.WriteInt32(producer.PartialAdmitted);
         }
 
         WriteDeadLetteredItems(ref w, s.DeadLetters, inSnapshot: true);
     }
 
-    private static CoordinatorSnapshot ReadSnapshot(ref WireReader r) => new(
+    private static CoordinatorSnapshot ReadSnapshot(ref WireReader r, byte version) => new(
         r.ReadInt64("CoordinatorSnapshot.RunNumber"),
         r.ReadBool("CoordinatorSnapshot.RunFinished"),
         r.ReadInt64("CoordinatorSnapshot.Incarnation"),
@@ -559,10 +594,12 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
         r.ReadInt64("CoordinatorSnapshot.Accepted"),
         r.ReadInt64("CoordinatorSnapshot.Completed"),
         r.ReadInt64("CoordinatorSnapshot.Dropped"),
+        version >= 2 ? r.ReadInt64("CoordinatorSnapshot.Redelivered") : 0,
+        version >= 2 ? r.ReadInt64("CoordinatorSnapshot.DuplicateAcks") : 0,
         r.ReadBool("CoordinatorSnapshot.ShutDown"),
         r.ReadBool("CoordinatorSnapshot.ShutDownImmediately"),
         ReadSnapshotItems(ref r),
-        ReadSnapshotProducers(ref r),
+        ReadSnapshotProducers(ref r, version),
         ReadDeadLetteredItems(ref r, inSnapshot: true));
 
     private static SnapshotItem[] ReadSnapshotItems(ref WireReader r)
@@ -585,9 +622,9 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
         return items;
     }
 
-    private static SnapshotProducer[] ReadSnapshotProducers(ref WireReader r)
+    private static SnapshotProducer[] ReadSnapshotProducers(ref WireReader r, byte version)
     {
-        var count = r.ReadCount(SnapshotProducerMinBytes, "CoordinatorSnapshot.Producers");
+        var count = r.ReadCount(version >= 2 ? SnapshotProducerMinBytes + sizeof(long) + sizeof(int) : SnapshotProducerMinBytes, "CoordinatorSnapshot.Producers");
         if (count == 0)
         {
             return [];
@@ -602,7 +639,9 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
                 r.ReadInt64("CoordinatorSnapshot.Producers.Accepted"),
                 r.ReadBool("CoordinatorSnapshot.Producers.Announced"),
                 r.ReadBool("CoordinatorSnapshot.Producers.Done"),
-                r.ReadBool("CoordinatorSnapshot.Producers.Lost"));
+                r.ReadBool("CoordinatorSnapshot.Producers.Lost"),
+                version >= 2 ? r.ReadInt64("CoordinatorSnapshot.Producers.PartialSequenceNr") : long.MinValue,
+                version >= 2 ? r.ReadInt32("CoordinatorSnapshot.Producers.PartialAdmitted") : 0);
         }
 
         return producers;

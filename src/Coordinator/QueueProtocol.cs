@@ -55,10 +55,27 @@ public static class QueueProtocol
     /// <summary>
     /// A consumer actor's flow control: it may hold up to <paramref name="Window"/> undone items in
     /// all. Unlike <see cref="Get"/> it is absolute, so it can be resent (and is, periodically) without
-    /// granting more: a lost delivery or a lost request never stalls a consumer for longer than the
-    /// ack timeout. A window of 0 asks for nothing more (a draining consumer).
+    /// granting more. It also carries the consumer's progress, as Akka.Delivery's requests carry the
+    /// confirmed sequence number: <paramref name="Held"/> are the deliveries it holds (buffered or in
+    /// hand) and <paramref name="LastSeen"/> the highest delivery id (or <see cref="DeliveredUpTo"/>
+    /// mark) it has received. A delivery the coordinator counts as held by it, at or below
+    /// <paramref name="LastSeen"/> and not in <paramref name="Held"/>, had its task_done, release or
+    /// failure lost on the way; one above it that was sent before the last mark was lost itself. Either
+    /// way its item is queued again, so a lost message costs a refresh interval or two, not the ack
+    /// timeout. A window of 0 asks for nothing more (a draining consumer).
     /// </summary>
-    public sealed record RequestWork(int Window) : IQueueMessage;
+    public sealed record RequestWork(int Window, IReadOnlyList<long> Held, long LastSeen) : IQueueMessage
+    {
+        /// <summary>A request that reports no progress (a consumer that has received nothing yet).</summary>
+        public RequestWork(int window) : this(window, [], 0) { }
+    }
+
+    /// <summary>
+    /// Every delivery up to <paramref name="LastDeliveryId"/> has been sent to this consumer. Sent when a
+    /// consumer's request shows it has not seen all of them; since messages between two actors keep
+    /// their order, a consumer that has this mark and not a delivery below it will never get that delivery.
+    /// </summary>
+    public sealed record DeliveredUpTo(long LastDeliveryId) : IQueueMessage;
 
     /// <summary>Items for the consumer, oldest first; each costs one credit.</summary>
     public sealed record Delivery(IReadOnlyList<DeliveredItem> Items) : IQueueMessage;

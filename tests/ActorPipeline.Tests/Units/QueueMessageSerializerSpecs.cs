@@ -49,6 +49,8 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         ["Get without waiting"] = new Get(int.MaxValue, Wait: false),
         ["RequestWork"] = new RequestWork(100),
         ["RequestWork of nothing"] = new RequestWork(0),
+        ["RequestWork with progress"] = new RequestWork(8, [(1L << 40) + 3, long.MaxValue, -1], (1L << 40) + 9),
+        ["DeliveredUpTo"] = new DeliveredUpTo((3L << 40) + 17),
         ["Delivery of a batch"] = new Delivery([new(1, Item("01", PutAt)), new(long.MaxValue, Item("", PutAt)), new(-7, Item("ff00ff", DateTime.MinValue))]),
         ["Delivery of nothing"] = new Delivery([]),
         ["CancelGet"] = CancelGet.Instance,
@@ -86,6 +88,8 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         ["ItemsDelivered of nothing"] = new ItemsDelivered(long.MinValue, []),
         ["ItemsCompleted"] = new ItemsCompleted([101, long.MinValue, 0]),
         ["ItemsCompleted of nothing"] = new ItemsCompleted([]),
+        ["ItemsRequeued"] = new ItemsRequeued([(2L << 40) + 1, 5, long.MaxValue]),
+        ["AcksIgnored"] = new AcksIgnored(long.MaxValue),
         ["ItemDeadLettered"] = new ItemDeadLettered(101, long.MaxValue, int.MinValue, "System.Exception: boom 💥\n   at Handler.Run()\r\n"),
         ["DeadLettersRequeued"] = new DeadLettersRequeued([101, -1]),
         ["DeadLettersRequeued of nothing"] = new DeadLettersRequeued([]),
@@ -106,12 +110,14 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
             Accepted: 5,
             Completed: 6,
             Dropped: -7,
+            Redelivered: 8,
+            DuplicateAcks: long.MaxValue,
             ShutDown: false,
             ShutDownImmediately: true,
             Items: [new(101, Item("01", PutAt), [5, 9, long.MaxValue]), new(102, Item("", DateTime.MinValue), []), new(-1, Item("ff00ff", DateTime.MaxValue), [0])],
-            Producers: [new("node-a/producer-1", long.MinValue, 0, Announced: true, Done: false, Lost: true), new("", long.MaxValue, -1, Announced: false, Done: true, Lost: false)],
+            Producers: [new("node-a/producer-1", long.MinValue, 0, Announced: true, Done: false, Lost: true), new("", long.MaxValue, -1, Announced: false, Done: true, Lost: false, PartialSequenceNr: 12, PartialAdmitted: 3)],
             DeadLetters: [new(11, 1, Item("0bad", PutAt), 3, "first ✗"), new(long.MinValue, 0, Item("", DateTime.MaxValue), 0, "")]),
-        ["CoordinatorSnapshot of nothing"] = new CoordinatorSnapshot(0, false, 0, 0, 0, 0, 0, 0, false, false, [], [], []),
+        ["CoordinatorSnapshot of nothing"] = new CoordinatorSnapshot(0, false, 0, 0, 0, 0, 0, 0, 0, 0, false, false, [], [], []),
     };
 
     public static TheoryData<string> SampleNames => new(Samples.Keys);
@@ -134,8 +140,8 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         var journalTypes = concrete.Where(typeof(IQueueEvent).IsAssignableFrom).ToHashSet();
         var sampled = Samples.Values.Select(m => m.GetType()).ToHashSet();
 
-        Assert.Equal(30, messageTypes.Count);
-        Assert.Equal(13, journalTypes.Count);
+        Assert.Equal(31, messageTypes.Count);
+        Assert.Equal(15, journalTypes.Count);
         Assert.Empty(messageTypes.Intersect(journalTypes).Select(t => t.FullName));
         Assert.Empty(messageTypes.Union(journalTypes).Except(sampled).Select(t => t.FullName));
 
@@ -210,7 +216,8 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
             var bytes = Serializer.ToBinary(message);
             if (message is IQueueEvent)
             {
-                Assert.True(bytes.Length > 0 && bytes[0] == QueueMessageSerializer.FormatVersion, $"{name} does not start with the format version");
+                var version = message is CoordinatorSnapshot ? QueueMessageSerializer.SnapshotFormatVersion : QueueMessageSerializer.FormatVersion;
+                Assert.True(bytes.Length > 0 && bytes[0] == version, $"{name} does not start with the format version");
             }
         }
 
@@ -219,22 +226,44 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
     }
 
     [Fact]
+    public void Should_read_a_snapshot_in_the_first_format_with_no_counts_and_no_partial_puts()
+    {
+        // A version 1 snapshot as the previous release stored it: no redelivered or duplicate-ack counts,
+        // producers without a partly admitted put.
+        byte[] stored =
+        [
+            .. SnapshotHeader,
+            .. Le32(0),
+            .. Le32(1), .. LeString("node/producer-0"), .. Le64(7), .. Le64(70), 1, 0, 0,
+            .. Le32(0),
+        ];
+
+        var snapshot = Assert.IsType<CoordinatorSnapshot>(Serializer.FromBinary(stored, "S"));
+
+        Assert.Equal((0L, 0L), (snapshot.Redelivered, snapshot.DuplicateAcks));
+        var producer = Assert.Single(snapshot.Producers);
+        Assert.Equal(("node/producer-0", 7L, 70L, true), (producer.Id, producer.HighestAccepted, producer.Accepted, producer.Announced));
+        Assert.Equal((long.MinValue, 0), (producer.PartialSequenceNr, producer.PartialAdmitted));
+    }
+
+    [Fact]
     public void Should_reject_journal_data_of_an_unknown_format_version()
     {
         var journal = Samples.Values.OfType<IQueueEvent>().ToList();
-        Assert.Equal(13, journal.Select(Serializer.Manifest).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(15, journal.Select(Serializer.Manifest).Distinct(StringComparer.Ordinal).Count());
 
         foreach (var sample in journal)
         {
             var manifest = Serializer.Manifest(sample);
             var valid = Serializer.ToBinary(sample);
-            foreach (var version in new byte[] { 0, 2, 255 })
+            var newest = sample is CoordinatorSnapshot ? QueueMessageSerializer.SnapshotFormatVersion : QueueMessageSerializer.FormatVersion;
+            foreach (var version in new byte[] { 0, (byte)(newest + 1), 255 })
             {
                 var ex = AssertRejected(manifest, [version, .. valid[1..]]);
 
                 Assert.Contains($"format version {version}", ex.Message, StringComparison.Ordinal);
-                Assert.Contains("reads only version 1", ex.Message, StringComparison.Ordinal);
-                Assert.Equal(version > 1, ex.Message.Contains("newer code", StringComparison.Ordinal));
+                Assert.Contains(newest == 1 ? "reads only version 1" : $"reads versions 1 to {newest}", ex.Message, StringComparison.Ordinal);
+                Assert.Equal(version > newest, ex.Message.Contains("newer code", StringComparison.Ordinal));
             }
 
             Assert.Contains("format version", AssertRejected(manifest, []).Message, StringComparison.Ordinal);
@@ -473,7 +502,7 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
     [InlineData("EIA", -1, 2)] // ItemsAccepted.PutComplete, the last byte
     [InlineData("ESR", 1, 255)] // ShutdownRequested.Immediate, after the format version
     [InlineData("S", 9, 2)] // CoordinatorSnapshot.RunFinished, after the format version and the run number
-    [InlineData("S", 59, 2)] // CoordinatorSnapshot.ShutDownImmediately
+    [InlineData("S", 75, 2)] // CoordinatorSnapshot.ShutDownImmediately
     public void Should_reject_an_enum_or_bool_byte_out_of_range(string manifest, int offset, byte value)
     {
         var bytes = Serializer.ToBinary(Samples.Values.First(m => Serializer.Manifest(m) == manifest));

@@ -1,0 +1,294 @@
+using static ActorPipeline.Coordinator.QueueEvents;
+
+namespace ActorPipeline.Coordinator;
+
+internal sealed partial class CoordinatorState<TClient>
+{
+    /// <summary>
+    /// The only way journaled state changes, live and in recovery alike. In recovery no client holds
+    /// anything and the queue's order is rebuilt at the end (<see cref="CompleteRecovery"/>), so the
+    /// deque is left alone until then.
+    /// </summary>
+    public void Apply(IQueueEvent @event)
+    {
+        switch (@event)
+        {
+            case ItemsAccepted e:
+                ApplyAccepted(e);
+                break;
+            case ItemsDelivered e:
+                ApplyDelivered(e);
+                break;
+            case ItemsCompleted e:
+                foreach (var id in e.ItemIds)
+                {
+                    if (_items.TryGetValue(id, out var item))
+                    {
+                        Finish(item);
+                        _completed++;
+                    }
+                }
+
+                break;
+            case ItemsRequeued e:
+                // Walk backwards so the items keep the event's order at the head of the queue.
+                for (var i = e.DeliveryIds.Count - 1; i >= 0; i--)
+                {
+                    if (_deliveries.TryGetValue(e.DeliveryIds[i], out var item) && item.CurrentDelivery == e.DeliveryIds[i])
+                    {
+                        ReturnToQueue(item);
+                    }
+                }
+
+                break;
+            case AcksIgnored e:
+                _duplicateAcks += e.Count;
+                break;
+            case ItemDeadLettered e:
+                if (_items.TryGetValue(e.ItemId, out var failed))
+                {
+                    Finish(failed);
+                    _deadLetters[e.ItemId] = new DeadLetteredItem(e.ItemId, e.DeliveryId, failed.Item, e.Attempts, e.Error);
+                }
+
+                break;
+            case DeadLettersRequeued e:
+                foreach (var id in e.ItemIds)
+                {
+                    if (_deadLetters.Remove(id, out var dead))
+                    {
+                        var item = new ItemState<TClient>(id, dead.Item);
+                        _items.Add(id, item);
+                        PushBackUnlessRecovering(item);
+                        _queued++;
+                        _accepted++;
+                    }
+                }
+
+                break;
+            case ProducerAnnounced e:
+                ApplyAnnounced(ProducerFor(e.ProducerId));
+                break;
+            case ProducerCompleted e:
+                var done = ProducerFor(e.ProducerId);
+                if (done.Phase != ProducerPhase.Done)
+                {
+                    MoveTo(done, ProducerPhase.Done);
+                }
+
+                break;
+            case ProducerLost e:
+                var lost = ProducerFor(e.ProducerId);
+                if (lost.Phase == ProducerPhase.Active)
+                {
+                    MoveTo(lost, ProducerPhase.Lost);
+                }
+
+                break;
+            case ShutdownRequested e:
+                ApplyShutdown(e.Immediate);
+                break;
+            case IncarnationStarted e:
+                _incarnation = e.Incarnation;
+                _lastDeliveryId = Math.Max(_lastDeliveryId, e.Incarnation << IncarnationShift);
+                break;
+            case RunFinished:
+                _runFinished = true;
+                break;
+            case RunStarted e:
+                ApplyRunStarted(e.RunNumber);
+                break;
+            default:
+                throw new ArgumentException($"{@event.GetType().Name} is not an event the coordinator applies.", nameof(@event));
+        }
+    }
+
+    private void ApplyAccepted(ItemsAccepted e)
+    {
+        for (var i = 0; i < e.Items.Count; i++)
+        {
+            var item = new ItemState<TClient>(e.FirstItemId + i, e.Items[i]);
+            _items.Add(item.Id, item);
+            PushBackUnlessRecovering(item);
+        }
+
+        _queued += e.Items.Count;
+        _accepted += e.Items.Count;
+        _lastItemId = Math.Max(_lastItemId, e.FirstItemId + e.Items.Count - 1);
+        var producer = ProducerFor(e.ProducerId);
+        producer.Accepted += e.Items.Count;
+        if (e.PutComplete)
+        {
+            producer.HighestAccepted = Math.Max(producer.HighestAccepted, e.SequenceNr);
+            producer.PartialAdmitted = 0;
+            producer.PartialSequenceNr = long.MinValue;
+            return;
+        }
+
+        if (producer.PartialSequenceNr != e.SequenceNr)
+        {
+            producer.PartialSequenceNr = e.SequenceNr;
+            producer.PartialAdmitted = 0;
+        }
+
+        producer.PartialAdmitted += e.Items.Count;
+    }
+
+    private void ApplyDelivered(ItemsDelivered e)
+    {
+        for (var i = 0; i < e.ItemIds.Count; i++)
+        {
+            if (!_items.TryGetValue(e.ItemIds[i], out var item))
+            {
+                continue;
+            }
+
+            if (item.IsQueued)
+            {
+                _queued--;
+                _inFlight++;
+            }
+            else
+            {
+                // In recovery of an older journal: it was handed back or timed out without an event and delivered again.
+                Supersede(item);
+            }
+
+            var deliveryId = e.FirstDeliveryId + i;
+            item.CurrentDelivery = deliveryId;
+            _deliveries[deliveryId] = item;
+            if (item.Superseded is { Count: >= ItemState<TClient>.MaxKnownDeliveries } superseded)
+            {
+                // A task_done for the forgotten delivery will count as a duplicate; the item still ends once.
+                _deliveries.Remove(superseded[0]);
+                superseded.RemoveAt(0);
+            }
+        }
+
+        _lastDeliveryId = Math.Max(_lastDeliveryId, e.FirstDeliveryId + e.ItemIds.Count - 1);
+    }
+
+    private void ApplyAnnounced(ProducerState<TClient> producer)
+    {
+        if (!producer.IsAnnounced)
+        {
+            producer.IsAnnounced = true;
+            _producersRegistered++;
+        }
+
+        if (producer.Phase is ProducerPhase.Unregistered or ProducerPhase.Lost)
+        {
+            MoveTo(producer, ProducerPhase.Active); // a lost producer that registers again is waited for again
+        }
+    }
+
+    private void ApplyShutdown(bool immediate)
+    {
+        if (!immediate)
+        {
+            _mode = _mode == QueueMode.Open ? QueueMode.ShutDown : _mode;
+            return;
+        }
+
+        _mode = QueueMode.ShutDownImmediately;
+        foreach (var item in _items.Values.Where(i => i.IsQueued).ToList())
+        {
+            Finish(item);
+            _dropped++;
+        }
+
+        _queue.Clear();
+    }
+
+    private void ApplyRunStarted(long runNumber)
+    {
+        // A new batch run: producers and counts start afresh; requeued dead letters already queued stay.
+        _runNumber = runNumber;
+        _runFinished = false;
+        _producers.Clear();
+        Array.Clear(_producersIn);
+        _producersRegistered = 0;
+        _accepted = _items.Count;
+        _completed = 0;
+        _dropped = 0;
+        _redelivered = 0;
+        _duplicateAcks = 0;
+        _mode = QueueMode.Open;
+    }
+
+    private void PushBackUnlessRecovering(ItemState<TClient> item)
+    {
+        if (!_recovering)
+        {
+            _queue.PushBack(item);
+        }
+    }
+
+    /// <summary>Moves the current delivery to the superseded ones: a late ack for it still counts once.</summary>
+    private static void Supersede(ItemState<TClient> item)
+    {
+        (item.Superseded ??= []).Add(item.CurrentDelivery);
+        item.CurrentDelivery = 0;
+    }
+
+    /// <summary>Takes a finished (completed, dead-lettered or dropped) item out of every structure that knows it.</summary>
+    private void Finish(ItemState<TClient> item)
+    {
+        _items.Remove(item.Id);
+        item.IsFinished = true;
+        if (item.IsQueued)
+        {
+            _queued--; // its entry stays in the deque and is skipped there
+            CompactQueueIfSparse();
+        }
+        else
+        {
+            _inFlight--;
+            _deliveries.Remove(item.CurrentDelivery);
+            _deadlines.Remove(item);
+            if (item.Holder is { } holder)
+            {
+                holder.InFlight.Remove(item.CurrentDelivery);
+                item.Holder = null;
+                JoinWaitingLine(holder); // a windowed consumer may take another item now
+            }
+        }
+
+        if (item.Superseded is { } superseded)
+        {
+            foreach (var id in superseded)
+            {
+                _deliveries.Remove(id);
+            }
+        }
+    }
+
+    /// <summary>Puts a delivered item back at the head of the queue (dropped instead after an immediate shutdown).</summary>
+    private void ReturnToQueue(ItemState<TClient> item)
+    {
+        if (item.Holder is { } holder)
+        {
+            holder.InFlight.Remove(item.CurrentDelivery);
+            item.Holder = null;
+            JoinWaitingLine(holder);
+        }
+
+        _deadlines.Remove(item);
+        Supersede(item);
+        _inFlight--;
+        _queued++;
+        if (_mode == QueueMode.ShutDownImmediately)
+        {
+            Finish(item);
+            _dropped++;
+            return;
+        }
+
+        _redelivered++;
+        if (!_recovering)
+        {
+            _queue.PushFront(item);
+            _metrics?.Redelivered.Add(1);
+        }
+    }
+}

@@ -1,0 +1,265 @@
+using Microsoft.Extensions.Logging;
+using static ActorPipeline.Coordinator.QueueEvents;
+using static ActorPipeline.Coordinator.QueueProtocol;
+
+namespace ActorPipeline.Coordinator;
+
+internal sealed partial class CoordinatorState<TClient>
+{
+    public void Join(TClient from)
+    {
+        if (Unfinished == 0)
+        {
+            Tell(from, Joined.Instance);
+        }
+        else if (_joiners.Add(from))
+        {
+            Watch(from); // a joiner that stops is forgotten, not answered into the void
+        }
+    }
+
+    public void JoinRun(TClient from)
+    {
+        if (IsRunComplete)
+        {
+            FinishRun();
+            Tell(from, new RunCompleted(Status()));
+        }
+        else if (_runJoiners.Add(from))
+        {
+            Watch(from);
+        }
+    }
+
+    public void Shutdown(TClient from, Shutdown shutdown)
+    {
+        var queuedBefore = _queued;
+        Record(new ShutdownRequested(shutdown.Immediate));
+        var dropped = queuedBefore - _queued;
+        while (_parkedPuts.Count > 0)
+        {
+            var parked = _parkedPuts.PopFront();
+            Tell(parked.Putter, new PutRejected(parked.Put.ProducerId, parked.Put.SequenceNr, PutRejection.ShutDown, parked.Admitted));
+        }
+
+        _parkedKeys.Clear();
+        _log.ShutDown(shutdown.Immediate ? "immediate" : "graceful", dropped, _queued, _inFlight);
+        TellWhenStored(from, new ShutdownAck(dropped));
+        Dispatch();
+        AnswerJoinersIfDone();
+    }
+
+    public void GetDeadLetters(TClient from) => Tell(from, new DeadLetters(DeadLettersInOrder()));
+
+    public void RequeueDeadLetters(TClient from, RequeueDeadLetters requeue)
+    {
+        List<long> ids = requeue.ItemIds.Count == 0
+            ? [.. _deadLetters.Keys.Order()]
+            : [.. requeue.ItemIds.Where(_deadLetters.ContainsKey).Distinct()];
+        Record(new DeadLettersRequeued(ids));
+        TellWhenStored(from, new DeadLettersRequeuedAck(ids.Count));
+        Dispatch();
+    }
+
+    /// <summary>
+    /// The periodic check: deliveries past their ack deadline go back to the queue, and producers known
+    /// only from the journal that stayed silent for <see cref="QueueOptions.ProducerTimeout"/> are lost.
+    /// </summary>
+    public void Tick()
+    {
+        var now = _time.GetTimestamp();
+        List<long>? expired = null;
+        for (var item = _deadlines.Oldest; item is not null && item.Deadline <= now; item = item.Later)
+        {
+            (expired ??= []).Add(item.CurrentDelivery);
+        }
+
+        if (expired is not null)
+        {
+            Record(new ItemsRequeued(expired));
+            _log.DeliveriesExpired(expired.Count, _options.AckTimeout);
+        }
+
+        ReportGauges();
+        var silenceLimit = (long)(_options.ProducerTimeout.TotalSeconds * _time.TimestampFrequency);
+        foreach (var producer in _producers.Values.Where(p => p.IsActive && p.SilentSince is { } since && now - since >= silenceLimit).ToList())
+        {
+            _log.ProducerLost(producer.Id, producer.Accepted);
+            Record(new ProducerLost(producer.Id));
+        }
+
+        Dispatch();
+        AnswerJoinersIfDone();
+    }
+
+    /// <summary>A client the shell watched has stopped: what it held goes back, what it waited for is forgotten.</summary>
+    public void ClientStopped(TClient gone)
+    {
+        if (_parkedPuts.RemoveAll(p => p.Putter.Equals(gone)) > 0)
+        {
+            // What a cancelled putter had admitted stays accepted; its resend, if any, starts over.
+            _parkedKeys.Clear();
+            _parkedKeys.UnionWith(ParkedKeys());
+        }
+
+        _joiners.Remove(gone);
+        _runJoiners.Remove(gone);
+        foreach (var producer in _producers.Values.Where(p => gone.Equals(p.Ref) && p.IsActive).ToList())
+        {
+            _log.ProducerLost(producer.Id, producer.Accepted);
+            Record(new ProducerLost(producer.Id));
+        }
+
+        if (_consumers.Remove(gone, out var consumer))
+        {
+            consumer.Credits = 0;
+            consumer.Window = 0;
+            if (consumer.InFlight.Count > 0)
+            {
+                // A stopped consumer costs time, never items: what it held goes back to the head, oldest first.
+                List<long> held = [.. consumer.InFlight.Order()];
+                Record(new ItemsRequeued(held));
+                _log.ConsumerLostItems(gone.ToString() ?? string.Empty, held.Count);
+            }
+        }
+
+        Dispatch();
+        AnswerJoinersIfDone();
+    }
+
+    /// <summary>A progress event: how far the run is, how fast it goes, when it may end. Silent when nothing changed.</summary>
+    public void ReportProgress()
+    {
+        var finished = _completed + _deadLetters.Count;
+        if (finished == _progressFinished && _accepted == _progressAccepted)
+        {
+            return;
+        }
+
+        var now = _time.GetTimestamp();
+        var rate = _progressFinished < 0 ? 0 : (finished - _progressFinished) / Math.Max(1e-3, _time.GetElapsedTime(_progressAt, now).TotalSeconds);
+        var eta = rate > 0 ? TimeSpan.FromSeconds(Math.Round(Unfinished / rate)) : (TimeSpan?)null;
+        var active = _producersIn[(int)ProducerPhase.Active];
+        var producing = active + Math.Max(0, _expectedProducers - _producersIn[(int)ProducerPhase.Done] - _producersIn[(int)ProducerPhase.Lost] - active);
+        _log.Progress(
+            finished, _accepted, Math.Round(rate, 1), Unfinished, Math.Round(OldestWaitingAge().TotalSeconds, 1),
+            producing, eta is { } known && producing == 0 ? known.ToString() : "unknown");
+        (_progressFinished, _progressAccepted, _progressAt) = (finished, _accepted, now);
+    }
+
+    /// <summary>Reports the queue's gauges to the metrics, if any.</summary>
+    public void ReportGauges() =>
+        _metrics?.ReportQueue(_queued, Unfinished, OldestWaiting(), _consumers.Count, _producersIn[(int)ProducerPhase.Active]);
+
+    /// <summary>
+    /// Ends recovery: whoever held a delivery before the restart is gone, so every unfinished item is
+    /// queued again, oldest first, and its old delivery ids stay known so a late acknowledgement still
+    /// counts once. Unless <paramref name="offline"/> (an operator command on a stopped service), a new
+    /// incarnation starts, and a new run if the last one finished.
+    /// </summary>
+    public void CompleteRecovery(bool offline)
+    {
+        _recovering = false;
+        _queue.Clear();
+        foreach (var item in _items.Values.OrderBy(i => i.Id).ToList())
+        {
+            if (!item.IsQueued)
+            {
+                Supersede(item);
+                _inFlight--;
+                _queued++;
+            }
+
+            if (_mode == QueueMode.ShutDownImmediately)
+            {
+                // After an immediate shutdown whatever comes back is discarded, as it would have been live;
+                // the rule is applied again on every recovery, so it needs no event of its own.
+                Finish(item);
+                _dropped++;
+                continue;
+            }
+
+            _queue.PushBack(item);
+        }
+
+        if (offline)
+        {
+            return;
+        }
+
+        var now = _time.GetTimestamp();
+        foreach (var producer in _producers.Values.Where(p => p.IsActive))
+        {
+            producer.SilentSince = now; // it must be heard from again, or it counts as lost
+        }
+
+        if (_runFinished)
+        {
+            Record(new RunStarted(_runNumber + 1));
+        }
+
+        Record(new IncarnationStarted(_incarnation + 1));
+        if (_items.Count > 0 || _producers.Count > 0)
+        {
+            _log.Recovered(_runNumber, _items.Count, _producers.Count, _deadLetters.Count);
+        }
+    }
+
+    private void AnswerJoinersIfDone()
+    {
+        if (Unfinished == 0 && _joiners.Count > 0)
+        {
+            foreach (var joiner in _joiners)
+            {
+                Tell(joiner, Joined.Instance);
+            }
+
+            _joiners.Clear();
+        }
+
+        if (_runJoiners.Count > 0 && IsRunComplete)
+        {
+            FinishRun();
+            var completed = new RunCompleted(Status());
+            foreach (var joiner in _runJoiners)
+            {
+                Tell(joiner, completed);
+            }
+
+            _runJoiners.Clear();
+        }
+    }
+
+    /// <summary>Journals the end of the run once, so the next start begins a new one.</summary>
+    private void FinishRun()
+    {
+        if (!_runFinished)
+        {
+            Record(new RunFinished(_runNumber));
+            ReportGauges(); // the tick may not come again before the node leaves
+        }
+    }
+
+    private IEnumerable<(string, long)> ParkedKeys()
+    {
+        for (var i = 0; i < _parkedPuts.Count; i++)
+        {
+            yield return (_parkedPuts[i].Put.ProducerId, _parkedPuts[i].Put.SequenceNr);
+        }
+    }
+
+    private List<DeadLetteredItem> DeadLettersInOrder() => [.. _deadLetters.Values.OrderBy(d => d.ItemId)];
+
+    private TimeSpan OldestWaitingAge() => OldestWaiting() is { } putAt ? _time.GetUtcNow().UtcDateTime - putAt : TimeSpan.Zero;
+
+    private DateTime? OldestWaiting()
+    {
+        // Entries at the head that are no longer queued would be skipped by the next delivery anyway.
+        while (_queue.Count > 0 && !IsLive(_queue.PeekFront()))
+        {
+            _queue.PopFront();
+        }
+
+        return _queue.Count > 0 ? _queue.PeekFront().Item.PutAt : null;
+    }
+}
