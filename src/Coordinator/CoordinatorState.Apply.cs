@@ -91,6 +91,7 @@ internal sealed partial class CoordinatorState<TClient>
             case IncarnationStarted e:
                 _incarnation = e.Incarnation;
                 _lastDeliveryId = Math.Max(_lastDeliveryId, e.Incarnation << IncarnationShift);
+                ReturnEveryDelivery();
                 break;
             case RunFinished:
                 _runFinished = true;
@@ -214,6 +215,29 @@ internal sealed partial class CoordinatorState<TClient>
         _redelivered = 0;
         _duplicateAcks = 0;
         _mode = QueueMode.Open;
+    }
+
+    /// <summary>
+    /// A new incarnation starts: whoever held a delivery belongs to the one before, so every item in
+    /// flight is queued again (dropped after an immediate shutdown). Its deliveries stay remembered, so a
+    /// late acknowledgement still counts once. It is part of the event, so a replay does the same.
+    /// </summary>
+    private void ReturnEveryDelivery()
+    {
+        foreach (var item in _items.Values.Where(i => !i.IsQueued).ToList())
+        {
+            item.Holder?.InFlight.Remove(item.CurrentDelivery);
+            item.Holder = null;
+            _deadlines.Remove(item);
+            Supersede(item);
+            _inFlight--;
+            _queued++;
+            if (_mode == QueueMode.ShutDownImmediately)
+            {
+                Finish(item);
+                _dropped++;
+            }
+        }
     }
 
     private void PushBackUnlessRecovering(ItemState<TClient> item)

@@ -62,11 +62,14 @@ internal sealed partial class CoordinatorState<TClient>
         if (IsShutDown && Unfinished == 0)
         {
             Tell(from, QueueShutDown.Instance);
-            return;
+        }
+        else
+        {
+            JoinWaitingLine(consumer);
+            Dispatch();
         }
 
-        JoinWaitingLine(consumer);
-        Dispatch();
+        AnswerJoinersIfDone(); // after an immediate shutdown, what a repair hands back is dropped
     }
 
     public void CancelGet(TClient from)

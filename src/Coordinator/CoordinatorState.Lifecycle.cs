@@ -114,6 +114,13 @@ internal sealed partial class CoordinatorState<TClient>
         {
             consumer.Credits = 0;
             consumer.Window = 0;
+            if (consumer.IsWaiting)
+            {
+                // Out of the line now rather than when a dispatch reaches it, so stopped consumers never pile up there.
+                _waitingGetters.RemoveAll(waiting => waiting == consumer);
+                consumer.IsWaiting = false;
+            }
+
             if (consumer.InFlight.Count > 0)
             {
                 // A stopped consumer costs time, never items: what it held goes back to the head, oldest first.
@@ -152,56 +159,42 @@ internal sealed partial class CoordinatorState<TClient>
         _metrics?.ReportQueue(_queued, Unfinished, OldestWaiting(), _consumers.Count, _producersIn[(int)ProducerPhase.Active]);
 
     /// <summary>
-    /// Ends recovery: whoever held a delivery before the restart is gone, so every unfinished item is
-    /// queued again, oldest first, and its old delivery ids stay known so a late acknowledgement still
-    /// counts once. Unless <paramref name="offline"/> (an operator command on a stopped service), a new
-    /// incarnation starts, and a new run if the last one finished.
+    /// Ends recovery. Unless <paramref name="offline"/> (an operator command on a stopped service), a
+    /// new incarnation starts, which queues again every item that was in flight (see
+    /// <see cref="ReturnEveryDelivery"/>), and a new run if the last one finished. The queue's order is
+    /// then rebuilt: unfinished items oldest first.
     /// </summary>
     public void CompleteRecovery(bool offline)
     {
-        _recovering = false;
-        _queue.Clear();
-        foreach (var item in _items.Values.OrderBy(i => i.Id).ToList())
-        {
-            if (!item.IsQueued)
-            {
-                Supersede(item);
-                _inFlight--;
-                _queued++;
-            }
-
-            if (_mode == QueueMode.ShutDownImmediately)
-            {
-                // After an immediate shutdown whatever comes back is discarded, as it would have been live;
-                // the rule is applied again on every recovery, so it needs no event of its own.
-                Finish(item);
-                _dropped++;
-                continue;
-            }
-
-            _queue.PushBack(item);
-        }
-
         if (offline)
         {
-            return;
+            ReturnEveryDelivery(); // nothing is delivered offline; the next incarnation would do the same
+        }
+        else
+        {
+            var now = _time.GetTimestamp();
+            foreach (var producer in _producers.Values.Where(p => p.IsActive))
+            {
+                producer.SilentSince = now; // it must be heard from again, or it counts as lost
+            }
+
+            // The incarnation first: what comes back from the last one is dropped if that run ended in an immediate shutdown.
+            Record(new IncarnationStarted(_incarnation + 1));
+            if (_runFinished)
+            {
+                Record(new RunStarted(_runNumber + 1));
+            }
+            if (_items.Count > 0 || _producers.Count > 0)
+            {
+                _log.Recovered(_runNumber, _items.Count, _producers.Count, _deadLetters.Count);
+            }
         }
 
-        var now = _time.GetTimestamp();
-        foreach (var producer in _producers.Values.Where(p => p.IsActive))
+        _recovering = false;
+        _queue.Clear();
+        foreach (var item in _items.Values.Where(i => i.IsQueued).OrderBy(i => i.Id))
         {
-            producer.SilentSince = now; // it must be heard from again, or it counts as lost
-        }
-
-        if (_runFinished)
-        {
-            Record(new RunStarted(_runNumber + 1));
-        }
-
-        Record(new IncarnationStarted(_incarnation + 1));
-        if (_items.Count > 0 || _producers.Count > 0)
-        {
-            _log.Recovered(_runNumber, _items.Count, _producers.Count, _deadLetters.Count);
+            _queue.PushBack(item);
         }
     }
 

@@ -9,8 +9,8 @@ internal sealed partial class CoordinatorState<TClient>
         _runNumber, _runFinished, _incarnation, _lastItemId, _lastDeliveryId, _accepted, _completed, _dropped,
         _redelivered, _duplicateAcks,
         _mode != QueueMode.Open, _mode == QueueMode.ShutDownImmediately,
-        [.. _items.Values.OrderBy(i => i.Id).Select(i => new SnapshotItem(i.Id, i.Item, DeliveryIdsOf(i)))],
-        [.. _producers.Values.OrderBy(p => p.Id, StringComparer.Ordinal).Select(p => new SnapshotProducer(
+        [.. _items.Values.OrderBy(i => i.Id).Select(i => new SnapshotItem(i.Id, i.Item, DeliveryIdsOf(i), i.CurrentDelivery))],
+        [.. _producers.Values.Where(p => p.IsJournaled).OrderBy(p => p.Id, StringComparer.Ordinal).Select(p => new SnapshotProducer(
             p.Id, p.HighestAccepted, p.Accepted, p.IsAnnounced, p.Phase == ProducerPhase.Done, p.Phase == ProducerPhase.Lost,
             p.PartialSequenceNr, p.PartialAdmitted))],
         DeadLettersInOrder());
@@ -33,8 +33,24 @@ internal sealed partial class CoordinatorState<TClient>
         {
             // An older snapshot may remember more deliveries than an item keeps now: the newest are kept.
             var ids = saved.DeliveryIds.Skip(Math.Max(0, saved.DeliveryIds.Count - ItemState<TClient>.MaxKnownDeliveries)).ToList();
-            var item = new ItemState<TClient>(saved.Id, saved.Item) { Superseded = ids.Count == 0 ? null : ids };
+            var item = new ItemState<TClient>(saved.Id, saved.Item);
+            if (saved.CurrentDelivery != 0 && ids.Remove(saved.CurrentDelivery))
+            {
+                item.CurrentDelivery = saved.CurrentDelivery; // in flight, held by nobody until recovery completes
+                _inFlight++;
+            }
+            else
+            {
+                _queued++;
+            }
+
+            item.Superseded = ids.Count == 0 ? null : ids;
             _items.Add(saved.Id, item);
+            if (!item.IsQueued)
+            {
+                _deliveries[item.CurrentDelivery] = item;
+            }
+
             foreach (var deliveryId in ids)
             {
                 _deliveries[deliveryId] = item;
@@ -61,9 +77,6 @@ internal sealed partial class CoordinatorState<TClient>
         {
             _deadLetters[dead.ItemId] = dead;
         }
-
-        _queued = _items.Count;
-        _inFlight = 0;
     }
 
     private static List<long> DeliveryIdsOf(ItemState<TClient> item)

@@ -28,4 +28,11 @@ internal sealed class ProducerState<TClient>(string id)
     public int PartialAdmitted { get; set; }
 
     public bool IsActive => Phase == ProducerPhase.Active;
+
+    /// <summary>
+    /// Whether any journaled event is about it. One only heard from (a put refused, say) is known live
+    /// and not after a restart, so a snapshot leaves it out, as a replay of the events would.
+    /// </summary>
+    public bool IsJournaled =>
+        IsAnnounced || Phase != ProducerPhase.Unregistered || HighestAccepted != long.MinValue || Accepted != 0 || PartialAdmitted != 0;
 }

@@ -50,8 +50,12 @@ public static class QueueEvents
 
     public sealed record RunStarted(long RunNumber) : IQueueEvent;
 
-    /// <summary>An unfinished item in a snapshot, with every delivery id it had (a late ack for any still counts).</summary>
-    public sealed record SnapshotItem(long Id, QueueItem Item, IReadOnlyList<long> DeliveryIds);
+    /// <summary>
+    /// An unfinished item in a snapshot, with every delivery id it remembers (a late ack for any still
+    /// counts) and, if it was in flight, the current one among them (0 while queued), so that the events
+    /// after the snapshot replay onto it exactly as they happened.
+    /// </summary>
+    public sealed record SnapshotItem(long Id, QueueItem Item, IReadOnlyList<long> DeliveryIds, long CurrentDelivery = 0);
 
     /// <summary>
     /// A producer in a snapshot. <paramref name="PartialSequenceNr"/> and <paramref name="PartialAdmitted"/>

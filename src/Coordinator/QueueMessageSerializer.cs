@@ -62,8 +62,8 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
     public const byte FormatVersion = 1;
 
     /// <summary>
-    /// The snapshot's format version. Version 2 added the redelivered and duplicate-ack counts and each
-    /// producer's partly admitted put; a version 1 snapshot is still read, with those as zero and none.
+    /// The snapshot's format version. Version 2 added the redelivered and duplicate-ack counts, each
+    /// item's current delivery and each producer's partly admitted put; a version 1 snapshot is still read, with those as zero and none.
     /// </summary>
     public const byte SnapshotFormatVersion = 2;
 
@@ -566,6 +566,7 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
             w.WriteInt64(item.Id);
             WriteItem(ref w, item.Item);
             WriteIds(ref w, item.DeliveryIds, "CoordinatorSnapshot.Items.DeliveryIds");
+            w.WriteInt64(item.CurrentDelivery);
         }
 
         w.WriteCount(s.Producers.Count, "CoordinatorSnapshot.Producers");
@@ -598,13 +599,13 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
         version >= 2 ? r.ReadInt64("CoordinatorSnapshot.DuplicateAcks") : 0,
         r.ReadBool("CoordinatorSnapshot.ShutDown"),
         r.ReadBool("CoordinatorSnapshot.ShutDownImmediately"),
-        ReadSnapshotItems(ref r),
+        ReadSnapshotItems(ref r, version),
         ReadSnapshotProducers(ref r, version),
         ReadDeadLetteredItems(ref r, inSnapshot: true));
 
-    private static SnapshotItem[] ReadSnapshotItems(ref WireReader r)
+    private static SnapshotItem[] ReadSnapshotItems(ref WireReader r, byte version)
     {
-        var count = r.ReadCount(SnapshotItemMinBytes, "CoordinatorSnapshot.Items", MaxStateListCount);
+        var count = r.ReadCount(version >= 2 ? SnapshotItemMinBytes + sizeof(long) : SnapshotItemMinBytes, "CoordinatorSnapshot.Items", MaxStateListCount);
         if (count == 0)
         {
             return [];
@@ -616,7 +617,8 @@ public sealed class QueueMessageSerializer(ExtendedActorSystem system) : Seriali
             items[i] = new SnapshotItem(
                 r.ReadInt64("CoordinatorSnapshot.Items.Id"),
                 ReadItem(ref r, "CoordinatorSnapshot.Items.Item"),
-                ReadIds(ref r, "CoordinatorSnapshot.Items.DeliveryIds"));
+                ReadIds(ref r, "CoordinatorSnapshot.Items.DeliveryIds"),
+                version >= 2 ? r.ReadInt64("CoordinatorSnapshot.Items.CurrentDelivery") : 0);
         }
 
         return items;

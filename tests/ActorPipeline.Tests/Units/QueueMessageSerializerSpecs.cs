@@ -114,7 +114,7 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
             DuplicateAcks: long.MaxValue,
             ShutDown: false,
             ShutDownImmediately: true,
-            Items: [new(101, Item("01", PutAt), [5, 9, long.MaxValue]), new(102, Item("", DateTime.MinValue), []), new(-1, Item("ff00ff", DateTime.MaxValue), [0])],
+            Items: [new(101, Item("01", PutAt), [5, 9, long.MaxValue], CurrentDelivery: long.MaxValue), new(102, Item("", DateTime.MinValue), []), new(-1, Item("ff00ff", DateTime.MaxValue), [0])],
             Producers: [new("node-a/producer-1", long.MinValue, 0, Announced: true, Done: false, Lost: true), new("", long.MaxValue, -1, Announced: false, Done: true, Lost: false, PartialSequenceNr: 12, PartialAdmitted: 3)],
             DeadLetters: [new(11, 1, Item("0bad", PutAt), 3, "first ✗"), new(long.MinValue, 0, Item("", DateTime.MaxValue), 0, "")]),
         ["CoordinatorSnapshot of nothing"] = new CoordinatorSnapshot(0, false, 0, 0, 0, 0, 0, 0, 0, 0, false, false, [], [], []),

@@ -1,0 +1,114 @@
+namespace ActorPipeline.Tests.Model;
+
+/// <summary>The reference model's view of one accepted item.</summary>
+public sealed class ModelItem(int label, long order)
+{
+    public int Label { get; } = label;
+
+    /// <summary>Acceptance order (the coordinator's item id order): recovery queues unfinished items in it.</summary>
+    public long Order { get; set; } = order;
+
+    public ModelItemStatus Status { get; set; } = ModelItemStatus.Queued;
+
+    public long Current { get; set; }
+
+    public ModelConsumer? Holder { get; set; }
+
+    public long DeliveredAt { get; set; }
+
+    /// <summary>The delivery ids whose task_done may still complete it: the last eight, the current one included.</summary>
+    public List<long> Known { get; } = [];
+
+    public bool IsFinished => Status is ModelItemStatus.Completed or ModelItemStatus.DeadLettered or ModelItemStatus.Dropped;
+}
+
+public enum ModelItemStatus
+{
+    Queued,
+    InFlight,
+    Completed,
+    DeadLettered,
+    Dropped,
+}
+
+/// <summary>A simulated consumer: what it holds and has seen, and what the coordinator should know of it.</summary>
+public sealed class ModelConsumer(string name, bool windowed)
+{
+    private int _restarts;
+
+    public string Name { get; } = name;
+
+    public bool Windowed { get; } = windowed;
+
+    public ModelClient Client { get; private set; } = new(name);
+
+    public HashSet<long> Held { get; } = [];
+
+    public long LastSeen { get; set; }
+
+    public bool LoseNextDelivery { get; set; }
+
+    /// <summary>The coordinator's idea of its window or credits.</summary>
+    public int Window { get; set; }
+
+    public int Credits { get; set; }
+
+    public long LastDelivered { get; set; }
+
+    public void Restart()
+    {
+        Client = new ModelClient($"{Name}#{++_restarts}");
+        Held.Clear();
+        LastSeen = 0;
+        LoseNextDelivery = false;
+        Window = 0;
+        Credits = 0;
+    }
+}
+
+/// <summary>A simulated producer and the model's view of it.</summary>
+public sealed class ModelProducer(string id)
+{
+    private int _restarts;
+
+    public string Id { get; } = id;
+
+    public ModelClient Client { get; private set; } = new(id);
+
+    /// <summary>The client the coordinator last heard this producer id from (it watches that one).</summary>
+    public ModelClient? HeardFrom { get; set; }
+
+    public ModelProducerPhase Phase { get; set; }
+
+    public bool Registered { get; set; }
+
+    public long Sequence { get; set; }
+
+    public long HighestAccepted { get; set; }
+
+    /// <summary>The put it waits on, if any, and how many of its items the coordinator admitted so far.</summary>
+    public (long Seq, int[] Labels, bool Wait)? Pending { get; set; }
+
+    public int PendingAdmitted { get; set; }
+
+    /// <summary>Whether the coordinator holds the pending put as parked (false after a crash or its client's stop: it must be resent).</summary>
+    public bool PendingParked { get; set; }
+
+    public (long Seq, int Count)? LastAccepted { get; set; }
+
+    public long? SilentSince { get; set; }
+
+    public void Restart()
+    {
+        Client = new ModelClient($"{Id}#{++_restarts}");
+        PendingParked = false;
+    }
+}
+
+public enum ModelProducerPhase
+{
+    Unregistered,
+    Active,
+    Done,
+    Lost,
+}

@@ -1,0 +1,221 @@
+using ActorPipeline.Coordinator;
+using static ActorPipeline.Coordinator.QueueEvents;
+using static ActorPipeline.Coordinator.QueueProtocol;
+
+namespace ActorPipeline.Tests.Model;
+
+internal sealed partial class ModelRun
+{
+    private ModelConsumer? _directShutDown;
+
+    private void ObserveAndCheck()
+    {
+        var directShutDownSeen = false;
+        foreach (var (to, message) in _told)
+        {
+            switch (message)
+            {
+                case Delivery delivery:
+                    ObserveDelivery(_consumers.Single(c => c.Client == to), delivery);
+                    break;
+                case DeliveredUpTo mark:
+                    var marked = _consumers.Single(c => c.Client == to);
+                    marked.LastSeen = Math.Max(marked.LastSeen, mark.LastDeliveryId);
+                    break;
+                case QueueShutDown:
+                    Require(_mode != QueueMode.Open, () => $"{to} was told the queue is shut down; it is not");
+                    var released = _consumers.Single(c => c.Client == to);
+                    if (released == _directShutDown)
+                    {
+                        directShutDownSeen = true;
+                    }
+                    else
+                    {
+                        Require(_queue.Count == 0 && (!released.Windowed || Unfinished == 0), () => $"{to} released while items may still come");
+                        released.Credits = 0;
+                        released.Window = 0;
+                    }
+
+                    break;
+            }
+        }
+
+        Require(_directShutDown is null || directShutDownSeen, () => $"{_directShutDown} was not told the queue is shut down");
+        _directShutDown = null;
+        AdmitParked();
+        if (_joinPending && Unfinished == 0)
+        {
+            Expect(_joiner, Joined.Instance);
+            _joinPending = false;
+        }
+
+        if (_runJoinPending && RunComplete)
+        {
+            Expect(_runJoiner, "RunCompleted");
+            _runFinished = true;
+            _runJoinPending = false;
+        }
+
+        var told = _told.Where(t => t.Message is not (Delivery or QueueShutDown)).Select(t => $"{t.To}<-{Describe(t.Message)}").Order(StringComparer.Ordinal).ToList();
+        var expected = _expected.Order(StringComparer.Ordinal).ToList();
+        Require(told.SequenceEqual(expected), () => $"replies differ:\n    told     [{string.Join("; ", told)}]\n    expected [{string.Join("; ", expected)}]");
+        CheckCounts();
+        CheckNothingWaitsNeedlessly();
+        CheckRecoveryRebuildsTheState();
+        CheckBounds();
+    }
+
+    private void ObserveDelivery(ModelConsumer consumer, Delivery delivery)
+    {
+        Require(_known.Contains(consumer), () => $"{consumer.Client} got a delivery it never asked for");
+        Require(delivery.Items.Count is >= 1 and <= MaxDeliveryBatch, () => $"a delivery of {delivery.Items.Count} items (batch limit {MaxDeliveryBatch})");
+        foreach (var delivered in delivery.Items)
+        {
+            Require(delivered.DeliveryId > _lastDeliveryId, () => $"delivery id {delivered.DeliveryId} is not above {_lastDeliveryId}");
+            _lastDeliveryId = delivered.DeliveryId;
+            if (_queue.Count == 0)
+            {
+                AdmitParked(); // room freed within the step lets a parked putter in before this delivery
+            }
+
+            var label = LabelOf(delivered.Item);
+            Require(_queue.Count > 0 && _queue[0].Label == label, () => $"{consumer.Client} got item {label}; the head of the queue is {(_queue.Count > 0 ? _queue[0].Label : "nothing")}");
+            if (consumer.Windowed)
+            {
+                Require(HeldBy(consumer).Count < consumer.Window, () => $"{consumer.Client} got more than its window of {consumer.Window}");
+            }
+            else if (_nowaitBudget > 0)
+            {
+                _nowaitBudget--;
+            }
+            else
+            {
+                Require(consumer.Credits > 0, () => $"{consumer.Client} got an item without a credit");
+                consumer.Credits--;
+            }
+
+            var item = _queue[0];
+            _queue.RemoveAt(0);
+            item.Status = ModelItemStatus.InFlight;
+            item.Holder = consumer;
+            item.Current = delivered.DeliveryId;
+            item.DeliveredAt = _time.GetTimestamp();
+            item.Known.Add(delivered.DeliveryId);
+            if (item.Known.Count > ItemState<ModelClient>.MaxKnownDeliveries)
+            {
+                item.Known.RemoveAt(0);
+            }
+
+            _issued[delivered.DeliveryId] = item;
+            consumer.LastDelivered = delivered.DeliveryId;
+            if (!consumer.LoseNextDelivery)
+            {
+                consumer.Held.Add(delivered.DeliveryId);
+                consumer.LastSeen = Math.Max(consumer.LastSeen, delivered.DeliveryId);
+            }
+        }
+
+        consumer.LoseNextDelivery = false; // the whole message was lost, or none of it
+    }
+
+    private void CheckCounts()
+    {
+        var status = _state.Status();
+        var inFlight = _byLabel.Values.Count(i => i.Status == ModelItemStatus.InFlight);
+        var deadNow = _byLabel.Values.Count(i => i.Status == ModelItemStatus.DeadLettered);
+        var actual = (status.Size, status.InFlight, status.Accepted, status.Completed, status.DeadLettered, status.Dropped, status.Redelivered, status.DuplicateAcks, status.ParkedPuts);
+        var model = (_queue.Count, inFlight, _accepted, _completed, (long)deadNow, _dropped, _redelivered, _duplicates, _parked.Count);
+        Require(actual == model, () => $"counts (size, in flight, accepted, completed, dead-lettered, dropped, redelivered, duplicate acks, parked puts): state {actual}, model {model}");
+        Require(_state.Unfinished == _accepted - _completed - _deadEver - _dropped, () => $"unfinished {_state.Unfinished} is not accepted − completed − dead-lettered − dropped");
+        var producers = (status.ProducersRegistered, status.ProducersDone, status.ProducersLost);
+        var modelProducers = (_producers.Count(p => p.Registered), _producers.Count(p => p.Phase == ModelProducerPhase.Done), _producers.Count(p => p.Phase == ModelProducerPhase.Lost));
+        Require(producers == modelProducers, () => $"producers (registered, done, lost): state {producers}, model {modelProducers}");
+        Require(_state.IsRunComplete == RunComplete, () => $"run complete: state {_state.IsRunComplete}, model {RunComplete}");
+    }
+
+    private void CheckNothingWaitsNeedlessly()
+    {
+        if (Capacity > 0)
+        {
+            // Items handed back go to the head whatever the room (asyncio has no such case); puts never fill past it.
+            var fresh = _queue.Count(i => i.Known.Count == 0 && i.Current == 0 && !_issued.ContainsValue(i));
+            Require(fresh <= Capacity, () => $"{fresh} items put and queued, over the capacity of {Capacity}");
+        }
+
+        if (_queue.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var consumer in _known.Where(c => !_released.Contains(c)))
+        {
+            var room = consumer.Windowed ? consumer.Window - HeldBy(consumer).Count : consumer.Credits;
+            Require(room <= 0, () => $"{consumer.Client} could take {room} more while {_queue.Count} items wait");
+        }
+
+        Require(_parked.Count == 0 || Room == 0, () => $"a putter waits while there is room for {Room}");
+    }
+
+    /// <summary>The state rebuilt from the journal, and from the last snapshot plus the events after it, is the live state.</summary>
+    private void CheckRecoveryRebuildsTheState()
+    {
+        var live = Describe(_state.Snapshot());
+        var fromEvents = Describe(Rebuild(fromSnapshot: false).Snapshot());
+        Require(fromEvents == live, () => $"the state rebuilt from the journal differs:\n--- live\n{live}\n--- rebuilt\n{fromEvents}");
+        if (_snapshot is not null)
+        {
+            var fromSnapshot = Describe(Rebuild(fromSnapshot: true).Snapshot());
+            Require(fromSnapshot == live, () => $"the state rebuilt from the snapshot differs:\n--- live\n{live}\n--- rebuilt\n{fromSnapshot}");
+        }
+    }
+
+    private void CheckBounds()
+    {
+        var sizes = _state.StructureSizes;
+        var unfinished = (int)Unfinished;
+        var limits = new Dictionary<string, int>
+        {
+            ["items"] = unfinished,
+            ["deliveries"] = unfinished * ItemState<ModelClient>.MaxKnownDeliveries,
+            ["queue"] = (2 * _queue.Count) + 65,
+            ["deadlines"] = unfinished,
+            ["waitingGetters"] = _consumers.Length,
+            ["parkedPuts"] = _producers.Length,
+            ["parkedKeys"] = _producers.Length,
+            ["joiners"] = 2,
+            ["consumerInFlight"] = unfinished,
+        };
+        foreach (var (name, size) in sizes)
+        {
+            Require(size <= limits[name], () => $"{name} holds {size}, over its bound of {limits[name]} for {unfinished} unfinished items");
+        }
+    }
+
+    private CoordinatorState<ModelClient> Rebuild(bool fromSnapshot)
+    {
+        var state = NewState();
+        var from = 0;
+        if (fromSnapshot && _snapshot is { } saved)
+        {
+            state.Restore(saved.Snapshot);
+            from = saved.JournalIndex;
+        }
+
+        for (var i = from; i < _journal.Count; i++)
+        {
+            state.Apply(_journal[i]);
+        }
+
+        return state;
+    }
+
+    private static string Describe(CoordinatorSnapshot s) => string.Join(
+        "\n",
+        [
+            $"run {s.RunNumber} finished {s.RunFinished} incarnation {s.Incarnation} last item {s.LastItemId} last delivery {s.LastDeliveryId} " +
+            $"accepted {s.Accepted} completed {s.Completed} dropped {s.Dropped} redelivered {s.Redelivered} duplicates {s.DuplicateAcks} shut down {s.ShutDown}/{s.ShutDownImmediately}",
+            .. s.Items.Select(i => $"item {i.Id} {i.Item.Hex} [{string.Join(",", i.DeliveryIds)}] current {i.CurrentDelivery}"),
+            .. s.Producers.Select(p => p.ToString()),
+            .. s.DeadLetters.Select(d => $"dead {d.ItemId} {d.DeliveryId} {d.Item.Hex} {d.Attempts} {d.Error}"),
+        ]);
+}

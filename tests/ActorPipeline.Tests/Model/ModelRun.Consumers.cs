@@ -1,0 +1,239 @@
+using ActorPipeline.Coordinator;
+using static ActorPipeline.Coordinator.QueueProtocol;
+
+namespace ActorPipeline.Tests.Model;
+
+internal sealed partial class ModelRun
+{
+    private void Get(ModelConsumer consumer, int credits, bool wait)
+    {
+        _known.Add(consumer);
+        _released.Remove(consumer);
+        if (!wait)
+        {
+            if (_queue.Count == 0)
+            {
+                if (_mode == QueueMode.Open)
+                {
+                    Expect(consumer.Client, QueueEmpty.Instance);
+                }
+                else
+                {
+                    _directShutDown = consumer;
+                }
+            }
+            else
+            {
+                _nowaitBudget = Math.Min(credits, _queue.Count); // these come without spending parked credits
+            }
+        }
+        else if (_mode != QueueMode.Open && _queue.Count == 0)
+        {
+            _directShutDown = consumer;
+        }
+        else
+        {
+            consumer.Credits += credits;
+        }
+
+        _state.Get(consumer.Client, new Get(credits, wait));
+    }
+
+    private void RequestWork(ModelConsumer consumer, int window)
+    {
+        _known.Add(consumer);
+        _released.Remove(consumer);
+        consumer.Window = window;
+        _requesting = consumer;
+
+        // What it should hold and does not, at or below what it has seen, was lost on the way.
+        var mine = HeldBy(consumer);
+        Requeue([.. mine.Where(i => i.Current <= consumer.LastSeen && !consumer.Held.Contains(i.Current))]);
+        if (mine.Any(i => i.Current > consumer.LastSeen))
+        {
+            Expect(consumer.Client, new DeliveredUpTo(consumer.LastDelivered));
+        }
+
+        if (_mode != QueueMode.Open && Unfinished == 0)
+        {
+            _directShutDown = consumer; // told at once; it does not join the waiting line
+            _released.Add(consumer);
+        }
+
+        _state.RequestWork(consumer.Client, new RequestWork(window, [.. consumer.Held], consumer.LastSeen));
+    }
+
+    /// <summary>What the coordinator counts as held by the consumer, oldest delivery first.</summary>
+    private List<ModelItem> HeldBy(ModelConsumer consumer) =>
+        [.. _byLabel.Values.Where(i => i.Status == ModelItemStatus.InFlight && i.Holder == consumer).OrderBy(i => i.Current)];
+
+    private static long? PickHeld(ModelConsumer consumer, int argument)
+    {
+        if (consumer.Held.Count == 0)
+        {
+            return null;
+        }
+
+        var id = consumer.Held.Order().ElementAt(argument / 3 % consumer.Held.Count);
+        consumer.Held.Remove(id);
+        return id;
+    }
+
+    /// <summary>A task_done for a delivery: completes its item if the delivery is still remembered, else it is a duplicate.</summary>
+    private void Acknowledge(long deliveryId)
+    {
+        var item = _issued[deliveryId];
+        if (!item.IsFinished && item.Known.Contains(deliveryId))
+        {
+            Finish(item, ModelItemStatus.Completed);
+            _completed++;
+        }
+        else
+        {
+            _duplicates++;
+        }
+    }
+
+    /// <summary>Items back to the head of the queue in this order (dropped after an immediate shutdown).</summary>
+    private void Requeue(List<ModelItem> items)
+    {
+        for (var i = items.Count - 1; i >= 0; i--)
+        {
+            var item = items[i];
+            item.Status = ModelItemStatus.Queued;
+            item.Holder = null;
+            item.Current = 0;
+            if (_mode == QueueMode.ShutDownImmediately)
+            {
+                Finish(item, ModelItemStatus.Dropped);
+                _dropped++;
+                continue;
+            }
+
+            _queue.Insert(0, item);
+            _redelivered++;
+        }
+    }
+
+    private void Finish(ModelItem item, ModelItemStatus status)
+    {
+        Require(!item.IsFinished, () => $"item {item.Label} finished twice ({item.Status}, then {status})");
+        _queue.Remove(item);
+        item.Holder = null;
+        item.Status = status;
+        item.Known.Clear();
+    }
+
+    private void AdvanceTime(TimeSpan by)
+    {
+        _time.Advance(by);
+        var now = _time.GetTimestamp();
+        var ackTicks = (long)(AckTimeout.TotalSeconds * _time.TimestampFrequency);
+        Requeue([.. _byLabel.Values.Where(i => i.Status == ModelItemStatus.InFlight && i.DeliveredAt + ackTicks <= now).OrderBy(i => i.Current)]);
+        var silence = (long)(ProducerTimeout.TotalSeconds * _time.TimestampFrequency);
+        foreach (var producer in _producers.Where(p => p.Phase == ModelProducerPhase.Active && p.SilentSince is { } since && now - since >= silence))
+        {
+            producer.Phase = ModelProducerPhase.Lost;
+        }
+
+        _state.Tick();
+    }
+
+    private void Shutdown(bool immediate)
+    {
+        var queuedBefore = _queue.Count;
+        if (immediate)
+        {
+            _mode = QueueMode.ShutDownImmediately;
+            foreach (var item in _queue.ToList())
+            {
+                Finish(item, ModelItemStatus.Dropped);
+                _dropped++;
+            }
+        }
+        else if (_mode == QueueMode.Open)
+        {
+            _mode = QueueMode.ShutDown;
+        }
+
+        foreach (var parked in _parked)
+        {
+            Expect(parked.Client, new PutRejected(parked.Id, parked.Pending!.Value.Seq, PutRejection.ShutDown, parked.PendingAdmitted));
+            parked.Pending = null;
+            parked.PendingParked = false;
+        }
+
+        _parked.Clear();
+        Expect(_operator, new ShutdownAck(queuedBefore - _queue.Count));
+        _state.Shutdown(_operator, new Shutdown(immediate));
+    }
+
+    /// <summary>The coordinator stops and a new one recovers from the journal (or the last snapshot and the events after it).</summary>
+    private void CrashAndRecover(bool fromSnapshot)
+    {
+        _state = Rebuild(fromSnapshot && _snapshot is not null);
+        _state.CompleteRecovery(offline: false);
+
+        // Whoever held a delivery is forgotten: what was in flight is queued again (dropped after an
+        // immediate shutdown), and the queue is every unfinished item, oldest first.
+        foreach (var item in _byLabel.Values.Where(i => i.Status == ModelItemStatus.InFlight).ToList())
+        {
+            item.Status = ModelItemStatus.Queued;
+            item.Holder = null;
+            item.Current = 0;
+            if (_mode == QueueMode.ShutDownImmediately)
+            {
+                Finish(item, ModelItemStatus.Dropped);
+                _dropped++;
+            }
+        }
+
+        _queue.Clear();
+        _queue.AddRange(_byLabel.Values.Where(i => i.Status == ModelItemStatus.Queued).OrderBy(i => i.Order));
+
+        _known.Clear();
+        _released.Clear();
+        foreach (var consumer in _consumers)
+        {
+            consumer.Window = 0;
+            consumer.Credits = 0;
+            consumer.LastDelivered = 0;
+        }
+
+        foreach (var producer in _parked)
+        {
+            producer.PendingParked = false; // waiting puts are not journaled: their producers resend them
+        }
+
+        _parked.Clear();
+        _joinPending = false;
+        _runJoinPending = false;
+        foreach (var producer in _producers)
+        {
+            producer.HeardFrom = null;
+            producer.SilentSince = producer.Phase == ModelProducerPhase.Active ? _time.GetTimestamp() : null;
+        }
+
+        if (_runFinished)
+        {
+            StartNewRun();
+        }
+    }
+
+    private void StartNewRun()
+    {
+        _runFinished = false;
+        _mode = QueueMode.Open;
+        _accepted = Unfinished;
+        (_completed, _deadEver, _dropped, _redelivered, _duplicates) = (0, 0, 0, 0, 0);
+        foreach (var producer in _producers)
+        {
+            producer.Phase = ModelProducerPhase.Unregistered;
+            producer.Registered = false;
+            producer.HighestAccepted = 0;
+            producer.LastAccepted = null;
+            producer.Pending = null;
+            producer.SilentSince = null;
+        }
+    }
+}

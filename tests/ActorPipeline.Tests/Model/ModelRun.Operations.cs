@@ -1,0 +1,276 @@
+using ActorPipeline.Coordinator;
+using static ActorPipeline.Coordinator.QueueProtocol;
+
+namespace ActorPipeline.Tests.Model;
+
+internal sealed partial class ModelRun
+{
+    private void Do(QueueOperation op)
+    {
+        var producer = _producers[op.Argument % _producers.Length];
+        var consumer = _consumers[op.Argument % _consumers.Length];
+        var windowed = _consumers[1 + (op.Argument % 2)];
+        var small = 1 + (op.Argument / 3 % 3);
+        switch (op.Kind)
+        {
+            case OperationKind.Put or OperationKind.PutNowait when producer.Pending is null && !_runFinished:
+                var labels = Enumerable.Range(_nextLabel, small).ToArray();
+                _nextLabel += small;
+                producer.Pending = (++producer.Sequence, labels, op.Kind == OperationKind.Put);
+                producer.PendingAdmitted = 0;
+                producer.PendingParked = false;
+                SendPut(producer);
+                break;
+            case OperationKind.ResendPut when producer.Pending is not null && !_runFinished:
+                SendPut(producer);
+                break;
+            case OperationKind.ResendAcceptedPut when producer is { Pending: null, LastAccepted: { } last }:
+                Heard(producer);
+                Expect(producer.Client, new PutAccepted(producer.Id, last.Seq, last.Count));
+                _state.Put(producer.Client, new Put(producer.Id, last.Seq, [.. Enumerable.Repeat(ItemOf(0), last.Count)]));
+                break;
+            case OperationKind.Register:
+                Heard(producer);
+                if (!producer.Registered || producer.Phase == ModelProducerPhase.Lost)
+                {
+                    producer.Registered = true;
+                    producer.Phase = producer.Phase is ModelProducerPhase.Unregistered or ModelProducerPhase.Lost ? ModelProducerPhase.Active : producer.Phase;
+                }
+
+                Expect(producer.Client, new ProducerRegistered(producer.Id, producer.HighestAccepted));
+                _state.RegisterProducer(producer.Client, new RegisterProducer(producer.Id));
+                break;
+            case OperationKind.ProducerDone when producer.Pending is null:
+                Heard(producer);
+                producer.Phase = ModelProducerPhase.Done;
+                Expect(producer.Client, new ProducerDoneAck(producer.Id));
+                _state.ProducerDone(producer.Client, new ProducerDone(producer.Id, producer.Sequence));
+                break;
+            case OperationKind.StaleProducerDone when producer.HighestAccepted >= 1 && producer.Phase != ModelProducerPhase.Done:
+                Heard(producer); // a done from an earlier incarnation: not acknowledged, changes nothing
+                _state.ProducerDone(producer.Client, new ProducerDone(producer.Id, producer.HighestAccepted - 1));
+                break;
+            case OperationKind.ProducerStopped:
+                if (producer.HeardFrom == producer.Client && producer.Phase == ModelProducerPhase.Active)
+                {
+                    producer.Phase = ModelProducerPhase.Lost;
+                }
+
+                if (_parked.Remove(producer))
+                {
+                    producer.PendingParked = false; // what it had admitted stays; it resends the rest
+                }
+
+                _state.ClientStopped(producer.Client);
+                producer.Restart();
+                break;
+            case OperationKind.Get or OperationKind.GetNowait:
+                Get(_consumers[0], small, op.Kind == OperationKind.Get);
+                break;
+            case OperationKind.CancelGet:
+                Expect(_consumers[0].Client, new GetCancelled(_known.Contains(_consumers[0]) ? _consumers[0].Credits : 0));
+                _consumers[0].Credits = 0;
+                _state.CancelGet(_consumers[0].Client);
+                break;
+            case OperationKind.RequestWork:
+                RequestWork(windowed, small);
+                break;
+            case OperationKind.TaskDone when PickHeld(consumer, op.Argument) is { } done:
+                Acknowledge(done);
+                _state.TaskDone(consumer.Client, new TaskDone(done));
+                break;
+            case OperationKind.DuplicateTaskDone when _issued.Count > 0:
+                var any = _issued.Keys.Order().ElementAt(op.Argument % _issued.Count); // a late or repeated task_done from anyone
+                Acknowledge(any);
+                _state.TaskDone(consumer.Client, new TaskDone(any));
+                break;
+            case OperationKind.Release when PickHeld(consumer, op.Argument) is { } released:
+                if (_issued[released] is { Status: ModelItemStatus.InFlight } back && back.Current == released)
+                {
+                    Requeue([back]);
+                }
+
+                _state.Release(consumer.Client, new Release([released]));
+                break;
+            case OperationKind.TaskFailed when PickHeld(consumer, op.Argument) is { } failed:
+                if (_issued[failed] is { Status: ModelItemStatus.InFlight } dead && dead.Current == failed)
+                {
+                    Finish(dead, ModelItemStatus.DeadLettered);
+                    _deadEver++;
+                }
+                else
+                {
+                    _duplicates++;
+                }
+
+                _state.TaskFailed(consumer.Client, new TaskFailed(failed, 3, "boom"));
+                break;
+            case OperationKind.LoseTaskDone when PickHeld(consumer, op.Argument) is { }:
+                break; // the consumer finished it; its task_done never arrives
+            case OperationKind.LoseNextDelivery:
+                consumer.LoseNextDelivery = true;
+                break;
+            case OperationKind.ConsumerStopped:
+                if (_known.Remove(consumer))
+                {
+                    Requeue([.. HeldBy(consumer)]);
+                }
+
+                _released.Remove(consumer);
+                _state.ClientStopped(consumer.Client);
+                consumer.Restart();
+                break;
+            case OperationKind.AdvanceTime:
+                AdvanceTime(TimeSpan.FromMilliseconds(200 + (op.Argument % 5 * 300)));
+                break;
+            case OperationKind.Join:
+                if (Unfinished == 0)
+                {
+                    Expect(_joiner, Joined.Instance);
+                }
+                else
+                {
+                    _joinPending = true;
+                }
+
+                _state.Join(_joiner);
+                break;
+            case OperationKind.JoinRun:
+                if (RunComplete)
+                {
+                    Expect(_runJoiner, "RunCompleted");
+                    _runFinished = true;
+                }
+                else
+                {
+                    _runJoinPending = true;
+                }
+
+                _state.JoinRun(_runJoiner);
+                break;
+            case OperationKind.Shutdown or OperationKind.ShutdownImmediately:
+                Shutdown(op.Kind == OperationKind.ShutdownImmediately);
+                break;
+            case OperationKind.RequeueDeadLetters:
+                var deadLetters = _byLabel.Values.Where(i => i.Status == ModelItemStatus.DeadLettered).OrderBy(i => i.Order).ToList();
+                foreach (var item in deadLetters)
+                {
+                    item.Status = ModelItemStatus.Queued;
+                    item.Known.Clear();
+                    _queue.Add(item);
+                    _accepted++;
+                }
+
+                Expect(_operator, new DeadLettersRequeuedAck(deadLetters.Count));
+                _state.RequeueDeadLetters(_operator, new RequeueDeadLetters([]));
+                break;
+            case OperationKind.TakeSnapshot:
+                _snapshot = (_state.Snapshot(), _journal.Count);
+                break;
+            case OperationKind.CrashAndRecoverFromJournal or OperationKind.CrashAndRecoverFromSnapshot:
+                CrashAndRecover(op.Kind == OperationKind.CrashAndRecoverFromSnapshot);
+                break;
+        }
+    }
+
+    private static void Heard(ModelProducer producer)
+    {
+        producer.SilentSince = null;
+        producer.HeardFrom = producer.Client;
+    }
+
+    private void SendPut(ModelProducer producer)
+    {
+        var (seq, labels, wait) = producer.Pending!.Value;
+        Heard(producer);
+        if (seq <= producer.HighestAccepted)
+        {
+            Complete(producer);
+        }
+        else if (_mode != QueueMode.Open)
+        {
+            Expect(producer.Client, new PutRejected(producer.Id, seq, PutRejection.ShutDown, 0));
+            producer.Pending = null;
+        }
+        else if (!producer.PendingParked)
+        {
+            producer.Phase = producer.Phase == ModelProducerPhase.Lost ? ModelProducerPhase.Active : producer.Phase;
+            var already = producer.PendingAdmitted;
+            if (!wait)
+            {
+                if (labels.Length - already > Room)
+                {
+                    Expect(producer.Client, new PutRejected(producer.Id, seq, PutRejection.Full, already));
+                    producer.Pending = null;
+                }
+                else
+                {
+                    AdmitLabels(producer, labels.Length - already);
+                }
+            }
+            else
+            {
+                if (_parked.Count == 0)
+                {
+                    AdmitLabels(producer, Math.Min(Room, labels.Length - already));
+                }
+
+                if (producer.Pending is not null)
+                {
+                    _parked.Add(producer);
+                    producer.PendingParked = true;
+                }
+            }
+        }
+
+        _state.Put(producer.Client, new Put(producer.Id, seq, [.. labels.Select(ItemOf)], wait));
+    }
+
+    /// <summary>Admits the next <paramref name="count"/> items of the producer's pending put; the last of them completes it.</summary>
+    private void AdmitLabels(ModelProducer producer, int count)
+    {
+        var labels = producer.Pending!.Value.Labels;
+        foreach (var label in labels.Skip(producer.PendingAdmitted).Take(count))
+        {
+            var item = new ModelItem(label, _order++);
+            _byLabel.Add(label, item);
+            _queue.Add(item);
+            _accepted++;
+        }
+
+        producer.PendingAdmitted += count;
+        if (producer.PendingAdmitted == labels.Length)
+        {
+            Complete(producer);
+        }
+    }
+
+    private void Complete(ModelProducer producer)
+    {
+        var (seq, labels, _) = producer.Pending!.Value;
+        producer.HighestAccepted = Math.Max(producer.HighestAccepted, seq);
+        producer.LastAccepted = (seq, labels.Length);
+        producer.Pending = null;
+        producer.PendingParked = false;
+        Expect(producer.Client, new PutAccepted(producer.Id, seq, labels.Length));
+    }
+
+    /// <summary>Lets parked putters fill the room there is, oldest first, as the coordinator does after items leave the queue.</summary>
+    private bool AdmitParked()
+    {
+        var any = false;
+        while (_parked.Count > 0 && Room > 0)
+        {
+            var head = _parked[0];
+            var left = head.Pending!.Value.Labels.Length - head.PendingAdmitted;
+            AdmitLabels(head, Math.Min(Room, left));
+            any = true;
+            if (head.Pending is null)
+            {
+                _parked.RemoveAt(0);
+            }
+        }
+
+        return any;
+    }
+}

@@ -1,0 +1,166 @@
+using System.Buffers.Binary;
+using ActorPipeline.Coordinator;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using static ActorPipeline.Coordinator.QueueEvents;
+using static ActorPipeline.Coordinator.QueueProtocol;
+
+namespace ActorPipeline.Tests.Model;
+
+/// <summary>
+/// Drives <see cref="CoordinatorState{TClient}"/> through one generated sequence beside a small reference
+/// model of asyncio.Queue's semantics plus the delivery rules (redelivery on release, stop, ack timeout
+/// and lost messages; recovery from the journal or a snapshot), and checks the two agree after every step.
+/// Which consumer gets an item is the coordinator's choice and is observed; that it is the queue's head,
+/// and everything else, is predicted.
+/// </summary>
+internal sealed partial class ModelRun
+{
+    public static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan ProducerTimeout = TimeSpan.FromSeconds(2);
+    private const int MaxDeliveryBatch = 2;
+    private const int ExpectedProducers = 2;
+
+    private readonly QueueOptions _options;
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly List<IQueueEvent> _journal = [];
+    private readonly List<string> _trace = [];
+    private readonly List<(ModelClient To, object Message)> _told = [];
+    private readonly List<string> _expected = [];
+    private readonly List<ModelItem> _queue = []; // head first
+    private readonly Dictionary<int, ModelItem> _byLabel = [];
+    private readonly Dictionary<long, ModelItem> _issued = []; // every delivery id ever made
+    private readonly List<ModelProducer> _parked = [];
+    private readonly ModelProducer[] _producers = [new("p0"), new("p1")];
+    private readonly ModelConsumer[] _consumers = [new("c0", windowed: false), new("c1", windowed: true), new("c2", windowed: true)];
+    private readonly HashSet<ModelConsumer> _known = [];
+    private readonly HashSet<ModelConsumer> _released = [];
+    private readonly ModelClient _joiner = new("joiner");
+    private readonly ModelClient _runJoiner = new("run-joiner");
+    private readonly ModelClient _operator = new("operator");
+    private CoordinatorState<ModelClient> _state;
+    private (CoordinatorSnapshot Snapshot, int JournalIndex)? _snapshot;
+    private QueueMode _mode = QueueMode.Open;
+    private bool _joinPending;
+    private bool _runJoinPending;
+    private bool _runFinished;
+    private int _nextLabel = 1;
+    private long _order;
+    private long _accepted;
+    private long _completed;
+    private long _deadEver;
+    private long _dropped;
+    private long _redelivered;
+    private long _duplicates;
+    private int _nowaitBudget;
+    private long _lastDeliveryId;
+    private ModelConsumer? _requesting;
+    private QueueOperation _current;
+
+    public ModelRun(int capacity)
+    {
+        _options = new QueueOptions { Capacity = capacity, MaxDeliveryBatch = MaxDeliveryBatch, AckTimeout = AckTimeout, ProducerTimeout = ProducerTimeout };
+        _state = NewState();
+        _state.CompleteRecovery(offline: false);
+        Collect();
+        _told.Clear();
+    }
+
+    public long Steps { get; private set; }
+
+    private int Capacity => _options.Capacity;
+
+    private int Room => Capacity == 0 ? int.MaxValue : Math.Max(0, Capacity - _queue.Count);
+
+    private long Unfinished => _byLabel.Values.Count(i => i.Status is ModelItemStatus.Queued or ModelItemStatus.InFlight);
+
+    private bool RunComplete =>
+        _producers.Count(p => p.Phase is ModelProducerPhase.Done or ModelProducerPhase.Lost) >= ExpectedProducers
+        && _producers.All(p => p.Phase != ModelProducerPhase.Active)
+        && Unfinished == 0
+        && _parked.Count == 0;
+
+    /// <summary>Runs one sequence; a disagreement throws with the steps so far.</summary>
+    public static long Run(int capacity, int[] operations)
+    {
+        var run = new ModelRun(capacity);
+        foreach (var value in operations)
+        {
+            run.Step(QueueOperation.Decode(value));
+        }
+
+        return run.Steps;
+    }
+
+    public void Step(QueueOperation operation)
+    {
+        Steps++;
+        _expected.Clear();
+        _told.Clear();
+        _requesting = null;
+        _nowaitBudget = 0;
+        _current = operation;
+        try
+        {
+            Do(operation);
+            Collect();
+            ObserveAndCheck();
+            _trace.Add($"{operation}: {string.Join(", ", _told.Select(t => $"{t.To}<-{Describe(t.Message)}"))}");
+        }
+        catch (Exception e) when (e is not ModelViolationException)
+        {
+            throw Violation($"{operation} threw {e}");
+        }
+    }
+
+    private CoordinatorState<ModelClient> NewState() =>
+        new(_options, ExpectedProducers, _time, NullLogger.Instance);
+
+    /// <summary>Takes the state's effects: journaled events into the journal, messages into what was told.</summary>
+    private void Collect()
+    {
+        foreach (var effect in _state.Effects)
+        {
+            switch (effect.Kind)
+            {
+                case EffectKind.Journal:
+                    _journal.Add((IQueueEvent)effect.Message!);
+                    break;
+                case EffectKind.Tell or EffectKind.TellWhenStored:
+                    _told.Add((effect.To!, effect.Message!));
+                    break;
+            }
+        }
+
+        _state.ClearEffects();
+    }
+
+    private QueueItem ItemOf(int label)
+    {
+        var payload = new byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(payload, label);
+        return new QueueItem(payload, _time.GetUtcNow().UtcDateTime);
+    }
+
+    private static int LabelOf(QueueItem item) => BinaryPrimitives.ReadInt32BigEndian(item.Payload.Span);
+
+    private void Expect(ModelClient to, object message) => _expected.Add($"{to}<-{Describe(message)}");
+
+    private static string Describe(object message) => message switch
+    {
+        Delivery d => $"Delivery[{string.Join(",", d.Items.Select(i => $"{i.DeliveryId & 0xFFFFFF}:{LabelOf(i.Item)}"))}]",
+        RunCompleted => "RunCompleted",
+        _ => message.ToString() ?? message.GetType().Name,
+    };
+
+    private ModelViolationException Violation(string what) =>
+        new($"{what}\nat step {Steps}, {_current} (told: {string.Join(", ", _told.Select(t => $"{t.To}<-{Describe(t.Message)}"))}), after (capacity {Capacity}):\n  {string.Join("\n  ", _trace.TakeLast(40))}");
+
+    private void Require(bool condition, Func<string> what)
+    {
+        if (!condition)
+        {
+            throw Violation(what());
+        }
+    }
+}
