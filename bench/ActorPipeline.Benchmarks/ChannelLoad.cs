@@ -24,7 +24,7 @@ public static class ChannelLoad
             SingleReader = false,
             SingleWriter = false,
         });
-        var latencies = new LatencySamples(settings.Items);
+        var latencies = new LatencySamples(settings);
         long unfinished = 0;
         var joined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var producersDone = false;

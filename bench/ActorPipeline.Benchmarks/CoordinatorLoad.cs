@@ -30,7 +30,7 @@ public static class CoordinatorLoad
             Capacity = settings.Capacity, MaxDeliveryBatch = settings.Batch, ProgressInterval = TimeSpan.Zero, Ephemeral = journal == CoordinatorJournal.None,
         };
         var coordinator = system.ActorOf(CoordinatorActor.Props(options, 0, NullLogger<CoordinatorActor>.Instance), $"{round}-coordinator");
-        var latencies = new LatencySamples(settings.Items);
+        var latencies = new LatencySamples(settings);
         var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var gather = system.ActorOf(Props.Create(() => new CountDown(settings.Producers, finished)), $"{round}-gather");
 

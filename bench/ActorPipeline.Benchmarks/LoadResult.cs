@@ -13,7 +13,11 @@ namespace ActorPipeline.Benchmarks;
 /// <param name="PeakMemoryMb">The process's peak working set (RSS).</param>
 public sealed record LoadResult(string Scenario, long Items, double Seconds, double LatencyP50Ms, double LatencyP99Ms, double PeakMemoryMb)
 {
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals, // NaN latencies when none were kept (--latency-every 0)
+    };
 
     [JsonIgnore] // derived, and infinite for a part-result that has no duration of its own
     public double ItemsPerSecond => Items / Seconds;

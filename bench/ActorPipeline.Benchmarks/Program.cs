@@ -12,10 +12,11 @@ using BenchmarkDotNet.Running;
 //   remote [settings]              coordinator, producer and consumer processes on 127.0.0.1 (Akka.Remote)
 //   rabbitmq|redis PORT [settings] one broker contender against a broker already listening on PORT
 //   cross [settings]               remote vs RabbitMQ vs Redis side by side; starts and stops the brokers itself
-// settings: --items N --producers N --consumers N --capacity N --batch N --window N (LoadSettings)
+// settings: --items N --producers N --consumers N --capacity N --batch N --window N --rate N --nodes N
+//           --latency-every N (keep every Nth put→get latency; 0: none, so peak memory holds no samples) (LoadSettings)
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: <micro|inproc|cross|remote|coordinator|journaled|durable|memory|channel|rabbitmq PORT|redis PORT> [--items N] [--producers N] [--consumers N] [--capacity N] [--batch N] [--window N]");
+    Console.Error.WriteLine("usage: <micro|inproc|cross|remote|coordinator|journaled|durable|memory|channel|rabbitmq PORT|redis PORT> [--items N] [--producers N] [--consumers N] [--capacity N] [--batch N] [--window N] [--rate N] [--nodes N] [--latency-every N]");
     return 1;
 }
 

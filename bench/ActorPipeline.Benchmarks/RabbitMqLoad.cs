@@ -22,7 +22,7 @@ public static class RabbitMqLoad
             await setup.QueueDeclareAsync(queue, durable: false, exclusive: false, autoDelete: true);
         }
 
-        var latencies = new LatencySamples(settings.Items);
+        var latencies = new LatencySamples(settings);
         long acked = 0;
         var allAcked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var consumerChannels = new List<IChannel>();

@@ -20,7 +20,7 @@ public static class RedisLoad
         var stream = (RedisKey)$"bench-{Guid.NewGuid():N}";
         await db.StreamCreateConsumerGroupAsync(stream, "workers", StreamPosition.NewMessages, createStream: true);
 
-        var latencies = new LatencySamples(settings.Items);
+        var latencies = new LatencySamples(settings);
         long acked = 0;
         using var stop = new CancellationTokenSource();
         var consumers = Enumerable.Range(0, settings.Consumers).Select(c => Task.Run(async () =>

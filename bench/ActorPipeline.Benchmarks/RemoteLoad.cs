@@ -106,7 +106,7 @@ public static class RemoteLoad
     {
         using var system = ActorSystem.Create("consumers", Remoting(0));
         var coordinator = await system.ActorSelection(coordinatorPath).ResolveOne(TimeSpan.FromSeconds(30));
-        var latencies = new LatencySamples(settings.Items);
+        var latencies = new LatencySamples(settings);
         var consumers = new List<IActorRef>();
         for (var c = 0; c < settings.Consumers; c++)
         {
@@ -117,7 +117,7 @@ public static class RemoteLoad
         while (await Console.In.ReadLineAsync() == "reset")
         {
             // The warm-up round is over: only the measured round's latencies count.
-            latencies = new LatencySamples(settings.Items);
+            latencies = new LatencySamples(settings);
             foreach (var consumer in consumers)
             {
                 consumer.Tell(latencies);

@@ -197,19 +197,31 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         _state.ClearEffects();
         if (_eventsSinceSnapshot >= _options.SnapshotEvery && !_snapshotRequested)
         {
-            // Taken in a message of its own: nothing is journaled in that handler before the snapshot, so
-            // its sequence number covers exactly the events the state has applied (numbers are assigned
-            // when a handler's events are batched, which is after the handler returns).
+            // In a message of its own, so that no event of this handler is half-way when the state is copied.
             _snapshotRequested = true;
             Self.Tell(TakeSnapshot.Instance);
         }
     }
 
+    /// <summary>
+    /// Copies the state now, which holds every event applied so far, and saves the copy once those
+    /// events are stored: a snapshot's sequence number is the last stored event's, so saving it while
+    /// writes are pending would let recovery apply them twice. Later events are not in the copy, and
+    /// waiting for the earlier writes alone means a snapshot is taken however busy the journal stays.
+    /// </summary>
     private void SnapshotNow()
     {
         _snapshotRequested = false;
         _eventsSinceSnapshot = 0;
-        SaveSnapshot(_state.Snapshot());
+        var snapshot = _state.Snapshot();
+        if (_pendingWrites == 0)
+        {
+            SaveSnapshot(snapshot);
+        }
+        else
+        {
+            DeferAsync(snapshot, SaveSnapshot);
+        }
     }
 
     private sealed class ReportProgress

@@ -7,8 +7,6 @@ namespace ActorPipeline.Tests.Coordinator;
 /// <summary>Backpressure and shutdown on a queue of capacity 2 (asyncio's <c>Queue(maxsize=2)</c>).</summary>
 public sealed class BoundedCoordinatorSpecs(ITestOutputHelper output) : CoordinatorSpecBase(capacity: 2, output)
 {
-    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(200);
-
     [Fact]
     public async Task Should_defer_the_put_acceptance_while_full_until_a_get_frees_room()
     {
@@ -19,7 +17,7 @@ public sealed class BoundedCoordinatorSpecs(ITestOutputHelper output) : Coordina
         Assert.True((await StatusAsync()).IsFull);
 
         Queue.Tell(PutOne(producer, "03"), producer.Ref);
-        await producer.ExpectNoMsgAsync(Quiet, Ct);
+        await producer.ExpectNothingMoreFromAsync(Queue);
 
         Assert.Equal("01", (await GetAsync(consumer)).Item.Hex);
         Assert.Equal(3, (await producer.ExpectMsgAsync<PutAccepted>(cancellationToken: Ct)).SequenceNr);
@@ -57,7 +55,7 @@ public sealed class BoundedCoordinatorSpecs(ITestOutputHelper output) : Coordina
         var producer = CreateTestProbe();
         var consumer = CreateTestProbe();
         Queue.Tell(new Put("p", 1, [Item("01"), Item("02"), Item("03")]), producer.Ref);
-        await producer.ExpectNoMsgAsync(Quiet, Ct);
+        await producer.ExpectNothingMoreFromAsync(Queue);
         Assert.Equal(2, (await StatusAsync()).Size);
 
         Assert.Equal("01", (await GetAsync(consumer)).Item.Hex);
@@ -164,7 +162,7 @@ public sealed class BoundedCoordinatorSpecs(ITestOutputHelper output) : Coordina
         Assert.Equal(1, (await Queue.Ask<ShutdownAck>(new Shutdown(Immediate: true), RemainingOrDefault, Ct)).Dropped);
 
         Queue.Tell(Join.Instance, joiner.Ref);
-        await joiner.ExpectNoMsgAsync(Quiet, Ct); // the delivered item still needs its task_done
+        await joiner.ExpectNothingMoreFromAsync(Queue); // the delivered item still needs its task_done
         Queue.Tell(new Get(1), consumer.Ref);
         await consumer.ExpectMsgAsync<QueueShutDown>(cancellationToken: Ct);
 

@@ -10,7 +10,7 @@ using static ActorPipeline.Coordinator.QueueProtocol;
 namespace ActorPipeline.Tests.Coordinator;
 
 /// <summary>An actor system with the coordinator registered by the production <c>AddCoordinator</c>, and the moves every spec needs.</summary>
-public abstract class CoordinatorSpecBase(int capacity, ITestOutputHelper output, TimeSpan? ackTimeout = null, int expectedProducers = 0)
+public abstract class CoordinatorSpecBase(int capacity, ITestOutputHelper output, int expectedProducers = 0)
     : Akka.Hosting.TestKit.TestKit(output: output)
 {
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -19,7 +19,7 @@ public abstract class CoordinatorSpecBase(int capacity, ITestOutputHelper output
 
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) =>
         builder.WithInMemoryJournal().WithInMemorySnapshotStore().AddCoordinator(
-            new QueueOptions { Capacity = capacity, AckTimeout = ackTimeout ?? TimeSpan.FromMinutes(5) },
+            new QueueOptions { Capacity = capacity },
             provider.GetRequiredService<ILoggerFactory>(),
             expectedProducers);
 

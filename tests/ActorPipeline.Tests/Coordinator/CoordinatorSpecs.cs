@@ -7,8 +7,6 @@ namespace ActorPipeline.Tests.Coordinator;
 /// <summary>CPython's test_queues.py behaviours on an unbounded queue, as messages.</summary>
 public sealed class CoordinatorSpecs(ITestOutputHelper output) : CoordinatorSpecBase(capacity: 0, output)
 {
-    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(200);
-
     [Fact]
     public async Task Should_deliver_items_in_fifo_order()
     {
@@ -50,7 +48,7 @@ public sealed class CoordinatorSpecs(ITestOutputHelper output) : CoordinatorSpec
         var producer = CreateTestProbe();
         var consumer = CreateTestProbe();
         Queue.Tell(new Get(1), consumer.Ref);
-        await consumer.ExpectNoMsgAsync(Quiet, Ct);
+        await consumer.ExpectNothingMoreFromAsync(Queue);
 
         await PutAsync(producer, "aa");
 
@@ -148,7 +146,7 @@ public sealed class CoordinatorSpecs(ITestOutputHelper output) : CoordinatorSpec
 
         await PutAsync(producer, "dd");
 
-        await consumer.ExpectNoMsgAsync(Quiet, Ct);
+        await consumer.ExpectNothingMoreFromAsync(Queue);
         Assert.Equal(1, (await StatusAsync()).Size);
     }
 
@@ -207,7 +205,7 @@ public sealed class CoordinatorSpecs(ITestOutputHelper output) : CoordinatorSpec
         Queue.Tell(new TaskDone(delivered.DeliveryId), consumer.Ref);
         Queue.Tell(new TaskDone(delivered.DeliveryId), consumer.Ref);
 
-        await consumer.ExpectNoMsgAsync(Quiet, Ct); // a duplicate is not an error on a network that repeats messages
+        await consumer.ExpectNothingMoreFromAsync(Queue); // a duplicate is not an error on a network that repeats messages
         var status = await StatusAsync();
         Assert.Equal((1L, 1L, 0), (status.Completed, status.DuplicateAcks, status.Unfinished));
     }
@@ -241,7 +239,7 @@ public sealed class CoordinatorSpecs(ITestOutputHelper output) : CoordinatorSpec
             sum += Convert.ToInt32(delivered.Item.Hex, 16);
             if (i == numbers.Length - 1)
             {
-                await joiner.ExpectNoMsgAsync(Quiet, Ct); // 99 done, one outstanding: join must still wait
+                await joiner.ExpectNothingMoreFromAsync(Queue); // 99 done, one outstanding: join must still wait
             }
 
             Queue.Tell(new TaskDone(delivered.DeliveryId), worker.Ref);
@@ -387,7 +385,7 @@ public sealed class CoordinatorSpecs(ITestOutputHelper output) : CoordinatorSpec
 
         var first = await consumer.ExpectMsgAsync<Delivery>(cancellationToken: Ct);
         Assert.Equal(["01", "02"], first.Items.Select(d => d.Item.Hex));
-        await consumer.ExpectNoMsgAsync(Quiet, Ct);
+        await consumer.ExpectNothingMoreFromAsync(Queue);
 
         Queue.Tell(new TaskDone(first.Items[0].DeliveryId), consumer.Ref); // one place frees: one more item comes
         Assert.Equal("03", Assert.Single((await consumer.ExpectMsgAsync<Delivery>(cancellationToken: Ct)).Items).Item.Hex);

@@ -4,12 +4,13 @@ using static ActorPipeline.Coordinator.QueueProtocol;
 
 namespace ActorPipeline.Tests.Coordinator;
 
-/// <summary>The parts of the protocol that make it survive a network: resends, windows, ack timeouts, producers and the run's join.</summary>
+/// <summary>
+/// The parts of the protocol that make it survive a network, through the actor: resends, producers and the
+/// run's join. Ack timeouts and lost messages are specified on a fake clock in CoordinatorCore.DeliveryRepairSpecs.
+/// </summary>
 public sealed class DeliveryProtocolSpecs(ITestOutputHelper output)
-    : CoordinatorSpecBase(capacity: 0, output, ackTimeout: TimeSpan.FromMilliseconds(300), expectedProducers: 2)
+    : CoordinatorSpecBase(capacity: 0, output, expectedProducers: 2)
 {
-    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(150);
-
     [Fact]
     public async Task Should_accept_a_resent_put_once_and_acknowledge_it_again()
     {
@@ -23,48 +24,6 @@ public sealed class DeliveryProtocolSpecs(ITestOutputHelper output)
         Assert.Equal(7, (await producer.ExpectMsgAsync<PutAccepted>(cancellationToken: Ct)).SequenceNr);
         var status = await StatusAsync();
         Assert.Equal((2L, 2), (status.Accepted, status.Size));
-    }
-
-    [Fact]
-    public async Task Should_redeliver_an_item_not_done_within_the_ack_timeout_and_count_it_once()
-    {
-        var producer = CreateTestProbe();
-        var slow = CreateTestProbe();
-        var other = CreateTestProbe();
-        await PutAsync(producer, "0a");
-        var first = await GetAsync(slow);
-
-        // Nothing acknowledges it: after the ack timeout it goes to the next getter.
-        var second = await GetAsync(other);
-        Assert.Equal("0a", second.Item.Hex);
-        Assert.NotEqual(first.DeliveryId, second.DeliveryId);
-
-        Queue.Tell(new TaskDone(first.DeliveryId), slow.Ref); // the slow consumer finishes after all
-        Queue.Tell(new TaskDone(second.DeliveryId), other.Ref);
-
-        await AwaitAssertAsync(async () =>
-        {
-            var status = await StatusAsync();
-            Assert.Equal((1L, 1L, 1L, 0), (status.Completed, status.DuplicateAcks, status.Redelivered, status.Unfinished));
-        }, cancellationToken: Ct);
-    }
-
-    [Fact]
-    public async Task Should_complete_a_requeued_item_by_a_late_ack_and_never_deliver_it_again()
-    {
-        var producer = CreateTestProbe();
-        var slow = CreateTestProbe();
-        var later = CreateTestProbe();
-        await PutAsync(producer, "0b");
-        var first = await GetAsync(slow);
-        await AwaitAssertAsync(async () => Assert.Equal(1, (await StatusAsync()).Size), cancellationToken: Ct); // timed out, queued again
-
-        Queue.Tell(new TaskDone(first.DeliveryId), slow.Ref);
-        await PutAsync(producer, "0c");
-
-        Assert.Equal("0c", (await GetAsync(later)).Item.Hex); // "0b" was done: it is skipped, not handed out twice
-        var status = await StatusAsync();
-        Assert.Equal((1L, 0L), (status.Completed, status.DuplicateAcks));
     }
 
     [Fact]
@@ -86,7 +45,7 @@ public sealed class DeliveryProtocolSpecs(ITestOutputHelper output)
         await first.ExpectMsgAsync<ProducerDoneAck>(cancellationToken: Ct);
         var delivered = await GetAsync(consumer);
         Queue.Tell(new TaskDone(delivered.DeliveryId), consumer.Ref);
-        await joiner.ExpectNoMsgAsync(Quiet, Ct); // the queue is empty, but "second" is not done
+        await joiner.ExpectNothingMoreFromAsync(Queue); // the queue is empty, but "second" is not done
 
         Queue.Tell(new ProducerDone("second", 0), second.Ref);
 
@@ -114,26 +73,6 @@ public sealed class DeliveryProtocolSpecs(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Should_not_let_a_stale_failure_dead_letter_an_item_another_consumer_completes()
-    {
-        var producer = CreateTestProbe();
-        var slow = CreateTestProbe();
-        var other = CreateTestProbe();
-        await PutAsync(producer, "0a");
-        var first = await GetAsync(slow);
-        var second = await GetAsync(other); // the first delivery timed out
-
-        Queue.Tell(new TaskFailed(first.DeliveryId, 3, "gave up late"), slow.Ref);
-        Queue.Tell(new TaskDone(second.DeliveryId), other.Ref);
-
-        await AwaitAssertAsync(async () =>
-        {
-            var status = await StatusAsync();
-            Assert.Equal((1L, 0L, 0), (status.Completed, status.DeadLettered, status.Unfinished));
-        }, cancellationToken: Ct);
-    }
-
-    [Fact]
     public async Task Should_not_end_the_run_while_a_registered_producer_is_still_producing()
     {
         var lost = CreateTestProbe();
@@ -151,7 +90,7 @@ public sealed class DeliveryProtocolSpecs(ITestOutputHelper output)
         await done.ExpectMsgAsync<ProducerDoneAck>(cancellationToken: Ct);
         Queue.Tell(JoinRun.Instance, joiner.Ref);
 
-        await joiner.ExpectNoMsgAsync(Quiet, Ct); // one lost and one done make two, but "a#2" is still at work
+        await joiner.ExpectNothingMoreFromAsync(Queue); // one lost and one done make two, but "a#2" is still at work
         Queue.Tell(new ProducerDone("a#2", 0), restarted.Ref);
         await joiner.ExpectMsgAsync<RunCompleted>(cancellationToken: Ct);
     }
