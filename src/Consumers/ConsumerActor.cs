@@ -154,6 +154,7 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
         }
 
         _drainRequester = Sender;
+        RequestWork(0); // first, so that nothing handed back below comes straight back here
         if (_buffer.Count > 0)
         {
             var unstarted = _buffer.Select(d => d.DeliveryId).ToList();
@@ -162,8 +163,6 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
             _handedBack += unstarted.Count;
             _coordinator.Tell(new Release(unstarted));
         }
-
-        RequestWork(0);
 
         ReportDrainedIfIdle();
     }
