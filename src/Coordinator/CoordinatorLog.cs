@@ -47,6 +47,12 @@ internal static partial class CoordinatorLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped an unexpected {MessageType} from {Sender}.")]
     public static partial void UnexpectedMessage(this ILogger log, string messageType, string sender);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Producer {ProducerId} stopped before it was done (its node may have left or died); it counts as lost unless it registers again within {ProducerTimeout}.")]
+    public static partial void ProducerAway(this ILogger log, string producerId, TimeSpan producerTimeout);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused put {SequenceNr} of producer {ProducerId}: run {RunNumber} is over, so nothing more is accepted into it.")]
+    public static partial void PutAfterRunOver(this ILogger log, string producerId, long sequenceNr, long runNumber);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Producer {ProducerId} was counted lost but is back; the run waits for it again.")]
     public static partial void ProducerBack(this ILogger log, string producerId);
 

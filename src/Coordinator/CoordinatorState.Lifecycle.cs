@@ -104,10 +104,14 @@ internal sealed partial class CoordinatorState<TClient>
 
         _joiners.Remove(gone);
         _runJoiners.Remove(gone);
-        foreach (var producer in _producers.Values.Where(p => gone.Equals(p.Ref) && p.IsActive).ToList())
+        var now = _time.GetTimestamp();
+        foreach (var producer in _producers.Values.Where(p => gone.Equals(p.Ref) && p.IsActive))
         {
-            _log.ProducerLost(producer.Id, producer.Accepted);
-            Record(new ProducerLost(producer.Id));
+            // Its actor stopped (or its node left or died): it has the producer timeout to register again
+            // from a restarted node, as after a restart of the coordinator; only then is it lost for good.
+            producer.Ref = null;
+            producer.SilentSince = now;
+            _log.ProducerAway(producer.Id, _options.ProducerTimeout);
         }
 
         if (_consumers.Remove(gone, out var consumer))

@@ -16,6 +16,14 @@ internal sealed partial class CoordinatorState<TClient>
             return;
         }
 
+        if (_runFinished)
+        {
+            // Nothing is acknowledged into a run that is over: its summary has been given.
+            _log.PutAfterRunOver(put.ProducerId, put.SequenceNr, _runNumber);
+            Tell(from, new PutRejected(put.ProducerId, put.SequenceNr, PutRejection.RunOver, 0));
+            return;
+        }
+
         if (IsShutDown)
         {
             Tell(from, new PutRejected(put.ProducerId, put.SequenceNr, PutRejection.ShutDown, 0));

@@ -11,4 +11,7 @@ public enum PutRejection
 
     /// <summary>An item of the put is larger than <see cref="QueueOptions.MaxItemBytes"/>; nothing of the put was admitted.</summary>
     TooLarge,
+
+    /// <summary>The batch run this put was meant for is over (every producer done or lost, nothing unfinished): nothing more is accepted into it.</summary>
+    RunOver,
 }

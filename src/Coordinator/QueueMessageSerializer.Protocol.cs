@@ -60,6 +60,7 @@ public sealed partial class QueueMessageSerializer
                     PutRejection.Full => 0,
                     PutRejection.ShutDown => 1,
                     PutRejection.TooLarge => 2,
+                    PutRejection.RunOver => 3,
                     _ => throw new SerializationException($"Cannot serialize PutRejected.Reason {(int)m.Reason}: not a defined {nameof(PutRejection)}."),
                 });
                 w.WriteInt32(m.Accepted);
@@ -207,6 +208,7 @@ public sealed partial class QueueMessageSerializer
             0 => PutRejection.Full,
             1 => PutRejection.ShutDown,
             2 => PutRejection.TooLarge,
+            3 => PutRejection.RunOver,
             _ => throw r.Malformed($"PutRejected.Reason is enum byte {value}, not a defined {nameof(PutRejection)}"),
         };
     }

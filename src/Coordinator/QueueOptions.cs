@@ -39,7 +39,11 @@ public sealed class QueueOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>After a restart, how long a producer known from the journal may stay silent before it counts as lost.</summary>
+    /// <summary>
+    /// How long a registered producer that is not done may be away before it counts as lost: after a
+    /// restart of the coordinator (it must be heard from again), or after its actor stopped or its node
+    /// left or died (it must register again, from a restarted node). Until then the run waits for it.
+    /// </summary>
     /// <value>Default 30 s.</value>
     [Range(typeof(TimeSpan), "00:00:00.050", "1.00:00:00")]
     public TimeSpan ProducerTimeout { get; set; } = TimeSpan.FromSeconds(30);

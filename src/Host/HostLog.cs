@@ -8,8 +8,8 @@ internal static partial class HostLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Starting node with roles {NodeRoles}: {Producers} producers and {Consumers} consumers (queue capacity {Capacity}, seed {Seed}).")]
     public static partial void Starting(ILogger log, string nodeRoles, int producers, int consumers, int capacity, int seed);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "This node is {Address}; its links to other nodes are {Transport}.")]
-    public static partial void Address(ILogger log, string address, string transport);
+    [LoggerMessage(Level = LogLevel.Information, Message = "This node is {NodeName} at {Address}; its links to other nodes are {Transport}.")]
+    public static partial void Address(ILogger log, string nodeName, string address, string transport);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "All {Producers} producers finished: {Added} items added.")]
     public static partial void ProducersFinished(ILogger log, int producers, long added);
@@ -49,6 +49,12 @@ internal static partial class HostLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Health endpoints on port {Port}: /health/live, /health/ready.")]
     public static partial void HealthListening(ILogger log, int port);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Could not join the cluster within {JoinTimeout} (Cluster:JoinTimeout) through the seeds {Seeds}: are they running, and reachable from here? Exiting.")]
+    public static partial void JoinTimedOut(ILogger log, TimeSpan joinTimeout, string seeds);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The node name {NodeName} is already taken by the live member {Member}: every node needs a name of its own (Cluster:NodeName). Exiting.")]
+    public static partial void NameTaken(ILogger log, string nodeName, string member);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The run failed.")]
     public static partial void RunFailed(ILogger log, Exception error);

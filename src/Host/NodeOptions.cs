@@ -18,6 +18,21 @@ public sealed class NodeOptions : IValidatableObject
     /// <value>Default <c>coordinator,producer,consumer</c>: the embedded single node.</value>
     public string Roles { get; set; } = "coordinator,producer,consumer";
 
+    /// <summary>
+    /// This node's name in the cluster, unique in it: its producers are <c>{name}/producer-{index}</c>, so
+    /// a node restarted under the same name resumes its producers where they stopped, and the same
+    /// settings and seed give the same items. Unset: the host name in a container; with a fixed
+    /// <see cref="Port"/>, host name and port; otherwise (the embedded node) an id made on first start and
+    /// kept beside the journal (<see cref="NodeIdentity.FileName"/>), so a restart in the same folder is the same node.
+    /// </summary>
+    [RegularExpression("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$", ErrorMessage = "a node name is 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit.")]
+    public string? NodeName { get; set; }
+
+    /// <summary>How long a node with seeds tries to join the cluster before it exits 1 naming them; 0 tries forever.</summary>
+    /// <value>Default 60 s.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan JoinTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Address to bind Akka.Remote to.</summary>
     /// <value>Default 127.0.0.1 (the embedded node talks to nobody else); 0.0.0.0 in containers.</value>
     [Required]

@@ -85,6 +85,8 @@ public static class PipelineHostExtensions
             return new SimulatedWorkHandler(options.Consumers, options.Seed, sp.GetRequiredService<ILogger<SimulatedWorkHandler>>());
         });
         services.AddSingleton<RunResult>();
+        services.AddSingleton(sp => NodeIdentity.Resolve(
+            sp.GetRequiredService<IOptions<NodeOptions>>().Value, sp.GetRequiredService<IOptions<PipelineOptions>>().Value.Persistence));
         services.AddMetrics();
         services.AddSingleton(sp => new PipelineMetrics(sp.GetRequiredService<IMeterFactory>()));
 
@@ -95,6 +97,7 @@ public static class PipelineHostExtensions
             var node = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
             var loggers = sp.GetRequiredService<ILoggerFactory>();
             var metrics = sp.GetRequiredService<PipelineMetrics>();
+            var identity = sp.GetRequiredService<NodeIdentity>();
             akka.ConfigureLoggers(setup =>
                 {
                     setup.LogLevel = akkaLevel;
@@ -103,13 +106,13 @@ public static class PipelineHostExtensions
                 })
                 // Without this Akka runs its shutdown on SIGTERM before the host stops the runner, and the drain finds no actors.
                 .AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend)
-                .AddCluster(node, options.Queue)
+                .AddCluster(node, identity, options.Queue)
                 .AddQueueStore(options.Persistence)
                 .AddCoordinatorSingleton(
                     options.Queue, loggers, options.Queue.ExpectedProducers ?? options.Producers.Count, node.Has(CoordinatorHostingExtensions.Role), metrics);
             if (node.Has(ProducerRole))
             {
-                akka.AddProducers(options.Producers, sp.GetRequiredService<IItemSource>(), loggers, metrics);
+                akka.AddProducers(options.Producers, sp.GetRequiredService<IItemSource>(), identity.Name, loggers, metrics);
             }
 
             if (node.Has(ConsumerRole))
@@ -155,7 +158,7 @@ public static class PipelineHostExtensions
     /// Remoting and clustering from <see cref="NodeOptions"/>, keep-majority split-brain resolution,
     /// and a node without seeds joins itself, so the embedded default is a cluster of one.
     /// </summary>
-    private static AkkaConfigurationBuilder AddCluster(this AkkaConfigurationBuilder akka, NodeOptions node, QueueOptions queue)
+    private static AkkaConfigurationBuilder AddCluster(this AkkaConfigurationBuilder akka, NodeOptions node, NodeIdentity identity, QueueOptions queue)
     {
         var seeds = node.SeedNodeList.ToArray();
         var remote = new RemoteOptions
@@ -177,7 +180,7 @@ public static class PipelineHostExtensions
         akka.WithRemoting(remote)
             .WithClustering(new ClusterOptions
             {
-                Roles = [.. node.RoleList],
+                Roles = [.. node.RoleList, identity.Role], // the name as a role: every member sees which names are taken
                 SeedNodes = seeds,
                 MinimumNumberOfMembers = node.MinimumMembers,
                 SplitBrainResolver = new KeepMajorityOption(),

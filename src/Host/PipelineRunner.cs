@@ -28,6 +28,7 @@ public sealed class PipelineRunner(
     ActorSystem system,
     IOptions<PipelineOptions> options,
     IOptions<NodeOptions> nodeOptions,
+    NodeIdentity identity,
     RunResult result,
     IHostApplicationLifetime lifetime,
     ILogger<PipelineRunner> log) : BackgroundService
@@ -35,11 +36,19 @@ public sealed class PipelineRunner(
     private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(5);
 
+    // How long a member with this node's name may stay reachable before it is taken for a second node
+    // rather than this one's killed incarnation: a little over the failure detector's pause.
+    private static readonly TimeSpan NamePatience = TimeSpan.FromSeconds(10);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
             result.Complete(await RunAsync(stoppingToken));
+        }
+        catch (ClusterEntryFailedException refused)
+        {
+            result.Fail(refused); // already logged, saying why: exit 1 without a run
         }
         catch (Exception error)
         {
@@ -57,6 +66,19 @@ public sealed class PipelineRunner(
         var started = Stopwatch.GetTimestamp();
         var settings = options.Value;
         var node = nodeOptions.Value;
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        if (node.SeedNodeList.Count > 0 && node.JoinTimeout > TimeSpan.Zero && !await ClusterEntry.JoinedAsync(cluster, node.JoinTimeout, stoppingToken))
+        {
+            HostLog.JoinTimedOut(log, node.JoinTimeout, string.Join(", ", node.SeedNodeList));
+            throw new ClusterEntryFailedException();
+        }
+
+        if (await ClusterEntry.NameTakenByAsync(cluster, identity, NamePatience, stoppingToken) is { } holder)
+        {
+            HostLog.NameTaken(log, identity.Name, holder.Address.ToString());
+            throw new ClusterEntryFailedException();
+        }
+
         var hostsCoordinator = node.Has(CoordinatorHostingExtensions.Role);
         var queue = await services.GetRequiredService<IRequiredActor<CoordinatorActor>>().GetAsync(stoppingToken);
         var producerPool = node.Has("producer") ? await services.GetRequiredService<IRequiredActor<ProducerPoolActor>>().GetAsync(stoppingToken) : null;
@@ -78,7 +100,7 @@ public sealed class PipelineRunner(
             log, node.Roles, producerPool is null ? 0 : settings.Producers.Count, consumerPool is null ? 0 : settings.Consumers.Count,
             settings.Queue.Capacity, settings.Seed);
         HostLog.Address(
-            log, Akka.Cluster.Cluster.Get(system).SelfAddress.ToString(),
+            log, identity.Name, cluster.SelfAddress.ToString(),
             node.Tls.Enabled ? "mutual TLS (peers must present a certificate from a trusted CA)" : "plain TCP (Cluster:Tls:Enabled is false)");
         consumerPool?.Tell(StartConsuming.Instance);
         producerPool?.Tell(StartProducing.Instance);

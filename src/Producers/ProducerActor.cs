@@ -182,6 +182,15 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
             return;
         }
 
+        if (rejected.Reason == PutRejection.RunOver)
+        {
+            // The run ended without this item (a node that came back too late): it was not added, and the exit code says so.
+            _failed = true;
+            ProducerLog.RunOver(_log, _id, Abbreviated(item));
+            ReportDone();
+            return;
+        }
+
         ProducerLog.Rejected(_log, _id, refused, rejected.Reason.ToString());
         ReportDone();
     }

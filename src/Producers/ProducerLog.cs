@@ -29,6 +29,9 @@ internal static partial class ProducerLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Producer {Producer} stopped without finishing; the items it had not put are lost to this run.")]
     public static partial void Crashed(ILogger log, string producer);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Producer {ProducerId}: item <{Item}> was not added to the queue: the run was already over (this node came back too late); the producer stops.")]
+    public static partial void RunOver(ILogger log, int producerId, string item);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Producers dropped an unexpected {MessageType} from {Sender}.")]
     public static partial void UnexpectedMessage(ILogger log, string messageType, string sender);
 }

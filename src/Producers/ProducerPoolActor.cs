@@ -14,6 +14,7 @@ public sealed class ProducerPoolActor : ReceiveActor
     private readonly ProducerOptions _options;
     private readonly IItemSource _source;
     private readonly IActorRef _coordinator;
+    private readonly string _nodeName;
     private readonly ILoggerFactory _loggers;
     private readonly PipelineMetrics? _metrics;
     private readonly ILogger _log;
@@ -26,8 +27,9 @@ public sealed class ProducerPoolActor : ReceiveActor
     private long _rejected;
     private int _failed;
 
-    public ProducerPoolActor(ProducerOptions options, IItemSource source, IActorRef coordinator, ILoggerFactory loggers, PipelineMetrics? metrics = null)
+    public ProducerPoolActor(ProducerOptions options, IItemSource source, IActorRef coordinator, string nodeName, ILoggerFactory loggers, PipelineMetrics? metrics = null)
     {
+        _nodeName = nodeName;
         _metrics = metrics;
         _options = options;
         _source = source;
@@ -41,8 +43,8 @@ public sealed class ProducerPoolActor : ReceiveActor
         Receive<Terminated>(HandleTerminated);
     }
 
-    public static Props Props(ProducerOptions options, IItemSource source, IActorRef coordinator, ILoggerFactory loggers, PipelineMetrics? metrics = null) =>
-        Akka.Actor.Props.Create(() => new ProducerPoolActor(options, source, coordinator, loggers, metrics));
+    public static Props Props(ProducerOptions options, IItemSource source, IActorRef coordinator, string nodeName, ILoggerFactory loggers, PipelineMetrics? metrics = null) =>
+        Akka.Actor.Props.Create(() => new ProducerPoolActor(options, source, coordinator, nodeName, loggers, metrics));
 
     private bool AllFinished => _started && _running.Count == 0;
 
@@ -64,12 +66,11 @@ public sealed class ProducerPoolActor : ReceiveActor
 
         _started = true;
         var log = _loggers.CreateLogger<ProducerActor>();
-        var node = NodeAddress(Context.System);
         for (var i = 0; i < _options.Count; i++)
         {
-            // Unique across the cluster and the same when this node restarts at the same address, so that
-            // a restarted producer learns from the coordinator how far it had got and resumes after it.
-            var producerId = $"{node}/producer-{i}";
+            // Unique across the cluster (node names are) and the same when this node restarts under its name,
+            // whatever port it binds, so that a restarted producer learns how far it had got and resumes after it.
+            var producerId = $"{_nodeName}/producer-{i}";
             var producer = Context.ActorOf(ProducerActor.Props(i, producerId, _source, _coordinator, _options, log, _metrics), $"producer-{i}");
             Context.Watch(producer);
             _running.Add(producer);
@@ -117,8 +118,6 @@ public sealed class ProducerPoolActor : ReceiveActor
         _running.Remove(terminated.ActorRef);
         AnswerWaitersIfFinished();
     }
-
-    private static string NodeAddress(ActorSystem system) => ((ExtendedActorSystem)system).Provider.DefaultAddress.HostPort();
 
     private void AnswerWaitersIfFinished()
     {

@@ -69,6 +69,7 @@ public sealed class ClusterNodes(ITestOutputHelper output, int members, TestCert
             ["Cluster__Roles"] = roles,
             ["Cluster__Hostname"] = "127.0.0.1",
             ["Cluster__Port"] = $"{port}",
+            ["Cluster__NodeName"] = $"{roles.Replace(',', '-')}-{_started.Count}", // they share one folder, so each is named; a restart keeps it
             ["Cluster__SeedNodes"] = Seed,
             ["Cluster__MinimumMembers"] = $"{members}", // the run starts once every node of the spec is in
             ["Cluster__DownUnreachableAfter"] = "00:00:02",

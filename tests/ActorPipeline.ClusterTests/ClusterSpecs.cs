@@ -70,7 +70,8 @@ public sealed class ClusterSpecs(ITestOutputHelper output)
     public async Task Should_finish_the_run_when_a_producer_node_is_killed_processing_every_put_it_had_acknowledged()
     {
         using var cluster = new ClusterNodes(output, members: 4);
-        var coordinator = cluster.StartCoordinator(expectedProducers: 4);
+        // A killed producer node has Pipeline:Queue:ProducerTimeout to come back; 3 s here instead of 30 so the spec is quick.
+        var coordinator = cluster.StartCoordinator(expectedProducers: 4, ("Pipeline__Queue__ProducerTimeout", "00:00:03"));
         var doomed = cluster.StartProducers(NodeSettings.Producers(2, 200, "00:00:00.100"));
         var steady = cluster.StartProducers(NodeSettings.Producers(2, 10, "00:00:00.010"));
         var consumer = cluster.StartConsumers(NodeSettings.Consumers(3, "0:0:0", "00:00:00.005"));

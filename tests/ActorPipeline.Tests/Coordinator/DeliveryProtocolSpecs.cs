@@ -52,46 +52,4 @@ public sealed class DeliveryProtocolSpecs(ITestOutputHelper output)
         var completed = await joiner.ExpectMsgAsync<RunCompleted>(cancellationToken: Ct);
         Assert.Equal((2, 0, 1L), (completed.Status.ProducersDone, completed.Status.ProducersLost, completed.Status.Completed));
     }
-
-    [Fact]
-    public async Task Should_count_a_producer_that_stops_before_it_is_done_as_lost_and_end_the_run()
-    {
-        var done = CreateTestProbe();
-        var doomed = CreateTestProbe();
-        var joiner = CreateTestProbe();
-        Queue.Tell(new RegisterProducer("done"), done.Ref);
-        Queue.Tell(new RegisterProducer("doomed"), doomed.Ref);
-        Queue.Tell(new ProducerDone("done", 0), done.Ref);
-        await done.ExpectMsgAsync<ProducerRegistered>(cancellationToken: Ct);
-        await doomed.ExpectMsgAsync<ProducerRegistered>(cancellationToken: Ct);
-        Queue.Tell(JoinRun.Instance, joiner.Ref);
-
-        Sys.Stop(doomed.Ref);
-
-        var completed = await joiner.ExpectMsgAsync<RunCompleted>(cancellationToken: Ct);
-        Assert.Equal((1, 1), (completed.Status.ProducersDone, completed.Status.ProducersLost));
-    }
-
-    [Fact]
-    public async Task Should_not_end_the_run_while_a_registered_producer_is_still_producing()
-    {
-        var lost = CreateTestProbe();
-        var done = CreateTestProbe();
-        var restarted = CreateTestProbe();
-        var joiner = CreateTestProbe();
-        foreach (var (id, probe) in new[] { ("a#1", lost), ("b#1", done), ("a#2", restarted) })
-        {
-            Queue.Tell(new RegisterProducer(id), probe.Ref);
-            await probe.ExpectMsgAsync<ProducerRegistered>(cancellationToken: Ct);
-        }
-
-        Sys.Stop(lost.Ref);
-        Queue.Tell(new ProducerDone("b#1", 0), done.Ref);
-        await done.ExpectMsgAsync<ProducerDoneAck>(cancellationToken: Ct);
-        Queue.Tell(JoinRun.Instance, joiner.Ref);
-
-        await joiner.ExpectNothingMoreFromAsync(Queue); // one lost and one done make two, but "a#2" is still at work
-        Queue.Tell(new ProducerDone("a#2", 0), restarted.Ref);
-        await joiner.ExpectMsgAsync<RunCompleted>(cancellationToken: Ct);
-    }
 }

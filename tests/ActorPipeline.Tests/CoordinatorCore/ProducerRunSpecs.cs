@@ -17,6 +17,8 @@ public sealed class ProducerRunSpecs
         var first = new ModelClient("producer-0 (first actor)");
         var second = new ModelClient("producer-0 (restarted)");
         _q.Do(s => s.RegisterProducer(first, new RegisterProducer("p-0"))).Do(s => s.ClientStopped(first));
+        _q.Time.Advance(TimeSpan.FromSeconds(30));
+        _q.Do(s => s.Tick());
         Assert.Equal(1, _q.State.Status().ProducersLost);
 
         _q.Do(s => s.RegisterProducer(second, new RegisterProducer("p-0"))).Do(s => s.JoinRun(_joiner));
@@ -36,6 +38,8 @@ public sealed class ProducerRunSpecs
     {
         var producer = new ModelClient("producer-0");
         _q.Do(s => s.RegisterProducer(producer, new RegisterProducer("p-0"))).Do(s => s.ClientStopped(producer));
+        _q.Time.Advance(TimeSpan.FromSeconds(30));
+        _q.Do(s => s.Tick());
 
         _q.Do(s => s.Put(producer, new Put("p-0", 1, [_q.Item("01")])));
 
@@ -57,6 +61,55 @@ public sealed class ProducerRunSpecs
         _q.Do(s => s.ProducerDone(producer, new ProducerDone("p-0", 2)));
         Assert.Single(_q.Take<ProducerDoneAck>(producer));
         Assert.Equal(1, _q.State.Status().ProducersDone);
+    }
+
+    [Fact]
+    public void Should_give_a_producer_whose_actor_stopped_the_producer_timeout_then_count_it_lost_and_end_the_run()
+    {
+        var producer = new ModelClient("producer-0 (its node was killed)");
+        _q.Do(s => s.RegisterProducer(producer, new RegisterProducer("p-0"))).Do(s => s.JoinRun(_joiner));
+        _q.Do(s => s.ClientStopped(producer));
+
+        _q.Time.Advance(TimeSpan.FromSeconds(30) - TimeSpan.FromTicks(1));
+        _q.Do(s => s.Tick());
+        Assert.Empty(_q.Take<RunCompleted>(_joiner)); // it may still come back
+
+        _q.Time.Advance(TimeSpan.FromTicks(1));
+        _q.Do(s => s.Tick());
+        var completed = Assert.Single(_q.Take<RunCompleted>(_joiner));
+        Assert.Equal((0, 1), (completed.Status.ProducersDone, completed.Status.ProducersLost));
+    }
+
+    [Fact]
+    public void Should_not_count_a_producer_lost_whose_node_comes_back_within_the_producer_timeout()
+    {
+        var before = new ModelClient("producer-0 (before its node restarted)");
+        var after = new ModelClient("producer-0 (after)");
+        _q.Do(s => s.RegisterProducer(before, new RegisterProducer("p-0")));
+        _q.Do(s => s.Put(before, new Put("p-0", 1, [_q.Item("01")]))).Do(s => s.ClientStopped(before)).Do(s => s.JoinRun(_joiner));
+        _q.Time.Advance(TimeSpan.FromSeconds(1));
+
+        _q.Do(s => s.RegisterProducer(after, new RegisterProducer("p-0")));
+        _q.Time.Advance(TimeSpan.FromMinutes(5));
+        _q.Do(s => s.Tick());
+
+        Assert.Equal(1L, Assert.Single(_q.Take<ProducerRegistered>(after)).LastAcceptedSequenceNr); // it resumes after its put
+        Assert.Equal(0, _q.State.Status().ProducersLost);
+        Assert.Empty(_q.Take<RunCompleted>(_joiner));
+    }
+
+    [Fact]
+    public void Should_refuse_a_put_that_arrives_after_the_run_is_over_and_say_why()
+    {
+        var late = new ModelClient("producer-0 (came back too late)");
+        _q.Do(s => s.ProducerDone(late, new ProducerDone("p-1", 0))).Do(s => s.JoinRun(_joiner));
+        Assert.Single(_q.Take<RunCompleted>(_joiner));
+
+        _q.Do(s => s.Put(late, new Put("p-0", 5, [_q.Item("05")])));
+
+        var refused = Assert.Single(_q.Take<PutRejected>(late));
+        Assert.Equal((PutRejection.RunOver, 0), (refused.Reason, refused.Accepted));
+        Assert.Equal(0L, _q.State.Status().Accepted);
     }
 
     [Fact]

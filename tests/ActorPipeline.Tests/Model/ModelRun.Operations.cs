@@ -13,7 +13,7 @@ internal sealed partial class ModelRun
         var small = 1 + (op.Argument / 3 % 3);
         switch (op.Kind)
         {
-            case OperationKind.Put or OperationKind.PutNowait when producer.Pending is null && !_runFinished:
+            case OperationKind.Put or OperationKind.PutNowait when producer.Pending is null:
                 var labels = Enumerable.Range(_nextLabel, small).ToArray();
                 _nextLabel += small;
                 producer.Pending = (++producer.Sequence, labels, op.Kind == OperationKind.Put);
@@ -21,7 +21,7 @@ internal sealed partial class ModelRun
                 producer.PendingParked = false;
                 SendPut(producer);
                 break;
-            case OperationKind.ResendPut when producer.Pending is not null && !_runFinished:
+            case OperationKind.ResendPut when producer.Pending is not null:
                 SendPut(producer);
                 break;
             case OperationKind.ResendAcceptedPut when producer is { Pending: null, LastAccepted: { } last }:
@@ -53,7 +53,8 @@ internal sealed partial class ModelRun
             case OperationKind.ProducerStopped:
                 if (producer.HeardFrom == producer.Client && producer.Phase == ModelProducerPhase.Active)
                 {
-                    producer.Phase = ModelProducerPhase.Lost;
+                    producer.SilentSince = _time.GetTimestamp(); // the producer timeout to come back, then lost
+                    producer.HeardFrom = null;
                 }
 
                 if (_parked.Remove(producer))
@@ -186,6 +187,11 @@ internal sealed partial class ModelRun
         if (seq <= producer.HighestAccepted)
         {
             Complete(producer);
+        }
+        else if (_runFinished)
+        {
+            Expect(producer.Client, new PutRejected(producer.Id, seq, PutRejection.RunOver, 0)); // nothing goes into a run that is over
+            producer.Pending = null;
         }
         else if (_mode != QueueMode.Open)
         {

@@ -26,7 +26,7 @@ public abstract class ProducerSpecsBase(CountingItemSource source, ITestOutputHe
     {
         var loggers = provider.GetRequiredService<ILoggerFactory>();
         builder.WithInMemoryJournal().WithInMemorySnapshotStore().AddCoordinator(new QueueOptions { Capacity = 1 }, loggers)
-            .AddProducers(new ProducerOptions { Count = 3 }, Source, loggers);
+            .AddProducers(new ProducerOptions { Count = 3 }, Source, "spec-node", loggers);
     }
 
     protected async Task<ProducersFinished> GatherAsync() =>

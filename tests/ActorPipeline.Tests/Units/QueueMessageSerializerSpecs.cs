@@ -40,6 +40,7 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         ["PutAccepted"] = new PutAccepted("producer-1", 42, 3),
         ["PutRejected for full"] = new PutRejected("p", -5, PutRejection.Full, 0),
         ["PutRejected for shut down"] = new PutRejected("p", 9, PutRejection.ShutDown, int.MaxValue),
+        ["PutRejected for a run that is over"] = new PutRejected("node-a/producer-0", 12, PutRejection.RunOver, 0),
         ["RegisterProducer"] = new RegisterProducer("node-a/producer-3"),
         ["ProducerRegistered"] = new ProducerRegistered("node-a/producer-3", long.MaxValue),
         ["ProducerRegistered of a new producer"] = new ProducerRegistered("", 0),
@@ -492,7 +493,7 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
     }
 
     [Theory]
-    [InlineData("PR", 13, 3)] // PutRejected.Reason, after "p" and the sequence number
+    [InlineData("PR", 13, 4)] // PutRejected.Reason, after "p" and the sequence number
     [InlineData("PR", 13, 255)]
     [InlineData("P", -1, 2)] // Put.Wait, the last byte
     [InlineData("G", 4, 2)] // Get.Wait

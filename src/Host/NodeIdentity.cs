@@ -1,0 +1,72 @@
+using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
+
+namespace ActorPipeline.Host;
+
+/// <summary>
+/// This node's name in the cluster (see <see cref="NodeOptions.NodeName"/>), and the cluster role that
+/// carries it, so that every member can see which names are taken.
+/// </summary>
+public sealed record NodeIdentity(string Name)
+{
+    /// <summary>The file beside the journal that keeps an embedded node's generated name.</summary>
+    public const string FileName = "actor-pipeline.node";
+
+    private const string RolePrefix = "node-name.";
+
+    /// <summary>The role every node carries besides its own, naming it.</summary>
+    public string Role => RolePrefix + Name;
+
+    /// <summary>The node name a member carries in its roles, if any.</summary>
+    public static string? NameIn(IEnumerable<string> roles) =>
+        roles.FirstOrDefault(r => r.StartsWith(RolePrefix, StringComparison.Ordinal))?[RolePrefix.Length..];
+
+    /// <summary>The configured name, or the default rule's: container host name, host and fixed port, or a kept id.</summary>
+    public static NodeIdentity Resolve(NodeOptions node, PersistenceOptions persistence)
+    {
+        if (!string.IsNullOrWhiteSpace(node.NodeName))
+        {
+            return new NodeIdentity(node.NodeName);
+        }
+
+        if (string.Equals(Environment.GetEnvironmentVariable("DOTNET_RUNNING_IN_CONTAINER"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return new NodeIdentity(Sanitized(System.Net.Dns.GetHostName()));
+        }
+
+        if (node.Port != 0)
+        {
+            return new NodeIdentity(Sanitized($"{node.EffectivePublicHostname}-{node.Port}"));
+        }
+
+        // A free port changes on every start, so the name is kept in a file instead, beside the journal.
+        var file = Path.Combine(FolderOfJournal(persistence), FileName);
+        if (File.Exists(file) && File.ReadAllText(file).Trim() is { Length: > 0 } kept)
+        {
+            return new NodeIdentity(kept);
+        }
+
+        var made = $"node-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllText(file, made + Environment.NewLine);
+        return new NodeIdentity(made);
+    }
+
+    private static string FolderOfJournal(PersistenceOptions persistence)
+    {
+        if (persistence.Provider == PersistenceProvider.Sqlite
+            && new SqliteConnectionStringBuilder(persistence.EffectiveConnectionString).DataSource is { Length: > 0 } database
+            && !database.StartsWith(':'))
+        {
+            return Path.GetDirectoryName(Path.GetFullPath(database)) ?? Directory.GetCurrentDirectory();
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
+
+    private static string Sanitized(string name)
+    {
+        var chars = name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '-').ToArray();
+        return new string(chars).Trim('-', '.', '_') is { Length: > 0 } clean ? clean[..Math.Min(clean.Length, 63)] : "node";
+    }
+}
