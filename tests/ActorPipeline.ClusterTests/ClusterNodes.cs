@@ -35,6 +35,9 @@ public sealed class ClusterNodes(ITestOutputHelper output, int members, TestCert
     public string JournalSetting => $"--Pipeline:Persistence:ConnectionString=Data Source={Path.Combine(_folder, "journal.db")}";
 
     /// <summary>The port a node was started on (0: it picked one itself).</summary>
+    /// <summary>The node's name, which its producers' ids start with.</summary>
+    public string NameOf(HostProcess node) => _started[node].Environment["Cluster__NodeName"];
+
     public int PortOf(HostProcess node) => int.Parse(_started[node].Environment["Cluster__Port"], System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Starts a node again with exactly the settings it had (same roles, port, journal).</summary>

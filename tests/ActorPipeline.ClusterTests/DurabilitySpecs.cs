@@ -75,7 +75,7 @@ public sealed class DurabilitySpecs(ITestOutputHelper output)
         Assert.InRange(before.Count + after.Count, 48, 50);
 
         // And they are the seed's items, drawn the same way in every process: what the restart skipped was what the queue had.
-        var expected = await SeedItemsAsync($"actor-pipeline@127.0.0.1:{cluster.PortOf(producer)}", producers: 2, items: 25, maxDelay: TimeSpan.FromMilliseconds(60));
+        var expected = await SeedItemsAsync(cluster.NameOf(producer), producers: 2, items: 25, maxDelay: TimeSpan.FromMilliseconds(60));
         Assert.Subset(expected, before.Concat(after).ToHashSet());
         output.WriteLine($"accounting after the restart: {summary}");
     }

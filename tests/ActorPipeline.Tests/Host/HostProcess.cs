@@ -24,11 +24,14 @@ public sealed class HostProcess : IDisposable
     /// <summary>Stdout lines parsed as compact JSON (CLEF); every line must be one.</summary>
     public List<JsonElement> JsonEvents => [.. Stdout.Select(line => JsonDocument.Parse(line).RootElement)];
 
-    public static HostProcess Start(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment)
+    /// <param name="args">The command line.</param>
+    /// <param name="environment">Settings as environment variables.</param>
+    /// <param name="workingDirectory">Where it runs, and so where the embedded journal and node id live; the test's folder unless given.</param>
+    public static HostProcess Start(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

@@ -12,5 +12,8 @@ public static class Templates
     public const string Draining = "Stop requested: producers stop, outstanding items get up to {DrainTimeout} to finish.";
     public const string DrainTimedOut = "Drain timed out after {DrainTimeout}; cancelling consumers with items outstanding.";
     public const string Drained = "Consumers drained: {Finished} items finished, {HandedBack} handed back to the queue.";
+    public const string NodeAddress = "This node is {NodeName} at {Address}; its links to other nodes are {Transport}.";
+    public const string Resuming = "Producer {ProducerId} resumes after its put {SequenceNr}, which the queue already holds.";
+    public const string JoinTimedOut = "Could not join the cluster within {JoinTimeout} (Cluster:JoinTimeout) through the seeds {Seeds}: are they running, and reachable from here? Exiting.";
     public const string DeadLetter = "Dead letter <{Item}> (delivery {DeliveryId}) after {Attempts} attempts: {Error}";
 }

@@ -1,0 +1,52 @@
+using ActorPipeline.Tests.Host;
+
+namespace ActorPipeline.ClusterTests;
+
+/// <summary>Nodes by name: a producer node killed and started again resumes its producers; a second node under a taken name is refused.</summary>
+public sealed class NodeIdentityClusterSpecs(ITestOutputHelper output)
+{
+    private static readonly TimeSpan RunLimit = TimeSpan.FromSeconds(55);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Should_let_a_killed_producer_node_that_comes_back_resume_and_leave_no_acknowledged_item_behind()
+    {
+        using var cluster = new ClusterNodes(output, members: 3);
+        var coordinator = cluster.StartCoordinator(expectedProducers: 3);
+        var doomed = cluster.StartOnOwnPort("producer", NodeSettings.Producers(3, 40, "00:00:00.050"));
+        var consumer = cluster.StartConsumers(NodeSettings.Consumers(3, "0:0:0", "00:00:00.005"));
+        await doomed.WaitForOutputAsync(lines => lines.Count(l => l.Contains("added <", StringComparison.Ordinal)) >= 20, RunLimit, Ct);
+        var addedBefore = doomed.Items(Templates.Added).ToHashSet();
+
+        doomed.KillNow();
+        await doomed.WaitForExitAsync(RunLimit, Ct);
+        await Task.Delay(TimeSpan.FromSeconds(1), Ct); // the scenario: started again on the same port a second later
+        var back = cluster.Restart(doomed);
+
+        Assert.True(await ExitOf(coordinator) == 0, coordinator.Lines("Refused put") + " refused puts");
+        Assert.Equal(0, await ExitOf(back));
+        Assert.Equal(0, await ExitOf(consumer));
+        var summary = coordinator.Summary();
+        Assert.Equal((120L, 120L, 0L), (summary.Count("Accepted"), summary.Count("Completed"), summary.Count("ProducersLost")));
+        Assert.Equal(3, back.Lines("resumes after its put"));
+        var got = consumer.Items(Templates.Got).ToHashSet();
+        Assert.Subset(got, addedBefore.Concat(back.Items(Templates.Added)).ToHashSet()); // everything logged as added was got
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_second_live_node_under_a_name_already_in_the_cluster()
+    {
+        using var cluster = new ClusterNodes(output, members: 1);
+        var first = cluster.StartCoordinator(expectedProducers: 1, ("Cluster__NodeName", "twin"));
+        await first.WaitForOutputAsync(lines => lines.Any(l => l.Contains("This node is {NodeName}", StringComparison.Ordinal)), RunLimit, Ct);
+
+        var second = cluster.StartConsumers(("Cluster__NodeName", "twin"));
+
+        Assert.Equal(1, await ExitOf(second));
+        Assert.Equal(1, second.Lines("The node name {NodeName} is already taken by the live member"));
+        Assert.False(first.HasExited); // the node that had the name keeps it
+    }
+
+    private static Task<int> ExitOf(HostProcess node) => node.WaitForExitAsync(RunLimit, Ct);
+}

@@ -1,0 +1,82 @@
+using System.Text.Json;
+
+namespace ActorPipeline.Tests.Host;
+
+/// <summary>The embedded default as a user runs it (the built Host, its SQLite journal in the working folder): killed and started again, and a node that cannot join.</summary>
+public sealed class NodeIdentitySpecs : IDisposable
+{
+    private static readonly TimeSpan RunLimit = TimeSpan.FromSeconds(60);
+    private readonly string _folder = Directory.CreateTempSubdirectory("actor-pipeline-resume-").FullName;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task Should_finish_an_interrupted_embedded_run_when_started_again_in_the_same_folder()
+    {
+        // The default journal (SQLite, ./actor-pipeline.db) and a free port: only the folder is the same.
+        var settings = new Dictionary<string, string>
+        {
+            ["DOTNET_ENVIRONMENT"] = "Container", // compact JSON on stdout, to read the events back
+            ["Pipeline__Seed"] = "444",
+            ["Pipeline__Producers__Count"] = "5",
+            ["Pipeline__Producers__MinItems"] = "30",
+            ["Pipeline__Producers__MaxItems"] = "30",
+            ["Pipeline__Producers__MinDelay"] = "00:00:00.010",
+            ["Pipeline__Producers__MaxDelay"] = "00:00:00.030",
+            ["Pipeline__Consumers__Count"] = "4",
+            ["Pipeline__Consumers__MaxDelay"] = "00:00:00.005",
+        };
+        string[] interruptedItems;
+        string firstName;
+        using (var first = HostProcess.Start([], settings, _folder))
+        {
+            await first.WaitForOutputAsync(lines => lines.Count(l => l.Contains("added <", StringComparison.Ordinal)) >= 40, RunLimit, Ct);
+            first.KillNow(); // kill -9 mid-run
+            await first.WaitForExitAsync(RunLimit, Ct);
+            interruptedItems = Items(first, Templates.Added);
+            firstName = NodeName(first);
+        }
+
+        using var second = HostProcess.Start([], settings, _folder);
+        var exitCode = await second.WaitForExitAsync(RunLimit, Ct);
+
+        Assert.True(exitCode == 0, $"exit code {exitCode}:\n{string.Join('\n', second.Stdout.TakeLast(30))}");
+        Assert.Equal(firstName, NodeName(second)); // the same node, so the same producers
+        var summary = Assert.Single(Events(second, Templates.Summary));
+        Assert.Equal((150, 150, 0), (summary.GetProperty("Accepted").GetInt32(), summary.GetProperty("Completed").GetInt32(), summary.GetProperty("ProducersLost").GetInt32()));
+        Assert.Equal(5, Events(second, Templates.Resuming).Count());
+        var all = interruptedItems.Concat(Items(second, Templates.Added)).ToHashSet();
+        Assert.Equal(150, all.Count); // the run's 150 items, each put once (a put whose acknowledgement the kill lost is the same item again)
+    }
+
+    [Fact]
+    public async Task Should_exit_1_naming_the_seeds_when_it_cannot_join_within_the_join_timeout()
+    {
+        var seed = $"akka.tcp://actor-pipeline@127.0.0.1:{HostProcess.FreePort()}"; // nobody listens there
+        using var node = HostProcess.Start([], new Dictionary<string, string>
+        {
+            ["DOTNET_ENVIRONMENT"] = "Container",
+            ["Cluster__Roles"] = "consumer",
+            ["Cluster__SeedNodes"] = seed,
+            ["Cluster__JoinTimeout"] = "00:00:02",
+            ["Pipeline__Persistence__Provider"] = "InMemory",
+        }, _folder);
+
+        var exitCode = await node.WaitForExitAsync(RunLimit, Ct);
+
+        Assert.Equal(1, exitCode);
+        var refusal = Assert.Single(Events(node, Templates.JoinTimedOut));
+        Assert.Contains(seed, refusal.GetProperty("Seeds").GetString(), StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<JsonElement> Events(HostProcess host, string template) =>
+        host.Stdout.Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(e => e.TryGetProperty("@mt", out var mt) && mt.GetString() == template);
+
+    private static string[] Items(HostProcess host, string template) =>
+        [.. Events(host, template).Select(e => e.GetProperty("Item").GetString()!)];
+
+    private static string NodeName(HostProcess host) => Events(host, Templates.NodeAddress).Single().GetProperty("NodeName").GetString()!;
+}
