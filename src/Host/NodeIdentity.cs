@@ -47,8 +47,17 @@ public sealed record NodeIdentity(string Name)
         }
 
         var made = $"node-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        File.WriteAllText(file, made + Environment.NewLine);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            File.WriteAllText(file, made + Environment.NewLine);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Without the file the next start would be another node, and its producers would not resume.
+            throw new InvalidOperationException($"Cannot keep this node's name in {file} ({e.Message}); set {NodeOptions.SectionName}:{nameof(NodeOptions.NodeName)}.", e);
+        }
+
         return new NodeIdentity(made);
     }
 
