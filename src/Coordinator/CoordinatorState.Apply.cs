@@ -226,17 +226,7 @@ internal sealed partial class CoordinatorState<TClient>
     {
         foreach (var item in _items.Values.Where(i => !i.IsQueued).ToList())
         {
-            item.Holder?.InFlight.Remove(item.CurrentDelivery);
-            item.Holder = null;
-            _deadlines.Remove(item);
-            Supersede(item);
-            _inFlight--;
-            _queued++;
-            if (_mode == QueueMode.ShutDownImmediately)
-            {
-                Finish(item);
-                _dropped++;
-            }
+            TakeBack(item); // not counted redelivered: the queue's order is rebuilt once recovery completes
         }
     }
 
@@ -290,6 +280,25 @@ internal sealed partial class CoordinatorState<TClient>
     /// <summary>Puts a delivered item back at the head of the queue (dropped instead after an immediate shutdown).</summary>
     private void ReturnToQueue(ItemState<TClient> item)
     {
+        if (!TakeBack(item))
+        {
+            return;
+        }
+
+        _redelivered++;
+        if (!_recovering)
+        {
+            _queue.PushFront(item);
+            _metrics?.Redelivered.Add(1);
+        }
+    }
+
+    /// <summary>
+    /// Takes an item in flight back from whoever holds it and counts it queued; false if an immediate
+    /// shutdown dropped it instead. Where it goes in the queue is the caller's to say.
+    /// </summary>
+    private bool TakeBack(ItemState<TClient> item)
+    {
         if (item.Holder is { } holder)
         {
             holder.InFlight.Remove(item.CurrentDelivery);
@@ -301,18 +310,13 @@ internal sealed partial class CoordinatorState<TClient>
         Supersede(item);
         _inFlight--;
         _queued++;
-        if (_mode == QueueMode.ShutDownImmediately)
+        if (_mode != QueueMode.ShutDownImmediately)
         {
-            Finish(item);
-            _dropped++;
-            return;
+            return true;
         }
 
-        _redelivered++;
-        if (!_recovering)
-        {
-            _queue.PushFront(item);
-            _metrics?.Redelivered.Add(1);
-        }
+        Finish(item);
+        _dropped++;
+        return false;
     }
 }
