@@ -56,6 +56,9 @@ internal static partial class HostLog
     [LoggerMessage(Level = LogLevel.Critical, Message = "The node name {NodeName} is already taken by the live member {Member}: every node needs a name of its own (Cluster:NodeName). Exiting.")]
     public static partial void NameTaken(ILogger log, string nodeName, string member);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No answer from the coordinator for {Seconds} s: is a node with role coordinator up and reachable? This node keeps asking.")]
+    public static partial void CoordinatorSilent(ILogger log, double seconds);
+
     [LoggerMessage(Level = LogLevel.Critical, Message = "The run failed.")]
     public static partial void RunFailed(ILogger log, Exception error);
 }

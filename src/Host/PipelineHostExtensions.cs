@@ -188,7 +188,10 @@ public static class PipelineHostExtensions
             .WithQueueSerializer()
             .AddHocon(
                 string.Create(CultureInfo.InvariantCulture, $"akka.cluster.split-brain-resolver.stable-after = {node.DownUnreachableAfter.TotalMilliseconds}ms"),
-                HoconAddMode.Prepend);
+                HoconAddMode.Prepend)
+            // The proxy's "failed to find an associated singleton ... after 30 seconds" fires at start-up and at
+            // shutdown, healthy or not (its timer starts with no delay); RunMonitorActor warns when the coordinator is really silent.
+            .AddHocon("akka.cluster.singleton-proxy.log-singleton-identification-failure = off", HoconAddMode.Prepend);
         if (seeds.Length == 0)
         {
             akka.AddStartup((system, _) =>

@@ -85,7 +85,7 @@ public sealed class PipelineRunner(
         var consumerPool = node.Has("consumer") ? await services.GetRequiredService<IRequiredActor<ConsumerPoolActor>>().GetAsync(stoppingToken) : null;
 
         var runEnd = new TaskCompletionSource<QueueStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var monitor = system.ActorOf(RunMonitorActor.Props(queue, node.RetryInterval, runEnd), "run-monitor");
+        var monitor = system.ActorOf(RunMonitorActor.Props(queue, node.RetryInterval, runEnd, log), "run-monitor");
         var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var drain = new CancellationTokenSource();
         var onStop = stoppingToken.Register(() =>

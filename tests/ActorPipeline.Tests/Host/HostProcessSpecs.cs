@@ -57,6 +57,19 @@ public sealed class HostProcessSpecs
     }
 
     [Fact]
+    public async Task Should_log_no_warning_or_error_in_a_healthy_run()
+    {
+        // A user reads a warning as a fault: a run with nothing wrong must not print one (Akka's sources included).
+        using var host = HostProcess.Start([], JsonFastRun(("Pipeline__Persistence__Provider", "Sqlite")), Directory.CreateTempSubdirectory("actor-pipeline-clean-").FullName);
+
+        var exitCode = await host.WaitForExitAsync(RunLimit, Ct);
+
+        Assert.Equal(0, exitCode);
+        var loud = host.JsonEvents.Where(e => e.TryGetProperty("@l", out var level) && level.GetString() is "Warning" or "Error" or "Fatal").Select(e => e.GetRawText()).ToList();
+        Assert.Empty(loud);
+    }
+
+    [Fact]
     public async Task Should_take_the_counts_from_the_seed_switches()
     {
         using var host = HostProcess.Start(["-p", "2", "-c", "3"], JsonFastRun());
