@@ -24,12 +24,6 @@ internal sealed class ConsumerState<TClient>(TClient consumer)
     /// <summary>The highest delivery id sent to it: a request that has not seen it gets a <see cref="QueueProtocol.DeliveredUpTo"/> mark.</summary>
     public long LastDelivered { get; set; }
 
-    /// <summary>
-    /// The mark sent at its previous request: a delivery at or below it that the consumer neither holds
-    /// nor has seen was lost on the way, since the mark travelled after it.
-    /// </summary>
-    public long MarkSent { get; set; }
-
     /// <summary>How many more items it may be sent now.</summary>
     public int Available => Mode == ConsumerMode.Window ? Math.Max(0, Window - InFlight.Count) : Math.Max(0, Credits);
 }

@@ -93,8 +93,6 @@ internal sealed partial class CoordinatorState<TClient>
 
     public bool IsShutDown => _mode != QueueMode.Open;
 
-    public long RunNumber => _runNumber;
-
     /// <summary>Every producer the run waits for is done or lost, none is still active, and nothing accepted is unfinished.</summary>
     public bool IsRunComplete =>
         _producersIn[(int)ProducerPhase.Done] + _producersIn[(int)ProducerPhase.Lost] >= _expectedProducers
