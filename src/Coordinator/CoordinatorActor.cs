@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Persistence;
 using Microsoft.Extensions.Logging;
 using static ActorPipeline.Coordinator.QueueEvents;
@@ -77,6 +78,26 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         QueueOptions options, int expectedProducers, ILogger<CoordinatorActor> log, PipelineMetrics? metrics = null, bool offline = false, TimeProvider? time = null) =>
         Akka.Actor.Props.Create(() => new CoordinatorActor(options, expectedProducers, log, metrics, offline, time));
 
+    protected override void PreStart()
+    {
+        base.PreStart();
+        if (!_offline && IsClustered)
+        {
+            // The run waits for the producers of every producer node in the cluster: no total is configured.
+            Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.IMemberEvent));
+        }
+    }
+
+    protected override void PostStop()
+    {
+        if (!_offline && IsClustered)
+        {
+            Cluster.Get(Context.System).Unsubscribe(Self);
+        }
+
+        base.PostStop();
+    }
+
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
         // The actor stops; as a singleton it is started again and recovers from what was stored.
@@ -109,7 +130,32 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         Command<Terminated>(terminated => { _state.ClientStopped(terminated.ActorRef); Carry(); });
         Command<ExpireDeliveries>(_ => { _state.Tick(); Carry(); });
         Command<ReportProgress>(_ => _state.ReportProgress());
+        Command<ClusterEvent.MemberUp>(up => OnMember(up.Member, up: true));
+        Command<ClusterEvent.MemberRemoved>(removed => OnMember(removed.Member, up: false));
+        Command<ClusterEvent.IMemberEvent>(_ => { }); // joining, leaving, exiting: Up and Removed are what count
         Operations();
+    }
+
+    private static bool IsClustered => Context.System is ExtendedActorSystem { Provider: ClusterActorRefProvider };
+
+    private void OnMember(Member member, bool up)
+    {
+        // A member of an older version carries no name and its producers none: it cannot be matched, so it is not waited for.
+        if (!member.HasRole(ClusterRoles.Producer) || ClusterRoles.NodeNameIn(member.Roles) is not { } node)
+        {
+            return;
+        }
+
+        if (up)
+        {
+            _state.ProducerNodeUp(node);
+        }
+        else
+        {
+            _state.ProducerNodeGone(node);
+        }
+
+        Carry();
     }
 
     /// <summary>An operator command on a stopped service: dead letters and status only, no incarnation, nothing expires.</summary>

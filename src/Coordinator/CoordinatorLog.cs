@@ -53,6 +53,9 @@ internal static partial class CoordinatorLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused put {SequenceNr} of producer {ProducerId}: run {RunNumber} is over, so nothing more is accepted into it.")]
     public static partial void PutAfterRunOver(this ILogger log, string producerId, long sequenceNr, long runNumber);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Producer node {Node} is in the cluster; the run waits for its producers.")]
+    public static partial void ProducerNodeUp(this ILogger log, string node);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Producer {ProducerId} was counted lost but is back; the run waits for it again.")]
     public static partial void ProducerBack(this ILogger log, string producerId);
 

@@ -67,7 +67,7 @@ internal sealed partial class CoordinatorState<TClient>
 
                 break;
             case ProducerAnnounced e:
-                ApplyAnnounced(ProducerFor(e.ProducerId));
+                ApplyAnnounced(ProducerFor(e.ProducerId), e.Node, e.NodeProducers);
                 break;
             case ProducerCompleted e:
                 var done = ProducerFor(e.ProducerId);
@@ -169,12 +169,18 @@ internal sealed partial class CoordinatorState<TClient>
         _lastDeliveryId = Math.Max(_lastDeliveryId, e.FirstDeliveryId + e.ItemIds.Count - 1);
     }
 
-    private void ApplyAnnounced(ProducerState<TClient> producer)
+    private void ApplyAnnounced(ProducerState<TClient> producer, string node, int nodeProducers)
     {
         if (!producer.IsAnnounced)
         {
             producer.IsAnnounced = true;
             _producersRegistered++;
+            CountOnNode(producer, node, nodeProducers);
+        }
+
+        if (!_recovering)
+        {
+            StartJoinWindow();
         }
 
         if (producer.Phase is ProducerPhase.Unregistered or ProducerPhase.Lost)

@@ -151,7 +151,7 @@ internal sealed partial class CoordinatorState<TClient>
         var rate = _progressFinished < 0 ? 0 : (finished - _progressFinished) / Math.Max(1e-3, _time.GetElapsedTime(_progressAt, now).TotalSeconds);
         var eta = rate > 0 ? TimeSpan.FromSeconds(Math.Round(Unfinished / rate)) : (TimeSpan?)null;
         var active = _producersIn[(int)ProducerPhase.Active];
-        var producing = active + Math.Max(0, _expectedProducers - _producersIn[(int)ProducerPhase.Done] - _producersIn[(int)ProducerPhase.Lost] - active);
+        var producing = active + Math.Max(0, ProducersKnown - _producersIn[(int)ProducerPhase.Done] - _producersIn[(int)ProducerPhase.Lost] - active);
         _log.Progress(
             finished, _accepted, Math.Round(rate, 1), Unfinished, Math.Round(OldestWaitingAge().TotalSeconds, 1),
             producing, eta is { } known && producing == 0 ? known.ToString() : "unknown");
@@ -180,6 +180,11 @@ internal sealed partial class CoordinatorState<TClient>
             foreach (var producer in _producers.Values.Where(p => p.IsActive))
             {
                 producer.SilentSince = now; // it must be heard from again, or it counts as lost
+            }
+
+            if (_producersRegistered > 0)
+            {
+                StartJoinWindow(); // nodes not yet joined get the window again after a restart of the coordinator
             }
 
             // The incarnation first: what comes back from the last one is dropped if that run ended in an immediate shutdown.

@@ -47,7 +47,7 @@ internal sealed partial class CoordinatorState<TClient>
         {
             // Counted lost (silent after a restart, or its actor seemed gone), but it is putting: the run waits for it again.
             _log.ProducerBack(put.ProducerId);
-            Record(new ProducerAnnounced(put.ProducerId));
+            Record(new ProducerAnnounced(put.ProducerId, producer.Node, producer.NodeProducers));
         }
 
         // Part of this put may be in already (it waited for room before a restart): continue after it.
@@ -87,7 +87,7 @@ internal sealed partial class CoordinatorState<TClient>
                 _log.ProducerBack(register.ProducerId);
             }
 
-            Record(new ProducerAnnounced(register.ProducerId));
+            Record(new ProducerAnnounced(register.ProducerId, register.Node, register.NodeProducers));
         }
 
         var last = producer.HighestAccepted == long.MinValue ? 0 : producer.HighestAccepted;

@@ -12,7 +12,7 @@ internal sealed partial class CoordinatorState<TClient>
         [.. _items.Values.OrderBy(i => i.Id).Select(i => new SnapshotItem(i.Id, i.Item, DeliveryIdsOf(i), i.CurrentDelivery))],
         [.. _producers.Values.Where(p => p.IsJournaled).OrderBy(p => p.Id, StringComparer.Ordinal).Select(p => new SnapshotProducer(
             p.Id, p.HighestAccepted, p.Accepted, p.IsAnnounced, p.Phase == ProducerPhase.Done, p.Phase == ProducerPhase.Lost,
-            p.PartialSequenceNr, p.PartialAdmitted))],
+            p.PartialSequenceNr, p.PartialAdmitted, p.Node, p.NodeProducers))],
         DeadLettersInOrder());
 
     /// <summary>Restores a snapshot in recovery; the events after it are applied next.</summary>
@@ -68,6 +68,7 @@ internal sealed partial class CoordinatorState<TClient>
             {
                 producer.IsAnnounced = true;
                 _producersRegistered++;
+                CountOnNode(producer, saved.Node, saved.NodeProducers);
             }
 
             MoveTo(producer, saved.Done ? ProducerPhase.Done : saved.Lost ? ProducerPhase.Lost : saved.Announced ? ProducerPhase.Active : ProducerPhase.Unregistered);

@@ -93,12 +93,16 @@ internal sealed partial class CoordinatorState<TClient>
 
     public bool IsShutDown => _mode != QueueMode.Open;
 
-    /// <summary>Every producer the run waits for is done or lost, none is still active, and nothing accepted is unfinished.</summary>
+    /// <summary>
+    /// Every producer the run waits for (see <see cref="ProducersKnown"/>) is done or lost, none is
+    /// still active, and nothing accepted is unfinished.
+    /// </summary>
     public bool IsRunComplete =>
-        _producersIn[(int)ProducerPhase.Done] + _producersIn[(int)ProducerPhase.Lost] >= _expectedProducers
+        Unfinished == 0
+        && _parkedPuts.Count == 0
         && _producersIn[(int)ProducerPhase.Active] == 0
-        && Unfinished == 0
-        && _parkedPuts.Count == 0;
+        && _producersIn[(int)ProducerPhase.Done] + _producersIn[(int)ProducerPhase.Lost] >= _expectedProducers
+        && ProducersSettled;
 
     /// <summary>The sizes of every internal structure, for the specs that hold them to the outstanding work.</summary>
     public IReadOnlyDictionary<string, int> StructureSizes => new Dictionary<string, int>
@@ -120,7 +124,7 @@ internal sealed partial class CoordinatorState<TClient>
         _queued, _inFlight, _options.Capacity, IsShutDown,
         _accepted, _completed, _deadLetters.Count, _dropped, _redelivered,
         _parkedPuts.Count, _consumers.Values.Count(c => c.Available > 0), _duplicateAcks, _consumers.Count,
-        _expectedProducers,
+        ProducersKnown,
         _producersRegistered,
         _producersIn[(int)ProducerPhase.Done],
         _producersIn[(int)ProducerPhase.Lost]);

@@ -22,6 +22,11 @@ internal sealed class ProducerState<TClient>(string id)
 
     public long Accepted { get; set; }
 
+    /// <summary>The node it runs on, and how many producers that node runs (empty and 0 if it did not say).</summary>
+    public string Node { get; set; } = string.Empty;
+
+    public int NodeProducers { get; set; }
+
     /// <summary>A put admitted only in part (it waited for room), and how many of its items are in: a resend continues after them.</summary>
     public long PartialSequenceNr { get; set; } = long.MinValue;
 

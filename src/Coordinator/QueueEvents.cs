@@ -31,7 +31,8 @@ public static class QueueEvents
     /// <summary>Dead-lettered items put back at the tail of the queue (the <c>dead-letters requeue</c> command).</summary>
     public sealed record DeadLettersRequeued(IReadOnlyList<long> ItemIds) : IQueueEvent;
 
-    public sealed record ProducerAnnounced(string ProducerId) : IQueueEvent;
+    /// <summary>A producer registered (or came back); <paramref name="Node"/> and <paramref name="NodeProducers"/> as in <see cref="QueueProtocol.RegisterProducer"/>.</summary>
+    public sealed record ProducerAnnounced(string ProducerId, string Node = "", int NodeProducers = 0) : IQueueEvent;
 
     public sealed record ProducerCompleted(string ProducerId) : IQueueEvent;
 
@@ -62,7 +63,16 @@ public static class QueueEvents
     /// describe a put admitted in part (it waited for room), so its resend continues after those items.
     /// </summary>
     public sealed record SnapshotProducer(
-        string Id, long HighestAccepted, long Accepted, bool Announced, bool Done, bool Lost, long PartialSequenceNr = long.MinValue, int PartialAdmitted = 0);
+        string Id,
+        long HighestAccepted,
+        long Accepted,
+        bool Announced,
+        bool Done,
+        bool Lost,
+        long PartialSequenceNr = long.MinValue,
+        int PartialAdmitted = 0,
+        string Node = "",
+        int NodeProducers = 0);
 
     /// <summary>The whole coordinator state after the last journaled event it covers.</summary>
     public sealed record CoordinatorSnapshot(

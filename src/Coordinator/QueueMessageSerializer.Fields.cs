@@ -13,6 +13,13 @@ public sealed partial class QueueMessageSerializer
         w.WriteDateTime(item.PutAt);
     }
 
+    /// <summary>A node's producer count: never negative, as a node runs at least none.</summary>
+    private static int ReadNodeProducers(ref WireReader r, string field)
+    {
+        var count = r.ReadInt32(field);
+        return count >= 0 ? count : throw r.Malformed($"{field} is {count}, below zero");
+    }
+
     private static QueueItem ReadItem(ref WireReader r, string field) =>
         new(r.ReadPayload(field), r.ReadDateTime(field));
 

@@ -47,6 +47,8 @@ public sealed partial class QueueMessageSerializer
                 break;
             case ProducerAnnounced m:
                 w.WriteString(m.ProducerId, "ProducerAnnounced.ProducerId");
+                w.WriteString(m.Node, "ProducerAnnounced.Node");
+                w.WriteInt32(m.NodeProducers);
                 break;
             case ProducerCompleted m:
                 w.WriteString(m.ProducerId, "ProducerCompleted.ProducerId");
@@ -112,7 +114,11 @@ public sealed partial class QueueMessageSerializer
             case DeadLettersRequeuedManifest:
                 return new DeadLettersRequeued(ReadIds(ref r, "DeadLettersRequeued.ItemIds", MaxStateListCount));
             case ProducerAnnouncedManifest:
-                return new ProducerAnnounced(r.ReadString("ProducerAnnounced.ProducerId"));
+                // Journals written before node names hold the id alone.
+                var announced = r.ReadString("ProducerAnnounced.ProducerId");
+                return r.AtEnd
+                    ? new ProducerAnnounced(announced)
+                    : new ProducerAnnounced(announced, r.ReadString("ProducerAnnounced.Node"), ReadNodeProducers(ref r, "ProducerAnnounced.NodeProducers"));
             case ProducerCompletedManifest:
                 return new ProducerCompleted(r.ReadString("ProducerCompleted.ProducerId"));
             case ProducerLostManifest:
@@ -170,6 +176,8 @@ public sealed partial class QueueMessageSerializer
             w.WriteBool(producer.Lost);
             w.WriteInt64(producer.PartialSequenceNr);
             w.WriteInt32(producer.PartialAdmitted);
+            w.WriteString(producer.Node, "CoordinatorSnapshot.Producers.Node");
+            w.WriteInt32(producer.NodeProducers);
         }
 
         WriteDeadLetteredItems(ref w, s.DeadLetters, inSnapshot: true);
@@ -215,7 +223,13 @@ public sealed partial class QueueMessageSerializer
 
     private static SnapshotProducer[] ReadSnapshotProducers(ref WireReader r, byte version)
     {
-        var count = r.ReadCount(version >= 2 ? SnapshotProducerMinBytes + sizeof(long) + sizeof(int) : SnapshotProducerMinBytes, "CoordinatorSnapshot.Producers");
+        var minBytes = version switch
+        {
+            >= 3 => SnapshotProducerMinBytes + sizeof(long) + sizeof(int) + sizeof(int) + sizeof(int),
+            2 => SnapshotProducerMinBytes + sizeof(long) + sizeof(int),
+            _ => SnapshotProducerMinBytes,
+        };
+        var count = r.ReadCount(minBytes, "CoordinatorSnapshot.Producers");
         if (count == 0)
         {
             return [];
@@ -232,7 +246,9 @@ public sealed partial class QueueMessageSerializer
                 r.ReadBool("CoordinatorSnapshot.Producers.Done"),
                 r.ReadBool("CoordinatorSnapshot.Producers.Lost"),
                 version >= 2 ? r.ReadInt64("CoordinatorSnapshot.Producers.PartialSequenceNr") : long.MinValue,
-                version >= 2 ? r.ReadInt32("CoordinatorSnapshot.Producers.PartialAdmitted") : 0);
+                version >= 2 ? r.ReadInt32("CoordinatorSnapshot.Producers.PartialAdmitted") : 0,
+                version >= 3 ? r.ReadString("CoordinatorSnapshot.Producers.Node") : string.Empty,
+                version >= 3 ? ReadNodeProducers(ref r, "CoordinatorSnapshot.Producers.NodeProducers") : 0);
         }
 
         return producers;

@@ -67,6 +67,8 @@ public sealed partial class QueueMessageSerializer
                 break;
             case RegisterProducer m:
                 w.WriteString(m.ProducerId, "RegisterProducer.ProducerId");
+                w.WriteString(m.Node, "RegisterProducer.Node");
+                w.WriteInt32(m.NodeProducers);
                 break;
             case ProducerRegistered m:
                 w.WriteString(m.ProducerId, "ProducerRegistered.ProducerId");
@@ -149,7 +151,11 @@ public sealed partial class QueueMessageSerializer
                 return new PutRejected(
                     r.ReadString("PutRejected.ProducerId"), r.ReadInt64("PutRejected.SequenceNr"), ReadRejection(ref r), r.ReadInt32("PutRejected.Accepted"));
             case RegisterProducerManifest:
-                return new RegisterProducer(r.ReadString("RegisterProducer.ProducerId"));
+                // A node of the version before node names sends the id alone.
+                var producerId = r.ReadString("RegisterProducer.ProducerId");
+                return r.AtEnd
+                    ? new RegisterProducer(producerId)
+                    : new RegisterProducer(producerId, r.ReadString("RegisterProducer.Node"), ReadNodeProducers(ref r, "RegisterProducer.NodeProducers"));
             case ProducerRegisteredManifest:
                 return new ProducerRegistered(r.ReadString("ProducerRegistered.ProducerId"), r.ReadInt64("ProducerRegistered.LastAcceptedSequenceNr"));
             case ProducerDoneManifest:

@@ -63,9 +63,10 @@ public sealed partial class QueueMessageSerializer(ExtendedActorSystem system) :
 
     /// <summary>
     /// The snapshot's format version. Version 2 added the redelivered and duplicate-ack counts, each
-    /// item's current delivery and each producer's partly admitted put; a version 1 snapshot is still read, with those as zero and none.
+    /// item's current delivery and each producer's partly admitted put; version 3 each producer's node
+    /// and its node's producer count. Older snapshots are still read, with what they lack as zero and none.
     /// </summary>
-    public const byte SnapshotFormatVersion = 2;
+    public const byte SnapshotFormatVersion = 3;
 
     private const string PutManifest = "P";
     private const string PutAcceptedManifest = "PA";

@@ -62,11 +62,22 @@ public sealed class QueueOptions : IValidatableObject
     public int SnapshotEvery { get; set; } = 10_000;
 
     /// <summary>
-    /// Producers the batch run waits for, across the cluster. Unset, it is this node's
-    /// <c>Pipeline:Producers:Count</c> (right for a single node); set it on coordinator nodes to the total.
+    /// The least number of producers the batch run waits for. Never needed for scaling: the run waits
+    /// for every producer of every producer node that has joined the cluster (each node says how many
+    /// it runs), so this is only a floor, for a run that must not end before enough nodes are in.
     /// </summary>
-    [Range(0, 1_000_000)]
+    /// <value>Default 1: a run with no producer never ends.</value>
+    [Range(1, 1_000_000)]
     public int? ExpectedProducers { get; set; }
+
+    /// <summary>
+    /// How long after the first producer registers the run still waits for producer nodes that have
+    /// not joined the cluster yet (ones that have joined are always waited for). For set-ups whose
+    /// nodes start together but join at different speeds, such as <c>docker compose up</c>.
+    /// </summary>
+    /// <value>Default 0: nodes that have joined are all the run waits for.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan ProducerJoinWindow { get; set; } = TimeSpan.Zero;
 
     /// <summary>
     /// The largest protocol message this configuration can produce: a full delivery of items at the

@@ -30,7 +30,13 @@ public static class QueueProtocol
     /// A producer announces itself before its first put, so that the coordinator can count it for the
     /// run's join and notice if it is lost. Resent until <see cref="ProducerRegistered"/> comes back.
     /// </summary>
-    public sealed record RegisterProducer(string ProducerId) : IQueueMessage;
+    /// <param name="ProducerId">Its id, the same across restarts of its node.</param>
+    /// <param name="Node">The node it runs on (<c>Cluster:NodeName</c>); empty if unknown.</param>
+    /// <param name="NodeProducers">
+    /// How many producers that node runs, so the run waits for all of them even if one registers
+    /// later than another has finished; 0 if unknown.
+    /// </param>
+    public sealed record RegisterProducer(string ProducerId, string Node = "", int NodeProducers = 0) : IQueueMessage;
 
     /// <summary>
     /// The registration is stored. <paramref name="LastAcceptedSequenceNr"/> is the last put the queue

@@ -116,6 +116,9 @@ internal ref struct WireReader
         return bytes.IsEmpty ? ReadOnlyMemory<byte>.Empty : bytes.ToArray();
     }
 
+    /// <summary>Whether every byte has been read: a field added in a later version is absent from an older message.</summary>
+    public readonly bool AtEnd => Remaining == 0;
+
     /// <summary>A whole message has been read; anything after it means the bytes are not what the manifest says.</summary>
     public readonly void EnsureEnd()
     {

@@ -1,3 +1,4 @@
+using ActorPipeline.Coordinator;
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 
@@ -12,14 +13,11 @@ public sealed record NodeIdentity(string Name)
     /// <summary>The file beside the journal that keeps an embedded node's generated name.</summary>
     public const string FileName = "actor-pipeline.node";
 
-    private const string RolePrefix = "node-name.";
-
     /// <summary>The role every node carries besides its own, naming it.</summary>
-    public string Role => RolePrefix + Name;
+    public string Role => ClusterRoles.ForNodeName(Name);
 
     /// <summary>The node name a member carries in its roles, if any.</summary>
-    public static string? NameIn(IEnumerable<string> roles) =>
-        roles.FirstOrDefault(r => r.StartsWith(RolePrefix, StringComparison.Ordinal))?[RolePrefix.Length..];
+    public static string? NameIn(IEnumerable<string> roles) => ClusterRoles.NodeNameIn(roles);
 
     /// <summary>The configured name, or the default rule's: container host name, host and fixed port, or a kept id.</summary>
     public static NodeIdentity Resolve(NodeOptions node, PersistenceOptions persistence)

@@ -29,9 +29,6 @@ namespace ActorPipeline.Host;
 /// <summary>The composition root, shared by Program and the tests that host the whole pipeline.</summary>
 public static class PipelineHostExtensions
 {
-    private const string ProducerRole = "producer";
-    private const string ConsumerRole = "consumer";
-
     private const string TextTemplate = "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {Message:lj}{NewLine}{Exception}";
 
     /// <summary>
@@ -106,16 +103,16 @@ public static class PipelineHostExtensions
                 })
                 // Without this Akka runs its shutdown on SIGTERM before the host stops the runner, and the drain finds no actors.
                 .AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend)
-                .AddCluster(node, identity, options.Queue)
+                .AddCluster(node, identity, options)
                 .AddQueueStore(options.Persistence)
                 .AddCoordinatorSingleton(
-                    options.Queue, loggers, options.Queue.ExpectedProducers ?? options.Producers.Count, node.Has(CoordinatorHostingExtensions.Role), metrics);
-            if (node.Has(ProducerRole))
+                    options.Queue, loggers, options.Queue.ExpectedProducers ?? 1, node.Has(CoordinatorHostingExtensions.Role), metrics);
+            if (node.Has(ClusterRoles.Producer))
             {
                 akka.AddProducers(options.Producers, sp.GetRequiredService<IItemSource>(), identity.Name, loggers, metrics);
             }
 
-            if (node.Has(ConsumerRole))
+            if (node.Has(ClusterRoles.Consumer))
             {
                 akka.AddConsumers(options.Consumers, sp.GetRequiredService<IWorkHandler>(), loggers, metrics);
             }
@@ -158,8 +155,9 @@ public static class PipelineHostExtensions
     /// Remoting and clustering from <see cref="NodeOptions"/>, keep-majority split-brain resolution,
     /// and a node without seeds joins itself, so the embedded default is a cluster of one.
     /// </summary>
-    private static AkkaConfigurationBuilder AddCluster(this AkkaConfigurationBuilder akka, NodeOptions node, NodeIdentity identity, QueueOptions queue)
+    private static AkkaConfigurationBuilder AddCluster(this AkkaConfigurationBuilder akka, NodeOptions node, NodeIdentity identity, PipelineOptions pipeline)
     {
+        var queue = pipeline.Queue;
         var seeds = node.SeedNodeList.ToArray();
         var remote = new RemoteOptions
         {
@@ -180,7 +178,9 @@ public static class PipelineHostExtensions
         akka.WithRemoting(remote)
             .WithClustering(new ClusterOptions
             {
-                Roles = [.. node.RoleList, identity.Role], // the name as a role: every member sees which names are taken
+                // The name as a role: every member sees which names are taken, and the coordinator whose producers are whose.
+                // The producer role only with producers to run: the coordinator waits for every producer member to register some.
+                Roles = [.. node.RoleList.Where(r => r != ClusterRoles.Producer || pipeline.Producers.Count > 0), identity.Role],
                 SeedNodes = seeds,
                 MinimumNumberOfMembers = node.MinimumMembers,
                 SplitBrainResolver = new KeepMajorityOption(),

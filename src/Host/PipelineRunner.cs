@@ -81,8 +81,8 @@ public sealed class PipelineRunner(
 
         var hostsCoordinator = node.Has(CoordinatorHostingExtensions.Role);
         var queue = await services.GetRequiredService<IRequiredActor<CoordinatorActor>>().GetAsync(stoppingToken);
-        var producerPool = node.Has("producer") ? await services.GetRequiredService<IRequiredActor<ProducerPoolActor>>().GetAsync(stoppingToken) : null;
-        var consumerPool = node.Has("consumer") ? await services.GetRequiredService<IRequiredActor<ConsumerPoolActor>>().GetAsync(stoppingToken) : null;
+        var producerPool = node.Has(ClusterRoles.Producer) ? await services.GetRequiredService<IRequiredActor<ProducerPoolActor>>().GetAsync(stoppingToken) : null;
+        var consumerPool = node.Has(ClusterRoles.Consumer) ? await services.GetRequiredService<IRequiredActor<ConsumerPoolActor>>().GetAsync(stoppingToken) : null;
 
         var runEnd = new TaskCompletionSource<QueueStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
         var monitor = system.ActorOf(RunMonitorActor.Props(queue, node.RetryInterval, runEnd, log), "run-monitor");

@@ -24,6 +24,7 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
     private readonly ProducerOptions _options;
     private readonly ILogger _log;
     private readonly PipelineMetrics? _metrics;
+    private readonly string _node;
     private readonly CancellationTokenSource _stop = new();
     private IAsyncEnumerator<ReadOnlyMemory<byte>>? _items;
     private object? _unacknowledged;
@@ -35,9 +36,19 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
     private bool _stopping;
     private bool _failed;
 
-    public ProducerActor(int id, string producerId, IItemSource source, IActorRef coordinator, ProducerOptions options, ILogger<ProducerActor> log, PipelineMetrics? metrics = null)
+    /// <param name="id">Its number on its node, for the seed's log lines.</param>
+    /// <param name="producerId">Its id, the same across restarts of its node.</param>
+    /// <param name="source">Where its items come from.</param>
+    /// <param name="coordinator">The coordinator, or its singleton proxy.</param>
+    /// <param name="options">The producers' settings.</param>
+    /// <param name="log">Where its events go.</param>
+    /// <param name="metrics">Instruments to report to, if any.</param>
+    /// <param name="node">The node it runs on, with <see cref="ProducerOptions.Count"/> producers; empty if it runs alone, outside a pool.</param>
+    public ProducerActor(
+        int id, string producerId, IItemSource source, IActorRef coordinator, ProducerOptions options, ILogger<ProducerActor> log, PipelineMetrics? metrics = null, string node = "")
     {
         _metrics = metrics;
+        _node = node;
         _id = id;
         _producerId = producerId;
         _source = source;
@@ -57,10 +68,11 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(
-        int id, string producerId, IItemSource source, IActorRef coordinator, ProducerOptions options, ILogger<ProducerActor> log, PipelineMetrics? metrics = null) =>
-        Akka.Actor.Props.Create(() => new ProducerActor(id, producerId, source, coordinator, options, log, metrics));
+        int id, string producerId, IItemSource source, IActorRef coordinator, ProducerOptions options, ILogger<ProducerActor> log, PipelineMetrics? metrics = null, string node = "") =>
+        Akka.Actor.Props.Create(() => new ProducerActor(id, producerId, source, coordinator, options, log, metrics, node));
 
-    protected override void PreStart() => SendReliably(new RegisterProducer(_producerId));
+    // With its node's producer count, so the run waits for the node's others even if this one finishes first.
+    protected override void PreStart() => SendReliably(new RegisterProducer(_producerId, _node, _node.Length == 0 ? 0 : _options.Count));
 
     protected override void PostStop()
     {

@@ -71,7 +71,7 @@ public sealed class ProducerPoolActor : ReceiveActor
             // Unique across the cluster (node names are) and the same when this node restarts under its name,
             // whatever port it binds, so that a restarted producer learns how far it had got and resumes after it.
             var producerId = $"{_nodeName}/producer-{i}";
-            var producer = Context.ActorOf(ProducerActor.Props(i, producerId, _source, _coordinator, _options, log, _metrics), $"producer-{i}");
+            var producer = Context.ActorOf(ProducerActor.Props(i, producerId, _source, _coordinator, _options, log, _metrics, _nodeName), $"producer-{i}");
             Context.Watch(producer);
             _running.Add(producer);
             if (_stopping)

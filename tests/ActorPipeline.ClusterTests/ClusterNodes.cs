@@ -21,8 +21,8 @@ public sealed class ClusterNodes(ITestOutputHelper output, int members, TestCert
     /// <summary>The seed's port, for nodes that dial it otherwise than the cluster does.</summary>
     public int SeedPort => _seedPort;
 
-    public HostProcess StartCoordinator(int expectedProducers, params (string Key, string Value)[] settings) =>
-        Start("coordinator", _seedPort, [("Pipeline__Queue__ExpectedProducers", $"{expectedProducers}"), .. settings]);
+    /// <summary>The seed, with the coordinator role; no producer total is set, as none is needed.</summary>
+    public HostProcess StartCoordinator(params (string Key, string Value)[] settings) => Start("coordinator", _seedPort, settings);
 
     public HostProcess StartProducers(params (string Key, string Value)[] settings) => Start("producer", 0, settings);
 

@@ -25,7 +25,7 @@ public sealed class ClusterSpecs(ITestOutputHelper output)
     public async Task Should_complete_a_run_across_a_coordinator_two_producer_nodes_and_two_consumer_nodes()
     {
         using var cluster = new ClusterNodes(output, members: 5);
-        var coordinator = cluster.StartCoordinator(expectedProducers: 6);
+        var coordinator = cluster.StartCoordinator();
         var producers = new[] { cluster.StartProducers(NodeSettings.Producers(3, 10, "00:00:00.020")), cluster.StartProducers(NodeSettings.Producers(3, 10, "00:00:00.020")) };
         var consumers = new[] { cluster.StartConsumers(NodeSettings.Consumers(3, "0:0:0", "00:00:00.010")), cluster.StartConsumers(NodeSettings.Consumers(3, "0:0:0", "00:00:00.010")) };
 
@@ -48,7 +48,7 @@ public sealed class ClusterSpecs(ITestOutputHelper output)
     public async Task Should_redeliver_what_a_killed_consumer_node_held_and_lose_nothing()
     {
         using var cluster = new ClusterNodes(output, members: 4);
-        var coordinator = cluster.StartCoordinator(expectedProducers: 2);
+        var coordinator = cluster.StartCoordinator();
         var producer = cluster.StartProducers(NodeSettings.Producers(2, 20, "00:00:00.010"));
         var doomed = cluster.StartConsumers(NodeSettings.Consumers(2, "00:00:00.200", "00:00:00.300", prefetch: 3));
         var survivor = cluster.StartConsumers(NodeSettings.Consumers(2, "00:00:00.050", "00:00:00.100"));
@@ -71,7 +71,7 @@ public sealed class ClusterSpecs(ITestOutputHelper output)
     {
         using var cluster = new ClusterNodes(output, members: 4);
         // A killed producer node has Pipeline:Queue:ProducerTimeout to come back; 3 s here instead of 30 so the spec is quick.
-        var coordinator = cluster.StartCoordinator(expectedProducers: 4, ("Pipeline__Queue__ProducerTimeout", "00:00:03"));
+        var coordinator = cluster.StartCoordinator(("Pipeline__Queue__ProducerTimeout", "00:00:03"));
         var doomed = cluster.StartProducers(NodeSettings.Producers(2, 200, "00:00:00.100"));
         var steady = cluster.StartProducers(NodeSettings.Producers(2, 10, "00:00:00.010"));
         var consumer = cluster.StartConsumers(NodeSettings.Consumers(3, "0:0:0", "00:00:00.005"));
@@ -93,7 +93,7 @@ public sealed class ClusterSpecs(ITestOutputHelper output)
     public async Task Should_drain_a_consumer_node_on_sigterm_hand_back_its_work_leave_and_exit_0()
     {
         using var cluster = new ClusterNodes(output, members: 4);
-        var coordinator = cluster.StartCoordinator(expectedProducers: 2);
+        var coordinator = cluster.StartCoordinator();
         var producer = cluster.StartProducers(NodeSettings.Producers(2, 20, "00:00:00.010"));
         var leaving = cluster.StartConsumers(NodeSettings.Consumers(2, "00:00:00.300", "00:00:00.400", prefetch: 4));
         var staying = cluster.StartConsumers(NodeSettings.Consumers(2, "00:00:00.020", "00:00:00.050"));

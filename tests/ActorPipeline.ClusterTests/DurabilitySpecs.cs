@@ -21,8 +21,8 @@ public sealed class DurabilitySpecs(ITestOutputHelper output)
     public async Task Should_let_a_standby_coordinator_take_over_from_the_journal_when_the_singletons_node_is_killed()
     {
         using var cluster = new ClusterNodes(output, members: 4);
-        var first = cluster.StartCoordinator(expectedProducers: 2, AkkaInfo);
-        var second = cluster.StartOnOwnPort("coordinator", ("Pipeline__Queue__ExpectedProducers", "2"), AkkaInfo);
+        var first = cluster.StartCoordinator(AkkaInfo);
+        var second = cluster.StartOnOwnPort("coordinator", AkkaInfo);
         var producer = cluster.StartProducers(NodeSettings.Producers(2, 30, "00:00:00.060"));
         var consumer = cluster.StartConsumers(NodeSettings.Consumers(3, "00:00:00.010", "00:00:00.040"));
         await consumer.WaitForOutputAsync(Logged("got element", 10), RunLimit, Ct);
@@ -45,7 +45,7 @@ public sealed class DurabilitySpecs(ITestOutputHelper output)
     public async Task Should_resume_the_run_after_every_process_is_killed_and_started_again_completing_each_item_once()
     {
         using var cluster = new ClusterNodes(output, members: 3);
-        var coordinator = cluster.StartCoordinator(expectedProducers: 2);
+        var coordinator = cluster.StartCoordinator();
         var producer = cluster.StartOnOwnPort("producer", NodeSettings.Producers(2, 25, "00:00:00.060"));
         var consumer = cluster.StartOnOwnPort("consumer", NodeSettings.Consumers(2, "00:00:00.020", "00:00:00.060"));
         await producer.WaitForOutputAsync(Logged("added <", 12), RunLimit, Ct);
@@ -101,7 +101,7 @@ public sealed class DurabilitySpecs(ITestOutputHelper output)
     public async Task Should_retry_then_dead_letter_poison_items_list_them_and_exit_with_code_2()
     {
         using var cluster = new ClusterNodes(output, members: 3);
-        var coordinator = cluster.StartCoordinator(expectedProducers: 2);
+        var coordinator = cluster.StartCoordinator();
         var producer = cluster.StartProducers(NodeSettings.Producers(2, 20, "00:00:00.010"));
         var consumer = cluster.StartConsumers(
         [

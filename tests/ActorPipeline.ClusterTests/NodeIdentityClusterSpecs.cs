@@ -13,7 +13,7 @@ public sealed class NodeIdentityClusterSpecs(ITestOutputHelper output)
     public async Task Should_let_a_killed_producer_node_that_comes_back_resume_and_leave_no_acknowledged_item_behind()
     {
         using var cluster = new ClusterNodes(output, members: 3);
-        var coordinator = cluster.StartCoordinator(expectedProducers: 3);
+        var coordinator = cluster.StartCoordinator();
         var doomed = cluster.StartOnOwnPort("producer", NodeSettings.Producers(3, 40, "00:00:00.050"));
         var consumer = cluster.StartConsumers(NodeSettings.Consumers(3, "0:0:0", "00:00:00.005"));
         await doomed.WaitForOutputAsync(lines => lines.Count(l => l.Contains("added <", StringComparison.Ordinal)) >= 20, RunLimit, Ct);
@@ -38,7 +38,7 @@ public sealed class NodeIdentityClusterSpecs(ITestOutputHelper output)
     public async Task Should_refuse_a_second_live_node_under_a_name_already_in_the_cluster()
     {
         using var cluster = new ClusterNodes(output, members: 1);
-        var first = cluster.StartCoordinator(expectedProducers: 1, ("Cluster__NodeName", "twin"));
+        var first = cluster.StartCoordinator(("Cluster__NodeName", "twin"));
         await first.WaitForOutputAsync(lines => lines.Any(l => l.Contains("This node is {NodeName}", StringComparison.Ordinal)), RunLimit, Ct);
 
         var second = cluster.StartConsumers(("Cluster__NodeName", "twin"));

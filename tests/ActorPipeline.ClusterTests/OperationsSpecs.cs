@@ -18,7 +18,7 @@ public sealed class OperationsSpecs(ITestOutputHelper output)
         var consumerHealth = HostProcess.FreePort();
 
         // One expected producer that never comes: the run stays open while the spec looks.
-        var coordinator = cluster.StartCoordinator(expectedProducers: 1, ("Operations__HealthPort", $"{coordinatorHealth}"));
+        var coordinator = cluster.StartCoordinator(("Operations__HealthPort", $"{coordinatorHealth}"));
         await WaitForAsync(coordinatorHealth, "live", HttpStatusCode.OK);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, await ProbeAsync(coordinatorHealth, "ready")); // alone, it is not Up yet
 

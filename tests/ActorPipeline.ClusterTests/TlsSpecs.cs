@@ -25,7 +25,7 @@ public sealed class TlsSpecs(ITestOutputHelper output)
 
         // Three members: the run cannot start until a consumer node joins, so an intruder that got in would start it and take items.
         using var cluster = new ClusterNodes(output, members: 3, certificates);
-        var coordinator = cluster.StartCoordinator(expectedProducers: 2);
+        var coordinator = cluster.StartCoordinator();
         var producer = cluster.StartProducers(NodeSettings.Producers(2, 10, "00:00:00.020"));
         var consumerSettings = NodeSettings.Consumers(2, "0:0:0", "00:00:00.010");
         var plain = cluster.StartConsumers(

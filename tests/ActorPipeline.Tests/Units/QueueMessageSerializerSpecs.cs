@@ -41,7 +41,8 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         ["PutRejected for full"] = new PutRejected("p", -5, PutRejection.Full, 0),
         ["PutRejected for shut down"] = new PutRejected("p", 9, PutRejection.ShutDown, int.MaxValue),
         ["PutRejected for a run that is over"] = new PutRejected("node-a/producer-0", 12, PutRejection.RunOver, 0),
-        ["RegisterProducer"] = new RegisterProducer("node-a/producer-3"),
+        ["RegisterProducer"] = new RegisterProducer("node-a/producer-3", "node-a", 5),
+        ["RegisterProducer with no node"] = new RegisterProducer("producer-0"),
         ["ProducerRegistered"] = new ProducerRegistered("node-a/producer-3", long.MaxValue),
         ["ProducerRegistered of a new producer"] = new ProducerRegistered("", 0),
         ["ProducerDone"] = new ProducerDone("node-a/producer-3", long.MinValue),
@@ -94,7 +95,7 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         ["ItemDeadLettered"] = new ItemDeadLettered(101, long.MaxValue, int.MinValue, "System.Exception: boom 💥\n   at Handler.Run()\r\n"),
         ["DeadLettersRequeued"] = new DeadLettersRequeued([101, -1]),
         ["DeadLettersRequeued of nothing"] = new DeadLettersRequeued([]),
-        ["ProducerAnnounced"] = new ProducerAnnounced("node-a/producer-3"),
+        ["ProducerAnnounced"] = new ProducerAnnounced("node-a/producer-3", "node-a", int.MaxValue),
         ["ProducerCompleted"] = new ProducerCompleted("生产者"),
         ["ProducerLost"] = new ProducerLost(""),
         ["ShutdownRequested graceful"] = new ShutdownRequested(Immediate: false),
@@ -116,7 +117,7 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
             ShutDown: false,
             ShutDownImmediately: true,
             Items: [new(101, Item("01", PutAt), [5, 9, long.MaxValue], CurrentDelivery: long.MaxValue), new(102, Item("", DateTime.MinValue), []), new(-1, Item("ff00ff", DateTime.MaxValue), [0])],
-            Producers: [new("node-a/producer-1", long.MinValue, 0, Announced: true, Done: false, Lost: true), new("", long.MaxValue, -1, Announced: false, Done: true, Lost: false, PartialSequenceNr: 12, PartialAdmitted: 3)],
+            Producers: [new("node-a/producer-1", long.MinValue, 0, Announced: true, Done: false, Lost: true), new("", long.MaxValue, -1, Announced: false, Done: true, Lost: false, PartialSequenceNr: 12, PartialAdmitted: 3, Node: "node-ä", NodeProducers: 4)],
             DeadLetters: [new(11, 1, Item("0bad", PutAt), 3, "first ✗"), new(long.MinValue, 0, Item("", DateTime.MaxValue), 0, "")]),
         ["CoordinatorSnapshot of nothing"] = new CoordinatorSnapshot(0, false, 0, 0, 0, 0, 0, 0, 0, 0, false, false, [], [], []),
     };
@@ -245,6 +246,26 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         var producer = Assert.Single(snapshot.Producers);
         Assert.Equal(("node/producer-0", 7L, 70L, true), (producer.Id, producer.HighestAccepted, producer.Accepted, producer.Announced));
         Assert.Equal((long.MinValue, 0), (producer.PartialSequenceNr, producer.PartialAdmitted));
+    }
+
+    [Fact]
+    public void Should_read_a_registration_and_its_event_from_a_node_of_the_version_before_node_names()
+    {
+        // The producer id alone, as nodes and journals of the previous release wrote them.
+        var register = Assert.IsType<RegisterProducer>(Serializer.FromBinary([.. LeString("p-0")], Serializer.Manifest(new RegisterProducer("p-0"))));
+        var announced = Assert.IsType<ProducerAnnounced>(
+            Serializer.FromBinary([QueueMessageSerializer.FormatVersion, .. LeString("p-0")], Serializer.Manifest(new ProducerAnnounced("p-0"))));
+
+        Assert.Equal(new RegisterProducer("p-0", string.Empty, 0), register);
+        Assert.Equal(new ProducerAnnounced("p-0", string.Empty, 0), announced);
+    }
+
+    [Fact]
+    public void Should_refuse_a_negative_producer_count_for_a_node()
+    {
+        var manifest = Serializer.Manifest(new RegisterProducer("p-0"));
+        var ex = Assert.Throws<SerializationException>(() => Serializer.FromBinary([.. LeString("p-0"), .. LeString("n"), .. Le32(-1)], manifest));
+        Assert.Contains("RegisterProducer.NodeProducers", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -389,8 +410,22 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         {
             var manifest = Serializer.Manifest(message);
             var bytes = Serializer.ToBinary(message);
+
+            // Cut exactly where the version before node names ended, it is that older message, and read as one.
+            var olderForm = message switch
+            {
+                RegisterProducer r => LeString(r.ProducerId).Length,
+                ProducerAnnounced a => 1 + LeString(a.ProducerId).Length,
+                _ => -1,
+            };
             for (var length = 0; length < bytes.Length; length++)
             {
+                if (length == olderForm)
+                {
+                    Assert.IsType(message.GetType(), Serializer.FromBinary(bytes[..length], manifest));
+                    continue;
+                }
+
                 AssertRejected(manifest, bytes[..length], because: $"{name} cut to {length} of {bytes.Length} bytes");
                 truncations++;
             }
