@@ -17,7 +17,7 @@ internal static partial class ConsumerLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer {ConsumerId} failed on <{Item}> (attempt {Attempt} of {MaxAttempts}); retrying in {Backoff}.")]
     public static partial void Retrying(ILogger log, int consumerId, string item, int attempt, int maxAttempts, TimeSpan backoff, Exception error);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Consumer {ConsumerId} gave up on <{Item}> after {Attempts} attempts; it is dead-lettered.")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Consumer {ConsumerId} gave up on <{Item}> after attempt {Attempts}; it is dead-lettered.")]
     public static partial void GaveUp(ILogger log, int consumerId, string item, int attempts, Exception error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer {ConsumerId}: the coordinator refused task_done for delivery {DeliveryId}: {Reason}")]

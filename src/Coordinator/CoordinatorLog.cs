@@ -5,13 +5,13 @@ namespace ActorPipeline.Coordinator;
 /// <summary>The coordinator's log events, source-generated so a disabled level costs nothing.</summary>
 internal static partial class CoordinatorLog
 {
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped a get with {Credits} credits from {Sender}: credits must be positive.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped a get from {Sender} whose credits were {Credits}: credits must be positive.")]
     public static partial void NonPositiveCredits(this ILogger log, int credits, string sender);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored the release of delivery {DeliveryId} from {Sender}: it is not outstanding.")]
     public static partial void UnknownRelease(this ILogger log, long deliveryId, string sender);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Item <{Item}> (delivery {DeliveryId}) dead-lettered after {Attempts} attempts: {Error}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Item <{Item}> (delivery {DeliveryId}) dead-lettered after attempt {Attempts}: {Error}")]
     public static partial void DeadLettered(this ILogger log, string item, long deliveryId, int attempts, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Queue shut down ({Mode}): {Dropped} queued items dropped, {Queued} left to drain, {InFlight} in flight.")]
@@ -20,16 +20,16 @@ internal static partial class CoordinatorLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer {Consumer} stopped holding {Count} unfinished items; they were queued again.")]
     public static partial void ConsumerLostItems(this ILogger log, string consumer, int count);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Producer {ProducerId} is done: {Accepted} items accepted from it.")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Producer {ProducerId} is done; items accepted from it: {Accepted}.")]
     public static partial void ProducerDone(this ILogger log, string producerId, long accepted);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Producer {ProducerId} was lost before it finished: {Accepted} items were accepted from it; whatever it had not put was never accepted.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Producer {ProducerId} was lost before it finished; items accepted from it: {Accepted}. Whatever it had not put was never accepted.")]
     public static partial void ProducerLost(this ILogger log, string producerId, long accepted);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} deliveries were not done within {AckTimeout}; their items were queued again.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deliveries not done within {AckTimeout}: {Count}; their items were queued again.")]
     public static partial void DeliveriesExpired(this ILogger log, int count, TimeSpan ackTimeout);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Coordinator recovered run {RunNumber} from its journal: {Items} unfinished items queued again, {Producers} producers known, {DeadLetters} dead letters.")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Coordinator recovered run {RunNumber} from its journal; unfinished items queued again: {Items}, producers known: {Producers}, dead letters: {DeadLetters}.")]
     public static partial void Recovered(this ILogger log, long runNumber, int items, int producers, int deadLetters);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Saving a snapshot failed; recovery replays more events until the next one succeeds.")]
@@ -38,7 +38,7 @@ internal static partial class CoordinatorLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Journaling {EventType} failed; the coordinator restarts and recovers from what was stored.")]
     public static partial void PersistFailed(this ILogger log, string eventType, Exception error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Progress: {Done} of {Accepted} accepted items done, {Rate} items/s, {Outstanding} outstanding, oldest waiting {OldestAge} s, {Producing} producers still producing, ETA {Eta}.")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Progress: done {Done} of {Accepted} accepted, {Rate} items/s, outstanding {Outstanding}, oldest waiting {OldestAge} s, producers still producing: {Producing}, ETA {Eta}.")]
     public static partial void Progress(this ILogger log, long done, long accepted, double rate, int outstanding, double oldestAge, int producing, string eta);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused put {SequenceNr} of producer {ProducerId}: an item is {Bytes} bytes, over Pipeline:Queue:MaxItemBytes ({Limit}).")]
@@ -53,7 +53,7 @@ internal static partial class CoordinatorLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused put {SequenceNr} of producer {ProducerId}: run {RunNumber} is over, so nothing more is accepted into it.")]
     public static partial void PutAfterRunOver(this ILogger log, string producerId, long sequenceNr, long runNumber);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Producer node {Node} is in the cluster; the run waits for its producers.")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Producer node {Node} is in the cluster; the run waits for its producers.")]
     public static partial void ProducerNodeUp(this ILogger log, string node);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Producer {ProducerId} was counted lost but is back; the run waits for it again.")]
@@ -62,7 +62,7 @@ internal static partial class CoordinatorLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored producer {ProducerId}'s done after put {LastSequenceNr}: the queue holds its puts up to {HighestAccepted} or one is still waiting for room; it counts as done once it really is.")]
     public static partial void ProducerDoneTooEarly(this ILogger log, string producerId, long lastSequenceNr, long highestAccepted);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer {Consumer} no longer holds {Count} deliveries it was sent: their task_done, release or the deliveries themselves were lost on the way; the items were queued again.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer {Consumer} no longer holds deliveries it was sent ({Count}): their task_done, release or the deliveries themselves were lost on the way; the items were queued again.")]
     public static partial void ConsumerMessagesLost(this ILogger log, string consumer, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Deleting old {What} up to {SequenceNr} failed; recovery reads them until a later snapshot's clean-up succeeds.")]

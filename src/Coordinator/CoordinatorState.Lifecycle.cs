@@ -149,7 +149,7 @@ internal sealed partial class CoordinatorState<TClient>
 
         var now = _time.GetTimestamp();
         var rate = _progressFinished < 0 ? 0 : (finished - _progressFinished) / Math.Max(1e-3, _time.GetElapsedTime(_progressAt, now).TotalSeconds);
-        var eta = rate > 0 ? TimeSpan.FromSeconds(Math.Round(Unfinished / rate)) : (TimeSpan?)null;
+        var eta = Unfinished == 0 ? TimeSpan.Zero : rate > 0 ? TimeSpan.FromSeconds(Math.Round(Unfinished / rate)) : (TimeSpan?)null;
         var active = _producersIn[(int)ProducerPhase.Active];
         var producing = active + Math.Max(0, ProducersKnown - _producersIn[(int)ProducerPhase.Done] - _producersIn[(int)ProducerPhase.Lost] - active);
         _log.Progress(
@@ -237,6 +237,8 @@ internal sealed partial class CoordinatorState<TClient>
     {
         if (!_runFinished)
         {
+            // The last progress event now, before the summary, rather than from the timer after the node has said it is done.
+            ReportProgress();
             Record(new RunFinished(_runNumber));
             ReportGauges(); // the tick may not come again before the node leaves
         }

@@ -42,8 +42,9 @@ internal sealed partial class CoordinatorState<TClient>
     /// <summary>Whether the producer nodes the run knows of have all registered their producers, and the join window is over.</summary>
     private bool ProducersSettled =>
         ProducersToCome() == 0
-        && (_options.ProducerJoinWindow <= TimeSpan.Zero
-            || (_joinWindowStart is { } start && _time.GetElapsedTime(start) >= _options.ProducerJoinWindow));
+        && (_options.ProducerJoinWindow is not { } window
+            || window <= TimeSpan.Zero
+            || (_joinWindowStart is { } start && _time.GetElapsedTime(start) >= window));
 
     /// <summary>Producers a node said it runs, or at least one for a producer member, that have not registered.</summary>
     private int ProducersToCome()

@@ -75,9 +75,12 @@ public sealed class QueueOptions : IValidatableObject
     /// not joined the cluster yet (ones that have joined are always waited for). For set-ups whose
     /// nodes start together but join at different speeds, such as <c>docker compose up</c>.
     /// </summary>
-    /// <value>Default 0: nodes that have joined are all the run waits for.</value>
+    /// <value>
+    /// Unset, the Host makes it 10 s on a node that joins seed nodes (a cluster of several) and 0 on the
+    /// embedded single node, whose producers are its own.
+    /// </value>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
-    public TimeSpan ProducerJoinWindow { get; set; } = TimeSpan.Zero;
+    public TimeSpan? ProducerJoinWindow { get; set; }
 
     /// <summary>
     /// The largest protocol message this configuration can produce: a full delivery of items at the

@@ -5,13 +5,13 @@ namespace ActorPipeline.Host;
 /// <summary>The runner's log events.</summary>
 internal static partial class HostLog
 {
-    [LoggerMessage(Level = LogLevel.Information, Message = "Starting node with roles {NodeRoles}: {Producers} producers and {Consumers} consumers (queue capacity {Capacity}, seed {Seed}).")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Starting node with roles {NodeRoles}; producers: {Producers}, consumers: {Consumers} (queue capacity {Capacity}, seed {Seed}).")]
     public static partial void Starting(ILogger log, string nodeRoles, int producers, int consumers, int capacity, int seed);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "This node is {NodeName} at {Address}; its links to other nodes are {Transport}.")]
     public static partial void Address(ILogger log, string nodeName, string address, string transport);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "All {Producers} producers finished: {Added} items added.")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Producers of this node finished: {Producers}; items added: {Added}.")]
     public static partial void ProducersFinished(ILogger log, int producers, long added);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run over: every producer is done and every accepted item is done.")]
@@ -23,13 +23,13 @@ internal static partial class HostLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Drain timed out after {DrainTimeout}; cancelling consumers with items outstanding.")]
     public static partial void DrainTimedOut(ILogger log, TimeSpan drainTimeout);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Cancelled {Consumers} consumers.")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Consumers cancelled: {Consumers}.")]
     public static partial void ConsumersCancelled(ILogger log, int consumers);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run summary: {Produced} produced, {Accepted} accepted, {Completed} completed, {DeadLettered} dead-lettered, {NotCompleted} not completed, {Rejected} rejected, {Redelivered} redelivered, {DuplicateAcks} duplicate acks, {ProducersLost} producers lost.")]
     public static partial void Summary(ILogger log, long produced, long accepted, long completed, long deadLettered, long notCompleted, long rejected, long redelivered, long duplicateAcks, int producersLost);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Consumers drained: {Finished} items finished, {HandedBack} handed back to the queue.")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Consumers drained; items finished: {Finished}, handed back to the queue: {HandedBack}.")]
     public static partial void ConsumersDrained(ILogger log, int finished, int handedBack);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The coordinator did not answer; this node cannot report the run's accounting.")]
@@ -38,7 +38,7 @@ internal static partial class HostLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Other nodes were still up {Grace} after the run ended; leaving anyway.")]
     public static partial void NodesStillUp(ILogger log, TimeSpan grace);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dead letter <{Item}> (delivery {DeliveryId}) after {Attempts} attempts: {Error}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dead letter <{Item}> (delivery {DeliveryId}) after attempt {Attempts}: {Error}")]
     public static partial void DeadLetter(ILogger log, string item, long deliveryId, int attempts, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{NotCompleted} accepted items were not completed when the run ended; they are counted, not lost silently.")]

@@ -29,6 +29,9 @@ namespace ActorPipeline.Host;
 /// <summary>The composition root, shared by Program and the tests that host the whole pipeline.</summary>
 public static class PipelineHostExtensions
 {
+    // Nodes started together (docker compose up) join within seconds of each other; one starting later than this is a later run's.
+    private static readonly TimeSpan DefaultJoinWindow = TimeSpan.FromSeconds(10);
+
     private const string TextTemplate = "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {Message:lj}{NewLine}{Exception}";
 
     /// <summary>
@@ -62,8 +65,14 @@ public static class PipelineHostExtensions
     public static IHostApplicationBuilder AddActorPipeline(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+
+        // First of the hosted services, so the host stops it last: the seed's closing line is the process's last event.
+        services.AddSingleton<RunResult>();
+        services.AddHostedService<CompletionReporter>();
         services.AddValidatedSection<PipelineOptions>(PipelineOptions.SectionName);
         services.AddValidatedSection<NodeOptions>(NodeOptions.SectionName);
+        services.AddOptions<PipelineOptions>().PostConfigure<IOptions<NodeOptions>>((pipeline, node) =>
+            pipeline.Queue.ProducerJoinWindow ??= node.Value.SeedNodeList.Any() ? DefaultJoinWindow : TimeSpan.Zero);
         services.AddValidatedSection<OperationsOptions>(OperationsOptions.SectionName);
         builder.AddOperations();
 
@@ -81,7 +90,6 @@ public static class PipelineHostExtensions
             var options = sp.GetRequiredService<IOptions<PipelineOptions>>().Value;
             return new SimulatedWorkHandler(options.Consumers, options.Seed, sp.GetRequiredService<ILogger<SimulatedWorkHandler>>());
         });
-        services.AddSingleton<RunResult>();
         services.AddSingleton(sp => NodeIdentity.Resolve(
             sp.GetRequiredService<IOptions<NodeOptions>>().Value, sp.GetRequiredService<IOptions<PipelineOptions>>().Value.Persistence));
         services.AddMetrics();

@@ -246,7 +246,5 @@ public sealed class PipelineRunner(
         {
             HostLog.NotCompleted(log, summary.NotCompleted);
         }
-
-        HostLog.Completed(log, FixedSeconds.From(summary.Elapsed));
     }
 }

@@ -11,7 +11,7 @@ internal static partial class ProducerLog
     [LoggerMessage(Level = LogLevel.Debug, Message = "Producer {ProducerId} sleeping for {Seconds} seconds.")]
     public static partial void Sleeping(ILogger log, int producerId, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Producer {ProducerId}: the queue refused {Count} items ({Reason}); it stops producing.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Producer {ProducerId}: the queue refused its put ({Reason}; items: {Count}); it stops producing.")]
     public static partial void Rejected(ILogger log, int producerId, int count, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Producer {ProducerId}: the queue refused item <{Item}> ({Bytes} bytes): larger than its item limit. The item is not in the queue; the producer goes on with the next.")]
@@ -23,7 +23,7 @@ internal static partial class ProducerLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Producer {ProducerId} resumes after its put {SequenceNr}, which the queue already holds.")]
     public static partial void Resuming(ILogger log, int producerId, long sequenceNr);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Producer {ProducerId} finished: {Added} items added.")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Producer {ProducerId} finished; items added: {Added}.")]
     public static partial void Finished(ILogger log, int producerId, long added);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Producer {Producer} stopped without finishing; the items it had not put are lost to this run.")]

@@ -185,6 +185,6 @@ public sealed class ProducerRunSpecs
 
         var progress = _q.Log.Events.Where(e => e.Message.StartsWith("Progress: ", StringComparison.Ordinal)).Select(e => e.Message).ToList();
         Assert.Equal(2, progress.Count);
-        Assert.StartsWith("Progress: 10 of 10 accepted items done, 3 items/s, 0 outstanding", progress[1], StringComparison.Ordinal);
+        Assert.StartsWith("Progress: done 10 of 10 accepted, 3 items/s, outstanding 0", progress[1], StringComparison.Ordinal);
     }
 }

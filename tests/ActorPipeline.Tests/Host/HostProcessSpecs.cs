@@ -65,8 +65,16 @@ public sealed class HostProcessSpecs
         var exitCode = await host.WaitForExitAsync(RunLimit, Ct);
 
         Assert.Equal(0, exitCode);
-        var loud = host.JsonEvents.Where(e => e.TryGetProperty("@l", out var level) && level.GetString() is "Warning" or "Error" or "Fatal").Select(e => e.GetRawText()).ToList();
+        var events = host.JsonEvents;
+        var loud = events.Where(e => e.TryGetProperty("@l", out var level) && level.GetString() is "Warning" or "Error" or "Fatal").Select(e => e.GetRawText()).ToList();
         Assert.Empty(loud);
+
+        // The seed's closing line is the last: no progress, shutdown or cluster event after it.
+        Assert.Equal(Templates.Completed, events[^1].GetProperty("@mt").GetString());
+
+        // Counts read right whatever they are ("items added: 1", never "1 items added").
+        var templates = events.Select(e => e.GetProperty("@mt").GetString()!).Distinct();
+        Assert.All(templates, t => Assert.DoesNotMatch(@"\}\s+(items|producers|consumers|deliveries|attempts|credits|members)", t));
     }
 
     [Fact]

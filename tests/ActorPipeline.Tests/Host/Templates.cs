@@ -4,6 +4,7 @@ namespace ActorPipeline.Tests.Host;
 public static class Templates
 {
     public const string Added = "Producer {ProducerId} added <{Item}> to queue.";
+    public const string ProducersFinished = "Producers of this node finished: {Producers}; items added: {Added}.";
     public const string Got = "Consumer {ConsumerId} got element <{Item}> in {Latency} seconds.";
     public const string Cancelled = "Consumer {ConsumerId} cancelled.";
     public const string Joined = "Run over: every producer is done and every accepted item is done.";
@@ -11,9 +12,9 @@ public static class Templates
     public const string Completed = "Program completed in {Elapsed} seconds.";
     public const string Draining = "Stop requested: producers stop, outstanding items get up to {DrainTimeout} to finish.";
     public const string DrainTimedOut = "Drain timed out after {DrainTimeout}; cancelling consumers with items outstanding.";
-    public const string Drained = "Consumers drained: {Finished} items finished, {HandedBack} handed back to the queue.";
+    public const string Drained = "Consumers drained; items finished: {Finished}, handed back to the queue: {HandedBack}.";
     public const string NodeAddress = "This node is {NodeName} at {Address}; its links to other nodes are {Transport}.";
     public const string Resuming = "Producer {ProducerId} resumes after its put {SequenceNr}, which the queue already holds.";
     public const string JoinTimedOut = "Could not join the cluster within {JoinTimeout} (Cluster:JoinTimeout) through the seeds {Seeds}: are they running, and reachable from here? Exiting.";
-    public const string DeadLetter = "Dead letter <{Item}> (delivery {DeliveryId}) after {Attempts} attempts: {Error}";
+    public const string DeadLetter = "Dead letter <{Item}> (delivery {DeliveryId}) after attempt {Attempts}: {Error}";
 }

@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using ActorPipeline.Coordinator;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ActorPipeline.Host;
+
+/// <summary>
+/// Logs the seed's last line, <c>Program completed in X seconds</c>, as the very last event of the
+/// process: it is the first hosted service registered, so the host stops it last, after the runner
+/// has drained and the actor system has left the cluster and shut down. Nothing is logged after it.
+/// </summary>
+public sealed class CompletionReporter(RunResult result, ILogger<CompletionReporter> log) : IHostedService
+{
+    private long _started;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _started = Stopwatch.GetTimestamp();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        // A run that failed has said why already; the seed's line is for a run that ended.
+        if (result.Summary.IsCompletedSuccessfully)
+        {
+            HostLog.Completed(log, FixedSeconds.From(Stopwatch.GetElapsedTime(_started)));
+        }
+
+        return Task.CompletedTask;
+    }
+}
