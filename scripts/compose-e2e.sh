@@ -1,42 +1,69 @@
 #!/usr/bin/env bash
-# End-to-end run of docker-compose.yml against whatever Docker engine DOCKER_HOST names (or the
-# default one), with `docker compose` or `docker-compose`: builds the image, runs the batch job to
-# the end, and checks from the JSON logs that a cluster of every service formed, every produced item
-# was completed, consumers were cancelled after the run's join, and every app container exited 0; and
-# that the hardening held: node links on TLS only, read-only root filesystems, no published port, and
-# neither secret (journal password, certificate password) in any log or container environment.
-# Only the delays are shortened (through the compose file's own variables); the file is what users run.
-# The secrets are made afresh in a temporary folder (SECRETS_DIR), never the user's ./secrets.
+# End-to-end run of docker-compose.yml as a new user meets it, against whatever Docker engine DOCKER_HOST
+# names (or the default one), with `docker compose` or `docker-compose`:
+#   - a fresh copy of this checkout (tracked and new files; nothing git ignores, so no secrets made),
+#   - one count changed in src/Host/appsettings.json, the file README says to edit,
+#   - `up --build --scale producers=3 --scale consumers=3` with no total set anywhere,
+#   - shorter delays only through the compose file's pass-through variables.
+# It checks from the JSON logs that the secrets service made the secrets, the run took the count from
+# appsettings, every produced item was completed, consumers were cancelled after the run's join, every
+# app container exited 0, no container logged a warning or an error, the seed's closing line is each
+# node's last, and README's timeline recipe reads the logs; and that the hardening held: node links on TLS
+# only, read-only root filesystems, no published port, the CA key mounted in no node, and neither secret
+# (journal password, certificate password) in any log or container environment. A second start of the
+# secrets service reuses what the first made.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+source_dir=$(cd "$(dirname "$0")/.." && pwd)
 
 if docker compose version >/dev/null 2>&1; then compose=(docker compose); else compose=(docker-compose); fi
 export COMPOSE_PROJECT_NAME="actorpipeline-e2e-$$"
 # Long enough (about ten seconds of producing) for every node's healthcheck to pass while the run goes.
-export PRODUCER_MIN_DELAY=${PRODUCER_MIN_DELAY:-00:00:00.500}
-export PRODUCER_MAX_DELAY=${PRODUCER_MAX_DELAY:-00:00:01.500}
-export CONSUMER_MAX_DELAY=${CONSUMER_MAX_DELAY:-00:00:00.300}
-logs=$(mktemp -d)
-export SECRETS_DIR
-SECRETS_DIR=$(mktemp -d)
+export Pipeline__Producers__MinDelay=00:00:00.500
+export Pipeline__Producers__MaxDelay=00:00:01.500
+export Pipeline__Consumers__MaxDelay=00:00:00.300
+unset SECRETS_DIR
+work=$(mktemp -d)
+logs=$work/logs
+copy=$work/checkout
+mkdir -p "$logs" "$copy"
 started=$(date +%s)
 
 cleanup() {
-  "${compose[@]}" down -v --remove-orphans >/dev/null 2>&1 || true
-  rm -rf "$logs" "$SECRETS_DIR"
+  (cd "$copy" && "${compose[@]}" down -v --remove-orphans >/dev/null 2>&1) || true
+  rm -rf "$work"
 }
 trap cleanup EXIT
 
-scripts/make-secrets.sh "$SECRETS_DIR" >/dev/null
-journal_password=$(sed -n 's/^POSTGRES_PASSWORD=//p' "$SECRETS_DIR/postgres.env")
-certificate_password=$(cat "$SECRETS_DIR/node.pfx.password")
+# A fresh clone, but with the working tree's changes: what git tracks plus new files it does not ignore.
+(cd "$source_dir" && git ls-files -z --cached --others --exclude-standard \
+  | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done \
+  | tar --null -T - -cf -) | tar -C "$copy" -xf -
+cd "$copy"
+[ -z "$(find secrets -type f ! -name README.md)" ] || { echo "the copy holds secrets: it is not a fresh clone"; exit 1; }
+
+# The user's edit: two producers per producer node instead of appsettings.json's five.
+python3 - <<'PY'
+import json, pathlib
+path = pathlib.Path("src/Host/appsettings.json")
+settings = json.loads(path.read_text())
+assert settings["Pipeline"]["Producers"]["Count"] != 2
+settings["Pipeline"]["Producers"]["Count"] = 2
+path.write_text(json.dumps(settings, indent=2) + "\n")
+PY
 
 "${compose[@]}" config -q
 "${compose[@]}" build --force-rm
-# One consumer replica more than the file sets, as a user would scale it.
-"${compose[@]}" up -d --scale consumers=3
+# Scaled as a user would, with nothing else set: the run finds its producers itself.
+"${compose[@]}" up -d --scale producers=3 --scale consumers=3
 
-apps=$("${compose[@]}" ps -q coordinator coordinator-standby producers consumers)
+# By the engine's labels, which both clients set: `ps` differs between them for containers that have exited.
+of_service() {
+  for service in "$@"; do
+    docker ps -a -q --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME" --filter "label=com.docker.compose.service=$service"
+  done
+}
+apps=$(of_service coordinator coordinator-standby producers consumers)
+init=$(of_service secrets | head -n 1)
 
 # Watch the app containers until all have exited, noting which were ever reported healthy
 # (their healthcheck probes GET /health/ready); Docker keeps only the last few probe results.
@@ -55,6 +82,17 @@ while :; do
 done
 
 failed=0
+secrets_volume="${COMPOSE_PROJECT_NAME//[^a-zA-Z0-9_-]/}_secrets"
+read_secret() { docker run --rm --entrypoint cat -v "$secrets_volume:/s:ro" actor-pipeline:local "/s/$1"; }
+journal_password=$(read_secret postgres.password)
+certificate_password=$(read_secret node.pfx.password)
+[ -n "$journal_password" ] && [ -n "$certificate_password" ] || { echo "the secrets volume lacks a password"; failed=1; }
+
+docker logs "$init" >"$logs/secrets.txt" 2>&1 || true
+echo "secrets service: exit $(docker inspect -f '{{.State.ExitCode}}' "$init"); $(tr '\n' ' ' <"$logs/secrets.txt")"
+[ "$(docker inspect -f '{{.State.ExitCode}}' "$init")" = 0 ] || { echo "the secrets service failed"; failed=1; }
+grep -q 'made' "$logs/secrets.txt" || { echo "the secrets service made nothing on a fresh clone"; failed=1; }
+
 for id in $apps; do
   name=$(docker inspect -f '{{.Name}}' "$id" | tr -d /)
   code=$(docker inspect -f '{{.State.ExitCode}} {{.State.Status}}' "$id")
@@ -69,6 +107,7 @@ for id in $apps; do
     || { echo "$name: runs as root"; failed=1; }
   ports=$(docker inspect -f '{{range $p, $b := .HostConfig.PortBindings}}{{$p}} {{end}}' "$id")
   [ -z "$ports" ] || { echo "$name: publishes $ports"; failed=1; }
+  if docker inspect -f '{{range .Mounts}}{{.Name}} {{end}}' "$id" | grep -q '_ca\b'; then echo "$name: mounts the CA's key"; failed=1; fi
   if docker inspect -f '{{json .Config.Env}}' "$id" | grep -qF -e "$journal_password" -e "$certificate_password"; then
     echo "$name: a secret is in its environment"; failed=1
   fi
@@ -78,6 +117,7 @@ for id in $apps; do
   grep -q 'akka\.ssl\.tcp://' "$logs/$name.log" || { echo "$name: no TLS (akka.ssl.tcp) address in its log"; failed=1; }
   if grep -q 'akka\.tcp://' "$logs/$name.log"; then echo "$name: a plain akka.tcp address in its log"; failed=1; fi
 done
+if grep -qF -e "$journal_password" -e "$certificate_password" "$logs/secrets.txt"; then echo "secrets: a secret is in its log"; failed=1; fi
 
 checks=0
 python3 - "$logs" <<'PY' || checks=1
@@ -88,29 +128,46 @@ def events(path):
         try:
             yield json.loads(line)
         except ValueError:
-            pass  # Akka prints a last plain line itself after logging has closed
+            pass  # not an event: a plain line, if any, is reported below
 ADDED = "Producer {ProducerId} added <{Item}> to queue."
 GOT = "Consumer {ConsumerId} got element <{Item}> in {Latency} seconds."
 RUN_OVER = "Run over: every producer is done and every accepted item is done."
 CANCELLED = "Consumer {ConsumerId} cancelled."
+COMPLETED = "Program completed in {Elapsed} seconds."
 nodes = {p.stem: list(events(p)) for p in logs.glob("*.log")}
 added, got, problems = [], set(), []
 for name, evs in nodes.items():
     mts = [e.get("@mt") for e in evs]
     if RUN_OVER not in mts:
         problems.append(f"{name}: never heard that the run was over")
+    loud = [e for e in evs if e.get("@l") in ("Warning", "Error", "Fatal")]
+    for e in loud:
+        problems.append(f"{name}: logged {e['@l']}: {e.get('@mt')}")
+    if not mts or mts[-1] != COMPLETED:
+        problems.append(f"{name}: its last event is {mts[-1] if mts else None!r}, not the seed's closing line")
+    plain = [l for l in (logs / f"{name}.log").read_text().splitlines() if l.strip() and not l.startswith("{")]
+    if plain:
+        problems.append(f"{name}: plain lines among its JSON events: {plain[:2]}")
     added += [e["Item"] for e in evs if e.get("@mt") == ADDED]
     got |= {e["Item"] for e in evs if e.get("@mt") == GOT}
-    if "_consumers_" in name:
+    if "_consumers_" in name or "-consumers-" in name:
         over = mts.index(RUN_OVER) if RUN_OVER in mts else len(mts)
         if any(i < over for i, m in enumerate(mts) if m == CANCELLED):
             problems.append(f"{name}: a consumer was cancelled before the join")
         if CANCELLED not in mts:
             problems.append(f"{name}: no consumer was cancelled")
-consumer_nodes = [name for name in nodes if "_consumers_" in name]
-if len(consumer_nodes) != 3:
-    problems.append(f"{len(consumer_nodes)} consumer containers, not the 3 it was scaled to")
-coordinator = next(evs for name, evs in nodes.items() if name.endswith("_coordinator_1"))
+    if "_producers_" in name or "-producers-" in name:
+        ids = {e["ProducerId"] for e in evs if e.get("@mt") == ADDED}
+        starting = [e for e in evs if "Producers" in e and "Seed" in e]
+        if not starting or starting[0]["Producers"] != 2:
+            problems.append(f"{name}: started with {starting[0]['Producers'] if starting else '?'} producers, not appsettings.json's 2")
+        if len(ids) > 2:
+            problems.append(f"{name}: {len(ids)} producers added items, not appsettings.json's 2")
+producer_nodes = [n for n in nodes if "_producers_" in n or "-producers-" in n]
+consumer_nodes = [n for n in nodes if "_consumers_" in n or "-consumers-" in n]
+if (len(producer_nodes), len(consumer_nodes)) != (3, 3):
+    problems.append(f"{len(producer_nodes)} producer and {len(consumer_nodes)} consumer containers, not the 3 and 3 it was scaled to")
+coordinator = next(evs for name, evs in nodes.items() if name.endswith("_coordinator_1") or name.endswith("-coordinator-1"))
 summary = [e for e in coordinator if e.get("@mt", "").startswith("Run summary")]
 if not summary:
     problems.append("the coordinator logged no run summary")
@@ -127,6 +184,22 @@ for p in problems:
     print("FAIL:", p)
 sys.exit(1 if problems else 0)
 PY
+
+# README's timeline recipe, with this client: every app container in it, the run's summary and each node's last line.
+"${compose[@]}" logs --no-color >"$logs/all.txt" 2>&1 || true
+scripts/log-timeline.jq <"$logs/all.txt" >"$logs/timeline.txt" || { echo "the timeline recipe failed"; checks=1; }
+for id in $apps; do
+  name=$(docker inspect -f '{{.Name}}' "$id" | tr -d /)
+  grep -q " $name INF Program completed in " "$logs/timeline.txt" || { echo "the timeline lacks $name's closing line"; checks=1; }
+done
+grep -q 'INF Run summary: ' "$logs/timeline.txt" || { echo "the timeline lacks the run summary"; checks=1; }
+echo "timeline (README's recipe), its last lines:"
+tail -n 12 "$logs/timeline.txt"
+
+# A second start reuses the secrets (the journal's volume was initialised with that password).
+"${compose[@]}" run --rm --no-deps secrets >"$logs/secrets-again.txt" 2>&1 || { echo "the secrets service failed on its second start"; checks=1; }
+grep -q 'reus' "$logs/secrets-again.txt" || { echo "the second start of the secrets service did not reuse them: $(cat "$logs/secrets-again.txt")"; checks=1; }
+[ "$(read_secret postgres.password)" = "$journal_password" ] || { echo "the journal password changed on the second start"; checks=1; }
 
 echo "compose end-to-end run took $(( $(date +%s) - started )) s"
 if [ "$failed" -ne 0 ] || [ "$checks" -ne 0 ]; then
