@@ -13,6 +13,7 @@ public static class CommandLine
 
     public const string Usage = """
         Usage: ActorPipeline.Host [-p|--nprod N] [-c|--ncon N] [--Section:Key=value ...]
+               ActorPipeline.Host secrets init --out DIR [--ca-dir DIR] [--import DIR]
 
           -p, --nprod N   producers (Pipeline:Producers:Count, default 5)
           -c, --ncon N    consumers (Pipeline:Consumers:Count, default 10)
@@ -20,6 +21,10 @@ public static class CommandLine
 
         Any configuration key can be given as --Key=value, e.g. --Pipeline:Queue:Capacity=100,
         or as an environment variable, e.g. Pipeline__Queue__Capacity=100. See README.md.
+
+        secrets init makes (or reuses, or imports from scripts/make-secrets.sh's folder) the cluster's
+        TLS certificates and the journal's password in --out, the CA's key only in --ca-dir; it is what
+        compose's init service runs (README, Security); secrets --help describes it.
 
         """;
 

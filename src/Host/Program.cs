@@ -4,6 +4,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
+// Before the help switch, so that secrets --help is the command's own.
+if (args is [SecretsCommand.Name, .. var secretsArgs])
+{
+    return SecretsCommand.Run(secretsArgs, Console.Out, Console.Error);
+}
+
 if (CommandLine.WantsHelp(args))
 {
     Console.Out.Write(CommandLine.Usage);
