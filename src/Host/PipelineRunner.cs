@@ -210,17 +210,24 @@ public sealed class PipelineRunner(
     /// <summary>
     /// The other nodes learn that the run is over from this node's coordinator; leaving before they
     /// have heard would strand them, so a coordinator node lets them go first (up to a grace period).
+    /// The oldest coordinator node, which hosts the singleton, also waits for the standby coordinator
+    /// nodes: leaving together, the singleton would be handed over to a node that is leaving too, and
+    /// the standby would lose its peer mid-leave (Akka logs that as a failed association).
     /// </summary>
     private async Task WaitForOtherNodesToLeaveAsync(TimeSpan grace)
     {
         var cluster = Cluster.Get(system);
+        var self = cluster.SelfMember;
+        var hostsSingleton = !cluster.State.Members.Any(m =>
+            m.HasRole(CoordinatorHostingExtensions.Role) && m.Status == MemberStatus.Up && m.IsOlderThan(self));
         using var limit = new CancellationTokenSource(grace);
         using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
         try
         {
             while (cluster.State.Members.Any(m =>
-                       !m.HasRole(CoordinatorHostingExtensions.Role)
-                       && m.Status is MemberStatus.Up or MemberStatus.Joining or MemberStatus.WeaklyUp
+                       !m.Address.Equals(self.Address)
+                       && (hostsSingleton || !m.HasRole(CoordinatorHostingExtensions.Role))
+                       && m.Status is not (MemberStatus.Removed or MemberStatus.Down) // gone only once removed: leaving takes a few gossip rounds
                        && !cluster.State.Unreachable.Contains(m)))
             {
                 await poll.WaitForNextTickAsync(limit.Token);
