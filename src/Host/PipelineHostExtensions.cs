@@ -42,9 +42,13 @@ public static class PipelineHostExtensions
     public static IHostApplicationBuilder AddActorPipelineLogging(this IHostApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
+        builder.Services.TryAddSingleton<DepartingPeers>();
         builder.Services.AddSerilog((services, logger) =>
         {
+            var departing = services.GetRequiredService<DepartingPeers>();
             logger.ReadFrom.Configuration(configuration)
+                // Akka.Remote reports a departed node's link closing as a failure; only that, for those peers (see DepartingPeers).
+                .Filter.ByExcluding(departing.IsLeftPeerDisconnect)
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()
                 .Enrich.WithProperty("Node", Environment.MachineName)
@@ -69,6 +73,7 @@ public static class PipelineHostExtensions
         // First of the hosted services, so the host stops it last: the seed's closing line is the process's last event.
         services.AddSingleton<RunResult>();
         services.AddHostedService<CompletionReporter>();
+        services.TryAddSingleton<DepartingPeers>();
         services.AddValidatedSection<PipelineOptions>(PipelineOptions.SectionName);
         services.AddValidatedSection<NodeOptions>(NodeOptions.SectionName);
         services.AddOptions<PipelineOptions>().PostConfigure<IOptions<NodeOptions>>((pipeline, node) =>
@@ -103,6 +108,7 @@ public static class PipelineHostExtensions
             var loggers = sp.GetRequiredService<ILoggerFactory>();
             var metrics = sp.GetRequiredService<PipelineMetrics>();
             var identity = sp.GetRequiredService<NodeIdentity>();
+            var departing = sp.GetRequiredService<DepartingPeers>();
             akka.ConfigureLoggers(setup =>
                 {
                     setup.LogLevel = akkaLevel;
@@ -111,7 +117,7 @@ public static class PipelineHostExtensions
                 })
                 // Without this Akka runs its shutdown on SIGTERM before the host stops the runner, and the drain finds no actors.
                 .AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend)
-                .AddCluster(node, identity, options)
+                .AddCluster(node, identity, options, departing)
                 .AddQueueStore(options.Persistence)
                 .AddCoordinatorSingleton(
                     options.Queue, loggers, options.Queue.ExpectedProducers ?? 1, node.Has(CoordinatorHostingExtensions.Role), metrics);
@@ -163,7 +169,8 @@ public static class PipelineHostExtensions
     /// Remoting and clustering from <see cref="NodeOptions"/>, keep-majority split-brain resolution,
     /// and a node without seeds joins itself, so the embedded default is a cluster of one.
     /// </summary>
-    private static AkkaConfigurationBuilder AddCluster(this AkkaConfigurationBuilder akka, NodeOptions node, NodeIdentity identity, PipelineOptions pipeline)
+    private static AkkaConfigurationBuilder AddCluster(
+        this AkkaConfigurationBuilder akka, NodeOptions node, NodeIdentity identity, PipelineOptions pipeline, DepartingPeers departing)
     {
         var queue = pipeline.Queue;
         var seeds = node.SeedNodeList.ToArray();
@@ -200,6 +207,7 @@ public static class PipelineHostExtensions
             // The proxy's "failed to find an associated singleton ... after 30 seconds" fires at start-up and at
             // shutdown, healthy or not (its timer starts with no delay); RunMonitorActor warns when the coordinator is really silent.
             .AddHocon("akka.cluster.singleton-proxy.log-singleton-identification-failure = off", HoconAddMode.Prepend);
+        akka.AddStartup((system, _) => system.ActorOf(DepartingPeersListener.Props(departing), "departing-peers"));
         if (seeds.Length == 0)
         {
             akka.AddStartup((system, _) =>
