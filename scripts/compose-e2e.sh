@@ -189,8 +189,11 @@ PY
 "${compose[@]}" logs --no-color >"$logs/all.txt" 2>&1 || true
 scripts/log-timeline.jq <"$logs/all.txt" >"$logs/timeline.txt" || { echo "the timeline recipe failed"; checks=1; }
 for id in $apps; do
-  name=$(docker inspect -f '{{.Name}}' "$id" | tr -d /)
-  grep -q " $name INF Program completed in " "$logs/timeline.txt" || { echo "the timeline lacks $name's closing line"; checks=1; }
+  # The clients prefix differently: docker-compose "coordinator_1", docker compose "coordinator-1" (or the full name).
+  service=$(docker inspect -f '{{index .Config.Labels "com.docker.compose.service"}}' "$id")
+  number=$(docker inspect -f '{{index .Config.Labels "com.docker.compose.container-number"}}' "$id")
+  grep -Eq " (\S*[-_])?${service}[-_]${number} INF Program completed in " "$logs/timeline.txt" \
+    || { echo "the timeline lacks ${service} ${number}'s closing line"; checks=1; }
 done
 grep -q 'INF Run summary: ' "$logs/timeline.txt" || { echo "the timeline lacks the run summary"; checks=1; }
 echo "timeline (README's recipe), its last lines:"

@@ -3,6 +3,11 @@ using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project bench/ActorPipeline.Benchmarks -- <scenario> [settings]
 //   micro [BenchmarkDotNet args]   the hot paths (coordinator operations, serializer) under BenchmarkDotNet
+//   shipped [settings]             the shipped Host binary (ephemeral, in-memory journal, default SQLite, SQLite with the
+//                                  seed's lines to a file) vs the asyncio program (no prints, prints to a file), each a
+//                                  whole process timed from start to exit; needs `dotnet build -c Release src/Host`
+//   host|host-journaled|host-durable|host-durable-lines|asyncio|asyncio-prints [settings]
+//                                  one of those, one JSON line (what shipped runs)
 //   inproc [settings]              coordinator vs Channel<T> vs asyncio.Queue, side by side, each in its own process
 //   coordinator|journaled|channel [settings]
 //                                  one contender in this process, one JSON line (what inproc runs): the coordinator
@@ -23,6 +28,31 @@ if (args.Length == 0)
 var rest = args[1..];
 switch (args[0])
 {
+    case "host":
+        Console.WriteLine((await HostLoad.RunHostAsync(LoadSettings.Parse(rest), HostLoad.Journal.Ephemeral, lines: false)).ToJson());
+        return 0;
+    case "host-journaled":
+        Console.WriteLine((await HostLoad.RunHostAsync(LoadSettings.Parse(rest), HostLoad.Journal.InMemory, lines: false)).ToJson());
+        return 0;
+    case "host-durable":
+        Console.WriteLine((await HostLoad.RunHostAsync(LoadSettings.Parse(rest), HostLoad.Journal.Sqlite, lines: false)).ToJson());
+        return 0;
+    case "host-durable-lines":
+        Console.WriteLine((await HostLoad.RunHostAsync(LoadSettings.Parse(rest), HostLoad.Journal.Sqlite, lines: true)).ToJson());
+        return 0;
+    case "asyncio":
+        Console.WriteLine((await HostLoad.RunAsyncioAsync(LoadSettings.Parse(rest), prints: false)).ToJson());
+        return 0;
+    case "asyncio-prints":
+        Console.WriteLine((await HostLoad.RunAsyncioAsync(LoadSettings.Parse(rest), prints: true)).ToJson());
+        return 0;
+    case "shipped":
+        var shipped = LoadSettings.Parse(rest);
+        Console.WriteLine($"shipped Host vs asyncio, whole processes, {shipped}");
+        await SideBySide.RunAsync(
+            [.. ((string[])["asyncio", "asyncio-prints", "host", "host-journaled", "host-durable", "host-durable-lines"]).Select(s => SideBySide.Self([s, .. shipped.ToArgs()]))],
+            Console.Out);
+        return 0;
     case "micro":
         BenchmarkSwitcher.FromAssembly(typeof(LoadResult).Assembly).Run(rest);
         return 0;

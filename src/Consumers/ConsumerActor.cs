@@ -23,6 +23,7 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
     private readonly PipelineMetrics? _metrics;
     private readonly Queue<DeliveredItem> _buffer = new();
     private readonly HashSet<long> _held = []; // delivery ids in the buffer or in hand, to drop a repeated delivery
+    private readonly List<long> _finished = []; // done, its task_done not sent yet (see SendTaskDone)
     private readonly CancellationTokenSource _cancel = new();
     private DeliveredItem? _current;
     private int _attempt;
@@ -50,6 +51,7 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
         Receive<Drain>(HandleDrain);
         Receive<Cancel>(HandleCancel);
         Receive<RefreshRequest>(HandleRefreshRequest);
+        Receive<FlushAcks>(_ => SendTaskDone());
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -66,6 +68,7 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
+        SendTaskDone();
         _cancel.Cancel();
         _cancel.Dispose();
     }
@@ -89,6 +92,7 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
         if (unwanted is not null)
         {
             _handedBack += unwanted.Count;
+            SendTaskDone();
             _coordinator.Tell(new Release(unwanted));
         }
 
@@ -103,8 +107,33 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
         }
 
         Finished();
-        _coordinator.Tell(new TaskDone(done.DeliveryId)); // frees a place in the window: the coordinator sends the next item
+        _finished.Add(done.DeliveryId);
         StartNextIfIdle();
+        if (_finished.Count >= _options.AckBatch || _current is null || _options.AckInterval <= TimeSpan.Zero)
+        {
+            SendTaskDone(); // a full batch, or nothing more in hand: the window must not wait on an ack
+        }
+        else if (_finished.Count == 1)
+        {
+            Timers.StartSingleTimer(nameof(FlushAcks), FlushAcks.Instance, _options.AckInterval);
+        }
+    }
+
+    /// <summary>
+    /// One task_done for every item finished since the last: it frees their places in the window, and
+    /// the coordinator sends the next items. Sent before any other message to the coordinator, so a
+    /// request's progress report never counts an item done here but not yet acknowledged as lost.
+    /// </summary>
+    private void SendTaskDone()
+    {
+        if (_finished.Count == 0)
+        {
+            return;
+        }
+
+        Timers.Cancel(nameof(FlushAcks));
+        _coordinator.Tell(new TaskDone([.. _finished]));
+        _finished.Clear();
     }
 
     private void HandleWorkFailed(WorkFailed failed)
@@ -124,6 +153,7 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
 
         ConsumerLog.GaveUp(_log, _id, current.Item.Hex, _attempt, failed.Error);
         Finished();
+        SendTaskDone();
         _coordinator.Tell(new TaskFailed(current.DeliveryId, _attempt, $"{failed.Error.GetType().Name}: {failed.Error.Message}"));
         StartNextIfIdle();
     }
@@ -154,9 +184,10 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
         }
 
         _drainRequester = Sender;
-        RequestWork(0); // first, so that nothing handed back below comes straight back here
+        RequestWork(0); // first (after the acks it sends), so that nothing handed back below comes straight back here
         if (_buffer.Count > 0)
         {
+            SendTaskDone();
             var unstarted = _buffer.Select(d => d.DeliveryId).ToList();
             _buffer.Clear();
             _held.ExceptWith(unstarted);
@@ -180,12 +211,17 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
     /// Everything it finished or handed back was told before this (messages to one actor keep their
     /// order), so the coordinator can take a delivery it thinks is here, and is not, as lost.
     /// </summary>
-    private void RequestWork(int window) => _coordinator.Tell(new RequestWork(window, [.. _held], _lastSeen));
+    private void RequestWork(int window)
+    {
+        SendTaskDone();
+        _coordinator.Tell(new RequestWork(window, [.. _held], _lastSeen));
+    }
 
     private void HandleCancel(Cancel _)
     {
         // Work under way is abandoned, not finished: the coordinator re-queues all this actor held when it sees it stop.
         ConsumerLog.Cancelled(_log, _id);
+        SendTaskDone(); // what it finished is done: only what it had not finished goes back
         _cancel.Cancel();
         Context.Stop(Self);
     }
@@ -252,6 +288,7 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
     {
         if (_drainRequester is not null && _current is null && _buffer.Count == 0)
         {
+            SendTaskDone();
             _drainRequester.Tell(new ConsumerDrained(_id, _finishedWhileDraining, _handedBack));
         }
     }
@@ -260,6 +297,7 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
     {
         if (_queueShutDown && _current is null && _buffer.Count == 0)
         {
+            SendTaskDone();
             ConsumerLog.QueueShutDown(_log, _id);
             Context.Parent.Tell(new ConsumerFinished(_id));
             Context.Stop(Self);
@@ -274,6 +312,12 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
     private sealed record WorkFailed(long DeliveryId, Exception Error);
 
     private sealed record RetryWork(long DeliveryId);
+
+    private sealed class FlushAcks
+    {
+        public static readonly FlushAcks Instance = new();
+        private FlushAcks() { }
+    }
 
     private sealed class RefreshRequest
     {

@@ -30,10 +30,28 @@ public sealed class ConsumerOptions : IValidatableObject
     [Range(0.0, 1.0)]
     public double PoisonRate { get; set; }
 
-    /// <summary>Items a consumer may hold at once (its credit window); 1 is the seed's one get at a time.</summary>
-    /// <value>Default 1.</value>
+    /// <summary>
+    /// Items a consumer may hold at once (its window): the one in its handler and those waiting behind
+    /// it, so that the next item is already here when one is done. The handler still takes one item at a
+    /// time, as the seed's consumer does. The coordinator gives a short queue to idle consumers first and
+    /// spreads it over those waiting, so slow, uneven work is not stuck behind one busy consumer.
+    /// </summary>
+    /// <value>Default 16; 1 is the seed's one get at a time.</value>
     [Range(1, 100_000)]
-    public int Prefetch { get; set; } = 1;
+    public int Prefetch { get; set; } = 16;
+
+    /// <summary>Most finished items one task_done message names: acknowledgements are sent together, not one message each.</summary>
+    /// <value>Default 64.</value>
+    [Range(1, 10_000)]
+    public int AckBatch { get; set; } = 64;
+
+    /// <summary>
+    /// Longest a finished item's acknowledgement waits for others to go with it. A consumer with nothing
+    /// left in hand sends what it has at once, so a batch never holds up its own window.
+    /// </summary>
+    /// <value>Default 5 ms.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan AckInterval { get; set; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>Attempts of the work handler per item before the item is dead-lettered.</summary>
     /// <value>Default 3.</value>

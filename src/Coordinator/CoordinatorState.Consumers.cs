@@ -227,6 +227,7 @@ internal sealed partial class CoordinatorState<TClient>
         {
             while (_queued > 0 && _waitingGetters.Count > 0)
             {
+                PreferIdleGetter();
                 var consumer = _waitingGetters.PopFront();
                 if (consumer.Available == 0 || !_consumers.ContainsKey(consumer.Ref))
                 {
@@ -234,7 +235,9 @@ internal sealed partial class CoordinatorState<TClient>
                     continue;
                 }
 
-                Deliver(consumer, Math.Min(consumer.Available, Math.Min(_queued, _options.MaxDeliveryBatch)), spendCredits: consumer.Mode == ConsumerMode.Credits);
+                // A short queue is spread over the consumers waiting (asyncio hands each getter one item); a long one goes in full batches.
+                var share = Math.Max(1, _queued / (_waitingGetters.Count + 1));
+                Deliver(consumer, Math.Min(consumer.Available, Math.Min(share, _options.MaxDeliveryBatch)), spendCredits: consumer.Mode == ConsumerMode.Credits);
                 if (consumer.Available > 0)
                 {
                     _waitingGetters.PushBack(consumer);
@@ -250,6 +253,30 @@ internal sealed partial class CoordinatorState<TClient>
         if (IsShutDown && _queued == 0)
         {
             ReleaseWaitingGetters();
+        }
+    }
+
+    /// <summary>
+    /// Puts a waiting consumer that holds nothing at the head of the line, if the head holds something:
+    /// with prefetch, a busy consumer has room too, and an item sent there would wait behind its work
+    /// while another consumer sits idle (asyncio gives it to a getter that is free). Only the line of
+    /// waiting consumers is scanned, and only while the head is busy.
+    /// </summary>
+    private void PreferIdleGetter()
+    {
+        if (_waitingGetters.PeekFront().InFlight.Count == 0)
+        {
+            return;
+        }
+
+        for (var i = 1; i < _waitingGetters.Count; i++)
+        {
+            var candidate = _waitingGetters[i];
+            if (candidate.InFlight.Count == 0 && candidate.Available > 0)
+            {
+                _waitingGetters.MoveToFront(i);
+                return;
+            }
         }
     }
 

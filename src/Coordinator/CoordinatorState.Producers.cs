@@ -90,8 +90,10 @@ internal sealed partial class CoordinatorState<TClient>
             Record(new ProducerAnnounced(register.ProducerId, register.Node, register.NodeProducers));
         }
 
-        var last = producer.HighestAccepted == long.MinValue ? 0 : producer.HighestAccepted;
-        TellWhenStored(from, new ProducerRegistered(register.ProducerId, last));
+        // A put admitted in part belongs to the producer's last incarnation: the new one numbers its puts after it
+        // and skips every item admitted, so nothing is put twice and the part left out is put again.
+        var last = Math.Max(0, Math.Max(producer.HighestAccepted, producer.PartialSequenceNr));
+        TellWhenStored(from, new ProducerRegistered(register.ProducerId, last, producer.Accepted));
     }
 
     public void ProducerDone(TClient from, ProducerDone done)

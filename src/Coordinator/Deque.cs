@@ -44,6 +44,18 @@ internal sealed class Deque<T>
     public T this[int index] =>
         (uint)index < (uint)Count ? _buffer[(_head + index) & (_buffer.Length - 1)] : throw new ArgumentOutOfRangeException(nameof(index));
 
+    /// <summary>Moves the element <paramref name="index"/> places from the head to the head, keeping the order of the others.</summary>
+    public void MoveToFront(int index)
+    {
+        var item = this[index];
+        for (var i = index; i > 0; i--)
+        {
+            _buffer[(_head + i) & (_buffer.Length - 1)] = _buffer[(_head + i - 1) & (_buffer.Length - 1)];
+        }
+
+        _buffer[_head] = item;
+    }
+
     public T PeekFront() => Count == 0 ? throw new InvalidOperationException("The deque is empty.") : _buffer[_head];
 
     public bool Any(Func<T, bool> match)

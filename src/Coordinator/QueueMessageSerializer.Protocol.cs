@@ -73,6 +73,7 @@ public sealed partial class QueueMessageSerializer
             case ProducerRegistered m:
                 w.WriteString(m.ProducerId, "ProducerRegistered.ProducerId");
                 w.WriteInt64(m.LastAcceptedSequenceNr);
+                w.WriteInt64(m.AcceptedItems);
                 break;
             case ProducerDone m:
                 w.WriteString(m.ProducerId, "ProducerDone.ProducerId");
@@ -157,7 +158,9 @@ public sealed partial class QueueMessageSerializer
                     ? new RegisterProducer(producerId)
                     : new RegisterProducer(producerId, r.ReadString("RegisterProducer.Node"), ReadNodeProducers(ref r, "RegisterProducer.NodeProducers"));
             case ProducerRegisteredManifest:
-                return new ProducerRegistered(r.ReadString("ProducerRegistered.ProducerId"), r.ReadInt64("ProducerRegistered.LastAcceptedSequenceNr"));
+                // A coordinator of the version before batched puts sends no item count.
+                var registered = new ProducerRegistered(r.ReadString("ProducerRegistered.ProducerId"), r.ReadInt64("ProducerRegistered.LastAcceptedSequenceNr"));
+                return r.AtEnd ? registered : registered with { AcceptedItems = r.ReadInt64("ProducerRegistered.AcceptedItems") };
             case ProducerDoneManifest:
                 return new ProducerDone(r.ReadString("ProducerDone.ProducerId"), r.ReadInt64("ProducerDone.LastSequenceNr"));
             case ProducerDoneAckManifest:

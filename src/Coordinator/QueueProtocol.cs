@@ -42,7 +42,10 @@ public static class QueueProtocol
     /// The registration is stored. <paramref name="LastAcceptedSequenceNr"/> is the last put the queue
     /// holds from this producer id (0 if none), so a producer restarted under the same id resumes after it.
     /// </summary>
-    public sealed record ProducerRegistered(string ProducerId, long LastAcceptedSequenceNr) : IQueueMessage;
+    /// <param name="ProducerId">The producer's id.</param>
+    /// <param name="LastAcceptedSequenceNr">The last put the queue holds from it, wholly or in part (0 if none): the next put is numbered after it.</param>
+    /// <param name="AcceptedItems">Items the queue holds from it in this run, so a restarted source skips them; -1 from a coordinator of the version before batched puts (then one item per put).</param>
+    public sealed record ProducerRegistered(string ProducerId, long LastAcceptedSequenceNr, long AcceptedItems = -1) : IQueueMessage;
 
     /// <summary>The producer has put everything it will put; its last put had <paramref name="LastSequenceNr"/>. Resent until acknowledged.</summary>
     public sealed record ProducerDone(string ProducerId, long LastSequenceNr) : IQueueMessage;

@@ -42,7 +42,21 @@ public sealed class HealthEndpoint(HealthCheckService health, IOptions<Operation
                 return;
             }
 
-            await AnswerAsync(context, stoppingToken);
+            try
+            {
+                await AnswerAsync(context, stoppingToken);
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or OperationCanceledException or IOException)
+            {
+                // The prober hung up, or the node is stopping with a probe under way: neither is the service's fault,
+                // and neither may end the endpoint (an unhandled exception here would stop the host).
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                HostLog.HealthProbeAbandoned(log, e.GetType().Name);
+            }
         }
     }
 

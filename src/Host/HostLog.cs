@@ -35,6 +35,9 @@ internal static partial class HostLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "The coordinator did not answer; this node cannot report the run's accounting.")]
     public static partial void CoordinatorUnreachable(ILogger log);
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A health probe was abandoned before its answer was sent ({Error}).")]
+    public static partial void HealthProbeAbandoned(ILogger log, string error);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Other nodes were still up {Grace} after the run ended; leaving anyway.")]
     public static partial void NodesStillUp(ILogger log, TimeSpan grace);
 

@@ -65,6 +65,14 @@ public sealed class NodeOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
     public TimeSpan DownUnreachableAfter { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// How long a member's heartbeats may pause before it is taken as unreachable (Akka warns at two
+    /// thirds of it). Containers sharing a small host pause each other for seconds while they start.
+    /// </summary>
+    /// <value>Default 3 s (Akka's); 10 s in containers (appsettings.Container.json).</value>
+    [Range(typeof(TimeSpan), "00:00:00.500", "00:10:00")]
+    public TimeSpan HeartbeatPause { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>How often a node re-asks the coordinator whether the run is over, in case an ask or its answer was lost.</summary>
     /// <value>Default 1 s.</value>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]

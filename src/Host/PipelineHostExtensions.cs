@@ -12,6 +12,7 @@ using Akka.Persistence.Hosting;
 using Akka.Persistence.Sql.Hosting;
 using LinqToDB;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,7 +22,9 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Serilog;
 using Serilog.Events;
+using Serilog.Formatting;
 using Serilog.Formatting.Compact;
+using Serilog.Formatting.Display;
 using AkkaLogLevel = Akka.Event.LogLevel;
 
 namespace ActorPipeline.Host;
@@ -53,13 +56,25 @@ public static class PipelineHostExtensions
                 .Enrich.FromLogContext()
                 .Enrich.WithProperty("Node", Environment.MachineName)
                 .Enrich.WithProperty("Roles", configuration[$"{NodeOptions.SectionName}:{nameof(NodeOptions.Roles)}"] ?? new NodeOptions().Roles);
-            if (configuration.GetValue<bool>("Serilog:CompactJson"))
+            var json = configuration.GetValue<bool>("Serilog:CompactJson");
+            ITextFormatter formatter = json ? new CompactJsonFormatter() : new MessageTemplateTextFormatter(TextTemplate, CultureInfo.InvariantCulture);
+            if (Console.IsOutputRedirected)
             {
-                logger.WriteTo.Console(new CompactJsonFormatter());
+                // To a file or a pipe: formatted off the actors' threads and written in large blocks, so that the
+                // seed's per-item lines keep up; a full queue makes loggers wait rather than drop a line.
+                logger.WriteTo.Sink(new BufferedOutputSink(Console.OpenStandardOutput(), formatter));
             }
             else
             {
-                logger.WriteTo.Console(outputTemplate: TextTemplate, formatProvider: CultureInfo.InvariantCulture);
+                // A terminal: every line at once, in colour.
+                if (json)
+                {
+                    logger.WriteTo.Console(formatter);
+                }
+                else
+                {
+                    logger.WriteTo.Console(outputTemplate: TextTemplate, formatProvider: CultureInfo.InvariantCulture);
+                }
             }
         });
         return builder;
@@ -204,6 +219,9 @@ public static class PipelineHostExtensions
             .AddHocon(
                 string.Create(CultureInfo.InvariantCulture, $"akka.cluster.split-brain-resolver.stable-after = {node.DownUnreachableAfter.TotalMilliseconds}ms"),
                 HoconAddMode.Prepend)
+            .AddHocon(
+                string.Create(CultureInfo.InvariantCulture, $"akka.cluster.failure-detector.acceptable-heartbeat-pause = {node.HeartbeatPause.TotalMilliseconds}ms"),
+                HoconAddMode.Prepend)
             // The proxy's "failed to find an associated singleton ... after 30 seconds" fires at start-up and at
             // shutdown, healthy or not (its timer starts with no delay); RunMonitorActor warns when the coordinator is really silent.
             .AddHocon("akka.cluster.singleton-proxy.log-singleton-identification-failure = off", HoconAddMode.Prepend);
@@ -247,7 +265,7 @@ public static class PipelineHostExtensions
             case PersistenceProvider.InMemory:
                 return akka.WithInMemoryJournal().WithInMemorySnapshotStore();
             case PersistenceProvider.PostgreSql:
-                return akka.WithSqlPersistence(connectionString: connection, providerName: ProviderName.PostgreSQL15, autoInitialize: true);
+                return akka.WithSqlPersistence(connectionString: WithoutGssProbe(connection), providerName: ProviderName.PostgreSQL15, autoInitialize: true);
             default:
                 // SQLite creates the file but not its folder.
                 if (new SqliteConnectionStringBuilder(connection).DataSource is { Length: > 0 } file && Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder)
@@ -255,8 +273,40 @@ public static class PipelineHostExtensions
                     Directory.CreateDirectory(folder);
                 }
 
+                UseWriteAheadLog(connection);
                 return akka.WithSqlPersistence(connectionString: connection, providerName: ProviderName.SQLiteMS, autoInitialize: true);
         }
+    }
+
+    /// <summary>
+    /// Npgsql asks for GSS encryption first unless told otherwise, and on a host without the Kerberos
+    /// library (slim container images) .NET prints "Cannot load library libgssapi_krb5.so.2" to stderr on
+    /// every connection. The journal uses password or certificate authentication, so the probe is off
+    /// unless the connection string asks for it.
+    /// </summary>
+    private static string WithoutGssProbe(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!builder.ContainsKey("Gss Encryption Mode") && !builder.ContainsKey("GssEncryptionMode"))
+        {
+            builder.GssEncryptionMode = GssEncryptionMode.Disable;
+        }
+
+        return builder.ConnectionString;
+    }
+
+    /// <summary>
+    /// SQLite's write-ahead log, which the file keeps once set: a commit appends to one file and syncs it
+    /// once (synchronous stays FULL, so a stored event survives a power cut), where the default rollback
+    /// journal syncs several files per commit; and readers do not block the writer.
+    /// </summary>
+    private static void UseWriteAheadLog(string connectionString)
+    {
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA journal_mode=WAL;";
+        pragma.ExecuteNonQuery();
     }
 
     internal static OptionsBuilder<TOptions> AddValidatedSection<TOptions>(this IServiceCollection services, string section)

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using ActorPipeline.Consumers;
 using ActorPipeline.Coordinator;
 using ActorPipeline.Producers;
@@ -8,7 +9,7 @@ namespace ActorPipeline.Host;
 /// The whole <c>Pipeline</c> section. It is bound as one tree so that a misspelt key anywhere in it
 /// is reported instead of silently ignored; each role receives its own part.
 /// </summary>
-public sealed class PipelineOptions
+public sealed class PipelineOptions : IValidatableObject
 {
     public const string SectionName = "Pipeline";
 
@@ -25,4 +26,15 @@ public sealed class PipelineOptions
     public DrainOptions Drain { get; set; } = new();
 
     public PersistenceOptions Persistence { get; set; } = new();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // The remoting frame is sized for a delivery of MaxDeliveryBatch items at the item limit; a larger put would not fit it.
+        if (Producers.BatchSize > Queue.MaxDeliveryBatch)
+        {
+            yield return new ValidationResult(
+                $"must not be more than Pipeline:Queue:MaxDeliveryBatch ({Queue.MaxDeliveryBatch}), which sizes the remoting frame; it is {Producers.BatchSize}.",
+                [$"{nameof(Producers)}:{nameof(ProducerOptions.BatchSize)}"]);
+        }
+    }
 }

@@ -7,9 +7,12 @@ using static ActorPipeline.Producers.ProducerProtocol;
 namespace ActorPipeline.Producers;
 
 /// <summary>
-/// The seed's <c>produce</c>: registers with the coordinator, takes items from its source one at a
-/// time and puts each, waiting for the acceptance before taking the next (<c>await q.put</c>), so a
-/// full queue slows the source instead of piling items up in memory; then reports itself done.
+/// The seed's <c>produce</c>: registers with the coordinator, takes items from its source and puts
+/// them, then reports itself done. One put is in flight at a time (<c>await q.put</c>), so a full
+/// queue slows the source instead of piling items up in memory; while it waits for the acceptance it
+/// reads ahead up to <see cref="ProducerOptions.BatchSize"/> items, which go together in the next put.
+/// A source that produces slowly (the seed's sleeps) therefore still puts one item at a time, and a
+/// fast one puts whole batches: one message and one journal write for many items.
 /// Every message to the coordinator is resent with backoff until acknowledged, because on a network
 /// (and through a singleton proxy during hand-over) messages are lost; the coordinator recognises
 /// resends by producer id and sequence number.
@@ -26,10 +29,14 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
     private readonly PipelineMetrics? _metrics;
     private readonly string _node;
     private readonly CancellationTokenSource _stop = new();
+    private readonly List<QueueItem> _ready = []; // read ahead, not yet put
     private IAsyncEnumerator<ReadOnlyMemory<byte>>? _items;
     private object? _unacknowledged;
     private TimeSpan _backoff;
-    private QueueItem? _pending;
+    private QueueItem[]? _inFlight; // the items of the put awaiting its answer
+    private bool _pulling;
+    private bool _sourceEnded;
+    private int _singly; // items to put one per put: a batch refused as too large is split to find the culprit
     private long _sequenceNr;
     private long _added;
     private long _rejected;
@@ -89,8 +96,9 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
 
         Acknowledged();
 
-        // Restarted under the same id: the queue already holds this producer's first puts (one item each).
+        // Restarted under the same id: the queue already holds this producer's first puts and items.
         _sequenceNr = registered.LastAcceptedSequenceNr;
+        var skip = registered.AcceptedItems >= 0 ? registered.AcceptedItems : registered.LastAcceptedSequenceNr; // older coordinators: one item per put
         if (_sequenceNr > 0)
         {
             ProducerLog.Resuming(_log, _id, _sequenceNr);
@@ -102,109 +110,169 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
             return;
         }
 
-        _items = _source.ReadAsync(_id, _producerId, _sequenceNr, _stop.Token).GetAsyncEnumerator(_stop.Token);
-        PullNext();
+        _items = _source.ReadAsync(_id, _producerId, skip, _stop.Token).GetAsyncEnumerator(_stop.Token);
+        Pull();
     }
 
-    private void PullNext()
+    /// <summary>
+    /// Reads ahead until a batch is ready: items the source has at once are taken at once, and the
+    /// first it has to wait for arrives as a message. Then puts what is ready, if nothing is in flight.
+    /// With a batch of one it takes nothing while a put is in flight, exactly the seed's <c>await q.put</c>.
+    /// </summary>
+    private void Pull()
     {
-        var items = _items!;
-        items.MoveNextAsync().AsTask().PipeTo(
-            Self,
-            success: more => more ? new ItemReady(items.Current) : new SourceEnded(null),
-            failure: error => new SourceEnded(error));
+        while (!_pulling && !_sourceEnded && !_stopping && _ready.Count < _options.BatchSize && (_inFlight is null || _options.BatchSize > 1))
+        {
+            var next = _items!.MoveNextAsync();
+            if (!next.IsCompletedSuccessfully)
+            {
+                _pulling = true;
+                var items = _items;
+                next.AsTask().PipeTo(
+                    Self,
+                    success: more => more ? new ItemReady(items.Current) : new SourceEnded(null),
+                    failure: error => new SourceEnded(error));
+                break;
+            }
+
+            if (!next.Result)
+            {
+                _sourceEnded = true;
+                break;
+            }
+
+            _ready.Add(new QueueItem(_items.Current, DateTime.UtcNow));
+        }
+
+        SendReady();
     }
 
     private void HandleItemReady(ItemReady ready)
     {
+        _pulling = false;
         if (_stopping)
         {
-            ReportDone(); // made but never offered: the queue did not accept it, so nothing is lost
+            if (_inFlight is null)
+            {
+                ReportDone(); // made but never offered: the queue did not accept it, so nothing is lost
+            }
+
             return;
         }
 
-        _pending = new QueueItem(ready.Payload, DateTime.UtcNow);
-        SendReliably(new Put(_producerId, ++_sequenceNr, [_pending]));
+        _ready.Add(new QueueItem(ready.Payload, DateTime.UtcNow));
+        Pull();
     }
 
     private void HandleSourceEnded(SourceEnded ended)
     {
+        _pulling = false;
+        _sourceEnded = true;
         if (ended.Error is not null && !(_stopping && ended.Error is OperationCanceledException))
         {
             _failed = true;
             ProducerLog.SourceFailed(_log, _id, ended.Error);
         }
 
-        ReportDone();
+        SendReady();
+    }
+
+    /// <summary>Puts what is ready when no put is in flight; once the source has ended and all is put, reports done.</summary>
+    private void SendReady()
+    {
+        if (_inFlight is not null || _unacknowledged is not null)
+        {
+            return;
+        }
+
+        if (_ready.Count == 0 || _stopping)
+        {
+            if (_sourceEnded || _stopping)
+            {
+                ReportDone();
+            }
+
+            return;
+        }
+
+        var count = _singly > 0 ? 1 : Math.Min(_options.BatchSize, _ready.Count);
+        _singly = Math.Max(0, _singly - 1);
+        _inFlight = [.. _ready.GetRange(0, count)];
+        _ready.RemoveRange(0, count);
+        SendReliably(new Put(_producerId, ++_sequenceNr, _inFlight));
+        Pull(); // read the next batch while this one is on its way
     }
 
     private void HandlePutAccepted(PutAccepted accepted)
     {
-        if (_pending is null || accepted.SequenceNr != _sequenceNr)
+        if (_inFlight is not { } items || accepted.SequenceNr != _sequenceNr)
         {
             return; // the answer to a resend of a put already acknowledged
         }
 
         Acknowledged();
-        _added += accepted.Count;
-        _metrics?.Produced.Add(accepted.Count);
-        if (_log.IsEnabled(LogLevel.Information))
-        {
-            ProducerLog.Added(_log, _id, _pending.Hex);
-        }
-
-        _pending = null;
-        if (_stopping)
-        {
-            ReportDone();
-        }
-        else
-        {
-            PullNext();
-        }
+        _inFlight = null;
+        Added(items, items.Length);
+        Pull(); // with a batch of one, nothing was taken while the put was in flight: the next item now
     }
 
     private void HandlePutRejected(PutRejected rejected)
     {
-        if (_pending is null || rejected.SequenceNr != _sequenceNr)
+        if (_inFlight is not { } items || rejected.SequenceNr != _sequenceNr)
         {
             return;
         }
 
         Acknowledged();
-        _added += rejected.Accepted;
-        var refused = 1 - rejected.Accepted; // one item per put
-        _rejected += refused;
-        var item = _pending;
-        _pending = null;
+        _inFlight = null;
+        Added(items, rejected.Accepted); // a put parked for room may be in part; the first items of it are
+        var refused = items.Length - rejected.Accepted;
         if (rejected.Reason == PutRejection.TooLarge)
         {
-            // Bad input, not a closed queue: the item is reported (and fails the run's exit code), the rest still goes in.
-            _failed = true;
-            ProducerLog.TooLarge(_log, _id, Abbreviated(item), item.Payload.Length);
-            if (_stopping)
+            if (items.Length > 1)
             {
-                ReportDone();
-            }
-            else
-            {
-                PullNext();
+                // Refused whole: put its items one by one, so that only the oversized one is left out.
+                _ready.InsertRange(0, items);
+                _singly = items.Length;
+                SendReady();
+                return;
             }
 
+            // Bad input, not a closed queue: the item is reported (and fails the run's exit code), the rest still goes in.
+            _failed = true;
+            _rejected += refused;
+            ProducerLog.TooLarge(_log, _id, Abbreviated(items[0]), items[0].Payload.Length);
+            SendReady();
+            Pull();
             return;
         }
 
+        _rejected += refused;
         if (rejected.Reason == PutRejection.RunOver)
         {
-            // The run ended without this item (a node that came back too late): it was not added, and the exit code says so.
+            // The run ended without these items (a node that came back too late): they were not added, and the exit code says so.
             _failed = true;
-            ProducerLog.RunOver(_log, _id, Abbreviated(item));
+            ProducerLog.RunOver(_log, _id, Abbreviated(items[rejected.Accepted]));
             ReportDone();
             return;
         }
 
         ProducerLog.Rejected(_log, _id, refused, rejected.Reason.ToString());
         ReportDone();
+    }
+
+    /// <summary>The first <paramref name="count"/> items of a put are in the queue: the seed's line for each.</summary>
+    private void Added(QueueItem[] items, int count)
+    {
+        _added += count;
+        _metrics?.Produced.Add(count);
+        if (_log.IsEnabled(LogLevel.Information))
+        {
+            for (var i = 0; i < count; i++)
+            {
+                ProducerLog.Added(_log, _id, items[i].Hex);
+            }
+        }
     }
 
     private void HandleStopProducing(StopProducing _)
@@ -218,7 +286,7 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
         _stop.Cancel(); // ends a sleep in the source at once
         if (_unacknowledged is null)
         {
-            ReportDone(); // waiting on the source: nothing is half-sent
+            ReportDone(); // no put in flight: what was read ahead was never offered, so nothing is lost
         }
     }
 

@@ -37,6 +37,14 @@ public sealed class ProducerOptions : IValidatableObject
     [Range(1, 1024 * 1024)]
     public int ItemBytes { get; set; } = 5;
 
+    /// <summary>
+    /// Most items in one put. A producer reads ahead up to this many while its last put is in flight and
+    /// puts them together: a fast source fills whole batches, a slow one (the seed's sleeps) puts one item at a time.
+    /// </summary>
+    /// <value>Default 100; at most <c>Pipeline:Queue:MaxDeliveryBatch</c>, which sizes the remoting frame.</value>
+    [Range(1, 100_000)]
+    public int BatchSize { get; set; } = 100;
+
     /// <summary>A put, registration or completion not acknowledged within this time is sent again; the wait doubles each time.</summary>
     /// <value>Default 1 s.</value>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]

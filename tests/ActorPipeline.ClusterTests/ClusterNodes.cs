@@ -76,6 +76,7 @@ public sealed class ClusterNodes(ITestOutputHelper output, int members, TestCert
             ["Cluster__SeedNodes"] = Seed,
             ["Cluster__MinimumMembers"] = $"{members}", // the run starts once every node of the spec is in
             ["Cluster__DownUnreachableAfter"] = "00:00:02",
+            ["Cluster__HeartbeatPause"] = "00:00:03", // a killed node is found at once; the containers' 10 s would slow every kill spec
             ["Cluster__RetryInterval"] = "00:00:00.500",
             ["Pipeline__Producers__ResendAfter"] = "00:00:00.500",
             ["Pipeline__Consumers__RefreshInterval"] = "00:00:00.500",

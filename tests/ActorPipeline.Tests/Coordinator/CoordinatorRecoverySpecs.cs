@@ -300,7 +300,7 @@ public sealed class CoordinatorRecoverySpecs(ITestOutputHelper output) : Restart
         Assert.Equal((3L, 3, 1), (status.Accepted, status.Size, status.ProducersRegistered));
 
         Queue.Tell(new RegisterProducer("p"), producer.Ref); // a producer restarted under the same id resumes after its last put
-        Assert.Equal(new ProducerRegistered("p", 2), await producer.ExpectMsgAsync<ProducerRegistered>(cancellationToken: Ct));
+        Assert.Equal(new ProducerRegistered("p", 2, 3), await producer.ExpectMsgAsync<ProducerRegistered>(cancellationToken: Ct));
         await PutAsync(producer, Put("p", 3, "04"));
 
         Assert.Equal(["01", "02", "03", "04"], (await GetNowAsync(consumer, 10)).Select(d => d.Item.Hex));

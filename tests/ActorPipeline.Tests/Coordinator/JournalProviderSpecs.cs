@@ -61,7 +61,7 @@ public abstract class JournalProviderSpecs(ITestOutputHelper output) : Restartab
         Assert.Equal((8L, 2L, 1L, 5, 0), (recovered.Accepted, recovered.Completed, recovered.DeadLettered, recovered.Size, recovered.InFlight));
         await PutAsync(first, Put("first", 2, "a3", "a4")); // a resend whose acknowledgement was lost: answered, not admitted again
         Queue.Tell(new RegisterProducer("second"), second.Ref);
-        Assert.Equal(new ProducerRegistered("second", 2), await second.ExpectMsgAsync<ProducerRegistered>(cancellationToken: Ct));
+        Assert.Equal(new ProducerRegistered("second", 2, 4), await second.ExpectMsgAsync<ProducerRegistered>(cancellationToken: Ct));
         Queue.Tell(new TaskDone(byHex["a4"].DeliveryId), before.Ref); // the old consumer finishes "a4" after all
 
         var drained = await DrainAsync(after, credits: 3);

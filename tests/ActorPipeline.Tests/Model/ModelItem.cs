@@ -86,6 +86,11 @@ public sealed class ModelProducer(string id)
 
     public long HighestAccepted { get; set; }
 
+    /// <summary>Items admitted from it in this run, and the put admitted only in part since its last complete one (0: none).</summary>
+    public long AcceptedItems { get; set; }
+
+    public long PartialSeq { get; set; }
+
     /// <summary>The put it waits on, if any, and how many of its items the coordinator admitted so far.</summary>
     public (long Seq, int[] Labels, bool Wait)? Pending { get; set; }
 

@@ -231,6 +231,8 @@ internal sealed partial class ModelRun
             producer.Phase = ModelProducerPhase.Unregistered;
             producer.Registered = false;
             producer.HighestAccepted = 0;
+            producer.AcceptedItems = 0;
+            producer.PartialSeq = 0;
             producer.LastAccepted = null;
             producer.Pending = null;
             producer.SilentSince = null;

@@ -37,7 +37,7 @@ internal sealed partial class ModelRun
                     producer.Phase = producer.Phase is ModelProducerPhase.Unregistered or ModelProducerPhase.Lost ? ModelProducerPhase.Active : producer.Phase;
                 }
 
-                Expect(producer.Client, new ProducerRegistered(producer.Id, producer.HighestAccepted));
+                Expect(producer.Client, new ProducerRegistered(producer.Id, Math.Max(producer.HighestAccepted, producer.PartialSeq), producer.AcceptedItems));
                 _state.RegisterProducer(producer.Client, new RegisterProducer(producer.Id));
                 break;
             case OperationKind.ProducerDone when producer.Pending is null:
@@ -245,9 +245,15 @@ internal sealed partial class ModelRun
         }
 
         producer.PendingAdmitted += count;
+        producer.AcceptedItems += count;
         if (producer.PendingAdmitted == labels.Length)
         {
+            producer.PartialSeq = 0;
             Complete(producer);
+        }
+        else if (count > 0)
+        {
+            producer.PartialSeq = producer.Pending.Value.Seq;
         }
     }
 

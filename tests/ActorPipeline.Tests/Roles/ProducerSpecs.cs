@@ -11,7 +11,7 @@ using static ActorPipeline.Producers.ProducerProtocol;
 
 namespace ActorPipeline.Tests.Roles;
 
-/// <summary>Producer actors against the real coordinator (capacity 1): gather, backpressure, failures, stop.</summary>
+/// <summary>Producer actors against the real coordinator (capacity 1), one item per put: gather, backpressure, failures, stop.</summary>
 public abstract class ProducerSpecsBase(CountingItemSource source, ITestOutputHelper output) : Akka.Hosting.TestKit.TestKit(output: output)
 {
     protected CountingItemSource Source { get; } = source;
@@ -26,7 +26,7 @@ public abstract class ProducerSpecsBase(CountingItemSource source, ITestOutputHe
     {
         var loggers = provider.GetRequiredService<ILoggerFactory>();
         builder.WithInMemoryJournal().WithInMemorySnapshotStore().AddCoordinator(new QueueOptions { Capacity = 1 }, loggers)
-            .AddProducers(new ProducerOptions { Count = 3 }, Source, "spec-node", loggers);
+            .AddProducers(new ProducerOptions { Count = 3, BatchSize = 1 }, Source, "spec-node", loggers); // the seed's one put at a time
     }
 
     protected async Task<ProducersFinished> GatherAsync() =>

@@ -43,7 +43,8 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         ["PutRejected for a run that is over"] = new PutRejected("node-a/producer-0", 12, PutRejection.RunOver, 0),
         ["RegisterProducer"] = new RegisterProducer("node-a/producer-3", "node-a", 5),
         ["RegisterProducer with no node"] = new RegisterProducer("producer-0"),
-        ["ProducerRegistered"] = new ProducerRegistered("node-a/producer-3", long.MaxValue),
+        ["ProducerRegistered"] = new ProducerRegistered("node-a/producer-3", long.MaxValue, 12_345),
+        ["ProducerRegistered by the version before batched puts"] = new ProducerRegistered("p", 3),
         ["ProducerRegistered of a new producer"] = new ProducerRegistered("", 0),
         ["ProducerDone"] = new ProducerDone("node-a/producer-3", long.MinValue),
         ["ProducerDoneAck"] = new ProducerDoneAck("node-a/producer-3"),
@@ -415,6 +416,7 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
             var olderForm = message switch
             {
                 RegisterProducer r => LeString(r.ProducerId).Length,
+                ProducerRegistered r => LeString(r.ProducerId).Length + sizeof(long),
                 ProducerAnnounced a => 1 + LeString(a.ProducerId).Length,
                 _ => -1,
             };
