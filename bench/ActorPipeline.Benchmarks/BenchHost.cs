@@ -16,7 +16,10 @@ namespace ActorPipeline.Benchmarks;
 /// </summary>
 public static class BenchHost
 {
-    public static async Task<T> RunAsync<T>(bool sqlite, Func<ActorSystem, Task<T>> run)
+    public static Task<T> RunAsync<T>(bool sqlite, Func<ActorSystem, Task<T>> run) => RunAsync(sqlite, _ => { }, (system, _) => run(system));
+
+    /// <summary>The same, with actors started by the service's own hosting extensions (<paramref name="configure"/>), found in the registry.</summary>
+    public static async Task<T> RunAsync<T>(bool sqlite, Action<AkkaConfigurationBuilder> configure, Func<ActorSystem, ActorRegistry, Task<T>> run)
     {
         var file = Path.Combine(Path.GetTempPath(), $"actor-pipeline-bench-{Guid.NewGuid():N}.db");
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -24,6 +27,7 @@ public static class BenchHost
         builder.Services.AddAkka("bench", akka =>
         {
             akka.ConfigureLoggers(loggers => loggers.LogLevel = Akka.Event.LogLevel.WarningLevel).WithQueueSerializer();
+            configure(akka);
             if (!sqlite)
             {
                 akka.WithInMemoryJournal().WithInMemorySnapshotStore();
@@ -50,7 +54,7 @@ public static class BenchHost
         await host.StartAsync();
         try
         {
-            return await run(host.Services.GetRequiredService<ActorSystem>());
+            return await run(host.Services.GetRequiredService<ActorSystem>(), host.Services.GetRequiredService<ActorRegistry>());
         }
         finally
         {

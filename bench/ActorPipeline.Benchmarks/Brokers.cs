@@ -17,7 +17,8 @@ public static class Brokers
             output.WriteLine($"across processes on 127.0.0.1, {settings}; RabbitMQ on {ports["RABBITMQ_PORT"]}, Redis on {ports["REDIS_PORT"]}");
             await SideBySide.RunAsync(
                 [
-                    SideBySide.Self(["remote-json", .. settings.ToArgs()]),
+                    SideBySide.Self(["host-cluster", .. settings.ToArgs()]),
+                    SideBySide.Self(["host-cluster-ephemeral", .. settings.ToArgs()]),
                     SideBySide.Self(["rabbitmq", ports["RABBITMQ_PORT"], .. settings.ToArgs()]),
                     SideBySide.Self(["redis", ports["REDIS_PORT"], .. settings.ToArgs()]),
                 ],

@@ -1,69 +1,76 @@
 using System.Diagnostics;
+using ActorPipeline.Consumers;
 using ActorPipeline.Coordinator;
+using ActorPipeline.Producers;
 using Akka.Actor;
+using Akka.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
+using static ActorPipeline.Consumers.ConsumerProtocol;
 using static ActorPipeline.Coordinator.QueueProtocol;
+using static ActorPipeline.Producers.ProducerProtocol;
 
 namespace ActorPipeline.Benchmarks;
 
 /// <summary>
-/// The coordinator in one process with the full asyncio accounting: producers put, consumers get and
-/// mark done, the run waits for every producer and then for the coordinator's join. Every event is
-/// persisted and every durable reply waits for it, in the in-memory journal or (durable) in a SQLite
-/// file as the embedded service keeps it; or, ephemeral, nothing is journaled, as asyncio.Queue and
-/// Channel&lt;T&gt; keep nothing.
+/// The shipped actors in one process, started by the service's own hosting extensions (AddCoordinator,
+/// AddProducers, AddConsumers) as the Host starts them: the real producer actors put the run's items
+/// (5 bytes each, no sleeps) in batches of <see cref="LoadSettings.Batch"/>, the real consumer actors
+/// take windows of <see cref="LoadSettings.Window"/> and acknowledge together, the coordinator keeps the
+/// full asyncio accounting, and the run ends when the producers are gathered and the join answers.
+/// Every event is persisted and every durable reply waits for it, in the in-memory journal or (durable)
+/// in a SQLite file as the embedded service keeps it; or, ephemeral, nothing is journaled, as
+/// asyncio.Queue and Channel&lt;T&gt; keep nothing. What the Host adds on top (start-up, cluster of one,
+/// logging, drain) is in the <c>shipped</c> scenario, which runs the Host binary itself.
 /// </summary>
 public static class CoordinatorLoad
 {
-    public static Task<LoadResult> RunAsync(LoadSettings settings, CoordinatorJournal journal) =>
-        BenchHost.RunAsync(journal == CoordinatorJournal.Sqlite, async system =>
-        {
-            // A round first, on actors of its own, so that the measured one runs on warm (tiered, PGO) code.
-            await RunAsync(system, settings.Warmup(), journal, "warmup");
-            return await RunAsync(system, settings, journal, "measured");
-        });
-
-    private static async Task<LoadResult> RunAsync(ActorSystem system, LoadSettings settings, CoordinatorJournal journal, string round)
+    public static async Task<LoadResult> RunAsync(LoadSettings settings, CoordinatorJournal journal)
     {
-        var options = new QueueOptions
+        // A round first, in an actor system of its own, so that the measured one runs on warm (tiered, PGO) code.
+        await RunRoundAsync(settings.Warmup(), journal);
+        return await RunRoundAsync(settings, journal);
+    }
+
+    private static Task<LoadResult> RunRoundAsync(LoadSettings settings, CoordinatorJournal journal)
+    {
+        var latencies = new LatencySamples(settings);
+        var loggers = NullLoggerFactory.Instance;
+        var queue = new QueueOptions
         {
             Capacity = settings.Capacity, MaxDeliveryBatch = settings.Batch, ProgressInterval = TimeSpan.Zero, Ephemeral = journal == CoordinatorJournal.None,
         };
-        var coordinator = system.ActorOf(CoordinatorActor.Props(options, 0, NullLogger<CoordinatorActor>.Instance), $"{round}-coordinator");
-        var latencies = new LatencySamples(settings);
-        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var gather = system.ActorOf(Props.Create(() => new CountDown(settings.Producers, finished)), $"{round}-gather");
+        var producers = new ProducerOptions { Count = settings.Producers, BatchSize = settings.Batch, MinDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero };
+        var consumers = new ConsumerOptions { Count = settings.Consumers, Prefetch = settings.Window, MinDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero };
+        return BenchHost.RunAsync(
+            journal == CoordinatorJournal.Sqlite,
+            akka => akka.AddCoordinator(queue, loggers, settings.Producers)
+                .AddProducers(producers, new BenchItemSource(settings), "bench", loggers)
+                .AddConsumers(consumers, new LatencyHandler(latencies), loggers),
+            async (_, registry) =>
+            {
+                var coordinator = registry.Get<CoordinatorActor>();
+                var producerPool = registry.Get<ProducerPoolActor>();
+                var consumerPool = registry.Get<ConsumerPoolActor>();
 
-        // The journal is created and recovered before the clock starts.
-        await coordinator.Ask<QueueStatus>(GetStatus.Instance, TimeSpan.FromMinutes(1));
-        var started = Stopwatch.GetTimestamp();
-        var actors = new List<IActorRef> { gather };
-        for (var c = 0; c < settings.Consumers; c++)
-        {
-            actors.Add(system.ActorOf(BenchConsumer.Props(coordinator, settings.Window, latencies), $"{round}-consumer-{c}"));
-        }
+                // The journal is created and recovered before the clock starts.
+                await coordinator.Ask<QueueStatus>(GetStatus.Instance, TimeSpan.FromMinutes(1));
+                var started = Stopwatch.GetTimestamp();
+                consumerPool.Tell(StartConsuming.Instance);
+                producerPool.Tell(StartProducing.Instance);
+                var gathered = await producerPool.Ask<ProducersFinished>(WhenProducersFinished.Instance, TimeSpan.FromMinutes(30));
+                await coordinator.Ask<Joined>(Join.Instance, TimeSpan.FromMinutes(30));
+                var elapsed = Stopwatch.GetElapsedTime(started);
+                await consumerPool.Ask<ConsumersCancelled>(CancelConsumers.Instance, TimeSpan.FromMinutes(1));
+                if (gathered.Added != settings.Items || latencies.Count < settings.Items)
+                {
+                    throw new InvalidOperationException($"{gathered.Added} items added and {latencies.Count} got of {settings.Items}: the run measured nothing.");
+                }
 
-        for (var p = 0; p < settings.Producers; p++)
-        {
-            actors.Add(system.ActorOf(BenchProducer.Props(p, coordinator, settings, gather, round), $"{round}-producer-{p}"));
-        }
-
-        await finished.Task;
-        await coordinator.Ask<Joined>(Join.Instance, TimeSpan.FromMinutes(10));
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        if (latencies.Count < settings.Items)
-        {
-            throw new InvalidOperationException($"The join answered with {latencies.Count} of {settings.Items} items got: the run measured nothing.");
-        }
-
-        var (p50, p99) = latencies.Percentiles();
-
-        // Gone before the next round's coordinator, which has the same persistence id, starts.
-        actors.ForEach(system.Stop);
-        await coordinator.GracefulStop(TimeSpan.FromSeconds(30));
-        return new LoadResult(
-            $"ActorPipeline in-process, {JournalName(journal)} (batch {settings.Batch}, window {settings.Window})", settings.Items, elapsed.TotalSeconds, p50, p99,
-            Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0);
+                var (p50, p99) = latencies.Percentiles();
+                return new LoadResult(
+                    $"shipped actors in-process, {JournalName(journal)} (batch {settings.Batch}, prefetch {settings.Window})", settings.Items, elapsed.TotalSeconds, p50, p99,
+                    Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0);
+            });
     }
 
     private static string JournalName(CoordinatorJournal journal) => journal switch

@@ -19,64 +19,153 @@ public static class HostLoad
     public static async Task<LoadResult> RunHostAsync(LoadSettings settings, Journal journal, bool lines)
     {
         var folder = Directory.CreateTempSubdirectory("actor-pipeline-host-bench-").FullName;
-        var log = Path.Combine(folder, "host.log");
         try
         {
-            var perProducer = settings.Items / settings.Producers;
-            var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (var arg in (string[])["exec", HostDll(), "-p", $"{settings.Producers}", "-c", $"{settings.Consumers}"])
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            var environment = new Dictionary<string, string>
-            {
-                ["DOTNET_ENVIRONMENT"] = "Container", // compact JSON
-                ["Pipeline__Producers__MinItems"] = $"{perProducer}",
-                ["Pipeline__Producers__MaxItems"] = $"{perProducer}",
-                ["Pipeline__Producers__MaxDelay"] = "00:00:00",
-                ["Pipeline__Consumers__MaxDelay"] = "00:00:00",
-                ["Pipeline__Queue__Capacity"] = $"{settings.Capacity}",
-                ["Pipeline__Queue__ProgressInterval"] = "00:00:00",
-                ["Pipeline__Persistence__Provider"] = journal == Journal.Sqlite ? "Sqlite" : "InMemory",
-                ["Pipeline__Queue__Ephemeral"] = journal == Journal.Ephemeral ? "true" : "false",
-            };
-            if (!lines)
-            {
-                environment["Serilog__MinimumLevel__Override__ActorPipeline.Producers.ProducerActor"] = "Warning";
-                environment["Serilog__MinimumLevel__Override__ActorPipeline.Consumers.ConsumerActor"] = "Warning";
-                environment["Serilog__MinimumLevel__Override__ActorPipeline.Producers.RandomItemSource"] = "Warning";
-            }
-
-            foreach (var (key, value) in environment)
-            {
-                start.Environment[key] = value;
-            }
-
             var started = Stopwatch.GetTimestamp();
-            using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the Host");
-            await using (var file = File.Create(log))
-            {
-                await process.StandardOutput.BaseStream.CopyToAsync(file); // the service's log, to a file, as a service's goes
-            }
-
-            var stderr = await process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
+            var node = await RunNodeAsync(folder, "node", RunSettings(settings, journal, lines));
             var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            var completed = CompletedIn(log);
-            if (process.ExitCode != 0 || completed != perProducer * settings.Producers)
-            {
-                throw new InvalidOperationException($"the Host exited {process.ExitCode} with {completed} items completed of {perProducer * settings.Producers}: it measured nothing.\n{stderr}");
-            }
-
+            var completed = Expect(node, settings);
             var name = journal switch { Journal.Ephemeral => "ephemeral", Journal.InMemory => "in-memory journal", _ => "SQLite journal (default)" };
             return new LoadResult(
-                $"shipped Host, {name}{(lines ? ", seed's lines to a file" : string.Empty)}", completed, elapsed, double.NaN, double.NaN, PeakMemoryMb(process));
+                $"shipped Host, {name}{(lines ? ", seed's lines to a file" : string.Empty)}", completed, elapsed, double.NaN, double.NaN, node.PeakMemoryMb);
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Three Host processes (or more, with <see cref="LoadSettings.Nodes"/> consumer nodes) on 127.0.0.1 as README's
+    /// terminals start them: a coordinator node (the seed, SQLite journal unless ephemeral), a producer node and
+    /// consumer nodes, timed from the first start to the last exit. Every node waits for all to join
+    /// (<c>Cluster:MinimumMembers</c>), so no join window is needed and none is set.
+    /// </summary>
+    public static async Task<LoadResult> RunClusterAsync(LoadSettings settings, Journal journal)
+    {
+        var folder = Directory.CreateTempSubdirectory("actor-pipeline-cluster-bench-").FullName;
+        try
+        {
+            var port = FreePort();
+            var seed = $"akka.tcp://actor-pipeline@127.0.0.1:{port}";
+            var common = RunSettings(settings, journal, lines: false);
+            common["Cluster__SeedNodes"] = seed;
+            common["Cluster__MinimumMembers"] = $"{2 + settings.Nodes}";
+            common["Pipeline__Queue__ProducerJoinWindow"] = "00:00:00";
+            Dictionary<string, string> With(string roles, int nodePort, params (string Key, string Value)[] extra)
+            {
+                var environment = new Dictionary<string, string>(common) { ["Cluster__Roles"] = roles, ["Cluster__Port"] = $"{nodePort}" };
+                foreach (var (key, value) in extra)
+                {
+                    environment[key] = value;
+                }
+
+                return environment;
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            var nodes = new List<Task<NodeRun>>
+            {
+                RunNodeAsync(folder, "coordinator", With("coordinator", port)),
+                RunNodeAsync(folder, "producers", With("producer", 0)),
+            };
+            for (var n = 0; n < settings.Nodes; n++)
+            {
+                var share = (settings.Consumers / settings.Nodes) + (n < settings.Consumers % settings.Nodes ? 1 : 0);
+                nodes.Add(RunNodeAsync(folder, $"consumers-{n}", With("consumer", 0, ("Pipeline__Consumers__Count", $"{share}"))));
+            }
+
+            var runs = await Task.WhenAll(nodes);
+            var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var completed = Expect(runs[0], settings);
+            foreach (var run in runs.Skip(1))
+            {
+                if (run.ExitCode != 0)
+                {
+                    throw new InvalidOperationException($"{run.Name} exited {run.ExitCode}: it measured nothing.\n{run.Stderr}");
+                }
+            }
+
+            return new LoadResult(
+                $"shipped Host, {2 + settings.Nodes} processes, {(journal == Journal.Ephemeral ? "ephemeral" : "SQLite journal")}", completed, elapsed, double.NaN, double.NaN,
+                runs.Max(r => r.PeakMemoryMb));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static Dictionary<string, string> RunSettings(LoadSettings settings, Journal journal, bool lines)
+    {
+        var perProducer = settings.Items / settings.Producers;
+        var environment = new Dictionary<string, string>
+        {
+            ["DOTNET_ENVIRONMENT"] = "Container", // compact JSON
+            ["Pipeline__Producers__Count"] = $"{settings.Producers}",
+            ["Pipeline__Consumers__Count"] = $"{settings.Consumers}",
+            ["Pipeline__Producers__MinItems"] = $"{perProducer}",
+            ["Pipeline__Producers__MaxItems"] = $"{perProducer}",
+            ["Pipeline__Producers__MaxDelay"] = "00:00:00",
+            ["Pipeline__Consumers__MaxDelay"] = "00:00:00",
+            ["Pipeline__Queue__Capacity"] = $"{settings.Capacity}",
+            ["Pipeline__Queue__ProgressInterval"] = "00:00:00",
+            ["Pipeline__Persistence__Provider"] = journal == Journal.Sqlite ? "Sqlite" : "InMemory",
+            ["Pipeline__Queue__Ephemeral"] = journal == Journal.Ephemeral ? "true" : "false",
+        };
+        if (!lines)
+        {
+            // The seed's per-item lines off, as README says to: skipped before any formatting.
+            environment["Serilog__MinimumLevel__Override__ActorPipeline.Producers.ProducerActor"] = "Warning";
+            environment["Serilog__MinimumLevel__Override__ActorPipeline.Consumers.ConsumerActor"] = "Warning";
+        }
+
+        return environment;
+    }
+
+    private sealed record NodeRun(string Name, int ExitCode, string Log, string Stderr, double PeakMemoryMb);
+
+    /// <summary>One Host process in <paramref name="folder"/> (its journal's folder), its log to a file as a service's goes.</summary>
+    private static async Task<NodeRun> RunNodeAsync(string folder, string name, Dictionary<string, string> environment)
+    {
+        var log = Path.Combine(folder, $"{name}.log");
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardError = true, RedirectStandardOutput = true };
+        start.ArgumentList.Add("exec");
+        start.ArgumentList.Add(HostDll());
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the Host");
+        var stderr = process.StandardError.ReadToEndAsync();
+        await using (var file = File.Create(log))
+        {
+            await process.StandardOutput.BaseStream.CopyToAsync(file);
+        }
+
+        await process.WaitForExitAsync();
+        return new NodeRun(name, process.ExitCode, log, await stderr, PeakMemoryMb(process));
+    }
+
+    /// <summary>The items the run completed, from the coordinator's summary; a run that did not complete them all measured nothing.</summary>
+    private static long Expect(NodeRun node, LoadSettings settings)
+    {
+        var expected = settings.Items / settings.Producers * settings.Producers;
+        var completed = CompletedIn(node.Log);
+        if (node.ExitCode != 0 || completed != expected)
+        {
+            throw new InvalidOperationException($"the Host ({node.Name}) exited {node.ExitCode} with {completed} items completed of {expected}: it measured nothing.\n{node.Stderr}");
+        }
+
+        return completed;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>The asyncio program timed as a whole process, its prints (the seed's lines) to a file if asked.</summary>

@@ -1,8 +1,11 @@
 using System.Globalization;
 using ActorPipeline.Coordinator;
+using ActorPipeline.Producers;
 using Akka.Actor;
+using Akka.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using static ActorPipeline.Coordinator.QueueProtocol;
+using static ActorPipeline.Producers.ProducerProtocol;
 
 namespace ActorPipeline.Benchmarks;
 
@@ -17,17 +20,22 @@ public static class OutstandingMemory
     public static async Task RunAsync(LoadSettings settings, TextWriter output)
     {
         var payload = PayloadBytesPerItem((int)Math.Min(settings.Items, 1_000_000));
-        await BenchHost.RunAsync(sqlite: true, async system =>
+        var options = new QueueOptions { Capacity = 0, SnapshotEvery = int.MaxValue / 2, ProgressInterval = TimeSpan.Zero };
+        var producer = new ProducerOptions { Count = 1, BatchSize = settings.Batch, MinDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero };
+        await BenchHost.RunAsync(
+            sqlite: true,
+            akka => akka.AddCoordinator(options, NullLoggerFactory.Instance, 1)
+                .AddProducers(producer, new BenchItemSource(settings with { Producers = 1 }), "bench", NullLoggerFactory.Instance),
+            async (_, registry) =>
         {
-            var options = new QueueOptions { Capacity = 0, SnapshotEvery = int.MaxValue / 2, ProgressInterval = TimeSpan.Zero };
-            var coordinator = system.ActorOf(CoordinatorActor.Props(options, 0, NullLogger<CoordinatorActor>.Instance), "coordinator");
+            var coordinator = registry.Get<CoordinatorActor>();
+            var producers = registry.Get<ProducerPoolActor>();
             await coordinator.Ask<QueueStatus>(GetStatus.Instance, TimeSpan.FromMinutes(1));
             var before = Settle();
 
-            var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var gather = system.ActorOf(Props.Create(() => new CountDown(1, finished)), "gather");
-            system.ActorOf(BenchProducer.Props(0, coordinator, settings with { Producers = 1 }, gather), "producer");
-            await finished.Task;
+            // The shipped producer actor puts every item; nobody consumes.
+            producers.Tell(StartProducing.Instance);
+            await producers.Ask<ProducersFinished>(WhenProducersFinished.Instance, TimeSpan.FromMinutes(30));
             var status = await coordinator.Ask<QueueStatus>(GetStatus.Instance, TimeSpan.FromMinutes(1));
             var after = Settle();
 

@@ -14,14 +14,17 @@ using BenchmarkDotNet.Running;
 //                                  ephemeral (journals nothing, like the peers) or with the in-memory journal
 //   durable [settings]             the coordinator with the SQLite journal the embedded service uses
 //   memory [--items N]             the coordinator's heap per outstanding item (nobody consumes)
-//   remote [settings]              coordinator, producer and consumer processes on 127.0.0.1 (Akka.Remote)
+//   soak [--minutes M] [--ephemeral] [settings]
+//                                  the shipped actors at full speed for M minutes (10), memory every 30 s
+//   host-cluster|host-cluster-ephemeral [settings]
+//                                  the Host binary as a coordinator node, a producer node and --nodes consumer nodes on 127.0.0.1
 //   rabbitmq|redis PORT [settings] one broker contender against a broker already listening on PORT
-//   cross [settings]               remote vs RabbitMQ vs Redis side by side; starts and stops the brokers itself
+//   cross [settings]               the 3-process Host cluster (SQLite, ephemeral) vs RabbitMQ vs Redis side by side; starts and stops the brokers itself
 // settings: --items N --producers N --consumers N --capacity N --batch N --window N --rate N --nodes N
 //           --latency-every N (keep every Nth put→get latency; 0: none, so peak memory holds no samples) (LoadSettings)
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: <micro|inproc|cross|remote|coordinator|journaled|durable|memory|channel|rabbitmq PORT|redis PORT> [--items N] [--producers N] [--consumers N] [--capacity N] [--batch N] [--window N] [--rate N] [--nodes N] [--latency-every N]");
+    Console.Error.WriteLine("usage: <micro|shipped|inproc|cross|host|host-journaled|host-durable|host-durable-lines|host-cluster|host-cluster-ephemeral|asyncio|asyncio-prints|coordinator|journaled|durable|memory|channel|rabbitmq PORT|redis PORT> [--items N] [--producers N] [--consumers N] [--capacity N] [--batch N] [--window N] [--rate N] [--nodes N] [--latency-every N]");
     return 1;
 }
 
@@ -71,26 +74,22 @@ switch (args[0])
     case "channel":
         Console.WriteLine((await ChannelLoad.RunAsync(LoadSettings.Parse(rest))).ToJson());
         return 0;
-    case "remote":
-        Console.WriteLine((await RemoteLoad.RunAsync(LoadSettings.Parse(rest))).ToString());
+    case "soak":
+        var minutes = rest.Length > 1 && rest[0] == "--minutes" ? double.Parse(rest[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
+        var soakArgs = rest.Length > 1 && rest[0] == "--minutes" ? rest[2..] : rest;
+        await Soak.RunAsync(LoadSettings.Parse(soakArgs.Where(a => a != "--ephemeral").ToArray()), TimeSpan.FromMinutes(minutes), soakArgs.Contains("--ephemeral"), Console.Out);
         return 0;
-    case "remote-coordinator":
-        await RemoteLoad.CoordinatorAsync(int.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture), LoadSettings.Parse(rest[1..]));
+    case "host-cluster":
+        Console.WriteLine((await HostLoad.RunClusterAsync(LoadSettings.Parse(rest), HostLoad.Journal.Sqlite)).ToJson());
         return 0;
-    case "remote-consumers":
-        await RemoteLoad.ConsumersAsync(rest[0], LoadSettings.Parse(rest[1..]));
-        return 0;
-    case "remote-producers":
-        await RemoteLoad.ProducersAsync(rest[0], LoadSettings.Parse(rest[1..]));
+    case "host-cluster-ephemeral":
+        Console.WriteLine((await HostLoad.RunClusterAsync(LoadSettings.Parse(rest), HostLoad.Journal.Ephemeral)).ToJson());
         return 0;
     case "rabbitmq":
         Console.WriteLine((await RabbitMqLoad.RunAsync(int.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture), LoadSettings.Parse(rest[1..]))).ToJson());
         return 0;
     case "redis":
         Console.WriteLine((await RedisLoad.RunAsync(int.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture), LoadSettings.Parse(rest[1..]))).ToJson());
-        return 0;
-    case "remote-json":
-        Console.WriteLine((await RemoteLoad.RunAsync(LoadSettings.Parse(rest))).ToJson());
         return 0;
     case "cross":
         return await Brokers.CrossAsync(LoadSettings.Parse(rest), Console.Out);

@@ -284,15 +284,16 @@ public static class PipelineHostExtensions
     /// every connection. The journal uses password or certificate authentication, so the probe is off
     /// unless the connection string asks for it.
     /// </summary>
-    private static string WithoutGssProbe(string connectionString)
+    internal static string WithoutGssProbe(string connectionString)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!builder.ContainsKey("Gss Encryption Mode") && !builder.ContainsKey("GssEncryptionMode"))
+        // Npgsql's own builder answers ContainsKey for every keyword it knows; the plain one says what the string holds.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.ContainsKey("Gss Encryption Mode") || given.ContainsKey("GssEncryptionMode") || given.ContainsKey("GssEncMode"))
         {
-            builder.GssEncryptionMode = GssEncryptionMode.Disable;
+            return connectionString;
         }
 
-        return builder.ConnectionString;
+        return new NpgsqlConnectionStringBuilder(connectionString) { GssEncryptionMode = GssEncryptionMode.Disable }.ConnectionString;
     }
 
     /// <summary>

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Globalization;
+using ActorPipeline.Consumers;
+using ActorPipeline.Coordinator;
+using ActorPipeline.Producers;
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using static ActorPipeline.Consumers.ConsumerProtocol;
+using static ActorPipeline.Coordinator.QueueProtocol;
+using static ActorPipeline.Producers.ProducerProtocol;
+
+namespace ActorPipeline.Benchmarks;
+
+/// <summary>
+/// The shipped actors in one process at full speed for a while (10 minutes unless <c>--minutes</c> says),
+/// with the default SQLite journal unless ephemeral: every 30 s a line with the items done so far, the rate
+/// since the last line, the managed heap and the process's working set. Memory that stays flat while
+/// tens of millions of items pass is what a long run needs; one that climbs is a leak.
+/// </summary>
+public static class Soak
+{
+    public static Task RunAsync(LoadSettings settings, TimeSpan length, bool ephemeral, TextWriter output)
+    {
+        var endless = settings with { Items = long.MaxValue / 4, LatencyEvery = 0 };
+        var queue = new QueueOptions { Capacity = settings.Capacity, MaxDeliveryBatch = settings.Batch, ProgressInterval = TimeSpan.Zero, Ephemeral = ephemeral };
+        var producers = new ProducerOptions { Count = settings.Producers, BatchSize = settings.Batch, MinDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero };
+        var consumers = new ConsumerOptions { Count = settings.Consumers, Prefetch = settings.Window, MinDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero };
+        var latencies = new LatencySamples(endless);
+        return BenchHost.RunAsync(
+            sqlite: !ephemeral,
+            akka => akka.AddCoordinator(queue, NullLoggerFactory.Instance, settings.Producers)
+                .AddProducers(producers, new BenchItemSource(endless), "soak", NullLoggerFactory.Instance)
+                .AddConsumers(consumers, new LatencyHandler(latencies), NullLoggerFactory.Instance),
+            async (_, registry) =>
+            {
+                var coordinator = registry.Get<CoordinatorActor>();
+                await coordinator.Ask<QueueStatus>(GetStatus.Instance, TimeSpan.FromMinutes(1));
+                output.WriteLine($"soak: shipped actors in-process, {(ephemeral ? "ephemeral" : "SQLite journal")}, {length.TotalMinutes:F0} minutes, {settings}");
+                output.WriteLine("| elapsed s | items done | items/s since last | managed heap MB | working set MB |");
+                output.WriteLine("|---:|---:|---:|---:|---:|");
+                registry.Get<ConsumerPoolActor>().Tell(StartConsuming.Instance);
+                registry.Get<ProducerPoolActor>().Tell(StartProducing.Instance);
+                var started = Stopwatch.GetTimestamp();
+                var (lastDone, lastAt) = (0L, 0.0);
+                using var tick = new PeriodicTimer(TimeSpan.FromSeconds(30));
+                while (Stopwatch.GetElapsedTime(started) < length && await tick.WaitForNextTickAsync())
+                {
+                    var status = await coordinator.Ask<QueueStatus>(GetStatus.Instance, TimeSpan.FromMinutes(1));
+                    var at = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"| {at:F0} | {status.Completed:N0} | {(status.Completed - lastDone) / (at - lastAt):N0} | {GC.GetTotalMemory(false) / 1048576.0:F0} | {Process.GetCurrentProcess().WorkingSet64 / 1048576.0:F0} |"));
+                    (lastDone, lastAt) = (status.Completed, at);
+                }
+
+                registry.Get<ProducerPoolActor>().Tell(StopProducing.Instance);
+                await registry.Get<ProducerPoolActor>().Ask<ProducersFinished>(WhenProducersFinished.Instance, TimeSpan.FromMinutes(5));
+                await coordinator.Ask<Joined>(Join.Instance, TimeSpan.FromMinutes(5));
+                await registry.Get<ConsumerPoolActor>().Ask<ConsumersCancelled>(CancelConsumers.Instance, TimeSpan.FromMinutes(1));
+                var final = await coordinator.Ask<QueueStatus>(GetStatus.Instance, TimeSpan.FromMinutes(1));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"soak over: {final.Accepted:N0} accepted, {final.Completed:N0} completed, {final.Unfinished} unfinished, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MB"));
+                return 0;
+            });
+    }
+}
