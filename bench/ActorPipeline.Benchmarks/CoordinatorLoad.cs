@@ -3,8 +3,6 @@ using ActorPipeline.Consumers;
 using ActorPipeline.Coordinator;
 using ActorPipeline.Producers;
 using Akka.Actor;
-using Akka.Hosting;
-using Microsoft.Extensions.Logging.Abstractions;
 using static ActorPipeline.Consumers.ConsumerProtocol;
 using static ActorPipeline.Coordinator.QueueProtocol;
 using static ActorPipeline.Producers.ProducerProtocol;
@@ -34,18 +32,9 @@ public static class CoordinatorLoad
     private static Task<LoadResult> RunRoundAsync(LoadSettings settings, CoordinatorJournal journal)
     {
         var latencies = new LatencySamples(settings);
-        var loggers = NullLoggerFactory.Instance;
-        var queue = new QueueOptions
-        {
-            Capacity = settings.Capacity, MaxDeliveryBatch = settings.Batch, ProgressInterval = TimeSpan.Zero, Ephemeral = journal == CoordinatorJournal.None,
-        };
-        var producers = new ProducerOptions { Count = settings.Producers, BatchSize = settings.Batch, MinDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero };
-        var consumers = new ConsumerOptions { Count = settings.Consumers, Prefetch = settings.Window, MinDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero };
         return BenchHost.RunAsync(
             journal == CoordinatorJournal.Sqlite,
-            akka => akka.AddCoordinator(queue, loggers, settings.Producers)
-                .AddProducers(producers, new BenchItemSource(settings), "bench", loggers)
-                .AddConsumers(consumers, new LatencyHandler(latencies), loggers),
+            akka => akka.AddShippedActors(settings, journal == CoordinatorJournal.None, new BenchItemSource(settings), new LatencyHandler(latencies), "bench"),
             async (_, registry) =>
             {
                 var coordinator = registry.Get<CoordinatorActor>();

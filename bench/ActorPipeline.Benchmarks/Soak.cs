@@ -4,8 +4,6 @@ using ActorPipeline.Consumers;
 using ActorPipeline.Coordinator;
 using ActorPipeline.Producers;
 using Akka.Actor;
-using Akka.Hosting;
-using Microsoft.Extensions.Logging.Abstractions;
 using static ActorPipeline.Consumers.ConsumerProtocol;
 using static ActorPipeline.Coordinator.QueueProtocol;
 using static ActorPipeline.Producers.ProducerProtocol;
@@ -23,15 +21,10 @@ public static class Soak
     public static Task RunAsync(LoadSettings settings, TimeSpan length, bool ephemeral, TextWriter output)
     {
         var endless = settings with { Items = long.MaxValue / 4, LatencyEvery = 0 };
-        var queue = new QueueOptions { Capacity = settings.Capacity, MaxDeliveryBatch = settings.Batch, ProgressInterval = TimeSpan.Zero, Ephemeral = ephemeral };
-        var producers = new ProducerOptions { Count = settings.Producers, BatchSize = settings.Batch, MinDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero };
-        var consumers = new ConsumerOptions { Count = settings.Consumers, Prefetch = settings.Window, MinDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero };
         var latencies = new LatencySamples(endless);
         return BenchHost.RunAsync(
             sqlite: !ephemeral,
-            akka => akka.AddCoordinator(queue, NullLoggerFactory.Instance, settings.Producers)
-                .AddProducers(producers, new BenchItemSource(endless), "soak", NullLoggerFactory.Instance)
-                .AddConsumers(consumers, new LatencyHandler(latencies), NullLoggerFactory.Instance),
+            akka => akka.AddShippedActors(settings, ephemeral, new BenchItemSource(endless), new LatencyHandler(latencies), "soak"),
             async (_, registry) =>
             {
                 var coordinator = registry.Get<CoordinatorActor>();

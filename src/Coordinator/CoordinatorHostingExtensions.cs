@@ -7,7 +7,7 @@ namespace ActorPipeline.Coordinator;
 public static class CoordinatorHostingExtensions
 {
     /// <summary>The cluster role whose nodes may host the coordinator singleton.</summary>
-    public const string Role = "coordinator";
+    public const string Role = ClusterRoles.Coordinator;
 
     /// <summary>Starts the coordinator as a plain local actor, <c>/user/coordinator</c> (actor specs, no cluster).</summary>
     public static AkkaConfigurationBuilder AddCoordinator(

@@ -32,8 +32,7 @@ internal sealed partial class CoordinatorState<TClient>
     {
         _producerMembers.Remove(node);
         _departedNodes.Add(node);
-        Dispatch();
-        AnswerJoinersIfDone();
+        AnswerJoinersIfDone(); // the run may be over now that it no longer waits for this node
     }
 
     /// <summary>Producers the run waits for right now: those registered plus those it knows are still to come.</summary>

@@ -242,7 +242,6 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
             _failed = true;
             _rejected += refused;
             ProducerLog.TooLarge(_log, _id, Abbreviated(items[0]), items[0].Payload.Length);
-            SendReady();
             Pull();
             return;
         }

@@ -1,0 +1,27 @@
+using ActorPipeline.Consumers;
+using ActorPipeline.Coordinator;
+using ActorPipeline.Producers;
+using Akka.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ActorPipeline.Benchmarks;
+
+/// <summary>
+/// The shipped coordinator, producer and consumer actors, added by the service's own hosting extensions
+/// as the Host adds them, with a load run's settings: puts of <see cref="LoadSettings.Batch"/> items,
+/// consumer windows of <see cref="LoadSettings.Window"/>, no sleeps.
+/// </summary>
+public static class ShippedActors
+{
+    public static AkkaConfigurationBuilder AddShippedActors(
+        this AkkaConfigurationBuilder akka, LoadSettings settings, bool ephemeral, IItemSource source, IWorkHandler handler, string nodeName)
+    {
+        var queue = new QueueOptions { Capacity = settings.Capacity, MaxDeliveryBatch = settings.Batch, ProgressInterval = TimeSpan.Zero, Ephemeral = ephemeral };
+        var producers = new ProducerOptions { Count = settings.Producers, BatchSize = settings.Batch, MinDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero };
+        var consumers = new ConsumerOptions { Count = settings.Consumers, Prefetch = settings.Window, MinDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero };
+        var loggers = NullLoggerFactory.Instance;
+        return akka.AddCoordinator(queue, loggers, settings.Producers)
+            .AddProducers(producers, source, nodeName, loggers)
+            .AddConsumers(consumers, handler, loggers);
+    }
+}
