@@ -56,10 +56,11 @@ public sealed class TlsSpecs(ITestOutputHelper output)
         Assert.Equal((20L, 20L, 0L), (summary.Count("Accepted"), summary.Count("Completed"), summary.Count("NotCompleted")));
         Assert.Equal(producer.Items(Templates.Added).ToHashSet(), consumer.Items(Templates.Got).ToHashSet());
 
-        // The intruders were still trying when the run ended: never welcomed, never given an item.
+        // The intruders were never welcomed and never given an item: still trying when the run ended, or given up
+        // without a run (a refused node's actor system may stop on its own; it never exits 0, which would mean it ran).
         foreach (var intruder in new[] { plain, rogue })
         {
-            Assert.False(intruder.HasExited);
+            Assert.True(!intruder.HasExited || intruder.ExitCode != 0, $"an intruder exited {intruder.ExitCode}");
             Assert.Equal(0, intruder.Lines("Welcome from"));
             Assert.Empty(intruder.Items(Templates.Got));
             intruder.KillNow();
