@@ -18,12 +18,15 @@ public sealed class ScalingSpecs(ITestOutputHelper output)
     public async Task Should_run_every_producer_node_that_joins_with_no_total_set()
     {
         using var cluster = new ClusterNodes(output, members: 1);
-        var coordinator = cluster.StartCoordinator();
+
+        // The rule under test is "a node that joins within the window is part of the run"; the window is
+        // set wider than the 10 s default so that a slow start on a loaded 2-core machine still falls inside it.
+        var coordinator = cluster.StartCoordinator(("Pipeline__Queue__ProducerJoinWindow", "00:00:40"));
         var consumers = cluster.StartConsumers(NodeSettings.Consumers(3, "0:0:0", "00:00:00.010"));
         List<HostProcess> producers = [cluster.StartProducers(NodeSettings.Producers(2, 5, "00:00:00.010"))];
         producers.Add(cluster.StartProducers(NodeSettings.Producers(3, 5, "00:00:00.010")));
 
-        // The first producer nodes are done before the last one even starts: only the join window (10 s in containers) keeps the run open for it.
+        // The first producer nodes are done before the last one even starts: only the join window keeps the run open for it.
         await producers[0].WaitForOutputAsync(lines => lines.Any(l => l.Contains(Templates.ProducersFinished, StringComparison.Ordinal)), RunLimit, Ct);
         producers.Add(cluster.StartProducers(NodeSettings.Producers(1, 5, "00:00:00.010")));
 

@@ -60,7 +60,7 @@ public sealed class TlsSpecs(ITestOutputHelper output)
         // without a run (a refused node's actor system may stop on its own; it never exits 0, which would mean it ran).
         foreach (var intruder in new[] { plain, rogue })
         {
-            Assert.True(!intruder.HasExited || intruder.ExitCode != 0, $"an intruder exited {intruder.ExitCode}");
+            Assert.True(!intruder.HasExited || intruder.ExitCode != 0, "an intruder exited 0, as if it had run");
             Assert.Equal(0, intruder.Lines("Welcome from"));
             Assert.Empty(intruder.Items(Templates.Got));
             intruder.KillNow();
