@@ -12,12 +12,15 @@ namespace ActorPipeline.Coordinator;
 /// receives, passes the sender along, and carries out the decisions — journaling, replies, DeathWatch,
 /// timers and snapshots.
 /// <para>
-/// A command's events are applied at once, so the next command sees them, and journaled with
-/// PersistAsync, so the journal writes many commands' events in one batch instead of one round trip
-/// each. Whatever promises durability (a put's acceptance, a registration, a producer's completion)
-/// is sent only once every event before it is stored. Deliveries go out at once: their ids carry the
-/// incarnation, so an id handed out but never journaled before a crash is never reused, and recovery
-/// queues again every item that was not completed.
+/// A command's events are applied at once, so the next command sees them, and journaled by group
+/// commit: while one write is being stored, every event that follows waits in memory, and all of them
+/// go out as the next write, one journal entry (<see cref="EventGroup"/>). A journal's cost is per
+/// entry and per transaction, not per event, so under load a write carries many commands' events and
+/// the file journal keeps up; when idle, a command's events are written at once. Whatever promises
+/// durability (a put's acceptance, a registration, a producer's completion) is sent only once every
+/// event before it is stored. Deliveries go out at once: their ids carry the incarnation, so an id
+/// handed out but never journaled before a crash is never reused, and recovery queues again every
+/// item that was not completed.
 /// </para>
 /// </summary>
 public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
@@ -29,9 +32,17 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private readonly ILogger _log;
     private readonly bool _offline;
     private readonly CoordinatorState<IActorRef> _state;
+    /// <summary>Most events in one journal entry, so that one entry stays a modest blob however far the journal fell behind.</summary>
+    private const int MaxEventsPerEntry = 4096;
+
     private readonly Action<IQueueEvent> _onStored;
     private readonly Action<Effect<IActorRef>> _tellStored;
-    private int _pendingWrites;
+
+    // Group commit: events applied but not yet handed to the journal, the replies that must wait for
+    // them, and the journal entries being stored (the next write starts when none is).
+    private readonly List<IQueueEvent> _unwritten = [];
+    private readonly List<Effect<IActorRef>> _unwrittenReplies = [];
+    private int _entriesInFlight;
     private long _eventsSinceSnapshot;
     private bool _snapshotRequested;
 
@@ -51,7 +62,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         _log = log;
         _offline = offline;
         _state = new CoordinatorState<IActorRef>(options, expectedProducers, time ?? TimeProvider.System, log, metrics);
-        _onStored = _ => _pendingWrites--;
+        _onStored = OnWriteStored;
         _tellStored = effect => effect.To!.Tell(effect.Message, Self);
 
         Recover<SnapshotOffer>(offer => _state.Restore((CoordinatorSnapshot)offer.Snapshot));
@@ -204,21 +215,13 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         var effects = _state.Effects;
         if (!_options.Ephemeral)
         {
-            List<IQueueEvent>? events = null;
             for (var i = 0; i < effects.Count; i++)
             {
                 if (effects[i].Kind == EffectKind.Journal)
                 {
-                    (events ??= []).Add((IQueueEvent)effects[i].Message!);
+                    _unwritten.Add((IQueueEvent)effects[i].Message!);
+                    _eventsSinceSnapshot++;
                 }
-            }
-
-            if (events is not null)
-            {
-                // One atomic write per command; a reply deferred below waits for all of it.
-                _pendingWrites += events.Count;
-                _eventsSinceSnapshot += events.Count;
-                PersistAllAsync(events, _onStored);
             }
         }
 
@@ -228,11 +231,14 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             switch (effect.Kind)
             {
                 case EffectKind.Tell:
-                case EffectKind.TellWhenStored when _options.Ephemeral || _pendingWrites == 0:
+                case EffectKind.TellWhenStored when _options.Ephemeral || (_entriesInFlight == 0 && _unwritten.Count == 0):
                     effect.To!.Tell(effect.Message, Self);
                     break;
+                case EffectKind.TellWhenStored when _unwritten.Count == 0:
+                    DeferAsync(effect, _tellStored); // runs once the write being stored is
+                    break;
                 case EffectKind.TellWhenStored:
-                    DeferAsync(effect, _tellStored); // runs after every event persisted before it
+                    _unwrittenReplies.Add(effect); // deferred behind the write that carries its events
                     break;
                 case EffectKind.Watch when !effect.To!.IsNobody():
                     Context.Watch(effect.To);
@@ -241,11 +247,63 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         }
 
         _state.ClearEffects();
+        if (_entriesInFlight == 0)
+        {
+            Write();
+        }
+
         if (_eventsSinceSnapshot >= _options.SnapshotEvery && !_snapshotRequested)
         {
             // In a message of its own, so that no event of this handler is half-way when the state is copied.
             _snapshotRequested = true;
             Self.Tell(TakeSnapshot.Instance);
+        }
+    }
+
+    /// <summary>
+    /// Hands every unwritten event to the journal as one atomic write, and defers the replies that
+    /// waited for them behind it. PersistAsync, because commands must keep arriving (and grouping)
+    /// while it is stored; the journal stores writes in the order they are made.
+    /// </summary>
+    private void Write()
+    {
+        if (_unwritten.Count == 0)
+        {
+            return;
+        }
+
+        if (_unwritten.Count == 1)
+        {
+            _entriesInFlight++;
+            PersistAsync(_unwritten[0], _onStored);
+        }
+        else
+        {
+            var entries = new List<IQueueEvent>();
+            for (var start = 0; start < _unwritten.Count; start += MaxEventsPerEntry)
+            {
+                entries.Add(new EventGroup(_unwritten.GetRange(start, Math.Min(MaxEventsPerEntry, _unwritten.Count - start))));
+            }
+
+            _entriesInFlight += entries.Count;
+            PersistAllAsync(entries, _onStored);
+        }
+
+        _unwritten.Clear();
+        foreach (var reply in _unwrittenReplies)
+        {
+            DeferAsync(reply, _tellStored);
+        }
+
+        _unwrittenReplies.Clear();
+    }
+
+    /// <summary>An entry is stored; once the whole write is, what gathered meanwhile is the next one.</summary>
+    private void OnWriteStored(IQueueEvent stored)
+    {
+        if (--_entriesInFlight == 0)
+        {
+            Write();
         }
     }
 
@@ -260,7 +318,10 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         _snapshotRequested = false;
         _eventsSinceSnapshot = 0;
         var snapshot = _state.Snapshot();
-        if (_pendingWrites == 0)
+
+        // What the copy holds but the journal does not yet goes out now, even beside a write in flight.
+        Write();
+        if (_entriesInFlight == 0)
         {
             SaveSnapshot(snapshot);
         }

@@ -16,6 +16,13 @@ internal sealed partial class CoordinatorState<TClient>
             case ItemsAccepted e:
                 ApplyAccepted(e);
                 break;
+            case EventGroup group:
+                foreach (var e in group.Events)
+                {
+                    Apply(e);
+                }
+
+                break;
             case ItemsDelivered e:
                 ApplyDelivered(e);
                 break;

@@ -52,6 +52,13 @@ public static class QueueEvents
     public sealed record RunStarted(long RunNumber) : IQueueEvent;
 
     /// <summary>
+    /// Several commands' events stored as one journal entry, in the order they were applied (group
+    /// commit): the journal's cost is per entry, so this is what lets a file journal keep up with the
+    /// queue. Replay applies them one by one, exactly as if each had been stored alone.
+    /// </summary>
+    public sealed record EventGroup(IReadOnlyList<IQueueEvent> Events) : IQueueEvent;
+
+    /// <summary>
     /// An unfinished item in a snapshot, with every delivery id it remembers (a late ack for any still
     /// counts) and, if it was in flight, the current one among them (0 while queued), so that the events
     /// after the snapshot replay onto it exactly as they happened.

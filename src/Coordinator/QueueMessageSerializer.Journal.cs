@@ -11,6 +11,9 @@ public sealed partial class QueueMessageSerializer
     {
         switch (e)
         {
+            case EventGroup m:
+                WriteGroup(ref w, m);
+                break;
             case ItemsAccepted m:
                 w.WriteString(m.ProducerId, "ItemsAccepted.ProducerId");
                 w.WriteInt64(m.SequenceNr);
@@ -76,7 +79,10 @@ public sealed partial class QueueMessageSerializer
         }
     }
 
-    private static object ReadJournal(ref WireReader r, string manifest)
+    /// <param name="r">The bytes.</param>
+    /// <param name="manifest">What they hold.</param>
+    /// <param name="inGroup">Read inside an <see cref="EventGroup"/>, which only this version writes: every field is there, so the end of the bytes is never an older, shorter form.</param>
+    private static object ReadJournal(ref WireReader r, string manifest, bool inGroup = false)
     {
         var version = r.ReadByte("the format version");
         var newest = manifest == CoordinatorSnapshotManifest ? SnapshotFormatVersion : FormatVersion;
@@ -90,6 +96,8 @@ public sealed partial class QueueMessageSerializer
 
         switch (manifest)
         {
+            case EventGroupManifest:
+                return ReadGroup(ref r);
             case ItemsAcceptedManifest:
                 return new ItemsAccepted(
                     r.ReadString("ItemsAccepted.ProducerId"),
@@ -116,7 +124,7 @@ public sealed partial class QueueMessageSerializer
             case ProducerAnnouncedManifest:
                 // Journals written before node names hold the id alone.
                 var announced = r.ReadString("ProducerAnnounced.ProducerId");
-                return r.AtEnd
+                return r.AtEnd && !inGroup
                     ? new ProducerAnnounced(announced)
                     : new ProducerAnnounced(announced, r.ReadString("ProducerAnnounced.Node"), ReadNodeProducers(ref r, "ProducerAnnounced.NodeProducers"));
             case ProducerCompletedManifest:
@@ -138,6 +146,73 @@ public sealed partial class QueueMessageSerializer
                 throw UnknownManifest(manifest, r.Length);
         }
     }
+
+    /// <summary>A count, then each event as its manifest and its own version and fields; groups and snapshots do not nest.</summary>
+    private static void WriteGroup(ref WireWriter w, EventGroup group)
+    {
+        w.WriteCount(group.Events.Count, "EventGroup.Events");
+        for (var i = 0; i < group.Events.Count; i++)
+        {
+            var e = group.Events[i];
+            if (e is EventGroup or CoordinatorSnapshot)
+            {
+                throw new ArgumentException($"An {nameof(EventGroup)} holds single events only, not a {e.GetType().Name}.", nameof(group));
+            }
+
+            w.WriteString(JournalManifest(e), "EventGroup.Events.Manifest");
+            w.WriteByte(FormatVersion);
+            WriteJournal(ref w, e);
+        }
+    }
+
+    private static EventGroup ReadGroup(ref WireReader r)
+    {
+        // An entry is at least an empty manifest's length and a version byte.
+        var count = r.ReadCount(sizeof(int) + sizeof(byte), "EventGroup.Events");
+        var events = new IQueueEvent[count];
+        for (var i = 0; i < events.Length; i++)
+        {
+            var manifest = r.ReadString("EventGroup.Events.Manifest");
+            if (!manifest.StartsWith('E') || manifest == EventGroupManifest)
+            {
+                throw r.Malformed($"EventGroup.Events[{i}] has manifest '{manifest}', which is not a single journal event");
+            }
+
+            try
+            {
+                events[i] = (IQueueEvent)ReadJournal(ref r, manifest, inGroup: true);
+            }
+            catch (SerializationException e)
+            {
+                // An unknown manifest or format version inside: name the group and the place, as every other problem does.
+                throw r.Malformed($"EventGroup.Events[{i}]: {e.Message}", e);
+            }
+        }
+
+        return new EventGroup(events);
+    }
+
+    /// <summary>The journal's manifests, most frequent first.</summary>
+    private static string JournalManifest(IQueueEvent e) => e switch
+    {
+        EventGroup => EventGroupManifest,
+        ItemsAccepted => ItemsAcceptedManifest,
+        ItemsDelivered => ItemsDeliveredManifest,
+        ItemsCompleted => ItemsCompletedManifest,
+        ItemsRequeued => ItemsRequeuedManifest,
+        AcksIgnored => AcksIgnoredManifest,
+        ItemDeadLettered => ItemDeadLetteredManifest,
+        DeadLettersRequeued => DeadLettersRequeuedManifest,
+        ProducerAnnounced => ProducerAnnouncedManifest,
+        ProducerCompleted => ProducerCompletedManifest,
+        ProducerLost => ProducerLostManifest,
+        ShutdownRequested => ShutdownRequestedManifest,
+        IncarnationStarted => IncarnationStartedManifest,
+        RunFinished => RunFinishedManifest,
+        RunStarted => RunStartedManifest,
+        CoordinatorSnapshot => CoordinatorSnapshotManifest,
+        _ => throw UnknownType(e),
+    };
 
     private static void WriteSnapshot(ref WireWriter w, CoordinatorSnapshot s)
     {

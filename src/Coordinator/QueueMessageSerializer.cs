@@ -115,6 +115,7 @@ public sealed partial class QueueMessageSerializer(ExtendedActorSystem system) :
     private const string IncarnationStartedManifest = "EIS";
     private const string RunFinishedManifest = "ERF";
     private const string RunStartedManifest = "ERS";
+    private const string EventGroupManifest = "EG";
     private const string CoordinatorSnapshotManifest = "S";
 
     // Least bytes each list entry takes on the wire, so a count can be checked against the bytes left.
@@ -162,22 +163,7 @@ public sealed partial class QueueMessageSerializer(ExtendedActorSystem system) :
         RequeueDeadLetters => RequeueDeadLettersManifest,
         DeadLettersRequeuedAck => DeadLettersRequeuedAckManifest,
 
-        // The journal, most frequent first.
-        ItemsAccepted => ItemsAcceptedManifest,
-        ItemsDelivered => ItemsDeliveredManifest,
-        ItemsCompleted => ItemsCompletedManifest,
-        ItemsRequeued => ItemsRequeuedManifest,
-        AcksIgnored => AcksIgnoredManifest,
-        ItemDeadLettered => ItemDeadLetteredManifest,
-        DeadLettersRequeued => DeadLettersRequeuedManifest,
-        ProducerAnnounced => ProducerAnnouncedManifest,
-        ProducerCompleted => ProducerCompletedManifest,
-        ProducerLost => ProducerLostManifest,
-        ShutdownRequested => ShutdownRequestedManifest,
-        IncarnationStarted => IncarnationStartedManifest,
-        RunFinished => RunFinishedManifest,
-        RunStarted => RunStartedManifest,
-        CoordinatorSnapshot => CoordinatorSnapshotManifest,
+        IQueueEvent e => JournalManifest(e),
         _ => throw UnknownType(o),
     };
 

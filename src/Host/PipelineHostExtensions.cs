@@ -224,7 +224,10 @@ public static class PipelineHostExtensions
                 HoconAddMode.Prepend)
             // The proxy's "failed to find an associated singleton ... after 30 seconds" fires at start-up and at
             // shutdown, healthy or not (its timer starts with no delay); RunMonitorActor warns when the coordinator is really silent.
-            .AddHocon("akka.cluster.singleton-proxy.log-singleton-identification-failure = off", HoconAddMode.Prepend);
+            .AddHocon("akka.cluster.singleton-proxy.log-singleton-identification-failure = off", HoconAddMode.Prepend)
+            // The proxy asks where the singleton is once a second until it finds it. It first asks a few ms before the
+            // singleton has started, so every start waited most of a second with the producers' first messages buffered.
+            .AddHocon("akka.cluster.singleton-proxy.singleton-identification-interval = 100ms", HoconAddMode.Prepend);
         akka.AddStartup((system, _) => system.ActorOf(DepartingPeersListener.Props(departing), "departing-peers"));
         if (seeds.Length == 0)
         {

@@ -104,6 +104,14 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         ["IncarnationStarted"] = new IncarnationStarted(long.MaxValue),
         ["RunFinished"] = new RunFinished(-1),
         ["RunStarted"] = new RunStarted(2),
+        ["EventGroup of several commands' events"] = new EventGroup([
+            new ItemsAccepted("producer-1", 7, 101, [Item("01ff", PutAt), Item("", DateTime.MinValue)], PutComplete: true),
+            new ProducerAnnounced("node-a/producer-3", "node-a", 2), // its trailing fields are read in full inside a group
+            new ItemsDelivered(5, [101, 102]),
+            new ItemsCompleted([101]),
+            new ProducerAnnounced("node-b/producer-0", "node-b", int.MaxValue),
+        ]),
+        ["EventGroup of nothing"] = new EventGroup([]),
         ["CoordinatorSnapshot"] = new CoordinatorSnapshot(
             RunNumber: 3,
             RunFinished: true,
@@ -144,7 +152,7 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         var sampled = Samples.Values.Select(m => m.GetType()).ToHashSet();
 
         Assert.Equal(31, messageTypes.Count);
-        Assert.Equal(15, journalTypes.Count);
+        Assert.Equal(16, journalTypes.Count);
         Assert.Empty(messageTypes.Intersect(journalTypes).Select(t => t.FullName));
         Assert.Empty(messageTypes.Union(journalTypes).Except(sampled).Select(t => t.FullName));
 
@@ -212,6 +220,40 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
     }
 
     [Fact]
+    public void Should_write_an_event_group_as_a_count_then_each_event_with_its_manifest_and_format_version()
+    {
+        var completed = new ItemsCompleted([9]);
+        var finished = new RunFinished(3);
+
+        // Format version, count, then per event: its manifest (length, UTF-8) and its bytes as stored alone.
+        Assert.Equal("EG", Serializer.Manifest(new EventGroup([])));
+        Assert.Equal(
+            [QueueMessageSerializer.FormatVersion, .. Le32(2), .. LeString("EIC"), .. Serializer.ToBinary(completed), .. LeString("ERF"), .. Serializer.ToBinary(finished)],
+            Serializer.ToBinary(new EventGroup([completed, finished])));
+    }
+
+    [Fact]
+    public void Should_refuse_to_write_a_group_inside_a_group_or_a_snapshot_in_one()
+    {
+        var snapshot = (CoordinatorSnapshot)Samples["CoordinatorSnapshot of nothing"];
+
+        Assert.Throws<ArgumentException>(() => Serializer.ToBinary(new EventGroup([new EventGroup([])])));
+        Assert.Throws<ArgumentException>(() => Serializer.ToBinary(new EventGroup([new RunStarted(1), snapshot])));
+    }
+
+    [Theory]
+    [InlineData("EG")]
+    [InlineData("S")]
+    [InlineData("TD")]
+    [InlineData("EXX")]
+    public void Should_reject_a_group_naming_what_is_not_a_single_known_event(string inner)
+    {
+        var ex = AssertRejected("EG", [QueueMessageSerializer.FormatVersion, .. Le32(1), .. LeString(inner), QueueMessageSerializer.FormatVersion, .. Le32(0), .. new byte[16]]);
+
+        Assert.Contains(inner, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Should_start_every_journal_payload_and_no_protocol_message_with_the_format_version()
     {
         foreach (var (name, message) in Samples)
@@ -273,7 +315,7 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
     public void Should_reject_journal_data_of_an_unknown_format_version()
     {
         var journal = Samples.Values.OfType<IQueueEvent>().ToList();
-        Assert.Equal(15, journal.Select(Serializer.Manifest).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(16, journal.Select(Serializer.Manifest).Distinct(StringComparer.Ordinal).Count());
 
         foreach (var sample in journal)
         {
@@ -467,6 +509,8 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
     [InlineData("EIC", QueueMessageSerializer.MaxListCount + 1)] // a message's limit: completions come from one task_done
     [InlineData("EDR", QueueMessageSerializer.MaxStateListCount)] // at the state limit: only the bytes left stop a 400 MB array
     [InlineData("EDR", QueueMessageSerializer.MaxStateListCount + 1)]
+    [InlineData("EG", int.MaxValue)]
+    [InlineData("EG", QueueMessageSerializer.MaxListCount)] // at the limit: only the bytes left stop a million-entry array
     [InlineData("S items", QueueMessageSerializer.MaxStateListCount)] // a forged snapshot may not allocate 50 million entries
     [InlineData("S items", QueueMessageSerializer.MaxStateListCount + 1)]
     [InlineData("S items", int.MinValue)]
@@ -485,7 +529,7 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
             "P" => [.. LeString("p"), .. Le64(1)],
             "EIA" => [QueueMessageSerializer.FormatVersion, .. LeString("p"), .. Le64(1), .. Le64(1)],
             "EID" => [QueueMessageSerializer.FormatVersion, .. Le64(1)],
-            "EIC" or "EDR" => [QueueMessageSerializer.FormatVersion],
+            "EIC" or "EDR" or "EG" => [QueueMessageSerializer.FormatVersion],
             "S items" => SnapshotHeader,
             "S items' delivery ids" => [.. SnapshotHeader, .. Le32(1), .. Le64(1), .. Le32(0), .. Le64(0)],
             "S producers" => [.. SnapshotHeader, .. Le32(0)],
