@@ -8,9 +8,9 @@ namespace ActorPipeline.Consumers;
 
 /// <summary>
 /// The seed's <c>consume</c> loop: get → work → task_done, one item at a time. It asks the
-/// coordinator for a window of <see cref="ConsumerOptions.Prefetch"/> items and repeats the request
-/// now and then (it is idempotent), so a request or delivery lost on the network never stalls it for
-/// long. A failing handler is retried with backoff and the item dead-lettered after the last attempt;
+/// coordinator for a window of items sized to its work (<see cref="PrefetchWindow"/>), acknowledges
+/// finished items together, and repeats the request now and then (it is idempotent), so a request or
+/// delivery lost on the network never stalls it for long. A failing handler is retried with backoff and the item dead-lettered after the last attempt;
 /// whatever it holds when it stops goes back to the queue.
 /// </summary>
 public sealed class ConsumerActor : ReceiveActor, IWithTimers
@@ -25,6 +25,7 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
     private readonly HashSet<long> _held = []; // delivery ids in the buffer or in hand, to drop a repeated delivery
     private readonly List<long> _finished = []; // done, its task_done not sent yet (see SendTaskDone)
     private readonly CancellationTokenSource _cancel = new();
+    private readonly PrefetchWindow _window;
     private DeliveredItem? _current;
     private int _attempt;
     private bool _queueShutDown;
@@ -41,6 +42,7 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
         _coordinator = coordinator;
         _options = options;
         _log = log;
+        _window = new PrefetchWindow(options.Prefetch, options.PrefetchWork);
         Receive<Delivery>(HandleDelivery);
         Receive<DeliveredUpTo>(mark => _lastSeen = Math.Max(_lastSeen, mark.LastDeliveryId));
         Receive<WorkSucceeded>(HandleWorkSucceeded);
@@ -62,7 +64,7 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        RequestWork(_options.Prefetch);
+        RequestWork(_window.Current);
         Timers.StartPeriodicTimer(nameof(RefreshRequest), RefreshRequest.Instance, _options.RefreshInterval);
     }
 
@@ -108,10 +110,15 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
 
         Finished();
         _finished.Add(done.DeliveryId);
+        var resized = _window.Record(done.Took);
         StartNextIfIdle();
-        if (_finished.Count >= _options.AckBatch || _current is null || _options.AckInterval <= TimeSpan.Zero)
+        if (resized && _drainRequester is null && !_queueShutDown)
         {
-            SendTaskDone(); // a full batch, or nothing more in hand: the window must not wait on an ack
+            RequestWork(_window.Current); // sends the acks first
+        }
+        else if (_finished.Count >= _window.AckThreshold(_options.AckBatch) || _current is null || _options.AckInterval <= TimeSpan.Zero)
+        {
+            SendTaskDone(); // half the window, or nothing more in hand: the window must not run dry waiting on an ack
         }
         else if (_finished.Count == 1)
         {
@@ -202,7 +209,7 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
     {
         if (_drainRequester is null && !_queueShutDown)
         {
-            RequestWork(_options.Prefetch);
+            RequestWork(_window.Current);
         }
     }
 
@@ -256,17 +263,19 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
         var deliveryId = delivered.DeliveryId;
         InvokeHandlerAsync(new WorkContext(_id, deliveryId, delivered.Item, _attempt)).PipeTo(
             Self,
-            success: () => new WorkSucceeded(deliveryId),
+            success: took => new WorkSucceeded(deliveryId, took),
             failure: error => new WorkFailed(deliveryId, Unwrap(error)));
     }
 
     // Runs the handler as a task even if it throws before its first await, so every failure is retried alike.
-    private async Task InvokeHandlerAsync(WorkContext context)
+    // Its time sizes the window.
+    private async Task<TimeSpan> InvokeHandlerAsync(WorkContext context)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             await _handler.HandleAsync(context, _cancel.Token);
+            return System.Diagnostics.Stopwatch.GetElapsedTime(started);
         }
         finally
         {
@@ -307,7 +316,7 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
     private static Exception Unwrap(Exception error) =>
         error is AggregateException { InnerExceptions.Count: 1 } aggregate ? aggregate.InnerExceptions[0] : error;
 
-    private sealed record WorkSucceeded(long DeliveryId);
+    private sealed record WorkSucceeded(long DeliveryId, TimeSpan Took);
 
     private sealed record WorkFailed(long DeliveryId, Exception Error);
 

@@ -31,14 +31,25 @@ public sealed class ConsumerOptions : IValidatableObject
     public double PoisonRate { get; set; }
 
     /// <summary>
-    /// Items a consumer may hold at once (its window): the one in its handler and those waiting behind
+    /// Most items a consumer holds at once (its window): the one in its handler and those waiting behind
     /// it, so that the next item is already here when one is done. The handler still takes one item at a
-    /// time, as the seed's consumer does. The coordinator gives a short queue to idle consumers first and
-    /// spreads it over those waiting, so slow, uneven work is not stuck behind one busy consumer.
+    /// time, as the seed's consumer does. How many of these it asks for follows its work: see
+    /// <see cref="PrefetchWork"/>.
     /// </summary>
-    /// <value>Default 16; 1 is the seed's one get at a time.</value>
+    /// <value>Default 64; 1 is the seed's one get at a time.</value>
     [Range(1, 100_000)]
-    public int Prefetch { get; set; } = 16;
+    public int Prefetch { get; set; } = 64;
+
+    /// <summary>
+    /// Work, at the consumer's recent time per item, that its window holds beyond the item in hand: the
+    /// window is this over that time, between 1 and <see cref="Prefetch"/>. Items that take microseconds
+    /// get the whole window, so they travel and are acknowledged in batches; items that take seconds get
+    /// one, so none waits behind a busy consumer while another is free (what the seed's queue does). Zero
+    /// holds <see cref="Prefetch"/> whatever the work.
+    /// </summary>
+    /// <value>Default 10 ms.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan PrefetchWork { get; set; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>Most finished items one task_done message names: acknowledgements are sent together, not one message each.</summary>
     /// <value>Default 64.</value>

@@ -92,7 +92,10 @@ public static class PipelineHostExtensions
         services.AddValidatedSection<PipelineOptions>(PipelineOptions.SectionName);
         services.AddValidatedSection<NodeOptions>(NodeOptions.SectionName);
         services.AddOptions<PipelineOptions>().PostConfigure<IOptions<NodeOptions>>((pipeline, node) =>
-            pipeline.Queue.ProducerJoinWindow ??= node.Value.SeedNodeList.Any() ? DefaultJoinWindow : TimeSpan.Zero);
+        {
+            pipeline.Queue.ProducerJoinWindow ??= node.Value.SeedNodeList.Any() ? DefaultJoinWindow : TimeSpan.Zero;
+            pipeline.SizePutsToFrame();
+        });
         services.AddValidatedSection<OperationsOptions>(OperationsOptions.SectionName);
         builder.AddOperations();
 

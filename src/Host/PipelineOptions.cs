@@ -30,11 +30,16 @@ public sealed class PipelineOptions : IValidatableObject
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         // The remoting frame is sized for a delivery of MaxDeliveryBatch items at the item limit; a larger put would not fit it.
-        if (Producers.BatchSize > Queue.MaxDeliveryBatch)
+        var frame = (long)Queue.MaxDeliveryBatch * (Queue.MaxItemBytes + ProducerOptions.PerItemPutBytes);
+        if (Producers.MaxPutBytes > frame)
         {
             yield return new ValidationResult(
-                $"must not be more than Pipeline:Queue:MaxDeliveryBatch ({Queue.MaxDeliveryBatch}), which sizes the remoting frame; it is {Producers.BatchSize}.",
-                [$"{nameof(Producers)}:{nameof(ProducerOptions.BatchSize)}"]);
+                $"must not be more than Pipeline:Queue:MaxDeliveryBatch × (Pipeline:Queue:MaxItemBytes + {ProducerOptions.PerItemPutBytes}) ({frame}), which sizes the remoting frame; it is {Producers.MaxPutBytes}.",
+                [$"{nameof(Producers)}:{nameof(ProducerOptions.MaxPutBytes)}"]);
         }
     }
+
+    /// <summary>The put budget the frame is sized for, unless one is set.</summary>
+    public void SizePutsToFrame() =>
+        Producers.MaxPutBytes ??= (long)Queue.MaxDeliveryBatch * (Queue.MaxItemBytes + ProducerOptions.PerItemPutBytes);
 }

@@ -33,7 +33,7 @@ public sealed class SectionValidator<TOptions>(IConfiguration configuration, str
             var member = result.MemberNames.FirstOrDefault();
             // A connection string or password is a secret: the message names the key, never the value.
             var secret = member is not null && (member.Contains("ConnectionString", StringComparison.Ordinal) || member.Contains("Password", StringComparison.Ordinal));
-            var value = member is null || secret ? null : options.GetType().GetProperty(member)?.GetValue(options);
+            var value = member is null || secret ? null : ValueAt(options, member);
             var key = member is null ? path : $"{path}:{member}";
             failures.Add(secret
                 ? $"{key}: {result.ErrorMessage}"
@@ -47,6 +47,18 @@ public sealed class SectionValidator<TOptions>(IConfiguration configuration, str
                 ValidateTree(section, $"{path}:{property.Name}", failures);
             }
         }
+    }
+
+    /// <summary>A member's value; a rule across sections names its member by path ("Producers:MaxPutBytes").</summary>
+    private static object? ValueAt(object options, string member)
+    {
+        object? value = options;
+        foreach (var name in member.Split(':'))
+        {
+            value = value?.GetType().GetProperty(name)?.GetValue(value);
+        }
+
+        return value;
     }
 
     private static void UnknownKeys(IConfigurationSection section, Type type, List<string> failures)

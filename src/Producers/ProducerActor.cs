@@ -195,12 +195,34 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
             return;
         }
 
-        var count = _singly > 0 ? 1 : Math.Min(_options.BatchSize, _ready.Count);
+        var count = _singly > 0 ? 1 : BatchFromReady();
         _singly = Math.Max(0, _singly - 1);
         _inFlight = [.. _ready.GetRange(0, count)];
         _ready.RemoveRange(0, count);
         SendReliably(new Put(_producerId, ++_sequenceNr, _inFlight));
         Pull(); // read the next batch while this one is on its way
+    }
+
+    /// <summary>How many of the ready items the next put takes: up to the batch size and the byte budget, and at least one.</summary>
+    private int BatchFromReady()
+    {
+        var count = Math.Min(_options.BatchSize, _ready.Count);
+        if (_options.MaxPutBytes is not { } budget)
+        {
+            return count;
+        }
+
+        var bytes = 0L;
+        for (var i = 0; i < count; i++)
+        {
+            bytes += _ready[i].Payload.Length + ProducerOptions.PerItemPutBytes;
+            if (bytes > budget)
+            {
+                return Math.Max(1, i); // an item over the budget alone still goes, and the coordinator says whether it is too large
+            }
+        }
+
+        return count;
     }
 
     private void HandlePutAccepted(PutAccepted accepted)

@@ -40,10 +40,25 @@ public sealed class ProducerOptions : IValidatableObject
     /// <summary>
     /// Most items in one put. A producer reads ahead up to this many while its last put is in flight and
     /// puts them together: a fast source fills whole batches, a slow one (the seed's sleeps) puts one item at a time.
+    /// With one put in flight per producer, this is what a put's round trip (a journal write) carries.
     /// </summary>
-    /// <value>Default 100; at most <c>Pipeline:Queue:MaxDeliveryBatch</c>, which sizes the remoting frame.</value>
+    /// <value>Default 1000.</value>
     [Range(1, 100_000)]
-    public int BatchSize { get; set; } = 100;
+    public int BatchSize { get; set; } = 1000;
+
+    /// <summary>
+    /// Most bytes in one put, counting each item's payload and 64 bytes for its framing: a batch of large
+    /// items is cut shorter, so that every put fits the remoting frame.
+    /// </summary>
+    /// <value>
+    /// Unset, the Host makes it what the frame is sized for, <c>Pipeline:Queue:MaxDeliveryBatch</c> items at
+    /// <c>Pipeline:Queue:MaxItemBytes</c> (6.25 MiB by default); a producer outside the Host cuts by count alone.
+    /// </value>
+    [Range(1L, long.MaxValue)]
+    public long? MaxPutBytes { get; set; }
+
+    /// <summary>What <see cref="MaxPutBytes"/> counts for one item beyond its payload.</summary>
+    public const int PerItemPutBytes = 64;
 
     /// <summary>A put, registration or completion not acknowledged within this time is sent again; the wait doubles each time.</summary>
     /// <value>Default 1 s.</value>

@@ -56,6 +56,19 @@ public sealed class ConfigurationSpecs
     }
 
     [Fact]
+    public void Should_size_puts_to_the_frame_unless_told_and_refuse_a_budget_over_it_naming_the_key()
+    {
+        Assert.Equal(100L * (65_536 + 64), Resolve().Producers.MaxPutBytes);
+        Assert.Equal(10L * (1_000 + 64), Resolve(("Pipeline:Queue:MaxItemBytes", "1000"), ("Pipeline:Queue:MaxDeliveryBatch", "10")).Producers.MaxPutBytes);
+        Assert.Equal(4_096L, Resolve(("Pipeline:Producers:MaxPutBytes", "4096")).Producers.MaxPutBytes);
+
+        var failure = SingleFailure(("Pipeline:Queue:MaxItemBytes", "1000"), ("Pipeline:Queue:MaxDeliveryBatch", "10"), ("Pipeline:Producers:MaxPutBytes", "10641"));
+
+        Assert.StartsWith("Pipeline:Producers:MaxPutBytes = 10641:", failure, StringComparison.Ordinal);
+        Assert.Contains("(10640)", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Should_read_the_connection_string_from_a_secret_file_without_its_line_break()
     {
         var file = Path.GetTempFileName();

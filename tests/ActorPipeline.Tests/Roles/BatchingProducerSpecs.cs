@@ -84,9 +84,29 @@ public sealed class BatchingProducerSpecs(ITestOutputHelper output) : Akka.TestK
         Assert.Equal((2L, 1L, true), (finished.Added, finished.Rejected, finished.Failed));
     }
 
-    private void Start(TestProbe coordinator, IItemSource source, int batchSize, TestProbe? parent = null)
+    [Fact]
+    public async Task Should_cut_a_batch_at_its_byte_budget_so_that_every_put_fits_the_frame()
     {
-        var options = new ProducerOptions { BatchSize = batchSize, ResendAfter = TimeSpan.FromMinutes(1), MaxResendBackoff = TimeSpan.FromMinutes(1) };
+        // Items of 2 bytes count 66 each: a budget of 200 holds three. Item 4 alone is over the budget and still goes, alone.
+        var coordinator = CreateTestProbe();
+        Start(coordinator, new CountingItemSource(itemsPerProducer: 8, oversizedAt: 4, oversizedBytes: 300), batchSize: 10, maxPutBytes: 200);
+        await RegisterAsync(coordinator, last: 0, accepted: 0);
+
+        var sizes = new List<int>();
+        for (var seq = 1L; sizes.Sum() < 8; seq++)
+        {
+            var put = await coordinator.ExpectMsgAsync<Put>(cancellationToken: Ct);
+            Assert.True(put.Items.Count == 1 || put.Items.Sum(i => i.Payload.Length + ProducerOptions.PerItemPutBytes) <= 200, $"put {seq} holds {put.Items.Count} items over the budget");
+            sizes.Add(put.Items.Count);
+            coordinator.Reply(new PutAccepted(Id, seq, put.Items.Count));
+        }
+
+        Assert.Equal([3, 1, 1, 3], sizes);
+    }
+
+    private void Start(TestProbe coordinator, IItemSource source, int batchSize, TestProbe? parent = null, long? maxPutBytes = null)
+    {
+        var options = new ProducerOptions { BatchSize = batchSize, MaxPutBytes = maxPutBytes, ResendAfter = TimeSpan.FromMinutes(1), MaxResendBackoff = TimeSpan.FromMinutes(1) };
         var props = ProducerActor.Props(0, Id, source, coordinator.Ref, options, NullLogger<ProducerActor>.Instance, node: "node");
         if (parent is null)
         {

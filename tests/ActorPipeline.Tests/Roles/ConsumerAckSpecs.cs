@@ -77,6 +77,7 @@ public sealed class ConsumerAckSpecs(ITestOutputHelper output) : Akka.TestKit.Xu
         var options = new ConsumerOptions
         {
             Prefetch = 10, AckBatch = ackBatch, AckInterval = ackInterval, RefreshInterval = refresh ?? TimeSpan.FromMinutes(1),
+            PrefetchWork = TimeSpan.Zero, // a window of 10 throughout: these specs are about acknowledgements
             MinDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero,
         };
         Sys.ActorOf(ConsumerActor.Props(0, handler, coordinator.Ref, options, NullLogger<ConsumerActor>.Instance));
