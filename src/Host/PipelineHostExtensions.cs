@@ -136,7 +136,7 @@ public static class PipelineHostExtensions
                 // Without this Akka runs its shutdown on SIGTERM before the host stops the runner, and the drain finds no actors.
                 .AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend)
                 .AddCluster(node, identity, options, departing)
-                .AddQueueStore(options.Persistence)
+                .AddQueueStore(options.Persistence, options.Queue.Ephemeral)
                 .AddCoordinatorSingleton(
                     options.Queue, loggers, options.Queue.ExpectedProducers ?? 1, node.Has(CoordinatorHostingExtensions.Role), metrics);
             if (node.Has(ClusterRoles.Producer))
@@ -230,7 +230,12 @@ public static class PipelineHostExtensions
             .AddHocon("akka.cluster.singleton-proxy.log-singleton-identification-failure = off", HoconAddMode.Prepend)
             // The proxy asks where the singleton is once a second until it finds it. It first asks a few ms before the
             // singleton has started, so every start waited most of a second with the producers' first messages buffered.
-            .AddHocon("akka.cluster.singleton-proxy.singleton-identification-interval = 100ms", HoconAddMode.Prepend);
+            .AddHocon("akka.cluster.singleton-proxy.singleton-identification-interval = 100ms", HoconAddMode.Prepend)
+            // Leaving is paced by two 1 s ticks, the leader's (which moves a leaving member on) and the
+            // singleton manager's hand-over retry (on which the last node stops the coordinator): every
+            // run's exit waited about 2 s on them. Shorter ticks only repeat small, idempotent messages.
+            .AddHocon("akka.cluster.leader-actions-interval = 200ms", HoconAddMode.Prepend)
+            .AddHocon("akka.cluster.singleton.hand-over-retry-interval = 200ms", HoconAddMode.Prepend);
         akka.AddStartup((system, _) => system.ActorOf(DepartingPeersListener.Props(departing), "departing-peers"));
         if (seeds.Length == 0)
         {
@@ -263,10 +268,16 @@ public static class PipelineHostExtensions
     }
 
     /// <summary>The coordinator's journal and snapshot store, created on first use.</summary>
-    internal static AkkaConfigurationBuilder AddQueueStore(this AkkaConfigurationBuilder akka, PersistenceOptions persistence)
+    /// <param name="akka">The actor system's configuration.</param>
+    /// <param name="persistence">Which store.</param>
+    /// <param name="ephemeral">
+    /// An ephemeral queue journals nothing and recovers nothing, so it gets the in-memory store whatever
+    /// the provider: no file is made or opened, and no database driver is loaded at start-up.
+    /// </param>
+    internal static AkkaConfigurationBuilder AddQueueStore(this AkkaConfigurationBuilder akka, PersistenceOptions persistence, bool ephemeral = false)
     {
         var connection = persistence.EffectiveConnectionString;
-        switch (persistence.Provider)
+        switch (ephemeral ? PersistenceProvider.InMemory : persistence.Provider)
         {
             case PersistenceProvider.InMemory:
                 return akka.WithInMemoryJournal().WithInMemorySnapshotStore();

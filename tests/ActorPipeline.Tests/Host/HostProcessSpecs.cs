@@ -78,6 +78,20 @@ public sealed class HostProcessSpecs
     }
 
     [Fact]
+    public async Task Should_open_no_journal_file_when_the_queue_is_ephemeral()
+    {
+        // Ephemeral journals nothing, so the default SQLite provider is not even opened: no file appears in the working folder.
+        var folder = Directory.CreateTempSubdirectory("actor-pipeline-ephemeral-").FullName;
+        using var host = HostProcess.Start([], JsonFastRun(("Pipeline__Persistence__Provider", "Sqlite"), ("Pipeline__Queue__Ephemeral", "true")), folder);
+
+        var exitCode = await host.WaitForExitAsync(RunLimit, Ct);
+
+        Assert.True(exitCode == 0, $"exit code {exitCode}:\n{string.Join('\n', host.Stderr)}");
+        Assert.Equal(WithTemplate(host.JsonEvents, Templates.Added).Count(), Assert.Single(WithTemplate(host.JsonEvents, Templates.Summary)).GetProperty("Completed").GetInt32());
+        Assert.Empty(Directory.GetFiles(folder, "actor-pipeline.db*"));
+    }
+
+    [Fact]
     public async Task Should_take_the_counts_from_the_seed_switches()
     {
         using var host = HostProcess.Start(["-p", "2", "-c", "3"], JsonFastRun());
