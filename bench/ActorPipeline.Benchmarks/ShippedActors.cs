@@ -16,7 +16,10 @@ public static class ShippedActors
     public static AkkaConfigurationBuilder AddShippedActors(
         this AkkaConfigurationBuilder akka, LoadSettings settings, bool ephemeral, IItemSource source, IWorkHandler handler, string nodeName)
     {
-        var queue = new QueueOptions { Capacity = settings.Capacity, MaxDeliveryBatch = settings.Batch, ProgressInterval = TimeSpan.Zero, Ephemeral = ephemeral };
+        var queue = new QueueOptions
+        {
+            Capacity = settings.Capacity, MaxDeliveryBatch = Math.Min(settings.Batch, new QueueOptions().MaxDeliveryBatch), ProgressInterval = TimeSpan.Zero, Ephemeral = ephemeral,
+        };
         var producers = new ProducerOptions { Count = settings.Producers, BatchSize = settings.Batch, MinDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero };
         var consumers = new ConsumerOptions { Count = settings.Consumers, Prefetch = settings.Window, MinDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero };
         var loggers = NullLoggerFactory.Instance;
