@@ -138,6 +138,7 @@ public static class HostLoad
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the Host");
+        var peak = PeakMemory.WatchAsync(process.Id);
         var stderr = process.StandardError.ReadToEndAsync();
         await using (var file = File.Create(log))
         {
@@ -145,7 +146,7 @@ public static class HostLoad
         }
 
         await process.WaitForExitAsync();
-        return new NodeRun(name, process.ExitCode, log, await stderr, PeakMemoryMb(process));
+        return new NodeRun(name, process.ExitCode, log, await stderr, await peak);
     }
 
     /// <summary>The items the run completed, from the coordinator's summary; a run that did not complete them all measured nothing.</summary>
@@ -228,17 +229,5 @@ public static class HostLoad
         }
 
         return -1;
-    }
-
-    private static double PeakMemoryMb(Process process)
-    {
-        try
-        {
-            return process.PeakWorkingSet64 / 1048576.0; // of the exited process: not available everywhere
-        }
-        catch (InvalidOperationException)
-        {
-            return double.NaN;
-        }
     }
 }

@@ -27,7 +27,8 @@ public sealed class DepartingPeers
     /// <summary>Whether the event is Akka's report of a departed peer's link closing.</summary>
     public bool IsLeftPeerDisconnect(LogEvent e)
     {
-        if (_escaped.IsEmpty || e.Level < LogEventLevel.Warning)
+        // The level first: every log event passes here, and ConcurrentDictionary.IsEmpty takes its locks.
+        if (e.Level < LogEventLevel.Warning || _escaped.IsEmpty)
         {
             return false;
         }
