@@ -13,7 +13,7 @@ run() { echo "\$ bench $*"; dotnet bench/ActorPipeline.Benchmarks/bin/Release/ne
 {
   echo "# $(date -u +%FT%TZ) $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, .NET SDK $(dotnet --version), $(python3 --version)"
   # What users run: the Host binary, whole processes, next to the asyncio program; and a short run for start-up's share.
-  run shipped --items 2000000
+  run shipped --items 1000000
   run shipped --items 10000
   run inproc --items 1000000
   run cross --items 1000000

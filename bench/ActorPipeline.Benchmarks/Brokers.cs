@@ -19,6 +19,7 @@ public static class Brokers
                 [
                     SideBySide.Self(["host-cluster", .. settings.ToArgs()]),
                     SideBySide.Self(["host-cluster-ephemeral", .. settings.ToArgs()]),
+                    SideBySide.Self(["rabbitmq-durable", ports["RABBITMQ_PORT"], .. settings.ToArgs()]),
                     SideBySide.Self(["rabbitmq", ports["RABBITMQ_PORT"], .. settings.ToArgs()]),
                     SideBySide.Self(["redis", ports["REDIS_PORT"], .. settings.ToArgs()]),
                 ],

@@ -125,11 +125,16 @@ public static class HostLoad
 
     private sealed record NodeRun(string Name, int ExitCode, string Log, string Stderr, double PeakMemoryMb);
 
-    /// <summary>One Host process in <paramref name="folder"/> (its journal's folder), its log to a file as a service's goes.</summary>
+    /// <summary>
+    /// One Host process in a folder of its own under <paramref name="folder"/> (its journal's and its node id's, as
+    /// on a machine of its own: port-0 nodes sharing a folder would share one name, see README), its log to a file
+    /// as a service's goes.
+    /// </summary>
     private static async Task<NodeRun> RunNodeAsync(string folder, string name, Dictionary<string, string> environment)
     {
-        var log = Path.Combine(folder, $"{name}.log");
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardError = true, RedirectStandardOutput = true };
+        var workingFolder = Directory.CreateDirectory(Path.Combine(folder, name)).FullName;
+        var log = Path.Combine(workingFolder, $"{name}.log");
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingFolder, RedirectStandardError = true, RedirectStandardOutput = true };
         start.ArgumentList.Add("exec");
         start.ArgumentList.Add(HostDll());
         foreach (var (key, value) in environment)

@@ -18,13 +18,16 @@ using BenchmarkDotNet.Running;
 //                                  the shipped actors at full speed for M minutes (10), memory every 30 s
 //   host-cluster|host-cluster-ephemeral [settings]
 //                                  the Host binary as a coordinator node, a producer node and --nodes consumer nodes on 127.0.0.1
-//   rabbitmq|redis PORT [settings] one broker contender against a broker already listening on PORT
-//   cross [settings]               the 3-process Host cluster (SQLite, ephemeral) vs RabbitMQ vs Redis side by side; starts and stops the brokers itself
+//   rabbitmq|rabbitmq-durable|redis PORT [settings]
+//                                  one broker contender against a broker already listening on PORT (durable: a durable
+//                                  queue, persistent messages, confirms after the disk write)
+//   cross [settings]               the 3-process Host cluster (SQLite, ephemeral) vs RabbitMQ (durable, transient) vs Redis
+//                                  side by side; starts and stops the brokers itself
 // settings: --items N --producers N --consumers N --capacity N --batch N --window N --rate N --nodes N
 //           --latency-every N (keep every Nth put→get latency; 0: none, so peak memory holds no samples) (LoadSettings)
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: <micro|shipped|inproc|cross|host|host-journaled|host-durable|host-durable-lines|host-cluster|host-cluster-ephemeral|asyncio|asyncio-prints|coordinator|journaled|durable|memory|channel|rabbitmq PORT|redis PORT> [--items N] [--producers N] [--consumers N] [--capacity N] [--batch N] [--window N] [--rate N] [--nodes N] [--latency-every N]");
+    Console.Error.WriteLine("usage: <micro|shipped|inproc|cross|host|host-journaled|host-durable|host-durable-lines|host-cluster|host-cluster-ephemeral|asyncio|asyncio-prints|coordinator|journaled|durable|memory|channel|rabbitmq PORT|rabbitmq-durable PORT|redis PORT> [--items N] [--producers N] [--consumers N] [--capacity N] [--batch N] [--window N] [--rate N] [--nodes N] [--latency-every N]");
     return 1;
 }
 
@@ -86,7 +89,8 @@ switch (args[0])
         Console.WriteLine((await HostLoad.RunClusterAsync(LoadSettings.Parse(rest), HostLoad.Journal.Ephemeral)).ToJson());
         return 0;
     case "rabbitmq":
-        Console.WriteLine((await RabbitMqLoad.RunAsync(int.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture), LoadSettings.Parse(rest[1..]))).ToJson());
+    case "rabbitmq-durable":
+        Console.WriteLine((await RabbitMqLoad.RunAsync(int.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture), LoadSettings.Parse(rest[1..]), durable: args[0] == "rabbitmq-durable")).ToJson());
         return 0;
     case "redis":
         Console.WriteLine((await RedisLoad.RunAsync(int.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture), LoadSettings.Parse(rest[1..]))).ToJson());

@@ -8,10 +8,12 @@ namespace ActorPipeline.Benchmarks;
 /// The pattern on RabbitMQ, the usual way: a queue, producers publishing with publisher confirms (a put
 /// is done once the broker has it, as ours is), consumers with manual acks and a prefetch of the
 /// window, the run over when every message is acked. Producers await their confirms a batch at a time.
+/// Durable: a durable queue and persistent messages, so a confirm means the broker has written the
+/// message to disk — the promise the coordinator's SQLite journal makes before a put is accepted.
 /// </summary>
 public static class RabbitMqLoad
 {
-    public static async Task<LoadResult> RunAsync(int port, LoadSettings settings)
+    public static async Task<LoadResult> RunAsync(int port, LoadSettings settings, bool durable)
     {
         var factory = new ConnectionFactory { HostName = "127.0.0.1", Port = port };
         await using var producerConnection = await factory.CreateConnectionAsync("bench-producers");
@@ -19,7 +21,7 @@ public static class RabbitMqLoad
         var queue = $"bench-{Guid.NewGuid():N}";
         await using (var setup = await producerConnection.CreateChannelAsync())
         {
-            await setup.QueueDeclareAsync(queue, durable: false, exclusive: false, autoDelete: true);
+            await setup.QueueDeclareAsync(queue, durable: durable, exclusive: false, autoDelete: true);
         }
 
         var latencies = new LatencySamples(settings);
@@ -49,7 +51,14 @@ public static class RabbitMqLoad
         {
             var options = new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true);
             await using var channel = await producerConnection.CreateChannelAsync(options);
-            await BrokerItem.PutAllAsync(settings.ShareOf(p), settings.Batch, p, body => channel.BasicPublishAsync(string.Empty, queue, body).AsTask());
+            var persistent = new BasicProperties { Persistent = true };
+            await BrokerItem.PutAllAsync(
+                settings.ShareOf(p),
+                settings.Batch,
+                p,
+                body => durable
+                    ? channel.BasicPublishAsync(string.Empty, queue, mandatory: false, persistent, body).AsTask()
+                    : channel.BasicPublishAsync(string.Empty, queue, body).AsTask());
         })).ToArray();
 
         await Task.WhenAll(producers);
@@ -63,7 +72,7 @@ public static class RabbitMqLoad
 
         var (p50, p99) = latencies.Percentiles();
         return new LoadResult(
-            $"RabbitMQ {settings.Producers}P/{settings.Consumers}C (confirms, prefetch {settings.Window})", settings.Items, elapsed.TotalSeconds, p50, p99,
+            $"RabbitMQ {(durable ? "durable, persistent" : "transient")} {settings.Producers}P/{settings.Consumers}C (confirms, prefetch {settings.Window})", settings.Items, elapsed.TotalSeconds, p50, p99,
             Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0);
     }
 }
