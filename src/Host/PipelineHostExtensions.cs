@@ -135,6 +135,10 @@ public static class PipelineHostExtensions
                 })
                 // Without this Akka runs its shutdown on SIGTERM before the host stops the runner, and the drain finds no actors.
                 .AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend)
+                // Once the actor system has stopped its Serilog logger on the way out, Akka writes what is still
+                // logged (a peer's link closing as this node leaves) straight to stdout in its own plain format,
+                // a line no JSON log reader can parse (CI's compose run saw one); everything else goes through Serilog.
+                .AddHocon("akka.stdout-loglevel = OFF", HoconAddMode.Prepend)
                 .AddCluster(node, identity, options, departing)
                 .AddQueueStore(options.Persistence, options.Queue.Ephemeral)
                 .AddCoordinatorSingleton(
