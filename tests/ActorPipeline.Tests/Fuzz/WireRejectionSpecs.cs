@@ -5,7 +5,9 @@ using Akka.Event;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using Akka.Serialization;
+using Google.Protobuf;
 using static ActorPipeline.Coordinator.QueueProtocol;
+using W = ActorPipeline.Coordinator.Wire;
 
 namespace ActorPipeline.Tests.Fuzz;
 
@@ -42,7 +44,7 @@ public sealed class WireRejectionSpecs(ITestOutputHelper output) : Akka.Hosting.
         var real = new QueueMessageSerializer((ExtendedActorSystem)sender);
         var valid = new PutAccepted("producer-1", 42, 1);
 
-        target.Tell(new Forged("P", [0xFF, 0xFF, 0xFF, 0x7F, 1, 2, 3])); // a Put whose producer id claims 2 GB
+        target.Tell(new Forged("P", new W.Put { ProducerId = new string('x', QueueMessageSerializer.MaxStringBytes + 1) }.ToByteArray())); // a producer id over its limit
         target.Tell(new Forged("NOPE", [1, 2, 3])); // a manifest nobody defined
         target.Tell(new Forged("PA", real.ToBinary(valid)[..5])); // a truncated PutAccepted
         target.Tell(new Forged(real.Manifest(valid), real.ToBinary(valid)));
