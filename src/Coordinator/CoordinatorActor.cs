@@ -109,6 +109,15 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         base.PostStop();
     }
 
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        // Retrying cannot help with data this code cannot read, and serving an empty queue would lose
+        // what the journal holds: say why, and let the Host stop (it listens for this).
+        _log.RecoveryFailed(reason.Message, reason);
+        Context.System.EventStream.Publish(new CoordinatorRecoveryFailed(reason.Message));
+        base.OnRecoveryFailure(reason, message);
+    }
+
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
         // The actor stops; as a singleton it is started again and recovers from what was stored.

@@ -5,6 +5,9 @@ namespace ActorPipeline.Coordinator;
 /// <summary>The coordinator's log events, source-generated so a disabled level costs nothing.</summary>
 internal static partial class CoordinatorLog
 {
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The coordinator cannot recover the queue from its journal, so it has stopped: {Reason}")]
+    public static partial void RecoveryFailed(this ILogger log, string reason, Exception error);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped a get from {Sender} whose credits were {Credits}: credits must be positive.")]
     public static partial void NonPositiveCredits(this ILogger log, int credits, string sender);
 

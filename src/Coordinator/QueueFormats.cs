@@ -167,7 +167,7 @@ internal static class QueueFormats
 
     private static W.Delivery ToWire(Delivery m)
     {
-        var wire = new W.Delivery { Items = Out(m.Items, static delivered => delivered.Item, "Delivery.Items") };
+        var wire = new W.Delivery { Items = Out(m.Items, "Delivery.Items") };
         var ids = wire.DeliveryIds;
         ids.Capacity = m.Items.Count;
         for (var i = 0; i < m.Items.Count; i++)

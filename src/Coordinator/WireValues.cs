@@ -123,10 +123,14 @@ internal static class WireValues
     }
 
     /// <summary>Items as columns: their lengths, their payloads end to end, their put times.</summary>
-    public static W.ItemBatch Out(IReadOnlyList<QueueItem> items, string field, int limit = MaxListCount) => Out(items, static item => item, field, limit);
+    public static W.ItemBatch Out(IReadOnlyList<QueueItem> items, string field, int limit = MaxListCount) => Out(items, default(ItemItself), field, limit);
 
-    /// <summary>The items of <paramref name="entries"/> (deliveries, say) as an <see cref="W.ItemBatch"/>, without a list of them first.</summary>
-    public static W.ItemBatch Out<T>(IReadOnlyList<T> entries, Func<T, QueueItem> itemOf, string field, int limit = MaxListCount)
+    /// <summary>The items of deliveries as an <see cref="W.ItemBatch"/>, without a list of them first.</summary>
+    public static W.ItemBatch Out(IReadOnlyList<DeliveredItem> deliveries, string field) => Out(deliveries, default(ItemOfDelivery), field, MaxListCount);
+
+    // A struct picks each entry's item, so that the JIT compiles the loops below once per kind of entry, with the pick inlined.
+    private static W.ItemBatch Out<T, TItemOf>(IReadOnlyList<T> entries, TItemOf itemOf, string field, int limit)
+        where TItemOf : struct, IItemOf<T>
     {
         OutCount(entries.Count, field, limit);
         var batch = new W.ItemBatch();
@@ -135,12 +139,20 @@ internal static class WireValues
             return batch;
         }
 
+        // First the fixed-width columns and the payloads' total, then the payloads in one array of that size.
+        var lengths = batch.PayloadLengths;
+        var ticks = batch.PutAtTicks;
+        lengths.Capacity = entries.Count;
+        ticks.Capacity = entries.Count;
         long total = 0;
         for (var i = 0; i < entries.Count; i++)
         {
-            var length = itemOf(entries[i]).Payload.Length;
+            var item = itemOf.Of(entries[i]);
+            var length = item.Payload.Length;
             OutPayloadLength(length, field);
             total += length;
+            lengths.Add((uint)length);
+            ticks.Add(Ticks(item.PutAt));
         }
 
         if (total > Array.MaxLength)
@@ -149,19 +161,12 @@ internal static class WireValues
         }
 
         var payloads = GC.AllocateUninitializedArray<byte>((int)total);
-        var lengths = batch.PayloadLengths;
-        var ticks = batch.PutAtTicks;
-        lengths.Capacity = entries.Count;
-        ticks.Capacity = entries.Count;
         var offset = 0;
         for (var i = 0; i < entries.Count; i++)
         {
-            var item = itemOf(entries[i]);
-            var payload = item.Payload.Span;
+            var payload = itemOf.Of(entries[i]).Payload.Span;
             payload.CopyTo(payloads.AsSpan(offset));
             offset += payload.Length;
-            lengths.Add((uint)payload.Length);
-            ticks.Add(Ticks(item.PutAt));
         }
 
         batch.Payloads = UnsafeByteOperations.UnsafeWrap(payloads); // ours alone, so no second copy
@@ -274,6 +279,21 @@ internal static class WireValues
         {
             throw new WireFormatException($"{field} has an item payload of {length} bytes, over the limit of {QueueMessageSerializer.MaxPayloadBytes}");
         }
+    }
+
+    private interface IItemOf<in T>
+    {
+        QueueItem Of(T entry);
+    }
+
+    private readonly struct ItemItself : IItemOf<QueueItem>
+    {
+        public QueueItem Of(QueueItem entry) => entry;
+    }
+
+    private readonly struct ItemOfDelivery : IItemOf<DeliveredItem>
+    {
+        public QueueItem Of(DeliveredItem entry) => entry.Item;
     }
 
     /// <summary>UTF-8 length, without encoding when the UTF-16 length settles it (every char is 1 to 3 bytes).</summary>

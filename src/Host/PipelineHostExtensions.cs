@@ -87,6 +87,7 @@ public static class PipelineHostExtensions
 
         // First of the hosted services, so the host stops it last: the seed's closing line is the process's last event.
         services.AddSingleton<RunResult>();
+        services.AddSingleton<CoordinatorFailure>();
         services.AddHostedService<CompletionReporter>();
         services.TryAddSingleton<DepartingPeers>();
         services.AddValidatedSection<PipelineOptions>(PipelineOptions.SectionName);
@@ -127,6 +128,7 @@ public static class PipelineHostExtensions
             var metrics = sp.GetRequiredService<PipelineMetrics>();
             var identity = sp.GetRequiredService<NodeIdentity>();
             var departing = sp.GetRequiredService<DepartingPeers>();
+            var coordinatorFailure = sp.GetRequiredService<CoordinatorFailure>();
             akka.ConfigureLoggers(setup =>
                 {
                     setup.LogLevel = akkaLevel;
@@ -141,6 +143,7 @@ public static class PipelineHostExtensions
                 .AddHocon("akka.stdout-loglevel = OFF", HoconAddMode.Prepend)
                 .AddCluster(node, identity, options, departing)
                 .AddQueueStore(options.Persistence, options.Queue.Ephemeral)
+                .WithActors((system, _) => system.ActorOf(CoordinatorFailureListener.Props(coordinatorFailure), "coordinator-failure")) // before the coordinator
                 .AddCoordinatorSingleton(
                     options.Queue, loggers, options.Queue.ExpectedProducers ?? 1, node.Has(CoordinatorHostingExtensions.Role), metrics);
             if (node.Has(ClusterRoles.Producer))

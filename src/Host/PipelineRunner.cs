@@ -30,6 +30,7 @@ public sealed class PipelineRunner(
     IOptions<NodeOptions> nodeOptions,
     NodeIdentity identity,
     RunResult result,
+    CoordinatorFailure coordinatorFailure,
     IHostApplicationLifetime lifetime,
     ILogger<PipelineRunner> log) : BackgroundService
 {
@@ -44,9 +45,16 @@ public sealed class PipelineRunner(
     {
         try
         {
-            result.Complete(await RunAsync(stoppingToken));
+            // A coordinator that cannot recover the queue ends the run at once: nothing here can finish it.
+            var run = RunAsync(stoppingToken);
+            if (await Task.WhenAny(run, coordinatorFailure.Failed) != run)
+            {
+                throw new CoordinatorRecoveryFailedException(coordinatorFailure.Failed.Result.Reason);
+            }
+
+            result.Complete(await run);
         }
-        catch (ClusterEntryFailedException refused)
+        catch (Exception refused) when (refused is ClusterEntryFailedException or CoordinatorRecoveryFailedException)
         {
             result.Fail(refused); // already logged, saying why: exit 1 without a run
         }
@@ -90,6 +98,11 @@ public sealed class PipelineRunner(
         using var drain = new CancellationTokenSource();
         var onStop = stoppingToken.Register(() =>
         {
+            if (coordinatorFailure.Failed.IsCompleted)
+            {
+                return; // the host is stopping because of it: there is no run to drain
+            }
+
             HostLog.Draining(log, settings.Drain.Timeout);
             producerPool?.Tell(StopProducing.Instance);
             drain.CancelAfter(settings.Drain.Timeout);

@@ -199,11 +199,11 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
     {
         var put = new Put("p", 2, [new QueueItem(new byte[] { 0xAB }, new DateTime(0x0102030405060708, DateTimeKind.Utc))], Wait: false);
 
-        // Field 1 producer_id "p", field 2 sequence_nr 2, field 3 the item batch: packed lengths [1],
-        // the payloads AB, packed fixed put times; wait false is left out, as proto3 leaves out every zero.
+        // Field 1 producer_id "p", field 2 sequence_nr 2, field 3 the item batch: packed fixed-width
+        // lengths [1], the payloads AB, packed fixed-width put times; wait false is left out, as proto3 leaves out every zero.
         var bytes = Serializer.ToBinary(put);
         Assert.Equal("P", Serializer.Manifest(put));
-        Assert.Equal("0A0170" + "1002" + "1A10" + "0A0101" + "1201AB" + "1A080807060504030201", Convert.ToHexString(bytes));
+        Assert.Equal("0A0170" + "1002" + "1A13" + "0A0401000000" + "1201AB" + "1A080807060504030201", Convert.ToHexString(bytes));
 
         // Any Protocol Buffers reader of the schema reads the same.
         var wire = W.Put.Parser.ParseFrom(bytes);
@@ -329,7 +329,7 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         {
             "P producer id" => Claims(1),
             "P payloads" => [.. Varint((3 << 3) | 2), .. Varint(70), .. Claims(2)],
-            "P payload lengths" => [.. Length(3, [.. Length(1, [.. Enumerable.Repeat((byte)100, 1_000)]), .. Length(3, new byte[8_000])])],
+            "P payload lengths" => [.. Length(3, [.. Length(1, [.. Enumerable.Range(0, 1_000).SelectMany(_ => Le32(100))]), .. Length(3, new byte[8_000])])],
             "TD delivery ids" => Claims(1),
             "S items" => Claims(13),
             "EG events" => Claims(1),
