@@ -61,12 +61,14 @@ public static class DeadLetterCommand
         builder.Configuration.AddCommandLine([.. settings]);
         builder.Logging.ClearProviders(); // the command's output is its answer, not a log
         builder.Services.AddValidatedSection<PipelineOptions>(PipelineOptions.SectionName);
+        var failure = new CoordinatorFailure();
         builder.Services.AddAkka(NodeOptions.SystemName, (akka, sp) =>
         {
             var options = sp.GetRequiredService<IOptions<PipelineOptions>>().Value;
             akka.AddHocon("akka.loglevel = ERROR", HoconAddMode.Prepend)
                 .AddQueueStore(options.Persistence)
                 .WithQueueSerializer()
+                .WithActors((system, _) => system.ActorOf(CoordinatorFailureListener.Props(failure), "coordinator-failure")) // before the coordinator
                 .WithActors((system, registry) => registry.Register<CoordinatorActor>(system.ActorOf(
                     CoordinatorActor.Props(options.Queue, 0, sp.GetRequiredService<ILogger<CoordinatorActor>>(), offline: true), "coordinator")));
         });
@@ -78,9 +80,28 @@ public static class DeadLetterCommand
         {
             var coordinator = await host.Services.GetRequiredService<IRequiredActor<CoordinatorActor>>().GetAsync();
             var timeout = TimeSpan.FromMinutes(1);
+
+            // A journal the coordinator cannot read answers nothing: say why at once instead of after the timeout.
+            async Task<T?> AskAsync<T>(object message)
+                where T : class
+            {
+                var ask = coordinator.Ask<T>(message, timeout);
+                if (await Task.WhenAny(ask, failure.Failed) == ask)
+                {
+                    return await ask;
+                }
+
+                await error.WriteLineAsync($"The coordinator cannot recover the queue from its journal: {failure.Failed.Result.Reason}");
+                return null;
+            }
+
             if (verb == "list")
             {
-                var letters = await coordinator.Ask<DeadLetters>(GetDeadLetters.Instance, timeout);
+                if (await AskAsync<DeadLetters>(GetDeadLetters.Instance) is not { } letters)
+                {
+                    return ExitCodes.Failed;
+                }
+
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{letters.Items.Count} dead letters"));
                 foreach (var dead in letters.Items)
                 {
@@ -90,7 +111,11 @@ public static class DeadLetterCommand
             }
             else
             {
-                var requeued = await coordinator.Ask<DeadLettersRequeuedAck>(new RequeueDeadLetters(ids), timeout);
+                if (await AskAsync<DeadLettersRequeuedAck>(new RequeueDeadLetters(ids)) is not { } requeued)
+                {
+                    return ExitCodes.Failed;
+                }
+
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"requeued {requeued.Count} dead letters; the next run processes them"));
             }
 

@@ -17,12 +17,7 @@ public sealed class JournalCompatibilitySpecs
     [Fact]
     public async Task Should_refuse_a_journal_of_the_format_before_protocol_buffers_at_start_up_saying_what_to_do_and_leave_it_as_it_was()
     {
-        var folder = Directory.CreateTempSubdirectory("actor-pipeline-upgrade-").FullName;
-        var journal = Path.Combine(folder, "actor-pipeline.db");
-        File.Copy(Path.Combine(AppContext.BaseDirectory, "Golden", "journal-before-protobuf.db"), journal);
-        var before = Rows(journal);
-        Assert.Contains(before, row => row.StartsWith("snapshot 7341 S ", StringComparison.Ordinal)); // what makes the spec mean something
-        Assert.Contains(before, row => row.StartsWith("journal 7341 EG ", StringComparison.Ordinal));
+        var (folder, journal, before) = OldJournal();
 
         // The embedded default, as README starts it, in the folder that holds the old journal.
         using var host = HostProcess.Start([], new Dictionary<string, string> { ["DOTNET_ENVIRONMENT"] = "Container" }, folder);
@@ -38,6 +33,33 @@ public sealed class JournalCompatibilitySpecs
         Assert.DoesNotContain(events, e => e.GetProperty("@mt").GetString()!.Contains("Program completed", StringComparison.Ordinal));
         Assert.DoesNotContain(events, e => e.GetProperty("@mt").GetString()!.Contains("Stop requested", StringComparison.Ordinal));
         Assert.Equal(before, Rows(journal));
+    }
+
+    [Fact]
+    public async Task Should_tell_the_dead_letters_command_at_once_that_the_journal_is_of_the_format_before()
+    {
+        var (folder, journal, before) = OldJournal();
+
+        using var command = HostProcess.Start(["dead-letters", "list"], new Dictionary<string, string>(), folder);
+        var exitCode = await command.WaitForExitAsync(TimeSpan.FromSeconds(30), Ct); // well inside the command's one-minute ask
+
+        Assert.Equal(1, exitCode);
+        var said = string.Join('\n', command.Stderr);
+        Assert.Contains("cannot recover the queue from its journal", said, StringComparison.Ordinal);
+        Assert.Contains("format before Protocol Buffers", said, StringComparison.Ordinal);
+        Assert.Equal(before, Rows(journal));
+    }
+
+    /// <summary>A fresh folder holding a copy of the golden journal where the embedded default looks for it, and its rows.</summary>
+    private static (string Folder, string Journal, List<string> Rows) OldJournal()
+    {
+        var folder = Directory.CreateTempSubdirectory("actor-pipeline-upgrade-").FullName;
+        var journal = Path.Combine(folder, "actor-pipeline.db");
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Golden", "journal-before-protobuf.db"), journal);
+        var rows = Rows(journal);
+        Assert.Contains(rows, row => row.StartsWith("snapshot 7341 S ", StringComparison.Ordinal)); // what makes the specs mean something
+        Assert.Contains(rows, row => row.StartsWith("journal 7341 EG ", StringComparison.Ordinal));
+        return (folder, journal, rows);
     }
 
     /// <summary>Every journal and snapshot row as "table serializer manifest sequence-number bytes-as-hex".</summary>
