@@ -50,7 +50,8 @@ internal static class GroupedEvents
             var message = (IMessage)field.Accessor.GetValue(entry);
             try
             {
-                events[i] = (IQueueEvent)QueueFormats.ForWire(message.GetType()).FromWire(message);
+                events[i] = QueueFormats.ForWire(message.GetType())?.FromWire(message) as IQueueEvent
+                    ?? throw new WireFormatException($"case {field.Name} is not a single journal event");
             }
             catch (WireFormatException e)
             {

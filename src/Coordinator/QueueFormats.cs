@@ -78,7 +78,7 @@ internal static class QueueFormats
         Signal("J", Join.Instance),
         Signal("JD", Joined.Instance),
         Signal("JR", JoinRun.Instance),
-        Format<RunCompleted, W.RunCompleted>("RC", m => new() { Status = ToWire(m.Status) }, w => new(FromWire(w.Status ?? new W.QueueStatus()))),
+        Format<RunCompleted, W.RunCompleted>("RC", m => new() { Status = ToWire(m.Status) }, w => new(FromWire(Required(w.Status, "RunCompleted.Status")))),
         Signal("GS", GetStatus.Instance),
         Format<QueueStatus, W.QueueStatus>("QS", ToWire, FromWire),
         Signal("GDL", GetDeadLetters.Instance),
@@ -153,7 +153,7 @@ internal static class QueueFormats
     public static QueueFormat? ForManifest(string manifest) => ByManifest.GetValueOrDefault(manifest);
 
     /// <summary>The format of a generated type; <see cref="W.Signal"/> carries several records and is not looked up.</summary>
-    public static QueueFormat ForWire(Type wireType) => ByWireType[wireType];
+    public static QueueFormat? ForWire(Type wireType) => ByWireType.GetValueOrDefault(wireType);
 
     private static QueueFormat<TRecord, TWire> Format<TRecord, TWire>(string manifest, Func<TRecord, TWire> toWire, Func<TWire, TRecord> fromWire)
         where TRecord : class

@@ -44,6 +44,11 @@ internal static class WireValues
             ? value
             : throw new WireFormatException($"{field} is {Encoding.UTF8.GetByteCount(value)} bytes long, over the limit of {QueueMessageSerializer.MaxStringBytes}");
 
+    /// <summary>A nested message that every writer sets: absent, the bytes were cut at a field boundary or are not what the manifest says.</summary>
+    public static T Required<T>(T? message, string field)
+        where T : class =>
+        message ?? throw new WireFormatException($"{field} is missing");
+
     /// <summary>A node's producer count, never negative.</summary>
     public static int NodeProducers(int count, string field) =>
         count >= 0 ? count : throw new WireFormatException($"{field} is {count}, below zero");
@@ -112,9 +117,10 @@ internal static class WireValues
 
     public static QueueItem In(W.Item? item, string field)
     {
+        // Always written: absent, the bytes were cut at a field boundary or are not what the manifest says.
         if (item is null)
         {
-            return new QueueItem(ReadOnlyMemory<byte>.Empty, DateTime.MinValue);
+            throw new WireFormatException($"{field} has no item");
         }
 
         InPayloadLength(item.Payload.Length, field);
@@ -177,7 +183,7 @@ internal static class WireValues
     {
         if (batch is null)
         {
-            return [];
+            throw new WireFormatException($"{field} is missing (an empty batch is written as one)");
         }
 
         var (lengths, ticks) = (batch.PayloadLengths, batch.PutAtTicks);

@@ -5,15 +5,13 @@ namespace ActorPipeline.Host;
 
 /// <summary>
 /// Hands a <see cref="CoordinatorRecoveryFailed"/> from the event stream to <see cref="CoordinatorFailure"/>.
-/// Started before the coordinator singleton, so that it is listening before any recovery can fail.
+/// Started by <see cref="CoordinatorFailure.Listen"/> before the coordinator, so that it is listening before any recovery can fail.
 /// </summary>
 public sealed class CoordinatorFailureListener : ReceiveActor
 {
     public CoordinatorFailureListener(CoordinatorFailure failure) => Receive<CoordinatorRecoveryFailed>(failure.Report);
 
     public static Props Props(CoordinatorFailure failure) => Akka.Actor.Props.Create(() => new CoordinatorFailureListener(failure));
-
-    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(CoordinatorRecoveryFailed));
 
     protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
 }

@@ -68,7 +68,7 @@ public static class DeadLetterCommand
             akka.AddHocon("akka.loglevel = ERROR", HoconAddMode.Prepend)
                 .AddQueueStore(options.Persistence)
                 .WithQueueSerializer()
-                .WithActors((system, _) => system.ActorOf(CoordinatorFailureListener.Props(failure), "coordinator-failure")) // before the coordinator
+                .WithActors((system, _) => failure.Listen(system)) // before the coordinator
                 .WithActors((system, registry) => registry.Register<CoordinatorActor>(system.ActorOf(
                     CoordinatorActor.Props(options.Queue, 0, sp.GetRequiredService<ILogger<CoordinatorActor>>(), offline: true), "coordinator")));
         });

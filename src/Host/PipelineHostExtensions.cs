@@ -143,7 +143,7 @@ public static class PipelineHostExtensions
                 .AddHocon("akka.stdout-loglevel = OFF", HoconAddMode.Prepend)
                 .AddCluster(node, identity, options, departing)
                 .AddQueueStore(options.Persistence, options.Queue.Ephemeral)
-                .WithActors((system, _) => system.ActorOf(CoordinatorFailureListener.Props(coordinatorFailure), "coordinator-failure")) // before the coordinator
+                .WithActors((system, _) => coordinatorFailure.Listen(system)) // before the coordinator
                 .AddCoordinatorSingleton(
                     options.Queue, loggers, options.Queue.ExpectedProducers ?? 1, node.Has(CoordinatorHostingExtensions.Role), metrics);
             if (node.Has(ClusterRoles.Producer))

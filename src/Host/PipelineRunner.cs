@@ -115,6 +115,12 @@ public sealed class PipelineRunner(
         HostLog.Address(
             log, identity.Name, cluster.SelfAddress.ToString(),
             node.Tls.Enabled ? "mutual TLS (peers must present a certificate from a trusted CA)" : "plain TCP (Cluster:Tls:Enabled is false)");
+        if (coordinatorFailure.Failed.IsCompleted)
+        {
+            // It failed while this node was entering the cluster: start nothing for a run that cannot happen.
+            throw new CoordinatorRecoveryFailedException(coordinatorFailure.Failed.Result.Reason);
+        }
+
         consumerPool?.Tell(StartConsuming.Instance);
         producerPool?.Tell(StartProducing.Instance);
 
