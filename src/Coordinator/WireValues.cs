@@ -29,7 +29,7 @@ internal static class WireValues
             value = Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(value)); // surrogate pairs survive, lone ones are replaced
         }
 
-        if (Utf8Length(value) > QueueMessageSerializer.MaxStringBytes)
+        if (OverStringLimit(value))
         {
             throw new SerializationException(
                 $"Cannot serialize {field}: {Encoding.UTF8.GetByteCount(value)} UTF-8 bytes exceed the limit of {QueueMessageSerializer.MaxStringBytes}.");
@@ -40,7 +40,7 @@ internal static class WireValues
 
     /// <summary>A string read: the parser has checked its UTF-8, this its length.</summary>
     public static string In(string value, string field) =>
-        Utf8Length(value) <= QueueMessageSerializer.MaxStringBytes
+        !OverStringLimit(value)
             ? value
             : throw new WireFormatException($"{field} is {Encoding.UTF8.GetByteCount(value)} bytes long, over the limit of {QueueMessageSerializer.MaxStringBytes}");
 
@@ -302,9 +302,11 @@ internal static class WireValues
         public QueueItem Of(DeliveredItem entry) => entry.Item;
     }
 
-    /// <summary>UTF-8 length, without encoding when the UTF-16 length settles it (every char is 1 to 3 bytes).</summary>
-    private static int Utf8Length(string value) =>
-        (long)value.Length * 3 <= QueueMessageSerializer.MaxStringBytes ? value.Length
-        : value.Length > QueueMessageSerializer.MaxStringBytes ? value.Length + 1
-        : Encoding.UTF8.GetByteCount(value);
+    /// <summary>
+    /// Whether a string is longer than the limit in UTF-8, without encoding it when its UTF-16 length
+    /// settles the question (every char takes 1 to 3 bytes): short ids, the usual case, cost a compare.
+    /// </summary>
+    private static bool OverStringLimit(string value) =>
+        (long)value.Length * 3 > QueueMessageSerializer.MaxStringBytes
+        && (value.Length > QueueMessageSerializer.MaxStringBytes || Encoding.UTF8.GetByteCount(value) > QueueMessageSerializer.MaxStringBytes);
 }
