@@ -184,6 +184,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private void Operations()
     {
         Command<GetStatus>(_ => Sender.Tell(_state.Status()));
+        Command<GetOverview>(_ => Sender.Tell(_state.Overview(consumer => consumer.Path.ToString())));
         Command<GetDeadLetters>(_ => { _state.GetDeadLetters(Sender); Carry(); });
         Command<RequeueDeadLetters>(requeue => { _state.RequeueDeadLetters(Sender, requeue); Carry(); });
         Command<TakeSnapshot>(_ => SnapshotNow());

@@ -31,6 +31,11 @@ internal sealed partial class CoordinatorState<TClient>
                 {
                     if (_items.TryGetValue(id, out var item))
                     {
+                        if (item.Holder is { } holder)
+                        {
+                            holder.Completed++; // for the operator's page; Finish forgets the holder
+                        }
+
                         Finish(item);
                         _completed++;
                     }

@@ -297,11 +297,14 @@ internal sealed partial class CoordinatorState<TClient>
         var delivered = new ItemsDelivered(_lastDeliveryId + 1, itemIds);
         Record(delivered);
 
-        var deadline = _time.GetTimestamp() + _ackTimeoutTicks;
+        var now = _time.GetTimestamp();
+        var deadline = now + _ackTimeoutTicks;
+        var wallClock = _time.GetUtcNow().UtcDateTime;
         var items = new DeliveredItem[count];
         for (var i = 0; i < count; i++)
         {
             var item = _batch[i];
+            _latency.Record(wallClock - item.Item.PutAt, now);
             item.Holder = consumer;
             consumer.InFlight.Add(item.CurrentDelivery);
             _deadlines.Add(item, deadline);

@@ -33,6 +33,7 @@ internal sealed partial class CoordinatorState<TClient>
     private readonly List<Effect<TClient>> _effects = [];
     private readonly List<ItemState<TClient>> _batch = [];
     private readonly HashSet<long> _scratch = [];
+    private readonly LatencyWindow _latency;
 
     // Journaled: rebuilt by Apply and Restore.
     private readonly Dictionary<long, ItemState<TClient>> _items = [];
@@ -78,6 +79,7 @@ internal sealed partial class CoordinatorState<TClient>
         _metrics = metrics;
         _ackTimeoutTicks = (long)(options.AckTimeout.TotalSeconds * time.TimestampFrequency);
         _progressAt = time.GetTimestamp();
+        _latency = new LatencyWindow(time, LatencyWindowLength);
     }
 
     /// <summary>What the decisions since the last <see cref="ClearEffects"/> ask the shell to do, in order.</summary>

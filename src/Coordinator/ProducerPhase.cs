@@ -1,7 +1,7 @@
 namespace ActorPipeline.Coordinator;
 
 /// <summary>Where a producer is in the run.</summary>
-internal enum ProducerPhase
+public enum ProducerPhase
 {
     /// <summary>Known from its puts only; the run does not wait for it.</summary>
     Unregistered,

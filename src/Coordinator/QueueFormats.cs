@@ -81,6 +81,21 @@ internal static class QueueFormats
         Format<RunCompleted, W.RunCompleted>("RC", m => new() { Status = ToWire(m.Status) }, w => new(FromWire(Required(w.Status, "RunCompleted.Status")))),
         Signal("GS", GetStatus.Instance),
         Format<QueueStatus, W.QueueStatus>("QS", ToWire, FromWire),
+        Signal("GO", GetOverview.Instance),
+        Format<QueueOverview, W.QueueOverview>(
+            "QO",
+            m => new()
+            {
+                Status = ToWire(m.Status),
+                Consumers = { Out(m.Consumers, Out, "QueueOverview.Consumers") },
+                Producers = { Out(m.Producers, Out, "QueueOverview.Producers") },
+                Latency = Out(m.Latency),
+            },
+            w => new(
+                FromWire(Required(w.Status, "QueueOverview.Status")),
+                In(w.Consumers, In, "QueueOverview.Consumers"),
+                In(w.Producers, In, "QueueOverview.Producers"),
+                In(Required(w.Latency, "QueueOverview.Latency")))),
         Signal("GDL", GetDeadLetters.Instance),
         Format<DeadLetters, W.DeadLetters>(
             "DL",

@@ -216,6 +216,21 @@ public static class QueueProtocol
         public bool IsRunComplete => ProducersDone + ProducersLost >= ExpectedProducers && Unfinished == 0 && ParkedPuts == 0;
     }
 
+    /// <summary>Asks for a <see cref="QueueOverview"/>, which the operator's page shows.</summary>
+    public sealed class GetOverview : IQueueMessage
+    {
+        public static readonly GetOverview Instance = new();
+        private GetOverview() { }
+    }
+
+    /// <summary>The status with what stands behind it, all from one instant.</summary>
+    /// <param name="Status">What <see cref="GetStatus"/> would have answered at that instant: the page counts nothing itself.</param>
+    /// <param name="Consumers">Every consumer the coordinator knows, by path.</param>
+    /// <param name="Producers">Every producer of the run, by id.</param>
+    /// <param name="Latency">Put→get percentiles of recent deliveries.</param>
+    public sealed record QueueOverview(
+        QueueStatus Status, IReadOnlyList<ConsumerOverview> Consumers, IReadOnlyList<ProducerOverview> Producers, LatencySummary Latency) : IQueueMessage;
+
     /// <summary>Asks for every dead-lettered item, answered with <see cref="DeadLetters"/>.</summary>
     public sealed class GetDeadLetters : IQueueMessage
     {

@@ -233,6 +233,45 @@ internal static class WireValues
     public static DeadLetteredItem In(W.DeadLetteredItem dead, string field) =>
         new(dead.ItemId, dead.DeliveryId, In(dead.Item, field), dead.Attempts, In(dead.Error, field));
 
+    // ---- the operator's overview
+
+    public static W.ConsumerOverview Out(ConsumerOverview consumer, string field) =>
+        new() { Consumer = Out(consumer.Consumer, field), InHand = consumer.InHand, Completed = consumer.Completed };
+
+    public static ConsumerOverview In(W.ConsumerOverview consumer, string field) =>
+        new(In(consumer.Consumer, field), consumer.InHand, consumer.Completed);
+
+    public static W.ProducerOverview Out(ProducerOverview producer, string field) => new()
+    {
+        ProducerId = Out(producer.ProducerId, field), Node = Out(producer.Node, field), Phase = Out(producer.Phase), Accepted = producer.Accepted,
+    };
+
+    public static ProducerOverview In(W.ProducerOverview producer, string field) =>
+        new(In(producer.ProducerId, field), In(producer.Node, field), In(producer.Phase), producer.Accepted);
+
+    public static W.LatencySummary Out(LatencySummary latency) => new()
+    {
+        Count = latency.Count, WindowTicks = latency.Window.Ticks, P50 = latency.P50, P90 = latency.P90, P99 = latency.P99, Max = latency.Max,
+    };
+
+    public static LatencySummary In(W.LatencySummary latency)
+    {
+        if (latency.Count < 0 || latency.WindowTicks < 0)
+        {
+            throw new WireFormatException($"QueueOverview.Latency has a count of {latency.Count} over {latency.WindowTicks} ticks");
+        }
+
+        foreach (var seconds in (ReadOnlySpan<double>)[latency.P50, latency.P90, latency.P99, latency.Max])
+        {
+            if (!double.IsFinite(seconds) || seconds < 0)
+            {
+                throw new WireFormatException($"QueueOverview.Latency has a percentile of {seconds} s");
+            }
+        }
+
+        return new LatencySummary(latency.Count, TimeSpan.FromTicks(latency.WindowTicks), latency.P50, latency.P90, latency.P99, latency.Max);
+    }
+
     // ---- put times and enums
 
     /// <summary>
@@ -262,6 +301,24 @@ internal static class WireValues
         W.PutRejection.TooLarge => PutRejection.TooLarge,
         W.PutRejection.RunOver => PutRejection.RunOver,
         _ => throw new WireFormatException($"PutRejected.Reason is enum value {(int)reason}, not a defined {nameof(PutRejection)}"),
+    };
+
+    public static W.ProducerPhase Out(ProducerPhase phase) => phase switch
+    {
+        ProducerPhase.Unregistered => W.ProducerPhase.Unregistered,
+        ProducerPhase.Active => W.ProducerPhase.Active,
+        ProducerPhase.Done => W.ProducerPhase.Done,
+        ProducerPhase.Lost => W.ProducerPhase.Lost,
+        _ => throw new SerializationException($"Cannot serialize ProducerOverview.Phase {(int)phase}: not a defined {nameof(ProducerPhase)}."),
+    };
+
+    public static ProducerPhase In(W.ProducerPhase phase) => phase switch
+    {
+        W.ProducerPhase.Unregistered => ProducerPhase.Unregistered,
+        W.ProducerPhase.Active => ProducerPhase.Active,
+        W.ProducerPhase.Done => ProducerPhase.Done,
+        W.ProducerPhase.Lost => ProducerPhase.Lost,
+        _ => throw new WireFormatException($"ProducerOverview.Phase is enum value {(int)phase}, not a defined {nameof(ProducerPhase)}"),
     };
 
     private static ByteString OutPayload(ReadOnlyMemory<byte> payload, string field)

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using ActorPipeline.Consumers;
 using ActorPipeline.Coordinator;
+using ActorPipeline.Host.Dashboard;
 using ActorPipeline.Producers;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Hosting.SBR;
@@ -156,6 +157,12 @@ public static class PipelineHostExtensions
                 akka.AddConsumers(options.Consumers, sp.GetRequiredService<IWorkHandler>(), loggers, metrics);
             }
         });
+
+        // After AddAkka and before the runner: stopped after the drain and before the actor system.
+        services.AddSingleton<DashboardFeed>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RunSampler>();
+        services.AddHostedService<DashboardService>();
 
         // Registered after AddAkka, so it is stopped before the actor system on shutdown.
         services.AddHostedService<PipelineRunner>();

@@ -31,8 +31,8 @@ public sealed class SectionValidator<TOptions>(IConfiguration configuration, str
         foreach (var result in results)
         {
             var member = result.MemberNames.FirstOrDefault();
-            // A connection string or password is a secret: the message names the key, never the value.
-            var secret = member is not null && (member.Contains("ConnectionString", StringComparison.Ordinal) || member.Contains("Password", StringComparison.Ordinal));
+            // A connection string, password or token is a secret: the message names the key, never the value.
+            var secret = member is not null && (member.Contains("ConnectionString", StringComparison.Ordinal) || member.Contains("Password", StringComparison.Ordinal) || member.Contains("Token", StringComparison.Ordinal));
             var value = member is null || secret ? null : ValueAt(options, member);
             var key = member is null ? path : $"{path}:{member}";
             failures.Add(secret

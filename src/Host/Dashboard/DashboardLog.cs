@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace ActorPipeline.Host.Dashboard;
+
+/// <summary>The dashboard's log events.</summary>
+internal static partial class DashboardLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Operator dashboard on {Url} ({Access}).")]
+    public static partial void Listening(ILogger log, string url, string access);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The dashboard's coordinator did not answer within {Timeout}; the page shows the last figures it had.")]
+    public static partial void CoordinatorSilent(ILogger log, TimeSpan timeout);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The dashboard's coordinator answers again.")]
+    public static partial void CoordinatorAnswersAgain(ILogger log);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a requeue from {Remote}: {Reason}.")]
+    public static partial void RequeueRefused(ILogger log, string remote, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Requeued {Count} dead letters at the request of {Remote} ({Asked}).")]
+    public static partial void Requeued(ILogger log, int count, string remote, string asked);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The dashboard could not read the coordinator's overview.")]
+    public static partial void SampleFailed(ILogger log, Exception error);
+}

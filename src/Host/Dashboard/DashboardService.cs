@@ -1,0 +1,116 @@
+using System.Net;
+using Akka.Actor;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ActorPipeline.Host.Dashboard;
+
+/// <summary>
+/// The operator's page, when <see cref="OperationsOptions.DashboardPort"/> is set: a small Kestrel server of
+/// its own (the service itself is no web application) and the loop that reads the coordinator's overview.
+/// Registered between the actor system and the runner, so it stops after the drain (the page shows it)
+/// and before the actor system (the last overview can still be read).
+/// </summary>
+public sealed class DashboardService(
+    IOptions<OperationsOptions> options, RunSampler sampler, DashboardFeed feed, RunResult result, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
+{
+    private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(5);
+
+    private readonly ILogger _log = loggers.CreateLogger<DashboardService>();
+    private readonly CancellationTokenSource _stopping = new();
+    private WebApplication? _app;
+    private Task _sampling = Task.CompletedTask;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (settings.DashboardPort == 0)
+        {
+            return;
+        }
+
+        var token = settings.EffectiveDashboardToken;
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(settings.DashboardHost), settings.DashboardPort));
+        builder.Services.AddRoutingCore();
+        builder.Services.AddSingleton(loggers); // the service's Serilog pipeline, not a second one
+        builder.Services.AddSingleton<IHostLifetime, OuterHostLifetime>(); // signals are the service's host's to handle
+        _app = builder.Build();
+        _app.UseRouting();
+        DashboardEndpoints.Map(_app, sampler, feed, token, _log);
+        await _app.StartAsync(cancellationToken);
+        DashboardLog.Listening(
+            _log, $"http://{settings.DashboardHost}:{settings.DashboardPort}/",
+            token is null ? "read-only: no Operations:DashboardToken" : "requeue allowed with the token");
+        _sampling = SampleAsync(settings.DashboardSampleInterval, _stopping.Token);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_app is null)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync();
+        await _sampling;
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(StopLimit);
+        await TrySampleAsync(limit.Token); // the figures the run ended with
+        feed.Complete();
+        await _app.StopAsync(limit.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stopping.Dispose();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    private async Task SampleAsync(TimeSpan interval, CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(interval);
+        var runEnded = result.Summary;
+        try
+        {
+            do
+            {
+                await TrySampleAsync(stopping);
+                var tick = timer.WaitForNextTickAsync(stopping).AsTask();
+                if (!runEnded.IsCompleted && await Task.WhenAny(tick, runEnded) == runEnded)
+                {
+                    await TrySampleAsync(stopping); // the run just ended: show how at once, not at the next tick
+                }
+
+                await tick;
+            }
+            while (!stopping.IsCancellationRequested);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task TrySampleAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await sampler.SampleAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A page that cannot be refreshed must not take the node down with it.
+            DashboardLog.SampleFailed(_log, e);
+        }
+    }
+}

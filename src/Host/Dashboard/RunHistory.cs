@@ -1,0 +1,154 @@
+using ActorPipeline.Coordinator;
+using static ActorPipeline.Coordinator.QueueProtocol;
+
+namespace ActorPipeline.Host.Dashboard;
+
+/// <summary>
+/// The page's memory, apart from any actor or web server: the coordinator's overviews as they are read,
+/// the charts' points for <c>keep</c>, and the rates and ETA derived from successive overviews. It counts
+/// nothing itself: every figure it shows is one an overview carried.
+/// </summary>
+public sealed class RunHistory(TimeSpan keep, TimeProvider time)
+{
+    /// <summary>Rates are taken over this much history: one sample to the next is too jumpy to read.</summary>
+    public static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(5);
+
+    /// <summary>Dead letters the page lists (the newest); the total is always shown.</summary>
+    public const int DeadLettersShown = 50;
+
+    private const int ErrorShown = 300;
+    private const int PayloadBytesShown = 32;
+
+    private readonly Queue<RunSample> _samples = new();
+    private RunSample? _newest;
+    private readonly Queue<(long AtMs, QueueOverview Overview)> _recent = new();
+    private (long AtMs, QueueOverview Overview)? _latest;
+    private long _sequence;
+    private bool _answering;
+    private double _putRate;
+    private double _completionRate;
+    private Dictionary<string, double> _consumerRates = [];
+    private Dictionary<string, double> _producerRates = [];
+    private DeadLettersView _deadLetters = DeadLettersView.None;
+    private readonly Dictionary<string, (ConsumerOverview Last, long GoneAtMs)> _departed = new(StringComparer.Ordinal);
+
+    /// <summary>How many dead letters the list was last read with; -1 before the first read.</summary>
+    public long DeadLettersRead { get; private set; } = -1;
+
+    /// <summary>The latest overview's status; null before the first.</summary>
+    public QueueStatus? Status => _latest?.Overview.Status;
+
+    public void Add(QueueOverview overview)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        _sequence++;
+        _answering = true;
+        _recent.Enqueue((now, overview));
+        while (_recent.Count > 2 && now - _recent.Peek().AtMs > RateWindow.TotalMilliseconds)
+        {
+            _recent.Dequeue();
+        }
+
+        var present = overview.Consumers.Select(c => c.Consumer).ToHashSet(StringComparer.Ordinal);
+        if (_latest is { } previous)
+        {
+            foreach (var gone in previous.Overview.Consumers.Where(c => !present.Contains(c.Consumer)))
+            {
+                _departed[gone.Consumer] = (gone with { InHand = 0 }, now);
+            }
+        }
+
+        foreach (var consumer in overview.Consumers)
+        {
+            _departed.Remove(consumer.Consumer); // back again
+        }
+
+        foreach (var expired in _departed.Where(d => now - d.Value.GoneAtMs > keep.TotalMilliseconds).Select(d => d.Key).ToList())
+        {
+            _departed.Remove(expired);
+        }
+
+        _latest = (now, overview);
+        var (baseAt, baseline) = _recent.Peek();
+        var seconds = (now - baseAt) / 1000.0;
+        _putRate = Rate(overview.Status.Accepted, baseline.Status.Accepted, seconds);
+        _completionRate = Rate(overview.Status.Completed, baseline.Status.Completed, seconds);
+        var consumersBefore = baseline.Consumers.ToDictionary(c => c.Consumer, c => c.Completed, StringComparer.Ordinal);
+        _consumerRates = overview.Consumers.ToDictionary(
+            c => c.Consumer, c => Rate(c.Completed, consumersBefore.GetValueOrDefault(c.Consumer), seconds), StringComparer.Ordinal);
+        var producersBefore = baseline.Producers.ToDictionary(p => p.ProducerId, p => p.Accepted, StringComparer.Ordinal);
+        _producerRates = overview.Producers.ToDictionary(
+            p => p.ProducerId, p => Rate(p.Accepted, producersBefore.GetValueOrDefault(p.ProducerId), seconds), StringComparer.Ordinal);
+
+        _newest = new RunSample(now, overview.Status.Size, overview.Status.Unfinished, _putRate, _completionRate);
+        _samples.Enqueue(_newest);
+        while (now - _samples.Peek().AtMs > keep.TotalMilliseconds)
+        {
+            _samples.Dequeue();
+        }
+    }
+
+    /// <summary>The coordinator did not answer: the page keeps the last figures and says how old they are.</summary>
+    public void Unanswered() => _answering = false;
+
+    public void SetDeadLetters(IReadOnlyList<DeadLetteredItem> items)
+    {
+        DeadLettersRead = items.Count;
+        _deadLetters = new DeadLettersView(
+            items.Count,
+            [.. items.OrderByDescending(d => d.ItemId).Take(DeadLettersShown).Select(d => new DeadLetterView(
+                d.ItemId, d.Attempts, Cut(d.Error, ErrorShown), Convert.ToHexStringLower(d.Item.Payload.Span[..Math.Min(PayloadBytesShown, d.Item.Payload.Length)])))]);
+    }
+
+    public static RunPhase PhaseOf(QueueStatus status) =>
+        status.IsRunComplete ? RunPhase.Joined
+        : status.IsShutDown ? RunPhase.ShutDown
+        : status.ProducersDone + status.ProducersLost < status.ExpectedProducers ? RunPhase.Producing
+        : RunPhase.Draining;
+
+    /// <param name="full">Every chart point (a page loading) or only the newest (a live update).</param>
+    /// <param name="requeueAllowed">Whether this node takes requeue requests.</param>
+    public DashboardView View(bool full, bool requeueAllowed)
+    {
+        if (_latest is not { } latest)
+        {
+            return new DashboardView(
+                0, 0, false, null, null, null, 0, 0, new LatencyView(0, 0, 0, 0, 0, 0), [], [], _deadLetters, [], (long)keep.TotalMilliseconds, requeueAllowed);
+        }
+
+        var (at, overview) = latest;
+        var status = overview.Status;
+        var phase = PhaseOf(status);
+        double? eta = phase switch
+        {
+            RunPhase.Joined => 0,
+            RunPhase.Draining when _completionRate > 0 => status.Unfinished / _completionRate,
+            _ => null, // producing: how much more the producers will put is theirs to know, not the queue's
+        };
+        var latency = overview.Latency;
+        return new DashboardView(
+            at,
+            _sequence,
+            _answering,
+            phase.ToString(),
+            eta,
+            status,
+            _putRate,
+            _completionRate,
+            new LatencyView(latency.Count, latency.Window.TotalSeconds, latency.P50 * 1000, latency.P90 * 1000, latency.P99 * 1000, latency.Max * 1000),
+            [
+                .. overview.Consumers.Select(c => new ConsumerView(c.Consumer, c.InHand, c.Completed, _consumerRates.GetValueOrDefault(c.Consumer), Connected: true)),
+                .. _departed.Values.OrderBy(d => d.Last.Consumer, StringComparer.Ordinal).Select(d => new ConsumerView(d.Last.Consumer, 0, d.Last.Completed, 0, Connected: false)),
+            ],
+            [.. overview.Producers.Select(p => new ProducerView(p.ProducerId, p.Node, p.Phase.ToString(), p.Accepted, _producerRates.GetValueOrDefault(p.ProducerId)))],
+            _deadLetters,
+            full ? [.. _samples] : [_newest!],
+            (long)keep.TotalMilliseconds,
+            requeueAllowed);
+    }
+
+    /// <summary>Per second; a counter that went down (a new run began) reads as no progress, not a negative rate.</summary>
+    private static double Rate(long now, long before, double seconds) => seconds <= 0 ? 0 : Math.Max(0, now - before) / seconds;
+
+    private static string Cut(string text, int length) => text.Length <= length ? text : string.Concat(text.AsSpan(0, length - 1), "…");
+}

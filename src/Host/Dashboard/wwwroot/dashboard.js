@@ -1,0 +1,190 @@
+// The operator's page: one server-sent event stream (api/events) carries the coordinator's overview as it
+// is read; the page only lays it out. Plain DOM and SVG, nothing fetched from elsewhere.
+'use strict';
+
+const numbers = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const decimals = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+const fields = new Map([...document.querySelectorAll('[data-field]')].map(el => [el.dataset.field, el]));
+let history = [];
+let historyMs = 600000;
+
+function set(field, text) {
+  const el = fields.get(field);
+  if (el && el.textContent !== text) el.textContent = text;
+}
+
+function count(n) { return n === null || n === undefined ? '—' : numbers.format(n); }
+function rate(n) { return n < 10 ? decimals.format(n) : numbers.format(n); }
+function ms(n) { return n < 10 ? n.toFixed(2) : decimals.format(n); }
+
+function duration(seconds) {
+  if (seconds === null || seconds === undefined) return '—';
+  if (seconds < 1) return 'now';
+  const s = Math.round(seconds);
+  if (s < 90) return `${s} s`;
+  if (s < 5400) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
+}
+
+function render(view) {
+  document.body.dataset.sequence = view.sequence;
+  document.body.dataset.atMs = view.atMs;
+  historyMs = view.historyMs;
+  const phase = document.getElementById('phase');
+  phase.className = `phase ${view.phase ?? ''}`;
+  set('phase', view.phase === 'ShutDown' ? 'shut down' : (view.phase ?? 'waiting for the coordinator'));
+  set('eta', view.phase === 'Joined' ? 'joined' : view.phase === 'Producing' ? 'after the producers finish' : duration(view.etaSeconds));
+  set('updated', view.atMs ? new Date(view.atMs).toLocaleTimeString('en-GB') + (view.answering ? '' : ' (coordinator silent)') : '—');
+  const s = view.status;
+  if (s) {
+    for (const key of ['size', 'inFlight', 'unfinished', 'accepted', 'completed', 'deadLettered', 'redelivered', 'producersDone', 'expectedProducers']) {
+      set(`status.${key}`, count(s[key]));
+    }
+  }
+  set('putRate', rate(view.putRate));
+  set('completionRate', rate(view.completionRate));
+  const l = view.latency;
+  set('latency.count', count(l.count));
+  set('latency.windowSeconds', count(l.windowSeconds));
+  for (const key of ['p50Ms', 'p90Ms', 'p99Ms', 'maxMs']) set(`latency.${key}`, l.count ? ms(l[key]) : '—');
+  set('consumers.count', count(view.consumers.filter(c => c.connected).length));
+  set('producers.count', count(view.producers.length));
+  set('deadLetters.total', count(view.deadLetters.total));
+  rows('consumers', view.consumers, c => [shortPath(c.consumer) + (c.connected ? '' : ' (gone)'), count(c.inHand), count(c.completed), rate(c.rate)], c => c.consumer);
+  rows('producers', view.producers, p => [p.producerId, p.node || '—', p.phase.toLowerCase(), count(p.accepted), rate(p.rate)], p => p.producerId);
+  deadLetters(view);
+  chart('chart-depth', [history.map(p => [p.atMs, p.queued]), history.map(p => [p.atMs, p.unfinished])]);
+  chart('chart-rate', [history.map(p => [p.atMs, p.putRate]), history.map(p => [p.atMs, p.completionRate])]);
+}
+
+// akka.tcp://actor-pipeline@10.0.0.5:4053/user/consumers/consumer-3 -> 10.0.0.5:4053 consumer-3
+function shortPath(path) {
+  const at = path.indexOf('@');
+  const node = at < 0 ? 'this node' : path.slice(at + 1, path.indexOf('/', at));
+  return `${path.slice(path.lastIndexOf('/') + 1)} @ ${node}`;
+}
+
+function rows(id, items, cells, key) {
+  const body = document.querySelector(`#${id} tbody`);
+  const text = items.map(i => cells(i).join('\u0001')).join('\u0002');
+  if (body.dataset.text === text) return; // nothing changed: keep the selection and the scroll
+  body.dataset.text = text;
+  body.replaceChildren(...items.map(item => {
+    const tr = document.createElement('tr');
+    tr.dataset.key = key(item);
+    cells(item).forEach((value, i) => {
+      const td = document.createElement('td');
+      td.textContent = value;
+      if (i > 0 && /^[\d,.]+$/.test(value)) td.className = 'num';
+      tr.append(td);
+    });
+    return tr;
+  }));
+}
+
+function deadLetters(view) {
+  const body = document.querySelector('#dead-letters tbody');
+  const text = JSON.stringify(view.deadLetters.newest) + view.requeueAllowed;
+  document.getElementById('requeue-all').disabled = !view.requeueAllowed || view.deadLetters.total === 0;
+  document.getElementById('token').disabled = !view.requeueAllowed;
+  document.getElementById('token').placeholder = view.requeueAllowed ? 'dashboard token' : 'read-only: no token set on this node';
+  if (body.dataset.text === text) return;
+  body.dataset.text = text;
+  body.replaceChildren(...view.deadLetters.newest.map(d => {
+    const tr = document.createElement('tr');
+    tr.dataset.key = d.itemId;
+    for (const [value, css] of [[count(d.itemId), 'num'], [count(d.attempts), 'num'], [d.error, 'err'], [d.payloadHex, 'hex']]) {
+      const td = document.createElement('td');
+      td.textContent = value;
+      td.className = css;
+      tr.append(td);
+    }
+    const td = document.createElement('td');
+    const button = document.createElement('button');
+    button.className = 'small';
+    button.textContent = 'requeue';
+    button.disabled = !view.requeueAllowed;
+    button.addEventListener('click', () => requeue([d.itemId]));
+    td.append(button);
+    tr.append(td);
+    return tr;
+  }));
+}
+
+async function requeue(itemIds) {
+  const result = document.getElementById('requeue-result');
+  const token = document.getElementById('token').value;
+  sessionStorage.setItem('dashboard-token', token);
+  const response = await fetch('api/dead-letters/requeue', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ itemIds }),
+  });
+  const body = await response.json().catch(() => ({}));
+  result.className = response.ok ? 'done' : 'refused';
+  result.textContent = response.ok ? `requeued ${body.requeued}` : `refused (${response.status}): ${body.detail ?? response.statusText}`;
+}
+
+const svgNs = 'http://www.w3.org/2000/svg';
+function svg(tag, attributes, text) {
+  const el = document.createElementNS(svgNs, tag);
+  for (const [k, v] of Object.entries(attributes)) el.setAttribute(k, v);
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+
+// Two series on one time axis (the last historyMs), y from zero to a round maximum.
+function chart(id, series) {
+  const [w, h, left, bottom, top] = [640, 220, 52, 22, 8];
+  const now = history.length ? history[history.length - 1].atMs : Date.now();
+  // From the first point, so that a short run fills the chart; never more than the history kept.
+  const span = Math.max(60000, Math.min(historyMs, history.length ? now - history[0].atMs : 0));
+  const from = now - span;
+  const peak = Math.max(1, ...series.flat().map(([, v]) => v));
+  const magnitude = 10 ** Math.floor(Math.log10(peak));
+  const max = [1, 2, 2.5, 5, 10].map(m => m * magnitude).find(m => m >= peak);
+  const x = t => left + (w - left - 6) * (t - from) / span;
+  const y = v => top + (h - top - bottom) * (1 - v / max);
+  const parts = [];
+  for (let i = 0; i <= 4; i++) {
+    const v = max * i / 4;
+    parts.push(svg('line', { class: 'axis', x1: left, x2: w - 6, y1: y(v), y2: y(v) }));
+    parts.push(svg('text', { x: left - 6, y: y(v) + 4, 'text-anchor': 'end' }, v >= 1000 ? numbers.format(v) : decimals.format(v)));
+  }
+  const step = [10, 15, 30, 60, 120, 300, 600].map(s => s * 1000).find(s => span / s <= 6) ?? 600000;
+  for (let t = 0; t <= span; t += step) {
+    const label = t === 0 ? 'now' : t < 60000 ? `-${t / 1000} s` : `-${decimals.format(t / 60000)} min`;
+    parts.push(svg('text', { x: x(now - t), y: h - 6, 'text-anchor': t === 0 ? 'end' : 'middle' }, label));
+  }
+  series.forEach((points, i) => {
+    const d = points.filter(([t]) => t >= from).map(([t, v], j) => `${j ? 'L' : 'M'}${x(t).toFixed(1)},${y(v).toFixed(1)}`).join('');
+    if (d) parts.push(svg('path', { class: `s${i + 1}`, d }));
+  });
+  document.getElementById(id).replaceChildren(...parts);
+}
+
+function connection(state, text) {
+  document.querySelector('.conn').className = `conn ${state}`;
+  document.getElementById('conn-text').textContent = text;
+  document.body.dataset.connection = state;
+}
+
+function connect() {
+  const events = new EventSource('api/events');
+  events.addEventListener('open', () => connection('live', 'live'));
+  events.addEventListener('view', e => { const view = JSON.parse(e.data); history = view.history; render(view); });
+  events.addEventListener('update', e => {
+    const view = JSON.parse(e.data);
+    const last = history.length ? history[history.length - 1].atMs : 0;
+    history.push(...view.history.filter(p => p.atMs > last));
+    const from = (history.length ? history[history.length - 1].atMs : 0) - historyMs;
+    while (history.length && history[0].atMs < from) history.shift();
+    render(view);
+  });
+  events.addEventListener('end', () => { events.close(); connection('ended', 'the node has stopped: the figures are the last it read'); });
+  events.addEventListener('error', () => { if (events.readyState !== EventSource.CLOSED) connection('lost', 'reconnecting…'); });
+}
+
+document.getElementById('token').value = sessionStorage.getItem('dashboard-token') ?? '';
+document.getElementById('requeue').addEventListener('submit', e => { e.preventDefault(); requeue([]); });
+connect();
