@@ -225,6 +225,7 @@ internal sealed partial class CoordinatorState<TClient>
         _runNumber = runNumber;
         _runFinished = false;
         _producers.Clear();
+        _departedConsumers.Clear();
         Array.Clear(_producersIn);
         _producersRegistered = 0;
         _accepted = _items.Count;

@@ -116,6 +116,7 @@ internal sealed partial class CoordinatorState<TClient>
 
         if (_consumers.Remove(gone, out var consumer))
         {
+            RememberDeparted(consumer);
             consumer.Credits = 0;
             consumer.Window = 0;
             if (consumer.IsWaiting)

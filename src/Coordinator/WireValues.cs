@@ -236,10 +236,10 @@ internal static class WireValues
     // ---- the operator's overview
 
     public static W.ConsumerOverview Out(ConsumerOverview consumer, string field) =>
-        new() { Consumer = Out(consumer.Consumer, field), InHand = consumer.InHand, Completed = consumer.Completed };
+        new() { Consumer = Out(consumer.Consumer, field), InHand = consumer.InHand, Completed = consumer.Completed, Connected = consumer.Connected };
 
     public static ConsumerOverview In(W.ConsumerOverview consumer, string field) =>
-        new(In(consumer.Consumer, field), consumer.InHand, consumer.Completed);
+        new(In(consumer.Consumer, field), consumer.InHand, consumer.Completed, consumer.Connected);
 
     public static W.ProducerOverview Out(ProducerOverview producer, string field) => new()
     {

@@ -17,7 +17,7 @@ public sealed class CoordinatorHealthCheck(IRequiredActor<CoordinatorActor> coor
         {
             var proxy = await coordinator.GetAsync(cancellationToken);
             var status = await proxy.Ask<QueueStatus>(GetStatus.Instance, Timeout, cancellationToken);
-            return HealthCheckResult.Healthy($"coordinator answers: {status.Unfinished} unfinished, {status.Completed} completed");
+            return HealthCheckResult.Healthy($"coordinator answers: {status.Accepted} accepted, {status.Unfinished} unfinished, {status.Completed} completed");
         }
         catch (Exception e) when (e is AskTimeoutException or OperationCanceledException)
         {

@@ -6,7 +6,7 @@ namespace ActorPipeline.Host.Dashboard;
 /// <param name="Completed">Items it completed while holding them.</param>
 /// <param name="Rate">Items it completed per second over <see cref="RunHistory.RateWindow"/>.</param>
 /// <param name="Connected">
-/// False for one the coordinator no longer knows (stopped, or cancelled at the run's end): its row keeps
-/// its last figures for the charts' span, so the page still says who did the work.
+/// False for one that stopped (at the run's end, every one): the coordinator keeps its figures, so the
+/// page still says who did the work.
 /// </param>
 public sealed record ConsumerView(string Consumer, int InHand, long Completed, double Rate, bool Connected);

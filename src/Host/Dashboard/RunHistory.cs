@@ -30,7 +30,6 @@ public sealed class RunHistory(TimeSpan keep, TimeProvider time)
     private Dictionary<string, double> _consumerRates = [];
     private Dictionary<string, double> _producerRates = [];
     private DeadLettersView _deadLetters = DeadLettersView.None;
-    private readonly Dictionary<string, (ConsumerOverview Last, long GoneAtMs)> _departed = new(StringComparer.Ordinal);
 
     /// <summary>How many dead letters the list was last read with; -1 before the first read.</summary>
     public long DeadLettersRead { get; private set; } = -1;
@@ -49,32 +48,14 @@ public sealed class RunHistory(TimeSpan keep, TimeProvider time)
             _recent.Dequeue();
         }
 
-        var present = overview.Consumers.Select(c => c.Consumer).ToHashSet(StringComparer.Ordinal);
-        if (_latest is { } previous)
-        {
-            foreach (var gone in previous.Overview.Consumers.Where(c => !present.Contains(c.Consumer)))
-            {
-                _departed[gone.Consumer] = (gone with { InHand = 0 }, now);
-            }
-        }
-
-        foreach (var consumer in overview.Consumers)
-        {
-            _departed.Remove(consumer.Consumer); // back again
-        }
-
-        foreach (var expired in _departed.Where(d => now - d.Value.GoneAtMs > keep.TotalMilliseconds).Select(d => d.Key).ToList())
-        {
-            _departed.Remove(expired);
-        }
-
         _latest = (now, overview);
         var (baseAt, baseline) = _recent.Peek();
         var seconds = (now - baseAt) / 1000.0;
         _putRate = Rate(overview.Status.Accepted, baseline.Status.Accepted, seconds);
         _completionRate = Rate(overview.Status.Completed, baseline.Status.Completed, seconds);
-        var consumersBefore = baseline.Consumers.ToDictionary(c => c.Consumer, c => c.Completed, StringComparer.Ordinal);
-        _consumerRates = overview.Consumers.ToDictionary(
+        // Connected ones only: a consumer restarted under the same path is a new row beside its departed self.
+        var consumersBefore = baseline.Consumers.Where(c => c.Connected).ToDictionary(c => c.Consumer, c => c.Completed, StringComparer.Ordinal);
+        _consumerRates = overview.Consumers.Where(c => c.Connected).ToDictionary(
             c => c.Consumer, c => Rate(c.Completed, consumersBefore.GetValueOrDefault(c.Consumer), seconds), StringComparer.Ordinal);
         var producersBefore = baseline.Producers.ToDictionary(p => p.ProducerId, p => p.Accepted, StringComparer.Ordinal);
         _producerRates = overview.Producers.ToDictionary(
@@ -136,10 +117,7 @@ public sealed class RunHistory(TimeSpan keep, TimeProvider time)
             _putRate,
             _completionRate,
             new LatencyView(latency.Count, latency.Window.TotalSeconds, latency.P50 * 1000, latency.P90 * 1000, latency.P99 * 1000, latency.Max * 1000),
-            [
-                .. overview.Consumers.Select(c => new ConsumerView(c.Consumer, c.InHand, c.Completed, _consumerRates.GetValueOrDefault(c.Consumer), Connected: true)),
-                .. _departed.Values.OrderBy(d => d.Last.Consumer, StringComparer.Ordinal).Select(d => new ConsumerView(d.Last.Consumer, 0, d.Last.Completed, 0, Connected: false)),
-            ],
+            [.. overview.Consumers.Select(c => new ConsumerView(c.Consumer, c.InHand, c.Completed, c.Connected ? _consumerRates.GetValueOrDefault(c.Consumer) : 0, c.Connected))],
             [.. overview.Producers.Select(p => new ProducerView(p.ProducerId, p.Node, p.Phase.ToString(), p.Accepted, _producerRates.GetValueOrDefault(p.ProducerId)))],
             _deadLetters,
             full ? [.. _samples] : [_newest!],

@@ -1,0 +1,259 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using ActorPipeline.Tests.Browser;
+
+namespace ActorPipeline.Tests.Host;
+
+/// <summary>
+/// The operator's page of the shipped Host, started the way README says (the embedded default plus
+/// <c>--Operations:DashboardPort</c>), loaded in headless Chromium and read as a person reads it: the text
+/// on the page. What it shows is compared with the coordinator's status as the health endpoint reports it
+/// (its own ask, not the page's) during the run, and with the run summary the node logs at its end.
+/// </summary>
+public sealed class DashboardSpecs
+{
+    private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan PageLimit = TimeSpan.FromSeconds(30);
+
+    // Longer than the first tick of the CI machine, and a well-formed secret.
+    private const string Token = "spec-dashboard-token-7f3a9c";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_page_shows_the_coordinators_figures_during_the_run_and_at_its_end()
+    {
+        await using var browser = await StartBrowserAsync();
+        var (dashboard, health) = (HostProcess.FreePort(), HostProcess.FreePort());
+        using var folder = new TempFolder();
+        using var host = HostProcess.Start(
+            [$"--Operations:DashboardPort={dashboard}"],
+            Settings(health, new()
+            {
+                ["Pipeline__Producers__Count"] = "3",
+                ["Pipeline__Producers__MinItems"] = "60",
+                ["Pipeline__Producers__MaxItems"] = "80",
+                ["Pipeline__Producers__MaxDelay"] = "00:00:00.100",
+                ["Pipeline__Consumers__Count"] = "4",
+                ["Pipeline__Consumers__MinDelay"] = "00:00:00.050",
+                ["Pipeline__Consumers__MaxDelay"] = "00:00:00.400",
+                ["Pipeline__Consumers__PoisonRate"] = "0.05",
+                ["Pipeline__Consumers__MaxAttempts"] = "2",
+                ["Pipeline__Consumers__RetryBackoff"] = "00:00:00.050",
+            }),
+            folder.Path);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        await WaitForDashboardAsync(http, dashboard, host);
+        var page = await browser.OpenAsync(new Uri($"http://127.0.0.1:{dashboard}/"), Ct);
+
+        // A read-only node: no token is set, so the page's requeue is off and the API says why.
+        using (var refused = await http.PostAsync(new Uri($"http://127.0.0.1:{dashboard}/api/dead-letters/requeue"), null, Ct))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+
+        // During the run: the page's figures lie between two readings of the coordinator's status taken around them.
+        var compared = 0;
+        while (!host.HasExited)
+        {
+            var before = await TryReadHealthAsync(http, health);
+            var sequence = await SequenceAsync(http, dashboard);
+            if (before is null || sequence is null)
+            {
+                break; // the run is ending under the spec's feet
+            }
+
+            // Two overviews later, one was certainly read after `before` was answered.
+            await page.WaitForAsync($"Number(document.body.dataset.sequence) >= {sequence + 2} || document.body.dataset.connection === 'ended'", PageLimit, Ct);
+            var shown = await PageFigures.ReadAsync(page, Ct);
+            var after = await TryReadHealthAsync(http, health);
+            if (after is null || shown.Connection == "ended" || shown.Fields["phase"] == "Joined")
+            {
+                break;
+            }
+
+            Assert.InRange(shown.Number("status.accepted"), before.Accepted, after.Accepted);
+            Assert.InRange(shown.Number("status.completed"), before.Completed, after.Completed);
+            AssertConsistent(shown);
+            Assert.Equal("live", shown.Connection);
+            if (compared++ == 0 && Environment.GetEnvironmentVariable("ACTORPIPELINE_DASHBOARD_SCREENSHOT") is { Length: > 0 } screenshot)
+            {
+                await File.WriteAllBytesAsync(screenshot, await page.ScreenshotAsync(Ct), Ct); // scripts/dashboard-screenshot.sh
+            }
+        }
+
+        Assert.True(compared >= 2, $"the page was compared with the coordinator's status {compared} times before the run ended; the run is too short for this machine");
+
+        // At its end: the run summary the node logs is the coordinator's final status; the page shows the same.
+        var exitCode = await host.WaitForExitAsync(RunLimit, Ct);
+        var summary = Assert.Single(host.JsonEvents, e => e.TryGetProperty("@mt", out var mt) && mt.GetString() == Templates.Summary);
+        Assert.Equal(summary.GetProperty("DeadLettered").GetInt64() > 0 ? 2 : 0, exitCode);
+        await page.WaitForAsync("document.body.dataset.connection === 'ended'", PageLimit, Ct);
+        var last = await PageFigures.ReadAsync(page, Ct);
+        Assert.Equal("joined", last.Fields["phase"].ToLowerInvariant());
+        Assert.Equal(summary.GetProperty("Accepted").GetInt64(), last.Number("status.accepted"));
+        Assert.Equal(summary.GetProperty("Completed").GetInt64(), last.Number("status.completed"));
+        Assert.Equal(summary.GetProperty("DeadLettered").GetInt64(), last.Number("status.deadLettered"));
+        Assert.Equal(summary.GetProperty("DeadLettered").GetInt64(), last.Number("deadLetters.total"));
+        Assert.Equal(summary.GetProperty("NotCompleted").GetInt64(), last.Number("status.unfinished"));
+        Assert.Equal(3, last.Producers.Count);
+        Assert.All(last.Producers, p => Assert.Equal("done", p[2]));
+        Assert.Equal(last.Number("status.accepted"), last.Producers.Sum(p => PageFigures.Parse(p[3], "a producer's accepted")));
+
+        // The consumers were cancelled at the run's end; their rows stay, and between them they completed every item.
+        Assert.Equal(4, last.Consumers.Count);
+        Assert.All(last.Consumers, c => Assert.EndsWith("(gone)", c[0], StringComparison.Ordinal));
+        Assert.Equal(last.Number("status.completed"), last.Consumers.Sum(c => PageFigures.Parse(c[2], "a consumer's completed")));
+        Assert.Equal(Math.Min(last.Number("deadLetters.total"), 50), last.DeadLetters.Count);
+        Assert.All(last.DeadLetters, d => Assert.Contains("simulated poison item", d[2], StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Requeueing_from_the_page_is_refused_without_the_token_and_puts_the_dead_letters_back_with_it()
+    {
+        await using var browser = await StartBrowserAsync();
+        var (dashboard, health) = (HostProcess.FreePort(), HostProcess.FreePort());
+        using var folder = new TempFolder();
+        using var host = HostProcess.Start(
+            [$"--Operations:DashboardPort={dashboard}"],
+            Settings(health, new()
+            {
+                // A second expected producer never comes, so the run stays open while the spec requeues.
+                ["Pipeline__Queue__ExpectedProducers"] = "2",
+                ["Pipeline__Producers__Count"] = "1",
+                ["Pipeline__Producers__MinItems"] = "40",
+                ["Pipeline__Producers__MaxItems"] = "40",
+                ["Pipeline__Producers__MaxDelay"] = "00:00:00",
+                ["Pipeline__Consumers__Count"] = "2",
+                ["Pipeline__Consumers__MaxDelay"] = "00:00:00",
+                ["Pipeline__Consumers__PoisonRate"] = "0.2",
+                ["Pipeline__Consumers__MaxAttempts"] = "1",
+                ["Operations__DashboardToken"] = Token,
+            }),
+            folder.Path);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        await WaitForDashboardAsync(http, dashboard, host);
+        var page = await browser.OpenAsync(new Uri($"http://127.0.0.1:{dashboard}/"), Ct);
+
+        // Every item is in and finished, some of them as dead letters (the poison is in the payload: the same ones fail every time).
+        await page.WaitForAsync(
+            "document.querySelector('[data-field=\"status.producersDone\"]').textContent === '1'"
+            + " && document.querySelector('[data-field=\"status.unfinished\"]').textContent === '0'"
+            + " && Number(document.querySelector('[data-field=\"deadLetters.total\"]').textContent) > 0",
+            PageLimit, Ct);
+        var before = await PageFigures.ReadAsync(page, Ct);
+        var deadLetters = before.Number("deadLetters.total");
+        var accepted = (await HealthReading.ReadAsync(http, health, Ct)).Accepted;
+        Assert.Equal(accepted, before.Number("status.accepted"));
+        Assert.Equal(deadLetters, before.DeadLetters.Count);
+
+        // No token typed: refused, and nothing moved.
+        Assert.Contains("refused (401)", await RequeueFromPageAsync(page, ""), StringComparison.Ordinal);
+        Assert.Contains("refused (401)", await RequeueFromPageAsync(page, "not-the-token-at-all"), StringComparison.Ordinal);
+        Assert.Equal(accepted, (await HealthReading.ReadAsync(http, health, Ct)).Accepted);
+        using (var direct = await http.PostAsync(new Uri($"http://127.0.0.1:{dashboard}/api/dead-letters/requeue"), null, Ct))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, direct.StatusCode);
+            Assert.Contains(direct.Headers.WwwAuthenticate, h => h.Scheme == "Bearer");
+        }
+
+        // With the token: every dead letter is queued again (and accepted again, as the coordinator counts a requeue).
+        Assert.Equal($"requeued {deadLetters}", await RequeueFromPageAsync(page, Token));
+        Assert.Equal(accepted + deadLetters, (await HealthReading.ReadAsync(http, health, Ct)).Accepted);
+
+        // They fail again, being poison, and the page shows the same items dead-lettered once more.
+        await page.WaitForAsync(
+            $"document.querySelector('[data-field=\"status.accepted\"]').textContent.replaceAll(',', '') === '{accepted + deadLetters}'"
+            + " && document.querySelector('[data-field=\"status.unfinished\"]').textContent === '0'"
+            + $" && document.querySelector('[data-field=\"deadLetters.total\"]').textContent === '{deadLetters}'",
+            PageLimit, Ct);
+        var again = await PageFigures.ReadAsync(page, Ct);
+        Assert.Equal(before.DeadLetters.Select(d => d[0]).Order(), again.DeadLetters.Select(d => d[0]).Order());
+
+        // The API takes a list of item ids too, with the token in the header.
+        using var one = new HttpRequestMessage(HttpMethod.Post, new Uri($"http://127.0.0.1:{dashboard}/api/dead-letters/requeue"))
+        {
+            Content = new StringContent($"{{\"itemIds\":[{PageFigures.Parse(again.DeadLetters[0][0], "an item id")}]}}", System.Text.Encoding.UTF8, "application/json"),
+        };
+        one.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        using var answer = await http.SendAsync(one, Ct);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal(1, JsonDocument.Parse(await answer.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("requeued").GetInt32());
+    }
+
+    private static async Task<HeadlessChromium> StartBrowserAsync()
+    {
+        if (HeadlessChromium.Executable is null)
+        {
+            Assert.Skip("no chromium (Debian's chromium package, or CHROMIUM=path); CI installs it");
+        }
+
+        return await HeadlessChromium.StartAsync(Ct);
+    }
+
+    /// <summary>Types the token into the page's field, presses "Requeue all" and returns what the page then says.</summary>
+    private static async Task<string> RequeueFromPageAsync(BrowserPage page, string token)
+    {
+        await page.EvaluateAsync(
+            $"document.getElementById('requeue-result').textContent = ''; document.getElementById('token').value = {JsonSerializer.Serialize(token)};"
+            + " document.getElementById('requeue-all').click()",
+            Ct);
+        await page.WaitForAsync("document.getElementById('requeue-result').textContent !== ''", PageLimit, Ct);
+        return (await PageFigures.ReadAsync(page, Ct)).RequeueResult;
+    }
+
+    private static Dictionary<string, string> Settings(int healthPort, Dictionary<string, string> run)
+    {
+        run["Serilog__CompactJson"] = "true";
+        run["Operations__HealthPort"] = $"{healthPort}";
+        return run;
+    }
+
+    /// <summary>The figures of one reading agree with each other: one status, not several counts read apart.</summary>
+    private static void AssertConsistent(PageFigures shown)
+    {
+        Assert.Equal(shown.Number("status.size") + shown.Number("status.inFlight"), shown.Number("status.unfinished"));
+        var connected = shown.Consumers.Where(c => !c[0].EndsWith("(gone)", StringComparison.Ordinal)).ToList();
+        Assert.Equal(shown.Number("status.inFlight"), connected.Sum(c => PageFigures.Parse(c[1], "a consumer's in hand")));
+        Assert.Equal(shown.Number("status.accepted"), shown.Producers.Sum(p => PageFigures.Parse(p[3], "a producer's accepted")));
+    }
+
+    private static async Task WaitForDashboardAsync(HttpClient http, int port, HostProcess host)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        limit.CancelAfter(PageLimit);
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        while (await SequenceAsync(http, port) is not > 0)
+        {
+            Assert.False(host.HasExited, "the host exited early:\n" + string.Join('\n', host.Stdout.Concat(host.Stderr)));
+            await poll.WaitForNextTickAsync(limit.Token);
+        }
+    }
+
+    /// <summary>How many overviews the dashboard has read; null when it does not answer (not up yet, or gone).</summary>
+    private static async Task<long?> SequenceAsync(HttpClient http, int port)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/api/overview"), Ct));
+            return document.RootElement.GetProperty("sequence").GetInt64();
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<HealthReading?> TryReadHealthAsync(HttpClient http, int port)
+    {
+        try
+        {
+            return await HealthReading.ReadAsync(http, port, Ct);
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+}
