@@ -75,6 +75,21 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         ["RunCompleted"] = new RunCompleted(Status),
         ["GetStatus"] = GetStatus.Instance,
         ["QueueStatus"] = Status with { IsShutDown = false, Size = int.MinValue, Completed = long.MinValue },
+        ["GetOverview"] = GetOverview.Instance,
+        ["QueueOverview"] = new QueueOverview(
+            Status,
+            [
+                new("akka.tcp://actor-pipeline@10.0.0.5:4053/user/consumers/consumer-0", 64, long.MaxValue, Connected: true),
+                new("akka://actor-pipeline/user/consumers/Verbraucher-ü 🚀", 0, 0, Connected: false),
+            ],
+            [
+                new("node-a/producer-0", "node-a", ProducerPhase.Active, 12),
+                new("node-a/producer-1", "node-a", ProducerPhase.Done, long.MaxValue),
+                new("node-b/producer-0", "", ProducerPhase.Lost, 0),
+                new("p", "", ProducerPhase.Unregistered, -1),
+            ],
+            new LatencySummary(4096, TimeSpan.FromMinutes(1), 0.000_05, 0.25, 1.5, double.MaxValue)),
+        ["QueueOverview of nothing"] = new QueueOverview(Status, [], [], LatencySummary.None(TimeSpan.Zero)),
         ["GetDeadLetters"] = GetDeadLetters.Instance,
         ["DeadLetters"] = new DeadLetters([new(11, 1, Item("0bad", PutAt), 3, "first ✗"), new(long.MaxValue, 2, Item("", DateTime.MaxValue), int.MaxValue, "")]),
         ["DeadLetters of nothing"] = new DeadLetters([]),
@@ -149,7 +164,7 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         var journalTypes = concrete.Where(typeof(IQueueEvent).IsAssignableFrom).ToHashSet();
         var sampled = Samples.Values.Select(m => m.GetType()).ToHashSet();
 
-        Assert.Equal(31, messageTypes.Count);
+        Assert.Equal(33, messageTypes.Count);
         Assert.Equal(16, journalTypes.Count);
         Assert.Empty(messageTypes.Intersect(journalTypes).Select(t => t.FullName));
         Assert.Empty(messageTypes.Union(journalTypes).Except(sampled).Select(t => t.FullName));
@@ -184,7 +199,7 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
     [Fact]
     public void Should_write_singletons_as_empty_bodies_and_read_back_the_same_instance()
     {
-        IQueueMessage[] singletons = [CancelGet.Instance, QueueEmpty.Instance, QueueShutDown.Instance, Join.Instance, Joined.Instance, JoinRun.Instance, GetStatus.Instance, GetDeadLetters.Instance];
+        IQueueMessage[] singletons = [CancelGet.Instance, QueueEmpty.Instance, QueueShutDown.Instance, Join.Instance, Joined.Instance, JoinRun.Instance, GetStatus.Instance, GetOverview.Instance, GetDeadLetters.Instance];
 
         foreach (var singleton in singletons)
         {
@@ -711,7 +726,7 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         Assert.True(actual is not null, $"{path}: null is not {expected}");
         switch (expected)
         {
-            case string or bool or byte or int or long or Enum:
+            case string or bool or byte or int or long or double or TimeSpan or Enum:
                 Assert.True(expected.Equals(actual), $"{path}: {actual} is not {expected}");
                 return;
             case DateTime e:
