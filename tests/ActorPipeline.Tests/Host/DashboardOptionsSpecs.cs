@@ -1,0 +1,75 @@
+using ActorPipeline.Host;
+
+namespace ActorPipeline.Tests.Host;
+
+/// <summary>The dashboard's settings as start-up validates them: off by default, and a bad one stops the node naming its key.</summary>
+public sealed class DashboardOptionsSpecs : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("actorpipeline-dashboard-").FullName;
+
+    [Fact]
+    public void Should_be_off_and_read_only_on_the_embedded_default()
+    {
+        var options = ConfiguredOptions.Resolve<OperationsOptions>();
+
+        Assert.Equal(0, options.DashboardPort);
+        Assert.Equal("127.0.0.1", options.DashboardHost);
+        Assert.Null(options.EffectiveDashboardToken);
+    }
+
+    [Fact]
+    public void Should_refuse_a_short_token_naming_the_key_but_never_the_token()
+    {
+        var failure = ConfiguredOptions.SingleFailure<OperationsOptions>(("Operations:DashboardToken", "hunter2"));
+
+        Assert.StartsWith("Operations:DashboardToken:", failure, StringComparison.Ordinal);
+        Assert.Contains($"at least {OperationsOptions.MinimumTokenLength} characters", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Should_read_the_token_from_its_file_without_the_line_break()
+    {
+        var file = Path.Combine(_folder, "dashboard.token");
+        File.WriteAllText(file, "0123456789abcdef0123\n");
+
+        var options = ConfiguredOptions.Resolve<OperationsOptions>(("Operations:DashboardTokenFile", file));
+
+        Assert.Equal("0123456789abcdef0123", options.EffectiveDashboardToken);
+    }
+
+    [Fact]
+    public void Should_refuse_a_token_file_that_is_missing_or_empty()
+    {
+        var missing = Path.Combine(_folder, "nowhere.token");
+        Assert.Contains("cannot read", ConfiguredOptions.SingleFailure<OperationsOptions>(("Operations:DashboardTokenFile", missing)), StringComparison.Ordinal);
+
+        var empty = Path.Combine(_folder, "empty.token");
+        File.WriteAllText(empty, "\n");
+        Assert.Contains("is empty", ConfiguredOptions.SingleFailure<OperationsOptions>(("Operations:DashboardTokenFile", empty)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Should_refuse_a_token_and_a_token_file_together()
+    {
+        var file = Path.Combine(_folder, "dashboard.token");
+        File.WriteAllText(file, "0123456789abcdef0123");
+
+        var failure = ConfiguredOptions.SingleFailure<OperationsOptions>(
+            ("Operations:DashboardToken", "fedcba9876543210fedc"), ("Operations:DashboardTokenFile", file));
+
+        Assert.StartsWith("Operations:DashboardTokenFile:", failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Operations:DashboardHost", "localhost")]
+    [InlineData("Operations:DashboardPort", "70000")]
+    [InlineData("Operations:DashboardSampleInterval", "00:00:00")]
+    [InlineData("Operations:DashboardHistory", "2.00:00:00")]
+    public void Should_refuse_a_setting_out_of_range_naming_it(string key, string value)
+    {
+        Assert.StartsWith($"{key} = {value}", ConfiguredOptions.SingleFailure<OperationsOptions>((key, value)), StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}
