@@ -90,12 +90,14 @@ internal static class QueueFormats
                 Consumers = { Out(m.Consumers, Out, "QueueOverview.Consumers") },
                 Producers = { Out(m.Producers, Out, "QueueOverview.Producers") },
                 Latency = Out(m.Latency),
+                NewestDeadLetters = { Out(m.NewestDeadLetters, Out, "QueueOverview.NewestDeadLetters") },
             },
             w => new(
                 FromWire(Required(w.Status, "QueueOverview.Status")),
                 In(w.Consumers, In, "QueueOverview.Consumers"),
                 In(w.Producers, In, "QueueOverview.Producers"),
-                In(Required(w.Latency, "QueueOverview.Latency")))),
+                In(Required(w.Latency, "QueueOverview.Latency")),
+                In(w.NewestDeadLetters, In, "QueueOverview.NewestDeadLetters"))),
         Signal("GDL", GetDeadLetters.Instance),
         Format<DeadLetters, W.DeadLetters>(
             "DL",

@@ -228,8 +228,13 @@ public static class QueueProtocol
     /// <param name="Consumers">Every consumer the coordinator knows, by path.</param>
     /// <param name="Producers">Every producer of the run, by id.</param>
     /// <param name="Latency">Put→get percentiles of recent deliveries.</param>
+    /// <param name="NewestDeadLetters">The newest dead letters (by item id), at most 50; the status counts them all.</param>
     public sealed record QueueOverview(
-        QueueStatus Status, IReadOnlyList<ConsumerOverview> Consumers, IReadOnlyList<ProducerOverview> Producers, LatencySummary Latency) : IQueueMessage;
+        QueueStatus Status,
+        IReadOnlyList<ConsumerOverview> Consumers,
+        IReadOnlyList<ProducerOverview> Producers,
+        LatencySummary Latency,
+        IReadOnlyList<DeadLetterOverview> NewestDeadLetters) : IQueueMessage;
 
     /// <summary>Asks for every dead-lettered item, answered with <see cref="DeadLetters"/>.</summary>
     public sealed class GetDeadLetters : IQueueMessage

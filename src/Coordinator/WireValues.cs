@@ -249,6 +249,21 @@ internal static class WireValues
     public static ProducerOverview In(W.ProducerOverview producer, string field) =>
         new(In(producer.ProducerId, field), In(producer.Node, field), In(producer.Phase), producer.Accepted);
 
+    public static W.DeadLetterOverview Out(DeadLetterOverview dead, string field) => new()
+    {
+        ItemId = dead.ItemId, Attempts = dead.Attempts, Error = Out(dead.Error, field), PayloadStart = OutPayload(dead.PayloadStart, field), PayloadLength = dead.PayloadLength,
+    };
+
+    public static DeadLetterOverview In(W.DeadLetterOverview dead, string field)
+    {
+        if (dead.PayloadLength < dead.PayloadStart.Length || dead.PayloadLength > QueueMessageSerializer.MaxPayloadBytes)
+        {
+            throw new WireFormatException($"{field} has a payload of {dead.PayloadLength} bytes that starts with {dead.PayloadStart.Length}");
+        }
+
+        return new(dead.ItemId, dead.Attempts, In(dead.Error, field), dead.PayloadStart.ToByteArray(), dead.PayloadLength);
+    }
+
     public static W.LatencySummary Out(LatencySummary latency) => new()
     {
         Count = latency.Count, WindowTicks = latency.Window.Ticks, P50 = latency.P50, P90 = latency.P90, P99 = latency.P99, Max = latency.Max,

@@ -23,6 +23,7 @@ public sealed class ClusterSecrets(string folder, string? caFolder, TextWriter r
     public const string NodePasswordFile = "node.pfx.password";
     public const string JournalConnectionFile = "journal.connection";
     public const string PostgresPasswordFile = "postgres.password";
+    public const string DashboardTokenFile = "dashboard.token";
 
     /// <summary>What scripts/make-secrets.sh makes that the nodes need; an import takes all of them or none.</summary>
     public static readonly IReadOnlyList<string> ImportedFiles = [CaCertificateFile, NodePfxFile, NodePasswordFile, JournalConnectionFile];
@@ -48,13 +49,13 @@ public sealed class ClusterSecrets(string folder, string? caFolder, TextWriter r
     public void Init(string? importFolder, DateTimeOffset now)
     {
         CreateFolder(folder, SharedFolder);
-        if (importFolder is not null && Import(importFolder))
+        if (importFolder is null || !Import(importFolder))
         {
-            return;
+            EnsureTls(now);
+            EnsureJournal();
         }
 
-        EnsureTls(now);
-        EnsureJournal();
+        EnsureDashboardToken();
     }
 
     /// <summary>The journal's password from a connection string, as PostgreSQL's client would read it (Npgsql also takes PWD and PSW).</summary>
@@ -237,6 +238,20 @@ public sealed class ClusterSecrets(string folder, string? caFolder, TextWriter r
         AtomicFile.WriteText(ConnectionPath, $"Host=postgres;Database=actor_pipeline;Username=actor_pipeline;Password={password}\n", AtomicFile.Shared);
         var why = missing.Count < JournalFiles.Length ? $" ({string.Join(", ", missing)} was missing)" : "";
         report.WriteLine($"secrets: made {ConnectionPath} and {PostgresPasswordPath} with a new random database password{why}");
+    }
+
+    /// <summary>The token the dashboard asks for before a requeue (Operations:DashboardTokenFile): made once, then kept.</summary>
+    private void EnsureDashboardToken()
+    {
+        var path = In(DashboardTokenFile);
+        if (File.Exists(path) && SecretFile.Read(path).Length >= OperationsOptions.MinimumTokenLength)
+        {
+            report.WriteLine($"secrets: reusing {path}");
+            return;
+        }
+
+        AtomicFile.WriteText(path, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)) + "\n", AtomicFile.Shared);
+        report.WriteLine($"secrets: made {path} with a new random dashboard token");
     }
 
     private static X509Certificate2 ReadCertificate(string path)

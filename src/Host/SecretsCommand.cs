@@ -16,8 +16,9 @@ public static class SecretsCommand
 
         Makes in DIR what a TLS cluster with a PostgreSQL journal needs, each file mode 0644: ca.pem,
         node.pfx and node.pfx.password (Cluster:Tls), journal.connection
-        (Pipeline:Persistence:ConnectionStringFile) and postgres.password. A complete group (TLS, journal)
-        already in DIR is reused unchanged; an incomplete one is made again.
+        (Pipeline:Persistence:ConnectionStringFile), postgres.password and dashboard.token
+        (Operations:DashboardTokenFile). A complete group (TLS, journal, dashboard token) already in DIR
+        is reused unchanged; an incomplete one is made again.
           --out DIR     where the files go
           --ca-dir DIR  where the CA's private key goes (ca.key, mode 0600), away from the nodes;
                         without it the key is not kept, and a new node certificate needs a new CA

@@ -60,7 +60,7 @@ public sealed class DashboardService(
         await _sampling;
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(StopLimit);
-        await TrySampleAsync(limit.Token); // the figures the run ended with
+        await TrySampleAsync(limit.Token, stopping: true); // the figures the run ended with
         feed.Complete();
         await _app.StopAsync(limit.Token);
     }
@@ -98,11 +98,11 @@ public sealed class DashboardService(
         }
     }
 
-    private async Task TrySampleAsync(CancellationToken cancellationToken)
+    private async Task TrySampleAsync(CancellationToken cancellationToken, bool stopping = false)
     {
         try
         {
-            await sampler.SampleAsync(cancellationToken);
+            await sampler.SampleAsync(cancellationToken, stopping);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -13,12 +13,6 @@ public sealed class RunHistory(TimeSpan keep, TimeProvider time)
     /// <summary>Rates are taken over this much history: one sample to the next is too jumpy to read.</summary>
     public static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(5);
 
-    /// <summary>Dead letters the page lists (the newest); the total is always shown.</summary>
-    public const int DeadLettersShown = 50;
-
-    private const int ErrorShown = 300;
-    private const int PayloadBytesShown = 32;
-
     private readonly Queue<RunSample> _samples = new();
     private RunSample? _newest;
     private readonly Queue<(long AtMs, QueueOverview Overview)> _recent = new();
@@ -29,10 +23,6 @@ public sealed class RunHistory(TimeSpan keep, TimeProvider time)
     private double _completionRate;
     private Dictionary<string, double> _consumerRates = [];
     private Dictionary<string, double> _producerRates = [];
-    private DeadLettersView _deadLetters = DeadLettersView.None;
-
-    /// <summary>How many dead letters the list was last read with; -1 before the first read.</summary>
-    public long DeadLettersRead { get; private set; } = -1;
 
     /// <summary>The latest overview's status; null before the first.</summary>
     public QueueStatus? Status => _latest?.Overview.Status;
@@ -72,15 +62,6 @@ public sealed class RunHistory(TimeSpan keep, TimeProvider time)
     /// <summary>The coordinator did not answer: the page keeps the last figures and says how old they are.</summary>
     public void Unanswered() => _answering = false;
 
-    public void SetDeadLetters(IReadOnlyList<DeadLetteredItem> items)
-    {
-        DeadLettersRead = items.Count;
-        _deadLetters = new DeadLettersView(
-            items.Count,
-            [.. items.OrderByDescending(d => d.ItemId).Take(DeadLettersShown).Select(d => new DeadLetterView(
-                d.ItemId, d.Attempts, Cut(d.Error, ErrorShown), Convert.ToHexStringLower(d.Item.Payload.Span[..Math.Min(PayloadBytesShown, d.Item.Payload.Length)])))]);
-    }
-
     public static RunPhase PhaseOf(QueueStatus status) =>
         status.IsRunComplete ? RunPhase.Joined
         : status.IsShutDown ? RunPhase.ShutDown
@@ -94,7 +75,7 @@ public sealed class RunHistory(TimeSpan keep, TimeProvider time)
         if (_latest is not { } latest)
         {
             return new DashboardView(
-                0, 0, false, null, null, null, 0, 0, new LatencyView(0, 0, 0, 0, 0, 0), [], [], _deadLetters, [], (long)keep.TotalMilliseconds, requeueAllowed);
+                0, 0, false, null, null, null, 0, 0, new LatencyView(0, 0, 0, 0, 0, 0), [], [], DeadLettersView.None, [], (long)keep.TotalMilliseconds, requeueAllowed);
         }
 
         var (at, overview) = latest;
@@ -119,7 +100,9 @@ public sealed class RunHistory(TimeSpan keep, TimeProvider time)
             new LatencyView(latency.Count, latency.Window.TotalSeconds, latency.P50 * 1000, latency.P90 * 1000, latency.P99 * 1000, latency.Max * 1000),
             [.. overview.Consumers.Select(c => new ConsumerView(c.Consumer, c.InHand, c.Completed, c.Connected ? _consumerRates.GetValueOrDefault(c.Consumer) : 0, c.Connected))],
             [.. overview.Producers.Select(p => new ProducerView(p.ProducerId, p.Node, p.Phase.ToString(), p.Accepted, _producerRates.GetValueOrDefault(p.ProducerId)))],
-            _deadLetters,
+            new DeadLettersView(
+                status.DeadLettered,
+                [.. overview.NewestDeadLetters.Select(d => new DeadLetterView(d.ItemId, d.Attempts, d.Error, Convert.ToHexStringLower(d.PayloadStart.Span), d.PayloadLength))]),
             full ? [.. _samples] : [_newest!],
             (long)keep.TotalMilliseconds,
             requeueAllowed);
@@ -128,5 +111,4 @@ public sealed class RunHistory(TimeSpan keep, TimeProvider time)
     /// <summary>Per second; a counter that went down (a new run began) reads as no progress, not a negative rate.</summary>
     private static double Rate(long now, long before, double seconds) => seconds <= 0 ? 0 : Math.Max(0, now - before) / seconds;
 
-    private static string Cut(string text, int length) => text.Length <= length ? text : string.Concat(text.AsSpan(0, length - 1), "…");
 }

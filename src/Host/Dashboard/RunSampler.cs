@@ -17,41 +17,34 @@ public sealed class RunSampler(
     private readonly RunHistory _history = new(options.Value.DashboardHistory, time);
     private readonly Lock _gate = new();
     private readonly TimeSpan _timeout = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(2).Ticks, options.Value.DashboardSampleInterval.Ticks));
-    private bool _wasAnswering = true;
+    private bool _answered; // at least once: the wait at start-up, while the cluster forms, is no silence
+    private bool _silent;
 
     /// <summary>Whether requeue requests are taken: only with a token configured.</summary>
     public bool RequeueAllowed { get; } = options.Value.EffectiveDashboardToken is not null;
 
-    /// <summary>Reads one overview (and the dead letters, when their number changed) and publishes the view.</summary>
-    public async Task SampleAsync(CancellationToken cancellationToken)
+    /// <summary>Reads one overview and publishes the view.</summary>
+    /// <param name="cancellationToken">Ends the wait for the coordinator.</param>
+    /// <param name="stopping">The node is on its way out: a coordinator gone by now is no news worth a warning.</param>
+    public async Task SampleAsync(CancellationToken cancellationToken, bool stopping = false)
     {
         var proxy = await coordinator.GetAsync(cancellationToken);
         DashboardView view;
         try
         {
             var overview = await proxy.Ask<QueueOverview>(GetOverview.Instance, _timeout, cancellationToken);
-            IReadOnlyList<DeadLetteredItem>? deadLetters = null;
-            if (overview.Status.DeadLettered != _history.DeadLettersRead)
-            {
-                deadLetters = (await proxy.Ask<DeadLetters>(GetDeadLetters.Instance, _timeout, cancellationToken)).Items;
-            }
-
             lock (_gate)
             {
                 _history.Add(overview);
-                if (deadLetters is not null)
-                {
-                    _history.SetDeadLetters(deadLetters);
-                }
-
                 view = _history.View(full: false, RequeueAllowed);
             }
 
-            if (!_wasAnswering)
+            if (_silent)
             {
                 DashboardLog.CoordinatorAnswersAgain(log);
-                _wasAnswering = true;
             }
+
+            (_answered, _silent) = (true, false);
         }
         catch (AskTimeoutException)
         {
@@ -61,10 +54,10 @@ public sealed class RunSampler(
                 view = _history.View(full: false, RequeueAllowed);
             }
 
-            if (_wasAnswering)
+            if (_answered && !_silent && !stopping)
             {
                 DashboardLog.CoordinatorSilent(log, _timeout);
-                _wasAnswering = false;
+                _silent = true;
             }
         }
 

@@ -86,6 +86,30 @@ public sealed class OverviewSpecs
     }
 
     [Fact]
+    public void Should_list_the_newest_dead_letters_cut_short_and_count_them_all()
+    {
+        var queue = new StateHarness(new QueueOptions { MaxDeliveryBatch = 100 });
+        var consumer = new ModelClient("consumer");
+        var payload = new string('7', 200); // 100 bytes
+        queue.Do(s => s.Put(queue.Producer, queue.PutOf([.. Enumerable.Repeat(payload, 80)]))).Do(s => s.RequestWork(consumer, new RequestWork(80)));
+        foreach (var delivered in queue.SingleDelivery(consumer).Items)
+        {
+            queue.Do(s => s.TaskFailed(consumer, new TaskFailed(delivered.DeliveryId, 3, new string('x', 1000))));
+        }
+
+        var overview = queue.State.Overview(c => c.ToString());
+        Assert.Equal(80, overview.Status.DeadLettered);
+        Assert.Equal(50, overview.NewestDeadLetters.Count);
+        queue.Do(s => s.GetDeadLetters(consumer));
+        var every = Assert.Single(queue.Take<DeadLetters>(consumer)).Items;
+        Assert.Equal(every.Select(d => d.ItemId).OrderDescending().Take(50), overview.NewestDeadLetters.Select(d => d.ItemId)); // newest first
+        Assert.All(overview.NewestDeadLetters, d =>
+        {
+            Assert.Equal((300, '…', 32, 100), (d.Error.Length, d.Error[^1], d.PayloadStart.Length, d.PayloadLength));
+        });
+    }
+
+    [Fact]
     public void Should_take_percentiles_over_the_newest_deliveries_when_there_are_more_than_it_keeps()
     {
         var window = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();

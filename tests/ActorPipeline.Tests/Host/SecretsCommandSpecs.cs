@@ -24,7 +24,7 @@ public sealed class SecretsCommandSpecs : IDisposable
     private static readonly string[] MadeFiles =
     [
         ClusterSecrets.CaCertificateFile, ClusterSecrets.NodePfxFile, ClusterSecrets.NodePasswordFile,
-        ClusterSecrets.JournalConnectionFile, ClusterSecrets.PostgresPasswordFile,
+        ClusterSecrets.JournalConnectionFile, ClusterSecrets.PostgresPasswordFile, ClusterSecrets.DashboardTokenFile,
     ];
 
     private readonly string _root = Directory.CreateTempSubdirectory("actor-pipeline-secrets-").FullName;
@@ -80,13 +80,14 @@ public sealed class SecretsCommandSpecs : IDisposable
     }
 
     [Fact]
-    public void Should_make_all_five_files_with_a_node_certificate_that_chains_to_the_ca()
+    public void Should_make_all_six_files_with_a_node_certificate_that_chains_to_the_ca()
     {
         var output = Init();
 
         Assert.Equal(MadeFiles.Order(), Directory.GetFiles(Out).Select(Path.GetFileName).Order()); // no ca.key, no temporary file left
         Assert.Equal([ClusterSecrets.CaKeyFile], Directory.GetFiles(CaDir).Select(Path.GetFileName));
 
+        Assert.Equal(48, SecretFile.Read(OutFile(ClusterSecrets.DashboardTokenFile)).Length); // 24 random bytes as hex, long enough for the dashboard
         var password = File.ReadAllText(OutFile(ClusterSecrets.NodePasswordFile));
         Assert.Equal(32, Convert.FromBase64String(password).Length); // no line break either: FromBase64String would take one, so checked apart
         Assert.DoesNotContain('\n', password);
@@ -178,6 +179,7 @@ public sealed class SecretsCommandSpecs : IDisposable
         Assert.All(before, file => Assert.Equal(file.Value, after[file.Key]));
         Assert.Contains($"secrets: reusing {OutFile("ca.pem")}", output, StringComparison.Ordinal);
         Assert.Contains($"secrets: reusing {OutFile("journal.connection")}", output, StringComparison.Ordinal);
+        Assert.Contains($"secrets: reusing {OutFile("dashboard.token")}", output, StringComparison.Ordinal);
         Assert.DoesNotContain("made", output, StringComparison.Ordinal);
     }
 
@@ -422,7 +424,7 @@ public sealed class SecretsCommandSpecs : IDisposable
         Assert.Equal(MadeFiles.Order(), Directory.GetFiles(Out).Select(Path.GetFileName).Order());
         Assert.True(File.Exists(Path.Combine(CaDir, ClusterSecrets.CaKeyFile)));
         Assert.All(host.Stdout, line => Assert.StartsWith("secrets: ", line, StringComparison.Ordinal)); // its answer, no log lines
-        Assert.Equal(4, host.Stdout.Count);
+        Assert.Equal(5, host.Stdout.Count); // the CA, the node certificate, the journal, the dashboard token, and where the key went
         AssertChainsToCa(Out);
     }
 

@@ -88,8 +88,9 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
                 new("node-b/producer-0", "", ProducerPhase.Lost, 0),
                 new("p", "", ProducerPhase.Unregistered, -1),
             ],
-            new LatencySummary(4096, TimeSpan.FromMinutes(1), 0.000_05, 0.25, 1.5, double.MaxValue)),
-        ["QueueOverview of nothing"] = new QueueOverview(Status, [], [], LatencySummary.None(TimeSpan.Zero)),
+            new LatencySummary(4096, TimeSpan.FromMinutes(1), 0.000_05, 0.25, 1.5, double.MaxValue),
+            [new(long.MaxValue, 3, "System.Exception: boom 💥…", new byte[] { 0x0b, 0xad }, 65_536), new(1, int.MaxValue, "", ReadOnlyMemory<byte>.Empty, 0)]),
+        ["QueueOverview of nothing"] = new QueueOverview(Status, [], [], LatencySummary.None(TimeSpan.Zero), []),
         ["GetDeadLetters"] = GetDeadLetters.Instance,
         ["DeadLetters"] = new DeadLetters([new(11, 1, Item("0bad", PutAt), 3, "first ✗"), new(long.MaxValue, 2, Item("", DateTime.MaxValue), int.MaxValue, "")]),
         ["DeadLetters of nothing"] = new DeadLetters([]),
@@ -732,6 +733,9 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
             case DateTime e:
                 var time = Assert.IsType<DateTime>(actual);
                 Assert.True((e.Ticks, DateTimeKind.Utc) == (time.Ticks, time.Kind), $"{path}: {time.Ticks} ({time.Kind}) is not {e.Ticks} (Utc)");
+                return;
+            case ReadOnlyMemory<byte> e:
+                Assert.True(e.Span.SequenceEqual(Assert.IsType<ReadOnlyMemory<byte>>(actual).Span), $"{path}: the bytes differ");
                 return;
             case QueueItem e:
                 var item = Assert.IsType<QueueItem>(actual);

@@ -93,7 +93,7 @@ function deadLetters(view) {
   body.replaceChildren(...view.deadLetters.newest.map(d => {
     const tr = document.createElement('tr');
     tr.dataset.key = d.itemId;
-    for (const [value, css] of [[count(d.itemId), 'num'], [count(d.attempts), 'num'], [d.error, 'err'], [d.payloadHex, 'hex']]) {
+    for (const [value, css] of [[count(d.itemId), 'num'], [count(d.attempts), 'num'], [d.error, 'err'], [d.payloadBytes > d.payloadHex.length / 2 ? `${d.payloadHex}… (${count(d.payloadBytes)} bytes)` : d.payloadHex, 'hex']]) {
       const td = document.createElement('td');
       td.textContent = value;
       td.className = css;
