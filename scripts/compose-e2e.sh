@@ -9,9 +9,10 @@
 # appsettings, every produced item was completed, consumers were cancelled after the run's join, every
 # app container exited 0, no container logged a warning or an error, the seed's closing line is each
 # node's last, and README's timeline recipe reads the logs; and that the hardening held: node links on TLS
-# only, read-only root filesystems, no published port, the CA key mounted in no node, and neither secret
-# (journal password, certificate password) in any log or container environment. A second start of the
-# secrets service reuses what the first made.
+# only, read-only root filesystems, no published port, the CA key mounted in no node, and no secret
+# (journal password, certificate password, dashboard token) in any log or container environment; and that
+# the coordinator's operator page answers mid-run, refuses a requeue without the token and takes one with
+# the token from the secrets volume. A second start of the secrets service reuses what the first made.
 set -euo pipefail
 source_dir=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -65,11 +66,37 @@ of_service() {
 apps=$(of_service coordinator coordinator-standby producers consumers)
 init=$(of_service secrets | head -n 1)
 
+# The operator's page, from inside the coordinator's container (the e2e run publishes no port): its API,
+# a requeue refused without the token, and one taken with the token from the secrets volume.
+coordinator_id=$(of_service coordinator | head -n 1)
+http_in_coordinator() {
+  docker exec "$coordinator_id" bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080 && printf "%b" "$1" >&3 && cat <&3' _ "$1" 2>/dev/null || true
+}
+dashboard_checked=""
+check_dashboard() {
+  local overview refused accepted token
+  overview=$(http_in_coordinator 'GET /api/overview HTTP/1.0\r\n\r\n')
+  printf '%s' "$overview" | grep -q '"answering":true' || return 0   # not up yet, or the coordinator not yet found
+  printf '%s' "$overview" | grep -Eq '"phase":"(Producing|Draining)"' || return 0
+  dashboard_checked=1
+  echo "dashboard: answers mid-run: $(printf '%s' "$overview" | grep -o '"phase":"[A-Za-z]*"') $(printf '%s' "$overview" | grep -o '"accepted":[0-9]*' | head -n 1)"
+  refused=$(http_in_coordinator 'POST /api/dead-letters/requeue HTTP/1.0\r\nContent-Length: 0\r\n\r\n' | head -n 1)
+  case "$refused" in *" 401 "*) ;; *) echo "FAIL: the dashboard took a requeue without the token: $refused"; dashboard_failed=1;; esac
+  token=$(read_secret dashboard.token)
+  accepted=$(http_in_coordinator "POST /api/dead-letters/requeue HTTP/1.0\\r\\nAuthorization: Bearer $token\\r\\nContent-Length: 0\\r\\n\\r\\n")
+  printf '%s' "$accepted" | head -n 1 | grep -q ' 200 ' && printf '%s' "$accepted" | grep -q '"requeued":0' \
+    || { echo "FAIL: the dashboard refused a requeue with the token from the secrets volume: $(printf '%s' "$accepted" | head -n 1)"; dashboard_failed=1; }
+}
+dashboard_failed=0
+secrets_volume="${COMPOSE_PROJECT_NAME//[^a-zA-Z0-9_-]/}_secrets"
+read_secret() { docker run --rm --entrypoint cat -v "$secrets_volume:/s:ro" actor-pipeline:local "/s/$1"; }
+
 # Watch the app containers until all have exited, noting which were ever reported healthy
 # (their healthcheck probes GET /health/ready); Docker keeps only the last few probe results.
 declare -A healthy=()
 deadline=$(( $(date +%s) + 300 ))
 while :; do
+  [ -n "$dashboard_checked" ] || check_dashboard
   running=0
   for id in $apps; do
     state=$(docker inspect -f '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}' "$id")
@@ -81,12 +108,12 @@ while :; do
   sleep 1
 done
 
-failed=0
-secrets_volume="${COMPOSE_PROJECT_NAME//[^a-zA-Z0-9_-]/}_secrets"
-read_secret() { docker run --rm --entrypoint cat -v "$secrets_volume:/s:ro" actor-pipeline:local "/s/$1"; }
+failed=$dashboard_failed
+[ -n "$dashboard_checked" ] || { echo "the coordinator's dashboard never answered mid-run"; failed=1; }
 journal_password=$(read_secret postgres.password)
 certificate_password=$(read_secret node.pfx.password)
-[ -n "$journal_password" ] && [ -n "$certificate_password" ] || { echo "the secrets volume lacks a password"; failed=1; }
+dashboard_token=$(read_secret dashboard.token)
+[ -n "$journal_password" ] && [ -n "$certificate_password" ] && [ -n "$dashboard_token" ] || { echo "the secrets volume lacks a password or the dashboard token"; failed=1; }
 
 docker logs "$init" >"$logs/secrets.txt" 2>&1 || true
 echo "secrets service: exit $(docker inspect -f '{{.State.ExitCode}}' "$init"); $(tr '\n' ' ' <"$logs/secrets.txt")"
@@ -108,16 +135,16 @@ for id in $apps; do
   ports=$(docker inspect -f '{{range $p, $b := .HostConfig.PortBindings}}{{$p}} {{end}}' "$id")
   [ -z "$ports" ] || { echo "$name: publishes $ports"; failed=1; }
   if docker inspect -f '{{range .Mounts}}{{.Name}} {{end}}' "$id" | grep -q '_ca\b'; then echo "$name: mounts the CA's key"; failed=1; fi
-  if docker inspect -f '{{json .Config.Env}}' "$id" | grep -qF -e "$journal_password" -e "$certificate_password"; then
+  if docker inspect -f '{{json .Config.Env}}' "$id" | grep -qF -e "$journal_password" -e "$certificate_password" -e "$dashboard_token"; then
     echo "$name: a secret is in its environment"; failed=1
   fi
-  if grep -qF -e "$journal_password" -e "$certificate_password" "$logs/$name.log"; then
+  if grep -qF -e "$journal_password" -e "$certificate_password" -e "$dashboard_token" "$logs/$name.log"; then
     echo "$name: a secret is in its log"; failed=1
   fi
   grep -q 'akka\.ssl\.tcp://' "$logs/$name.log" || { echo "$name: no TLS (akka.ssl.tcp) address in its log"; failed=1; }
   if grep -q 'akka\.tcp://' "$logs/$name.log"; then echo "$name: a plain akka.tcp address in its log"; failed=1; fi
 done
-if grep -qF -e "$journal_password" -e "$certificate_password" "$logs/secrets.txt"; then echo "secrets: a secret is in its log"; failed=1; fi
+if grep -qF -e "$journal_password" -e "$certificate_password" -e "$dashboard_token" "$logs/secrets.txt"; then echo "secrets: a secret is in its log"; failed=1; fi
 
 checks=0
 python3 - "$logs" <<'PY' || checks=1
@@ -140,7 +167,8 @@ for name, evs in nodes.items():
     mts = [e.get("@mt") for e in evs]
     if RUN_OVER not in mts:
         problems.append(f"{name}: never heard that the run was over")
-    loud = [e for e in evs if e.get("@l") in ("Warning", "Error", "Fatal")]
+    # The one warning this script provokes: its own requeue without the token, which the dashboard must refuse.
+    loud = [e for e in evs if e.get("@l") in ("Warning", "Error", "Fatal") and e.get("@mt") != "Refused a requeue from {Remote}: {Reason}."]
     for e in loud:
         problems.append(f"{name}: logged {e['@l']}: {e.get('@mt')}")
     if not mts or mts[-1] != COMPLETED:
