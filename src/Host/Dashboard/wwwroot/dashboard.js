@@ -15,7 +15,7 @@ function set(field, text) {
 
 function count(n) { return n === null || n === undefined ? '—' : numbers.format(n); }
 function rate(n) { return n < 10 ? decimals.format(n) : numbers.format(n); }
-function ms(n) { return n < 10 ? n.toFixed(2) : decimals.format(n); }
+function ms(n) { return n >= 1000 ? `${decimals.format(n / 1000)} s` : `${n < 10 ? n.toFixed(2) : decimals.format(n)} ms`; }
 
 function duration(seconds) {
   if (seconds === null || seconds === undefined) return '—';
@@ -138,7 +138,7 @@ function chart(id, series) {
   const [w, h, left, bottom, top] = [640, 220, 52, 22, 8];
   const now = history.length ? history[history.length - 1].atMs : Date.now();
   // From the first point, so that a short run fills the chart; never more than the history kept.
-  const span = Math.max(60000, Math.min(historyMs, history.length ? now - history[0].atMs : 0));
+  const span = Math.max(30000, Math.min(historyMs, history.length ? now - history[0].atMs : 0));
   const from = now - span;
   const peak = Math.max(1, ...series.flat().map(([, v]) => v));
   const magnitude = 10 ** Math.floor(Math.log10(peak));
