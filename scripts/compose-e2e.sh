@@ -76,16 +76,18 @@ dashboard_checked=""
 check_dashboard() {
   local overview refused accepted token
   overview=$(http_in_coordinator 'GET /api/overview HTTP/1.0\r\n\r\n')
-  printf '%s' "$overview" | grep -q '"answering":true' || return 0   # not up yet, or the coordinator not yet found
-  printf '%s' "$overview" | grep -Eq '"phase":"(Producing|Draining)"' || return 0
+  # Here-strings, not pipes: under pipefail a grep -q that stops reading early would fail the printf.
+  grep -q '"answering":true' <<<"$overview" || return 0   # not up yet, or the coordinator not yet found
+  grep -Eq '"phase":"(Producing|Draining)"' <<<"$overview" || return 0
   dashboard_checked=1
-  echo "dashboard: answers mid-run: $(printf '%s' "$overview" | grep -o '"phase":"[A-Za-z]*"') $(printf '%s' "$overview" | grep -o '"accepted":[0-9]*' | head -n 1)"
-  refused=$(http_in_coordinator 'POST /api/dead-letters/requeue HTTP/1.0\r\nContent-Length: 0\r\n\r\n' | head -n 1)
-  case "$refused" in *" 401 "*) ;; *) echo "FAIL: the dashboard took a requeue without the token: $refused"; dashboard_failed=1;; esac
+  echo "dashboard: answers mid-run: $(grep -o '"phase":"[A-Za-z]*"' <<<"$overview") $(grep -o '"accepted":[0-9]*' <<<"$overview" | head -n 1)"
+  refused=$(http_in_coordinator 'POST /api/dead-letters/requeue HTTP/1.0\r\nContent-Length: 0\r\n\r\n')
+  case "${refused%%$'\r'*}" in *" 401 "*) ;; *) echo "FAIL: the dashboard took a requeue without the token: ${refused%%$'\r'*}"; dashboard_failed=1;; esac
+  # With the token: a requeue of an item id that never existed, which the coordinator answers and which moves nothing.
   token=$(read_secret dashboard.token)
-  accepted=$(http_in_coordinator "POST /api/dead-letters/requeue HTTP/1.0\\r\\nAuthorization: Bearer $token\\r\\nContent-Length: 0\\r\\n\\r\\n")
-  printf '%s' "$accepted" | head -n 1 | grep -q ' 200 ' && printf '%s' "$accepted" | grep -q '"requeued":0' \
-    || { echo "FAIL: the dashboard refused a requeue with the token from the secrets volume: $(printf '%s' "$accepted" | head -n 1)"; dashboard_failed=1; }
+  accepted=$(http_in_coordinator "POST /api/dead-letters/requeue HTTP/1.0\\r\\nAuthorization: Bearer $token\\r\\nContent-Type: application/json\\r\\nContent-Length: 16\\r\\n\\r\\n{\"itemIds\":[-1]}")
+  grep -q '"requeued":0' <<<"$accepted" \
+    || { echo "FAIL: the dashboard refused a requeue with the token from the secrets volume: ${accepted%%$'\r'*}"; dashboard_failed=1; }
 }
 dashboard_failed=0
 secrets_volume="${COMPOSE_PROJECT_NAME//[^a-zA-Z0-9_-]/}_secrets"

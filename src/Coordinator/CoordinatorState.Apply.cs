@@ -69,7 +69,7 @@ internal sealed partial class CoordinatorState<TClient>
                 {
                     if (_deadLetters.Remove(id, out var dead))
                     {
-                        var item = new ItemState<TClient>(id, dead.Item);
+                        var item = new ItemState<TClient>(id, dead.Item) { FromDeadLetters = true };
                         _items.Add(id, item);
                         PushBackUnlessRecovering(item);
                         _queued++;
@@ -226,6 +226,11 @@ internal sealed partial class CoordinatorState<TClient>
         _runFinished = false;
         _producers.Clear();
         _departedConsumers.Clear();
+        foreach (var consumer in _consumers.Values)
+        {
+            consumer.Completed = 0; // the overview's figures are the run's
+        }
+
         Array.Clear(_producersIn);
         _producersRegistered = 0;
         _accepted = _items.Count;

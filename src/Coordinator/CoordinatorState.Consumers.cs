@@ -304,7 +304,11 @@ internal sealed partial class CoordinatorState<TClient>
         for (var i = 0; i < count; i++)
         {
             var item = _batch[i];
-            _latency.Record(wallClock - item.Item.PutAt, now);
+            if (item.NeverDelivered)
+            {
+                _latency.Record(wallClock - item.Item.PutAt, now);
+            }
+
             item.Holder = consumer;
             consumer.InFlight.Add(item.CurrentDelivery);
             _deadlines.Add(item, deadline);

@@ -14,7 +14,23 @@ public sealed record DeadLetterOverview(long ItemId, int Attempts, string Error,
     public static DeadLetterOverview Of(DeadLetteredItem dead) => new(
         dead.ItemId,
         dead.Attempts,
-        dead.Error.Length <= MaxErrorLength ? dead.Error : string.Concat(dead.Error.AsSpan(0, MaxErrorLength - 1), "…"),
+        Cut(dead.Error),
         dead.Item.Payload[..Math.Min(MaxPayloadStart, dead.Item.Payload.Length)].ToArray(),
         dead.Item.Payload.Length);
+
+    private static string Cut(string error)
+    {
+        if (error.Length <= MaxErrorLength)
+        {
+            return error;
+        }
+
+        var keep = MaxErrorLength - 1;
+        if (char.IsHighSurrogate(error[keep - 1]))
+        {
+            keep--; // never half a character (the wire would carry it as U+FFFD)
+        }
+
+        return string.Concat(error.AsSpan(0, keep), "…");
+    }
 }

@@ -27,6 +27,12 @@ internal sealed class ItemState<TClient>(long id, QueueItem item)
 
     public bool IsQueued => CurrentDelivery == 0;
 
+    /// <summary>Put back from the dead letters: delivered before, under an earlier state of the same item.</summary>
+    public bool FromDeadLetters { get; init; }
+
+    /// <summary>Whether a delivery now would be its first: only those are put→get latencies (a redelivery's wait is not the queue's).</summary>
+    public bool NeverDelivered => Superseded is null && !FromDeadLetters;
+
     // In flight, the item is also a link of the deadline list (oldest delivery first), so that a
     // finished item leaves it in O(1) and the list never holds more than what is in flight.
     public long Deadline { get; set; }

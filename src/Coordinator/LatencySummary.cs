@@ -1,7 +1,7 @@
 namespace ActorPipeline.Coordinator;
 
 /// <summary>
-/// Put→get latency as the queue sees it: from the producer's put (<see cref="QueueItem.PutAt"/>) to the
+/// Put→get latency as the queue sees it: from the producer's put (<see cref="QueueItem.PutAt"/>) to the first
 /// delivery that hands the item to a consumer, over recent deliveries. Seconds; all zero when <paramref name="Count"/> is 0.
 /// </summary>
 /// <param name="Count">Deliveries the percentiles are taken over.</param>

@@ -51,8 +51,18 @@ public sealed class OperationsOptions : IValidatableObject
         : DashboardToken is { Length: > 0 } token ? token
         : null;
 
+    /// <summary>Most chart points a page holds (history over interval): a page must load in moments and draw in milliseconds.</summary>
+    public const int MaxChartPoints = 20_000;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (DashboardSampleInterval > TimeSpan.Zero && DashboardHistory / DashboardSampleInterval > MaxChartPoints)
+        {
+            yield return new ValidationResult(
+                $"keeps {DashboardHistory / DashboardSampleInterval:0} chart points at one per {DashboardSampleInterval}; at most {MaxChartPoints} (shorten it or sample less often).",
+                [nameof(DashboardHistory)]);
+        }
+
         if (!IPAddress.TryParse(DashboardHost, out _))
         {
             yield return new ValidationResult("is not an IP address (127.0.0.1 for this machine only, 0.0.0.0 for every interface).", [nameof(DashboardHost)]);

@@ -10,7 +10,7 @@ namespace ActorPipeline.Host.Dashboard;
 /// <summary>
 /// The page and its API: <c>GET /</c> and its assets, <c>GET /api/overview</c> (the whole view),
 /// <c>GET /api/events</c> (server-sent events: the whole view, then each new one) and
-/// <c>POST /api/dead-letters/requeue</c> (needs the token).
+/// <c>POST /api/dead-letters/requeue</c> (needs the token; the body names the items or says all).
 /// </summary>
 public static class DashboardEndpoints
 {
@@ -107,26 +107,47 @@ public static class DashboardEndpoints
         RequeueRequest? request;
         try
         {
-            request = context.Request.ContentLength is 0 or null && context.Request.Headers.TransferEncoding.Count == 0
-                ? new RequeueRequest(null)
-                : await JsonSerializer.DeserializeAsync<RequeueRequest>(context.Request.Body, Json, context.RequestAborted);
+            request = await JsonSerializer.DeserializeAsync<RequeueRequest>(context.Request.Body, Json, context.RequestAborted);
         }
         catch (JsonException e)
         {
-            await ProblemAsync(context, StatusCodes.Status400BadRequest, $"The body is not a requeue request ({{\"itemIds\": [...]}}): {e.Message}");
+            await ProblemAsync(context, StatusCodes.Status400BadRequest, $"The body is not a requeue (JSON with itemIds: [...] or all: true): {e.Message}");
             return;
         }
 
-        var ids = request?.ItemIds ?? [];
+        if (request is null || request.Problem is not null)
+        {
+            await ProblemAsync(context, StatusCodes.Status400BadRequest, $"Nothing was requeued: {request?.Problem ?? "the body is null"}.");
+            return;
+        }
+
+        int count;
         try
         {
-            var count = await sampler.RequeueAsync(ids, context.RequestAborted);
-            DashboardLog.Requeued(log, count, remote, ids.Count == 0 ? "every dead letter" : $"{ids.Count} item ids");
-            await WriteJsonAsync(context, new RequeueResult(count));
+            count = await sampler.RequeueAsync(request.All ? null : request.ItemIds, context.RequestAborted);
         }
         catch (AskTimeoutException)
         {
             await ProblemAsync(context, StatusCodes.Status504GatewayTimeout, "The coordinator did not confirm the requeue in time; it may still happen. Look at the dead letters again.");
+            return;
+        }
+
+        DashboardLog.Requeued(log, count, remote, request.All ? "every dead letter" : $"{request.ItemIds!.Count} item ids");
+        await RefreshAsync(sampler, log); // the open pages see the list change now, not at the next tick
+        await WriteJsonAsync(context, new RequeueResult(count));
+    }
+
+    /// <summary>A reading right after a requeue, best effort: the requeue is done whether or not it comes.</summary>
+    private static async Task RefreshAsync(RunSampler sampler, ILogger log)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await sampler.SampleAsync(limit.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or AskTimeoutException)
+        {
+            DashboardLog.RefreshAfterRequeueFailed(log, e.GetType().Name);
         }
     }
 

@@ -8,8 +8,8 @@ internal static partial class DashboardLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Operator dashboard on {Url} ({Access}).")]
     public static partial void Listening(ILogger log, string url, string access);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The dashboard's coordinator did not answer within {Timeout}; the page shows the last figures it had.")]
-    public static partial void CoordinatorSilent(ILogger log, TimeSpan timeout);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The coordinator has not answered the dashboard for {Silence}; the page shows the last figures it had.")]
+    public static partial void CoordinatorSilent(ILogger log, TimeSpan silence);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The dashboard's coordinator answers again.")]
     public static partial void CoordinatorAnswersAgain(ILogger log);
@@ -22,4 +22,7 @@ internal static partial class DashboardLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The dashboard could not read the coordinator's overview.")]
     public static partial void SampleFailed(ILogger log, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The dashboard's view after a requeue will come with the next reading: {Reason}.")]
+    public static partial void RefreshAfterRequeueFailed(ILogger log, string reason);
 }

@@ -19,6 +19,7 @@ public sealed class DashboardService(
     IOptions<OperationsOptions> options, RunSampler sampler, DashboardFeed feed, RunResult result, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
 {
     private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan FinalSampleLimit = TimeSpan.FromSeconds(2);
 
     private readonly ILogger _log = loggers.CreateLogger<DashboardService>();
     private readonly CancellationTokenSource _stopping = new();
@@ -40,6 +41,14 @@ public sealed class DashboardService(
         builder.Services.AddSingleton(loggers); // the service's Serilog pipeline, not a second one
         builder.Services.AddSingleton<IHostLifetime, OuterHostLifetime>(); // signals are the service's host's to handle
         _app = builder.Build();
+        var address = IPAddress.Parse(settings.DashboardHost);
+        if (IPAddress.IsLoopback(address))
+        {
+            // Listening on loopback only, the page answers only to loopback names: a web page elsewhere that
+            // points its own host name at 127.0.0.1 (DNS rebinding) cannot read it through the user's browser.
+            _app.Use((context, next) => LoopbackHostOnly.Allows(context.Request.Host.Host) ? next(context) : LoopbackHostOnly.RefuseAsync(context));
+        }
+
         _app.UseRouting();
         DashboardEndpoints.Map(_app, sampler, feed, token, _log);
         await _app.StartAsync(cancellationToken);
@@ -56,13 +65,22 @@ public sealed class DashboardService(
             return;
         }
 
-        await _stopping.CancelAsync();
-        await _sampling;
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(StopLimit);
-        await TrySampleAsync(limit.Token, stopping: true); // the figures the run ended with
-        feed.Complete();
-        await _app.StopAsync(limit.Token);
+        try
+        {
+            await _stopping.CancelAsync();
+            await _sampling;
+            using var last = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            last.CancelAfter(FinalSampleLimit);
+            await TrySampleAsync(last.Token, stopping: true); // the figures the run ended with
+        }
+        finally
+        {
+            // Whatever became of the last reading, every page gets the end of its stream and the server stops.
+            feed.Complete();
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            limit.CancelAfter(StopLimit);
+            await _app.StopAsync(limit.Token);
+        }
     }
 
     public async ValueTask DisposeAsync()

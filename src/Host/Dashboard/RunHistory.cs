@@ -44,12 +44,13 @@ public sealed class RunHistory(TimeSpan keep, TimeProvider time)
         _putRate = Rate(overview.Status.Accepted, baseline.Status.Accepted, seconds);
         _completionRate = Rate(overview.Status.Completed, baseline.Status.Completed, seconds);
         // Connected ones only: a consumer restarted under the same path is a new row beside its departed self.
-        var consumersBefore = baseline.Consumers.Where(c => c.Connected).ToDictionary(c => c.Consumer, c => c.Completed, StringComparer.Ordinal);
-        _consumerRates = overview.Consumers.Where(c => c.Connected).ToDictionary(
-            c => c.Consumer, c => Rate(c.Completed, consumersBefore.GetValueOrDefault(c.Consumer), seconds), StringComparer.Ordinal);
-        var producersBefore = baseline.Producers.ToDictionary(p => p.ProducerId, p => p.Accepted, StringComparer.Ordinal);
-        _producerRates = overview.Producers.ToDictionary(
-            p => p.ProducerId, p => Rate(p.Accepted, producersBefore.GetValueOrDefault(p.ProducerId), seconds), StringComparer.Ordinal);
+        // Keyed by path, first one wins: two live actors of one path (a node back on its old address before
+        // the coordinator saw the old one go) must not stop the page.
+        var consumersBefore = ByKey(baseline.Consumers.Where(c => c.Connected), c => c.Consumer, c => c.Completed);
+        _consumerRates = ByKey(
+            overview.Consumers.Where(c => c.Connected), c => c.Consumer, c => Rate(c.Completed, consumersBefore.GetValueOrDefault(c.Consumer), seconds));
+        var producersBefore = ByKey(baseline.Producers, p => p.ProducerId, p => p.Accepted);
+        _producerRates = ByKey(overview.Producers, p => p.ProducerId, p => Rate(p.Accepted, producersBefore.GetValueOrDefault(p.ProducerId), seconds));
 
         _newest = new RunSample(now, overview.Status.Size, overview.Status.Unfinished, _putRate, _completionRate);
         _samples.Enqueue(_newest);
@@ -106,6 +107,17 @@ public sealed class RunHistory(TimeSpan keep, TimeProvider time)
             full ? [.. _samples] : [_newest!],
             (long)keep.TotalMilliseconds,
             requeueAllowed);
+    }
+
+    private static Dictionary<string, TValue> ByKey<T, TValue>(IEnumerable<T> entries, Func<T, string> key, Func<T, TValue> value)
+    {
+        var byKey = new Dictionary<string, TValue>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            byKey.TryAdd(key(entry), value(entry));
+        }
+
+        return byKey;
     }
 
     /// <summary>Per second; a counter that went down (a new run began) reads as no progress, not a negative rate.</summary>

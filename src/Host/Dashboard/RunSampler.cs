@@ -13,12 +13,20 @@ namespace ActorPipeline.Host.Dashboard;
 /// </summary>
 public sealed class RunSampler(
     IRequiredActor<CoordinatorActor> coordinator, IOptions<OperationsOptions> options, DashboardFeed feed, TimeProvider time, ILogger<RunSampler> log)
+    : IDisposable
 {
+    /// <summary>A coordinator silent this long is worth a warning; one slow answer (a busy journal, a hand-over) is not.</summary>
+    public static readonly TimeSpan SilenceWorthAWarning = TimeSpan.FromSeconds(10);
+
     private readonly RunHistory _history = new(options.Value.DashboardHistory, time);
     private readonly Lock _gate = new();
+
+    // One sample at a time, the timer's or a requeue's: overviews are added and published in the order they were read.
+    private readonly SemaphoreSlim _sampling = new(1, 1);
     private readonly TimeSpan _timeout = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(2).Ticks, options.Value.DashboardSampleInterval.Ticks));
     private bool _answered; // at least once: the wait at start-up, while the cluster forms, is no silence
-    private bool _silent;
+    private long? _silentSince;
+    private bool _warned;
 
     /// <summary>Whether requeue requests are taken: only with a token configured.</summary>
     public bool RequeueAllowed { get; } = options.Value.EffectiveDashboardToken is not null;
@@ -28,40 +36,49 @@ public sealed class RunSampler(
     /// <param name="stopping">The node is on its way out: a coordinator gone by now is no news worth a warning.</param>
     public async Task SampleAsync(CancellationToken cancellationToken, bool stopping = false)
     {
-        var proxy = await coordinator.GetAsync(cancellationToken);
-        DashboardView view;
+        await _sampling.WaitAsync(cancellationToken);
         try
         {
-            var overview = await proxy.Ask<QueueOverview>(GetOverview.Instance, _timeout, cancellationToken);
-            lock (_gate)
+            var proxy = await coordinator.GetAsync(cancellationToken);
+            DashboardView view;
+            try
             {
-                _history.Add(overview);
-                view = _history.View(full: false, RequeueAllowed);
+                var overview = await proxy.Ask<QueueOverview>(GetOverview.Instance, _timeout, cancellationToken);
+                lock (_gate)
+                {
+                    _history.Add(overview);
+                    view = _history.View(full: false, RequeueAllowed);
+                }
+
+                if (_warned)
+                {
+                    DashboardLog.CoordinatorAnswersAgain(log);
+                }
+
+                (_answered, _silentSince, _warned) = (true, null, false);
+            }
+            catch (AskTimeoutException)
+            {
+                lock (_gate)
+                {
+                    _history.Unanswered();
+                    view = _history.View(full: false, RequeueAllowed);
+                }
+
+                _silentSince ??= time.GetTimestamp();
+                if (_answered && !_warned && !stopping && time.GetElapsedTime(_silentSince.Value) >= SilenceWorthAWarning)
+                {
+                    DashboardLog.CoordinatorSilent(log, time.GetElapsedTime(_silentSince.Value));
+                    _warned = true;
+                }
             }
 
-            if (_silent)
-            {
-                DashboardLog.CoordinatorAnswersAgain(log);
-            }
-
-            (_answered, _silent) = (true, false);
+            feed.Publish(view);
         }
-        catch (AskTimeoutException)
+        finally
         {
-            lock (_gate)
-            {
-                _history.Unanswered();
-                view = _history.View(full: false, RequeueAllowed);
-            }
-
-            if (_answered && !_silent && !stopping)
-            {
-                DashboardLog.CoordinatorSilent(log, _timeout);
-                _silent = true;
-            }
+            _sampling.Release();
         }
-
-        feed.Publish(view);
     }
 
     /// <summary>Every chart point and the latest figures, for a page that has just loaded.</summary>
@@ -73,13 +90,14 @@ public sealed class RunSampler(
         }
     }
 
-    /// <summary>Puts dead letters back on the queue (every one if <paramref name="itemIds"/> is empty); how many went back.</summary>
+    /// <summary>Puts dead letters back on the queue (every one if <paramref name="itemIds"/> is null); how many went back.</summary>
     /// <exception cref="AskTimeoutException">The coordinator did not confirm in time (it may still do it).</exception>
-    public async Task<int> RequeueAsync(IReadOnlyList<long> itemIds, CancellationToken cancellationToken)
+    public async Task<int> RequeueAsync(IReadOnlyList<long>? itemIds, CancellationToken cancellationToken)
     {
         var proxy = await coordinator.GetAsync(cancellationToken);
-        var ack = await proxy.Ask<DeadLettersRequeuedAck>(new RequeueDeadLetters(itemIds), _timeout, cancellationToken);
-        await SampleAsync(cancellationToken); // the open pages see the list change now, not at the next tick
+        var ack = await proxy.Ask<DeadLettersRequeuedAck>(new RequeueDeadLetters(itemIds ?? []), _timeout, cancellationToken);
         return ack.Count;
     }
+
+    public void Dispose() => _sampling.Dispose();
 }

@@ -110,6 +110,32 @@ public sealed class OverviewSpecs
     }
 
     [Fact]
+    public void Should_count_only_first_deliveries_as_latencies()
+    {
+        _q.Do(s => s.Put(_q.Producer, _q.PutOf("01")));
+        _q.Time.Advance(TimeSpan.FromMilliseconds(20));
+        _q.Do(s => s.RequestWork(_a, new RequestWork(1)));
+        _q.Time.Advance(TimeSpan.FromSeconds(30));
+
+        // a stops holding it; b gets it 30 s later: a redelivery, whose wait is the consumer's failure, not the queue's.
+        _q.Do(s => s.ClientStopped(_a)).Do(s => s.RequestWork(_b, new RequestWork(1)));
+
+        Assert.Single(_q.SingleDelivery(_b).Items);
+        var latency = Overview.Latency;
+        Assert.Equal((1, 0.02), (latency.Count, latency.Max));
+    }
+
+    [Fact]
+    public void Should_keep_a_long_error_whole_characters_when_it_cuts_it()
+    {
+        var error = new string('x', DeadLetterOverview.MaxErrorLength - 2) + "🚀🚀"; // the cut would fall between a surrogate pair
+        var cut = DeadLetterOverview.Of(new DeadLetteredItem(1, 1, _q.Item("01"), 1, error)).Error;
+
+        Assert.EndsWith("x…", cut, StringComparison.Ordinal);
+        Assert.DoesNotContain(cut, char.IsSurrogate);
+    }
+
+    [Fact]
     public void Should_take_percentiles_over_the_newest_deliveries_when_there_are_more_than_it_keeps()
     {
         var window = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();

@@ -71,5 +71,14 @@ public sealed class DashboardOptionsSpecs : IDisposable
         Assert.StartsWith($"{key} = {value}", ConfiguredOptions.SingleFailure<OperationsOptions>((key, value)), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Should_refuse_more_chart_points_than_a_page_can_draw()
+    {
+        var failure = ConfiguredOptions.SingleFailure<OperationsOptions>(
+            ("Operations:DashboardHistory", "01:00:00"), ("Operations:DashboardSampleInterval", "00:00:00.100"));
+
+        Assert.StartsWith("Operations:DashboardHistory = 01:00:00: keeps 36000 chart points", failure, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

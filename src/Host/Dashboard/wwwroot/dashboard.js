@@ -7,6 +7,7 @@ const decimals = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
 const fields = new Map([...document.querySelectorAll('[data-field]')].map(el => [el.dataset.field, el]));
 let history = [];
 let historyMs = 600000;
+let shown = -1; // the sequence of the view on the page: an older one that arrives late is not drawn
 
 function set(field, text) {
   const el = fields.get(field);
@@ -111,18 +112,24 @@ function deadLetters(view) {
   }));
 }
 
+// itemIds: the dead letters to put back; null: every one (said explicitly, as the API wants it).
 async function requeue(itemIds) {
   const result = document.getElementById('requeue-result');
   const token = document.getElementById('token').value;
   sessionStorage.setItem('dashboard-token', token);
-  const response = await fetch('api/dead-letters/requeue', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ itemIds }),
-  });
-  const body = await response.json().catch(() => ({}));
-  result.className = response.ok ? 'done' : 'refused';
-  result.textContent = response.ok ? `requeued ${body.requeued}` : `refused (${response.status}): ${body.detail ?? response.statusText}`;
+  try {
+    const response = await fetch('api/dead-letters/requeue', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(itemIds === null ? { all: true } : { itemIds }),
+    });
+    const body = await response.json().catch(() => ({}));
+    result.className = response.ok ? 'done' : 'refused';
+    result.textContent = response.ok ? `requeued ${body.requeued}` : `refused (${response.status}): ${body.detail ?? response.statusText}`;
+  } catch (error) {
+    result.className = 'refused';
+    result.textContent = `not sent: ${error.message} (is the node still running?)`;
+  }
 }
 
 const svgNs = 'http://www.w3.org/2000/svg';
@@ -140,7 +147,8 @@ function chart(id, series) {
   // From the first point, so that a short run fills the chart; never more than the history kept.
   const span = Math.max(30000, Math.min(historyMs, history.length ? now - history[0].atMs : 0));
   const from = now - span;
-  const peak = Math.max(1, ...series.flat().map(([, v]) => v));
+  let peak = 1;
+  for (const points of series) for (const [, v] of points) if (v > peak) peak = v; // a loop: a spread of 20,000 points may overflow the stack
   const magnitude = 10 ** Math.floor(Math.log10(peak));
   const max = [1, 2, 2.5, 5, 10].map(m => m * magnitude).find(m => m >= peak);
   const x = t => left + (w - left - 6) * (t - from) / span;
@@ -172,9 +180,11 @@ function connection(state, text) {
 function connect() {
   const events = new EventSource('api/events');
   events.addEventListener('open', () => connection('live', 'live'));
-  events.addEventListener('view', e => { const view = JSON.parse(e.data); history = view.history; render(view); });
+  events.addEventListener('view', e => { const view = JSON.parse(e.data); history = view.history; shown = view.sequence; render(view); });
   events.addEventListener('update', e => {
     const view = JSON.parse(e.data);
+    if (view.sequence < shown) return; // older than what the page shows (a full view may overtake updates)
+    shown = view.sequence;
     const last = history.length ? history[history.length - 1].atMs : 0;
     history.push(...view.history.filter(p => p.atMs > last));
     const from = (history.length ? history[history.length - 1].atMs : 0) - historyMs;
@@ -186,5 +196,5 @@ function connect() {
 }
 
 document.getElementById('token').value = sessionStorage.getItem('dashboard-token') ?? '';
-document.getElementById('requeue').addEventListener('submit', e => { e.preventDefault(); requeue([]); });
+document.getElementById('requeue').addEventListener('submit', e => { e.preventDefault(); requeue(null); });
 connect();
