@@ -1,8 +1,4 @@
-using System.Net;
-using Akka.Actor;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace ActorPipeline.Host.Dashboard;
 
 /// <summary>
-/// The operator's page, when <see cref="OperationsOptions.DashboardPort"/> is set: a small Kestrel server of
-/// its own (the service itself is no web application) and the loop that reads the coordinator's overview.
+/// The operator's page, when <see cref="OperationsOptions.DashboardPort"/> is set: its server
+/// (<see cref="DashboardServer"/>) and the loop that reads the coordinator's overview.
 /// Registered between the actor system and the runner, so it stops after the drain (the page shows it)
 /// and before the actor system (the last overview can still be read).
 /// </summary>
@@ -23,7 +19,7 @@ public sealed class DashboardService(
 
     private readonly ILogger _log = loggers.CreateLogger<DashboardService>();
     private readonly CancellationTokenSource _stopping = new();
-    private WebApplication? _app;
+    private DashboardServer? _server;
     private Task _sampling = Task.CompletedTask;
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -34,33 +30,17 @@ public sealed class DashboardService(
             return;
         }
 
-        var token = settings.EffectiveDashboardToken;
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(settings.DashboardHost), settings.DashboardPort));
-        builder.Services.AddRoutingCore();
-        builder.Services.AddSingleton(loggers); // the service's Serilog pipeline, not a second one
-        builder.Services.AddSingleton<IHostLifetime, OuterHostLifetime>(); // signals are the service's host's to handle
-        _app = builder.Build();
-        var address = IPAddress.Parse(settings.DashboardHost);
-        if (IPAddress.IsLoopback(address))
-        {
-            // Listening on loopback only, the page answers only to loopback names: a web page elsewhere that
-            // points its own host name at 127.0.0.1 (DNS rebinding) cannot read it through the user's browser.
-            _app.Use((context, next) => LoopbackHostOnly.Allows(context.Request.Host.Host) ? next(context) : LoopbackHostOnly.RefuseAsync(context));
-        }
-
-        _app.UseRouting();
-        DashboardEndpoints.Map(_app, sampler, feed, token, _log);
-        await _app.StartAsync(cancellationToken);
+        _server = CreateServer(settings);
+        await _server.StartAsync(cancellationToken);
         DashboardLog.Listening(
             _log, $"http://{settings.DashboardHost}:{settings.DashboardPort}/",
-            token is null ? "read-only: no Operations:DashboardToken" : "requeue allowed with the token");
+            settings.EffectiveDashboardToken is null ? "read-only: no Operations:DashboardToken" : "requeue allowed with the token");
         _sampling = SampleAsync(settings.DashboardSampleInterval, _stopping.Token);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_app is null)
+        if (_server is null)
         {
             return;
         }
@@ -79,18 +59,22 @@ public sealed class DashboardService(
             feed.Complete();
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             limit.CancelAfter(StopLimit);
-            await _app.StopAsync(limit.Token);
+            await _server.StopAsync(limit.Token);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
         _stopping.Dispose();
-        if (_app is not null)
+        if (_server is not null)
         {
-            await _app.DisposeAsync();
+            await _server.DisposeAsync();
         }
     }
+
+    // Not inlined: ASP.NET Core's assemblies load when this is compiled, so only on a node with the page on.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private DashboardServer CreateServer(OperationsOptions settings) => new(settings, sampler, feed, loggers, _log);
 
     private async Task SampleAsync(TimeSpan interval, CancellationToken stopping)
     {
