@@ -27,13 +27,8 @@ public sealed class DashboardSpecs
     [Fact]
     public async Task The_page_shows_the_coordinators_figures_during_the_run_and_at_its_end()
     {
-        await using var browser = await StartBrowserAsync();
-        var (dashboard, health) = (HostProcess.FreePort(), HostProcess.FreePort());
-        using var folder = new TempFolder();
-        using var host = HostProcess.Start(
-            [$"--Operations:DashboardPort={dashboard}"],
-            Settings(health, new()
-            {
+        await using var run = await WatchedRun.StartAsync(new()
+        {
                 ["Pipeline__Producers__Count"] = "3",
                 ["Pipeline__Producers__MinItems"] = "60",
                 ["Pipeline__Producers__MaxItems"] = "80",
@@ -47,11 +42,8 @@ public sealed class DashboardSpecs
 
                 // Four readings a second rather than one, so that a slow machine still gets several comparisons into the run.
                 ["Operations__DashboardSampleInterval"] = "00:00:00.250",
-            }),
-            folder.Path);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        await WaitForDashboardAsync(http, dashboard, host);
-        var page = await browser.OpenAsync(new Uri($"http://127.0.0.1:{dashboard}/"), Ct);
+        });
+        var (host, http, page, dashboard, health) = (run.Host, run.Http, run.Page, run.DashboardPort, run.HealthPort);
 
         // A read-only node: no token is set, so the page's requeue is off and the API says why.
         using (var refused = await http.PostAsync(new Uri($"http://127.0.0.1:{dashboard}/api/dead-letters/requeue"), null, Ct))
@@ -134,13 +126,8 @@ public sealed class DashboardSpecs
     [Fact]
     public async Task Requeueing_from_the_page_is_refused_without_the_token_and_puts_the_dead_letters_back_with_it()
     {
-        await using var browser = await StartBrowserAsync();
-        var (dashboard, health) = (HostProcess.FreePort(), HostProcess.FreePort());
-        using var folder = new TempFolder();
-        using var host = HostProcess.Start(
-            [$"--Operations:DashboardPort={dashboard}"],
-            Settings(health, new()
-            {
+        await using var run = await WatchedRun.StartAsync(new()
+        {
                 // A second expected producer never comes, so the run stays open while the spec requeues.
                 ["Pipeline__Queue__ExpectedProducers"] = "2",
                 ["Pipeline__Producers__Count"] = "1",
@@ -152,11 +139,8 @@ public sealed class DashboardSpecs
                 ["Pipeline__Consumers__PoisonRate"] = "0.2",
                 ["Pipeline__Consumers__MaxAttempts"] = "1",
                 ["Operations__DashboardToken"] = Token,
-            }),
-            folder.Path);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        await WaitForDashboardAsync(http, dashboard, host);
-        var page = await browser.OpenAsync(new Uri($"http://127.0.0.1:{dashboard}/"), Ct);
+        });
+        var (http, page, dashboard, health) = (run.Http, run.Page, run.DashboardPort, run.HealthPort);
 
         // Every item is in and finished, some of them as dead letters (the poison is in the payload: the same ones fail every time).
         await page.WaitForAsync(
@@ -215,16 +199,6 @@ public sealed class DashboardSpecs
         Assert.Equal(1, JsonDocument.Parse(await answer.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("requeued").GetInt32());
     }
 
-    private static async Task<HeadlessChromium> StartBrowserAsync()
-    {
-        if (HeadlessChromium.Executable is null)
-        {
-            Assert.Skip("no chromium (Debian's chromium package, or CHROMIUM=path); CI installs it");
-        }
-
-        return await HeadlessChromium.StartAsync(Ct);
-    }
-
     /// <summary>Types the token into the page's field, presses "Requeue all" and returns what the page then says.</summary>
     private static async Task<string> RequeueFromPageAsync(BrowserPage page, string token)
     {
@@ -234,13 +208,6 @@ public sealed class DashboardSpecs
             Ct);
         await page.WaitForAsync("document.getElementById('requeue-result').textContent !== ''", PageLimit, Ct);
         return (await PageFigures.ReadAsync(page, Ct)).RequeueResult;
-    }
-
-    private static Dictionary<string, string> Settings(int healthPort, Dictionary<string, string> run)
-    {
-        run["Serilog__CompactJson"] = "true";
-        run["Operations__HealthPort"] = $"{healthPort}";
-        return run;
     }
 
     /// <summary>The figures of one reading agree with each other: one status, not several counts read apart.</summary>
@@ -288,6 +255,65 @@ public sealed class DashboardSpecs
         catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !Ct.IsCancellationRequested))
         {
             return null;
+        }
+    }
+
+    /// <summary>
+    /// The shipped Host on its embedded default in a folder of its own (JSON logs, health and the page on),
+    /// with the settings given as environment variables, and its page open in headless Chromium.
+    /// </summary>
+    private sealed class WatchedRun : IAsyncDisposable
+    {
+        private readonly HeadlessChromium _browser;
+        private readonly TempFolder _folder;
+
+        private WatchedRun(HeadlessChromium browser, TempFolder folder, HostProcess host, int dashboardPort, int healthPort)
+        {
+            (_browser, _folder, Host, DashboardPort, HealthPort) = (browser, folder, host, dashboardPort, healthPort);
+        }
+
+        public HostProcess Host { get; }
+
+        public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+        public BrowserPage Page { get; private set; } = null!;
+
+        public int DashboardPort { get; }
+
+        public int HealthPort { get; }
+
+        public static async Task<WatchedRun> StartAsync(Dictionary<string, string> settings)
+        {
+            if (HeadlessChromium.Executable is null)
+            {
+                Assert.Skip("no chromium (Debian's chromium package, or CHROMIUM=path); CI installs it");
+            }
+
+            var browser = await HeadlessChromium.StartAsync(Ct);
+            var (dashboard, health) = (HostProcess.FreePort(), HostProcess.FreePort());
+            settings["Serilog__CompactJson"] = "true";
+            settings["Operations__HealthPort"] = $"{health}";
+            var folder = new TempFolder();
+            var run = new WatchedRun(browser, folder, HostProcess.Start([$"--Operations:DashboardPort={dashboard}"], settings, folder.Path), dashboard, health);
+            try
+            {
+                await WaitForDashboardAsync(run.Http, dashboard, run.Host);
+                run.Page = await browser.OpenAsync(new Uri($"http://127.0.0.1:{dashboard}/"), Ct);
+                return run;
+            }
+            catch
+            {
+                await run.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _browser.DisposeAsync();
+            Host.Dispose();
+            Http.Dispose();
+            _folder.Dispose();
         }
     }
 }
