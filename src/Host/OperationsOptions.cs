@@ -63,6 +63,11 @@ public sealed class OperationsOptions : IValidatableObject
                 [nameof(DashboardHistory)]);
         }
 
+        if (DashboardPort != 0 && (DashboardPort == HealthPort || DashboardPort == MetricsPort))
+        {
+            yield return new ValidationResult("is also the health or metrics port; each endpoint needs a port of its own.", [nameof(DashboardPort)]);
+        }
+
         if (!IPAddress.TryParse(DashboardHost, out _))
         {
             yield return new ValidationResult("is not an IP address (127.0.0.1 for this machine only, 0.0.0.0 for every interface).", [nameof(DashboardHost)]);

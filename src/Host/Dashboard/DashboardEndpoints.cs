@@ -104,6 +104,12 @@ public static class DashboardEndpoints
             return;
         }
 
+        if (!context.Request.HasJsonContentType())
+        {
+            await ProblemAsync(context, StatusCodes.Status415UnsupportedMediaType, "A requeue's body is JSON: send it with Content-Type: application/json.");
+            return;
+        }
+
         RequeueRequest? request;
         try
         {
@@ -111,7 +117,7 @@ public static class DashboardEndpoints
         }
         catch (JsonException e)
         {
-            await ProblemAsync(context, StatusCodes.Status400BadRequest, $"The body is not a requeue (JSON with itemIds: [...] or all: true): {e.Message}");
+            await ProblemAsync(context, StatusCodes.Status400BadRequest, $"The body is not a requeue: JSON of the form {{\"itemIds\": [1, 2]}} or {{\"all\": true}} (at byte {e.BytePositionInLine ?? 0} of line {e.LineNumber ?? 0}).");
             return;
         }
 

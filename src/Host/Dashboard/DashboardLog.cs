@@ -17,7 +17,7 @@ internal static partial class DashboardLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a requeue from {Remote}: {Reason}.")]
     public static partial void RequeueRefused(ILogger log, string remote, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Requeued {Count} dead letters at the request of {Remote} ({Asked}).")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Requeued dead letters at the request of {Remote} ({Asked}): {Count} put back on the queue.")]
     public static partial void Requeued(ILogger log, int count, string remote, string asked);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The dashboard could not read the coordinator's overview.")]

@@ -31,7 +31,20 @@ public sealed class DashboardService(
         }
 
         _server = CreateServer(settings);
-        await _server.StartAsync(cancellationToken);
+        try
+        {
+            await _server.StartAsync(cancellationToken);
+        }
+        catch (IOException taken)
+        {
+            // A port another process holds is a setting that cannot be honoured: said like one, naming the key, exit 1.
+            _server = null;
+            throw new OptionsValidationException(
+                OperationsOptions.SectionName,
+                typeof(OperationsOptions),
+                [$"{OperationsOptions.SectionName}:{nameof(OperationsOptions.DashboardPort)} = {settings.DashboardPort}: cannot listen on {settings.DashboardHost}:{settings.DashboardPort}: {taken.InnerException?.Message ?? taken.Message}"]);
+        }
+
         DashboardLog.Listening(
             _log, $"http://{settings.DashboardHost}:{settings.DashboardPort}/",
             settings.EffectiveDashboardToken is null ? "read-only: no Operations:DashboardToken" : "requeue allowed with the token");

@@ -80,5 +80,25 @@ public sealed class DashboardOptionsSpecs : IDisposable
         Assert.StartsWith("Operations:DashboardHistory = 01:00:00: keeps 36000 chart points", failure, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Should_refuse_the_port_of_the_health_endpoint()
+    {
+        var failure = ConfiguredOptions.SingleFailure<OperationsOptions>(("Operations:DashboardPort", "8081"), ("Operations:HealthPort", "8081"));
+
+        Assert.StartsWith("Operations:DashboardPort = 8081: is also the health or metrics port", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_exit_1_naming_the_key_when_another_process_holds_the_port()
+    {
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
+        using var host = HostProcess.Start([$"--Operations:DashboardPort={port}"], new Dictionary<string, string>(), _folder);
+
+        Assert.Equal(1, await host.WaitForExitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken));
+        Assert.Contains(host.Stderr, line => line.StartsWith($"Invalid configuration: Operations:DashboardPort = {port}: cannot listen on 127.0.0.1:{port}", StringComparison.Ordinal));
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

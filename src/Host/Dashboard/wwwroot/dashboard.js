@@ -34,7 +34,7 @@ function render(view) {
   const phase = document.getElementById('phase');
   phase.className = `phase ${view.phase ?? ''}`;
   set('phase', view.phase === 'ShutDown' ? 'shut down' : (view.phase ?? 'waiting for the coordinator'));
-  set('eta', view.phase === 'Joined' ? 'joined' : view.phase === 'Producing' ? 'after the producers finish' : duration(view.etaSeconds));
+  set('eta', view.phase === 'Joined' ? 'done' : view.phase === 'Producing' ? 'after the producers finish' : duration(view.etaSeconds));
   set('updated', view.atMs ? new Date(view.atMs).toLocaleTimeString('en-GB') + (view.answering ? '' : ' (coordinator silent)') : '—');
   const s = view.status;
   if (s) {
@@ -48,7 +48,8 @@ function render(view) {
   set('latency.count', count(l.count));
   set('latency.windowSeconds', count(l.windowSeconds));
   for (const key of ['p50Ms', 'p90Ms', 'p99Ms', 'maxMs']) set(`latency.${key}`, l.count ? ms(l[key]) : '—');
-  set('consumers.count', count(view.consumers.filter(c => c.connected).length));
+  const gone = view.consumers.filter(c => !c.connected).length;
+  set('consumers.count', count(view.consumers.length - gone) + ' connected' + (gone ? `, ${count(gone)} gone` : ''));
   set('producers.count', count(view.producers.length));
   set('deadLetters.total', count(view.deadLetters.total));
   rows('consumers', view.consumers, c => [shortPath(c.consumer) + (c.connected ? '' : ' (gone)'), count(c.inHand), count(c.completed), rate(c.rate)], c => c.consumer);
