@@ -24,9 +24,6 @@ public sealed class RunHistory(TimeSpan keep, TimeProvider time)
     private Dictionary<string, double> _consumerRates = [];
     private Dictionary<string, double> _producerRates = [];
 
-    /// <summary>The latest overview's status; null before the first.</summary>
-    public QueueStatus? Status => _latest?.Overview.Status;
-
     public void Add(QueueOverview overview)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
