@@ -33,6 +33,8 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
     private int _finishedWhileDraining;
     private int _handedBack;
     private long _lastSeen; // highest delivery id (or DeliveredUpTo mark) received: the progress every request reports
+    private CancellationTokenSource? _attemptCancel; // the running attempt's token: the node's stop, or its hard limit
+    private bool _overran; // the running attempt passed HandlerTimeout and was cancelled: its lease is no longer renewed
 
     public ConsumerActor(int id, IWorkHandler handler, IActorRef coordinator, ConsumerOptions options, ILogger<ConsumerActor> log, PipelineMetrics? metrics = null)
     {
@@ -53,6 +55,7 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
         Receive<Drain>(HandleDrain);
         Receive<Cancel>(HandleCancel);
         Receive<RefreshRequest>(HandleRefreshRequest);
+        Receive<AttemptOverran>(HandleAttemptOverran);
         Receive<FlushAcks>(_ => SendTaskDone());
     }
 
@@ -65,13 +68,18 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         RequestWork(_window.Current);
-        Timers.StartPeriodicTimer(nameof(RefreshRequest), RefreshRequest.Instance, _options.RefreshInterval);
+
+        // One timer for both: the idle consumer's repeated request, and the lease renewal of what it holds,
+        // which must come well inside the coordinator's ack timeout (see ConsumerOptions.LeaseInterval).
+        var every = _options.LeaseInterval > TimeSpan.Zero && _options.LeaseInterval < _options.RefreshInterval ? _options.LeaseInterval : _options.RefreshInterval;
+        Timers.StartPeriodicTimer(nameof(RefreshRequest), RefreshRequest.Instance, every);
     }
 
     protected override void PostStop()
     {
         SendTaskDone();
         _cancel.Cancel();
+        _attemptCancel?.Dispose();
         _cancel.Dispose();
     }
 
@@ -108,6 +116,7 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
             return;
         }
 
+        EndAttempt(); // done, even past its hard limit: a result that arrives is a result
         Finished();
         _finished.Add(done.DeliveryId);
         var resized = _window.Record(done.Took);
@@ -150,6 +159,11 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
             return;
         }
 
+        var error = _overran && failed.Error is OperationCanceledException && !_cancel.IsCancellationRequested
+            ? new TimeoutException($"The handler ran longer than Pipeline:Consumers:HandlerTimeout ({_options.HandlerTimeout}) and was cancelled.")
+            : failed.Error;
+        EndAttempt();
+        failed = failed with { Error = error };
         if (_attempt < _options.MaxAttempts)
         {
             var backoff = _options.BackoffAfter(_attempt);
@@ -211,6 +225,27 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
         {
             RequestWork(_window.Current);
         }
+        else if (_held.Count > 0)
+        {
+            RequestWork(0); // draining or shut down: no more items, but the leases of those in hand still run
+        }
+    }
+
+    /// <summary>
+    /// The running attempt passed <see cref="ConsumerOptions.HandlerTimeout"/>: its token fires, and its
+    /// item's lease is no longer renewed, so that if the handler ignores cancellation the item goes to
+    /// another consumer after the ack timeout instead of staying with a stuck one.
+    /// </summary>
+    private void HandleAttemptOverran(AttemptOverran overran)
+    {
+        if (_current is not { } current || current.DeliveryId != overran.DeliveryId || overran.Attempt != _attempt || _attemptCancel is null)
+        {
+            return;
+        }
+
+        _overran = true;
+        ConsumerLog.HandlerOverran(_log, _id, current.Item.Hex, _attempt, _options.HandlerTimeout);
+        _attemptCancel.Cancel();
     }
 
     /// <summary>
@@ -221,7 +256,18 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
     private void RequestWork(int window)
     {
         SendTaskDone();
-        _coordinator.Tell(new RequestWork(window, [.. _held], _lastSeen));
+        _coordinator.Tell(new RequestWork(window, LeasedDeliveries(), _lastSeen));
+    }
+
+    /// <summary>What it holds and still answers for: all of it, but an attempt that overran its hard limit.</summary>
+    private long[] LeasedDeliveries()
+    {
+        if (!_overran || _current is not { } stuck)
+        {
+            return [.. _held];
+        }
+
+        return [.. _held.Where(id => id != stuck.DeliveryId)];
     }
 
     private void HandleCancel(Cancel _)
@@ -261,7 +307,15 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
     private void RunHandler(DeliveredItem delivered)
     {
         var deliveryId = delivered.DeliveryId;
-        InvokeHandlerAsync(new WorkContext(_id, deliveryId, delivered.Item, _attempt)).PipeTo(
+        _attemptCancel = CancellationTokenSource.CreateLinkedTokenSource(_cancel.Token);
+        _overran = false;
+        if (_options.HandlerTimeout > TimeSpan.Zero)
+        {
+            // An actor timer rather than CancelAfter: it runs on the actor system's scheduler, which specs can drive.
+            Timers.StartSingleTimer(nameof(AttemptOverran), new AttemptOverran(deliveryId, _attempt), _options.HandlerTimeout);
+        }
+
+        InvokeHandlerAsync(new WorkContext(_id, deliveryId, delivered.Item, _attempt), _attemptCancel.Token).PipeTo(
             Self,
             success: took => new WorkSucceeded(deliveryId, took),
             failure: error => new WorkFailed(deliveryId, Unwrap(error)));
@@ -269,18 +323,27 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
 
     // Runs the handler as a task even if it throws before its first await, so every failure is retried alike.
     // Its time sizes the window.
-    private async Task<TimeSpan> InvokeHandlerAsync(WorkContext context)
+    private async Task<TimeSpan> InvokeHandlerAsync(WorkContext context, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            await _handler.HandleAsync(context, _cancel.Token);
+            await _handler.HandleAsync(context, cancellationToken);
             return System.Diagnostics.Stopwatch.GetElapsedTime(started);
         }
         finally
         {
             _metrics?.ProcessingTime.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
+    }
+
+    /// <summary>The attempt has returned: its hard limit no longer applies.</summary>
+    private void EndAttempt()
+    {
+        Timers.Cancel(nameof(AttemptOverran));
+        _attemptCancel?.Dispose();
+        _attemptCancel = null;
+        _overran = false;
     }
 
     private void Finished()
@@ -321,6 +384,8 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
     private sealed record WorkFailed(long DeliveryId, Exception Error);
 
     private sealed record RetryWork(long DeliveryId);
+
+    private sealed record AttemptOverran(long DeliveryId, int Attempt);
 
     private sealed class FlushAcks
     {

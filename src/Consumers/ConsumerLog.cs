@@ -31,4 +31,7 @@ internal static partial class ConsumerLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Consumers dropped an unexpected {MessageType} from {Sender}.")]
     public static partial void UnexpectedMessage(ILogger log, string messageType, string sender);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Consumer {ConsumerId}: attempt {Attempt} on <{Item}> ran longer than Pipeline:Consumers:HandlerTimeout ({HandlerTimeout}); it is cancelled and counts as a failure, and the item's lease is no longer renewed.")]
+    public static partial void HandlerOverran(ILogger log, int consumerId, string item, int attempt, TimeSpan handlerTimeout);
 }

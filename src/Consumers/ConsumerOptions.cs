@@ -84,6 +84,29 @@ public sealed class ConsumerOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How often a consumer that holds items renews their leases (the coordinator's ack deadlines), so
+    /// that work longer than <c>Pipeline:Queue:AckTimeout</c> is not redelivered while its consumer is alive.
+    /// 0 (the default) takes a third of <c>Pipeline:Queue:AckTimeout</c>, at most <see cref="RefreshInterval"/>.
+    /// </summary>
+    /// <value>Default 0 (derived).</value>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan LeaseInterval { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// The hard limit on one attempt of the handler: past it the attempt is cancelled (its cancellation
+    /// token fires) and counts as a failure, retried or dead-lettered like any other, and the consumer
+    /// stops renewing the item's lease, so an attempt that ignores cancellation gets its item redelivered
+    /// elsewhere. 0 means no limit.
+    /// </summary>
+    /// <value>Default 1 hour.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan HandlerTimeout { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The lease renewal period for an ack timeout: <see cref="LeaseInterval"/> if set, else a third of it, at most <see cref="RefreshInterval"/>.</summary>
+    public TimeSpan LeaseIntervalFor(TimeSpan ackTimeout) =>
+        LeaseInterval > TimeSpan.Zero ? LeaseInterval : TimeSpan.FromTicks(Math.Min(RefreshInterval.Ticks, Math.Max(TimeSpan.TicksPerMillisecond, ackTimeout.Ticks / 3)));
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (MaxDelay < MinDelay)

@@ -29,7 +29,7 @@ internal static partial class CoordinatorLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Producer {ProducerId} was lost before it finished; items accepted from it: {Accepted}. Whatever it had not put was never accepted.")]
     public static partial void ProducerLost(this ILogger log, string producerId, long accepted);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Deliveries not done within {AckTimeout}: {Count}; their items were queued again.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deliveries not done within {AckTimeout} and not renewed by their consumer (gone, cut off or stuck): {Count}; their items were queued again.")]
     public static partial void DeliveriesExpired(this ILogger log, int count, TimeSpan ackTimeout);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Coordinator recovered run {RunNumber} from its journal; unfinished items queued again: {Items}, producers known: {Producers}, dead letters: {DeadLetters}.")]
@@ -70,4 +70,10 @@ internal static partial class CoordinatorLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Deleting old {What} up to {SequenceNr} failed; recovery reads them until a later snapshot's clean-up succeeds.")]
     public static partial void CleanupFailed(this ILogger log, string what, long sequenceNr, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Item {ItemId} completed by a late task_done of delivery {DeliveryId} (its current delivery is {CurrentDelivery}); counted once, the other delivery's task_done will count as a duplicate.")]
+    public static partial void LateCompletion(this ILogger log, long itemId, long deliveryId, long currentDelivery);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Work on item {ItemId} has run longer than Pipeline:Queue:AckTimeout ({AckTimeout}); its consumer renews the item's lease, so it is not redelivered. Consumers that do not renew leases (an older release) would redeliver such items: raise Pipeline:Queue:AckTimeout above your longest work if you run any. Logged once.")]
+    public static partial void WorkOutlivesAckTimeout(this ILogger log, long itemId, TimeSpan ackTimeout);
 }

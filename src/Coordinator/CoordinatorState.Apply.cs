@@ -250,7 +250,12 @@ internal sealed partial class CoordinatorState<TClient>
     {
         foreach (var item in _items.Values.Where(i => !i.IsQueued).ToList())
         {
-            TakeBack(item); // not counted redelivered: the queue's order is rebuilt once recovery completes
+            // Queued again, so delivered again: counted redelivered like any other return (the summary's figure
+            // is the journal's, replayed the same way). The queue's order is rebuilt once recovery completes.
+            if (TakeBack(item))
+            {
+                _redelivered++;
+            }
         }
     }
 

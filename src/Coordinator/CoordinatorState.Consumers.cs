@@ -59,6 +59,7 @@ internal sealed partial class CoordinatorState<TClient>
         consumer.Mode = ConsumerMode.Window;
         consumer.Window = request.Window;
         RepairLostMessages(consumer, request);
+        RenewLeases(consumer, request.Held);
         if (IsShutDown && Unfinished == 0)
         {
             Tell(from, QueueShutDown.Instance);
@@ -94,6 +95,12 @@ internal sealed partial class CoordinatorState<TClient>
             if (_deliveries.TryGetValue(id, out var item) && _scratch.Add(item.Id))
             {
                 (completed ??= []).Add(item.Id);
+                if (item.CurrentDelivery != id)
+                {
+                    // Fencing: a delivery that expired or was handed back still completes its unfinished item, once;
+                    // the item's current delivery then counts as a duplicate when its task_done comes.
+                    _log.LateCompletion(item.Id, id, item.CurrentDelivery);
+                }
             }
             else if (CouldHaveBeenIssued(id))
             {
@@ -172,6 +179,39 @@ internal sealed partial class CoordinatorState<TClient>
         {
             Record(new AcksIgnored(duplicates));
             _metrics?.DuplicateAcks.Add(duplicates);
+        }
+    }
+
+    /// <summary>
+    /// Leases: a consumer repeats its request well inside the ack timeout while it holds anything, and
+    /// every delivery it names that is still its own gets a fresh deadline. An item is therefore queued
+    /// again only when its consumer is gone, cut off or stuck (it stops naming an item whose handler
+    /// overran its hard limit), never because its work is long. Deadlines are live state, not journaled.
+    /// </summary>
+    private void RenewLeases(ConsumerState<TClient> consumer, IReadOnlyList<long> held)
+    {
+        if (held.Count == 0 || consumer.InFlight.Count == 0)
+        {
+            return;
+        }
+
+        var now = _time.GetTimestamp();
+        foreach (var id in held)
+        {
+            if (!_deliveries.TryGetValue(id, out var item) || item.CurrentDelivery != id || item.Holder != consumer)
+            {
+                continue;
+            }
+
+            if (!_outlivedAckTimeoutWarned && now - item.DeliveredAt >= _ackTimeoutTicks)
+            {
+                // Once per incarnation: long work is fine (its lease is renewed), but a consumer of an older
+                // release would not renew it, and the setting is what an operator would look for.
+                _outlivedAckTimeoutWarned = true;
+                _log.WorkOutlivesAckTimeout(item.Id, _options.AckTimeout);
+            }
+
+            _deadlines.Add(item, now + _ackTimeoutTicks); // moves it to the newest end: every renewal gets the same timeout
         }
     }
 
@@ -310,6 +350,7 @@ internal sealed partial class CoordinatorState<TClient>
             }
 
             item.Holder = consumer;
+            item.DeliveredAt = now;
             consumer.InFlight.Add(item.CurrentDelivery);
             _deadlines.Add(item, deadline);
             items[i] = new DeliveredItem(item.CurrentDelivery, item.Item);

@@ -66,6 +66,7 @@ internal sealed partial class CoordinatorState<TClient>
     private readonly HashSet<TClient> _joiners = [];
     private readonly HashSet<TClient> _runJoiners = [];
     private bool _recovering = true;
+    private bool _outlivedAckTimeoutWarned;
     private long _progressFinished = -1;
     private long _progressAccepted = -1;
     private long _progressAt;

@@ -33,6 +33,9 @@ internal sealed class ItemState<TClient>(long id, QueueItem item)
     /// <summary>Whether a delivery now would be its first: only those are put→get latencies (a redelivery's wait is not the queue's).</summary>
     public bool NeverDelivered => Superseded is null && !FromDeadLetters;
 
+    /// <summary>When its current delivery was made (the state's clock), to tell long work from a lost consumer in the log.</summary>
+    public long DeliveredAt { get; set; }
+
     // In flight, the item is also a link of the deadline list (oldest delivery first), so that a
     // finished item leaves it in O(1) and the list never holds more than what is in flight.
     public long Deadline { get; set; }

@@ -25,7 +25,15 @@ public sealed class CompletionReporter(RunResult result, ILogger<CompletionRepor
         // A run that failed has said why already; the seed's line is for a run that ended.
         if (result.Summary.IsCompletedSuccessfully)
         {
-            HostLog.Completed(log, FixedSeconds.From(Stopwatch.GetElapsedTime(_started)));
+            var elapsed = FixedSeconds.From(Stopwatch.GetElapsedTime(_started));
+            if (result.Summary.Result.RunEnded)
+            {
+                HostLog.Completed(log, elapsed);
+            }
+            else
+            {
+                HostLog.StoppedUnfinished(log, elapsed); // a stop is not a finish, in the last line too
+            }
         }
 
         return Task.CompletedTask;

@@ -12,7 +12,10 @@ public static class ExitCodes
     /// <summary>The run ended, but some items were dead-lettered after their last attempt.</summary>
     public const int DeadLettered = 2;
 
-    /// <summary>A stop request ended the run before every accepted item was done; the summary counts what was left.</summary>
+    /// <summary>
+    /// The node was stopped before the run finished: a stop is not a finish. Nothing was dropped; the
+    /// summary counts what is left, and the node started again the same way resumes the run.
+    /// </summary>
     public const int Unfinished = 3;
 
     /// <summary>A producer's item source failed or a producer died, so not every item was produced.</summary>

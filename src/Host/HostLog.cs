@@ -14,13 +14,16 @@ internal static partial class HostLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Producers of this node finished: {Producers}; items added: {Added}.")]
     public static partial void ProducersFinished(ILogger log, int producers, long added);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Producers of this node stopped on request: {StoppedEarly} of {Producers} before their source ended (not done); items added: {Added}.")]
+    public static partial void ProducersStopped(ILogger log, int stoppedEarly, int producers, long added);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Run over: every producer is done and every accepted item is done.")]
     public static partial void Joined(ILogger log);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stop requested: producers stop, outstanding items get up to {DrainTimeout} to finish.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stop requested: producers stop (not done: a restart resumes them), items in consumers' hands get up to {DrainTimeout} to finish or are handed back.")]
     public static partial void Draining(ILogger log, TimeSpan drainTimeout);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Drain timed out after {DrainTimeout}; cancelling consumers with items outstanding.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Drain timed out after {DrainTimeout}; cancelling consumers, whose unfinished items are handed back, not dropped.")]
     public static partial void DrainTimedOut(ILogger log, TimeSpan drainTimeout);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Consumers cancelled: {Consumers}.")]
@@ -49,6 +52,12 @@ internal static partial class HostLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Program completed in {Elapsed} seconds.")]
     public static partial void Completed(ILogger log, decimal elapsed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Program stopped after {Elapsed} seconds; the run is not finished.")]
+    public static partial void StoppedUnfinished(ILogger log, decimal elapsed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run not finished: this node was stopped before the run ended ({StoppedEarly} of {Producers} producers on it stopped early, {Unfinished} accepted items not yet done); nothing was dropped. Start the node again the same way (same folder or Cluster:NodeName) to resume.")]
+    public static partial void RunNotFinished(ILogger log, int stoppedEarly, int producers, long unfinished);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Health endpoints on port {Port}: /health/live, /health/ready.")]
     public static partial void HealthListening(ILogger log, int port);

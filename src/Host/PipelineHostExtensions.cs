@@ -97,6 +97,7 @@ public static class PipelineHostExtensions
         {
             pipeline.Queue.ProducerJoinWindow ??= node.Value.SeedNodeList.Any() ? DefaultJoinWindow : TimeSpan.Zero;
             pipeline.SizePutsToFrame();
+            pipeline.SizeLeasesToAckTimeout();
         });
         services.AddValidatedSection<OperationsOptions>(OperationsOptions.SectionName);
         builder.AddOperations();

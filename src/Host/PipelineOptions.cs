@@ -42,4 +42,7 @@ public sealed class PipelineOptions : IValidatableObject
     /// <summary>The put budget the frame is sized for, unless one is set.</summary>
     public void SizePutsToFrame() =>
         Producers.MaxPutBytes ??= (long)Queue.MaxDeliveryBatch * (Queue.MaxItemBytes + ProducerOptions.PerItemPutBytes);
+
+    /// <summary>Consumers renew their leases well inside the coordinator's ack timeout, unless a period is set.</summary>
+    public void SizeLeasesToAckTimeout() => Consumers.LeaseInterval = Consumers.LeaseIntervalFor(Queue.AckTimeout);
 }

@@ -19,9 +19,10 @@ namespace ActorPipeline.Host;
 /// The seed's <c>main</c>, per node: start this node's producers and consumers, gather the
 /// producers, wait until the coordinator declares the run over (every expected producer done and
 /// every accepted item done: the cluster-wide join), cancel the consumers, report, and stop the host.
-/// A stop request mid-run stops the producers; a node hosting the coordinator then gives the run
-/// <see cref="DrainOptions.Timeout"/> to finish, any other node finishes or hands back the work it
-/// holds. What was left is counted in the summary.
+/// A stop request mid-run is not a finish: the producers stop without declaring themselves done (the
+/// journal keeps their place), the consumers get <see cref="DrainOptions.Timeout"/> to finish what they
+/// hold or hand it back, and the node exits <see cref="ExitCodes.Unfinished"/> saying the run is not
+/// finished; started again the same way, it resumes. Only the coordinator's join ends a run.
 /// </summary>
 public sealed class PipelineRunner(
     IServiceProvider services,
@@ -132,11 +133,19 @@ public sealed class PipelineRunner(
             if (producerPool is not null)
             {
                 gathered = await producerPool.Ask<ProducersFinished>(WhenProducersFinished.Instance, null, drain.Token);
-                HostLog.ProducersFinished(log, gathered.Producers, gathered.Added);
+                if (gathered.StoppedEarly > 0)
+                {
+                    HostLog.ProducersStopped(log, gathered.StoppedEarly, gathered.Producers, gathered.Added);
+                }
+                else
+                {
+                    HostLog.ProducersFinished(log, gathered.Producers, gathered.Added);
+                }
             }
 
-            // A node hosting the coordinator sees the run through, stop request or not: leaving would end it for everyone.
-            await (hostsCoordinator ? runEnd.Task : (Task)Task.WhenAny(runEnd.Task, stopRequested.Task)).WaitAsync(drain.Token);
+            // A stop is not a finish, on any node: the producers stopped without declaring themselves done, so
+            // the run goes on (or waits, journaled, for this node to come back). Only the coordinator's join ends it.
+            await Task.WhenAny(runEnd.Task, stopRequested.Task).WaitAsync(drain.Token);
             if (runEnd.Task.IsCompletedSuccessfully)
             {
                 final = runEnd.Task.Result;
@@ -144,6 +153,7 @@ public sealed class PipelineRunner(
             }
             else if (consumerPool is not null)
             {
+                // What the consumers hold is finished within the drain timeout or handed back; what is queued stays queued.
                 var outcome = await consumerPool.Ask<ConsumersDrained>(DrainConsumers.Instance, null, drain.Token);
                 HostLog.ConsumersDrained(log, outcome.Finished, outcome.HandedBack);
             }
@@ -152,12 +162,9 @@ public sealed class PipelineRunner(
         }
         catch (OperationCanceledException) when (drain.IsCancellationRequested)
         {
+            // Nothing is shut down or dropped: what was not finished stays in the journal, and its consumers'
+            // cancellation hands it back (or the coordinator's next incarnation queues it again).
             HostLog.DrainTimedOut(log, settings.Drain.Timeout);
-            if (hostsCoordinator)
-            {
-                // Releases producers still parked on a full queue, so that they can report what was refused.
-                await TryAskAsync<ShutdownAck>(queue, new Shutdown(Immediate: false), StatusTimeout);
-            }
         }
         finally
         {
@@ -187,6 +194,12 @@ public sealed class PipelineRunner(
             ? (await TryAskAsync<DeadLetters>(queue, GetDeadLetters.Instance, StatusTimeout))?.Items ?? []
             : [];
 
+        if (final is null)
+        {
+            // The one line that says a stop is not a finish, and what to do about it.
+            HostLog.RunNotFinished(log, gathered?.StoppedEarly ?? 0, gathered?.Producers ?? 0, status?.Unfinished ?? 0);
+        }
+
         var summary = new RunSummary(
             Produced: gathered is null ? 0 : gathered.Added + gathered.Rejected,
             Accepted: status?.Accepted ?? 0,
@@ -199,7 +212,7 @@ public sealed class PipelineRunner(
             ProducersLost: status?.ProducersLost ?? 0,
             Interrupted: stoppingToken.IsCancellationRequested,
             RunEnded: final is not null,
-            Drained: drained && (final is not null || !hostsCoordinator),
+            Drained: drained,
             FailedProducers: gathered?.Failed ?? 0,
             DeadLetters: deadLetters,
             Elapsed: Stopwatch.GetElapsedTime(started));

@@ -40,7 +40,7 @@ public sealed record RunSummary(
 
     /// <summary>The process exit code this outcome maps to (see <see cref="ExitCodes"/>).</summary>
     public int ExitCode =>
-        !RunEnded && !Drained ? ExitCodes.Unfinished
+        !RunEnded ? ExitCodes.Unfinished
         : FailedProducers > 0 || ProducersLost > 0 ? ExitCodes.ProducerFailed
         : DeadLettered > 0 ? ExitCodes.DeadLettered
         : ExitCodes.Success;

@@ -106,7 +106,7 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
 
         if (_stopping)
         {
-            ReportDone();
+            StopEarly();
             return;
         }
 
@@ -152,11 +152,8 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
         _pulling = false;
         if (_stopping)
         {
-            if (_inFlight is null)
-            {
-                ReportDone(); // made but never offered: the queue did not accept it, so nothing is lost
-            }
-
+            // Made but never offered: the queue did not accept it, and the restarted producer makes it again.
+            StopEarly();
             return;
         }
 
@@ -167,8 +164,15 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
     private void HandleSourceEnded(SourceEnded ended)
     {
         _pulling = false;
+        if (_stopping)
+        {
+            // Whatever the source did once it was cancelled (threw, or just ended), it did not run out: the producer stops early.
+            StopEarly();
+            return;
+        }
+
         _sourceEnded = true;
-        if (ended.Error is not null && !(_stopping && ended.Error is OperationCanceledException))
+        if (ended.Error is not null)
         {
             _failed = true;
             ProducerLog.SourceFailed(_log, _id, ended.Error);
@@ -185,9 +189,15 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
             return;
         }
 
-        if (_ready.Count == 0 || _stopping)
+        if (_stopping)
         {
-            if (_sourceEnded || _stopping)
+            StopEarly();
+            return;
+        }
+
+        if (_ready.Count == 0)
+        {
+            if (_sourceEnded)
             {
                 ReportDone();
             }
@@ -303,12 +313,37 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
             return;
         }
 
+        if (_unacknowledged is ProducerDone)
+        {
+            return; // its source had ended and every item was in: it is done, and says so
+        }
+
         _stopping = true;
         _stop.Cancel(); // ends a sleep in the source at once
-        if (_unacknowledged is null)
+        if (_unacknowledged is RegisterProducer)
         {
-            ReportDone(); // no put in flight: what was read ahead was never offered, so nothing is lost
+            Acknowledged(); // nothing was put yet: there is nothing to wait for
         }
+
+        // A put in flight is awaited first, so that the producer knows exactly what the queue holds.
+        StopEarly();
+    }
+
+    /// <summary>
+    /// Stops without reporting done once no put is in flight: a stop is not a finish. The coordinator keeps
+    /// this producer's place as journaled (its last accepted put and item), so the node started again
+    /// resumes right after it; what was read ahead but never offered is read again then.
+    /// </summary>
+    private void StopEarly()
+    {
+        if (_unacknowledged is not null)
+        {
+            return; // the answer to the put in flight comes first
+        }
+
+        ProducerLog.StoppedEarly(_log, _id, _added);
+        Context.Parent.Tell(new ProducerFinished(_id, _added, _rejected, _failed, StoppedEarly: true));
+        Become(Finished);
     }
 
     private void HandleResend(Resend _)

@@ -26,6 +26,9 @@ internal static partial class ProducerLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Producer {ProducerId} finished; items added: {Added}.")]
     public static partial void Finished(ILogger log, int producerId, long added);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Producer {ProducerId} stopped before its source ended; items added: {Added}. It is not done: started again, it resumes after them.")]
+    public static partial void StoppedEarly(ILogger log, int producerId, long added);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Producer {Producer} stopped without finishing; the items it had not put are lost to this run.")]
     public static partial void Crashed(ILogger log, string producer);
 

@@ -7,7 +7,7 @@ namespace ActorPipeline.Producers;
 
 /// <summary>
 /// Starts this node's producers and gathers them (asyncio's <c>gather</c>): it answers
-/// <see cref="WhenProducersFinished"/> once each has reported or died.
+/// <see cref="WhenProducersFinished"/> once each has reported (done, or stopped early by a stop request) or died.
 /// </summary>
 public sealed class ProducerPoolActor : ReceiveActor
 {
@@ -26,6 +26,7 @@ public sealed class ProducerPoolActor : ReceiveActor
     private long _added;
     private long _rejected;
     private int _failed;
+    private int _stoppedEarly;
 
     public ProducerPoolActor(ProducerOptions options, IItemSource source, IActorRef coordinator, string nodeName, ILoggerFactory loggers, PipelineMetrics? metrics = null)
     {
@@ -103,6 +104,7 @@ public sealed class ProducerPoolActor : ReceiveActor
         _added += finished.Added;
         _rejected += finished.Rejected;
         _failed += finished.Failed ? 1 : 0;
+        _stoppedEarly += finished.StoppedEarly ? 1 : 0;
         _reported.Add(Sender);
         Context.Stop(Sender);
     }
@@ -126,7 +128,7 @@ public sealed class ProducerPoolActor : ReceiveActor
             return;
         }
 
-        var result = new ProducersFinished(_options.Count, _added, _rejected, _failed);
+        var result = new ProducersFinished(_options.Count, _added, _rejected, _failed, _stoppedEarly);
         foreach (var waiter in _waiters)
         {
             waiter.Tell(result);

@@ -10,7 +10,12 @@ public static class ProducerProtocol
         private StartProducing() { }
     }
 
-    /// <summary>Producers put nothing more; a put already sent is still awaited, so nothing half-sent is lost.</summary>
+    /// <summary>
+    /// Producers put nothing more for now: a put already sent is still awaited, so nothing half-sent is lost,
+    /// but a producer whose source has not ended is <em>not</em> done. It tells the coordinator nothing more, so
+    /// its place in the run stays as the journal holds it, and a restart of the node resumes after its last
+    /// accepted item. A stop is not a finish.
+    /// </summary>
     public sealed class StopProducing
     {
         public static readonly StopProducing Instance = new();
@@ -25,12 +30,18 @@ public static class ProducerProtocol
     }
 
     /// <summary>One producer's outcome, sent to its pool.</summary>
-    public sealed record ProducerFinished(int ProducerId, long Added, long Rejected, bool Failed);
+    /// <param name="ProducerId">Its number on its node.</param>
+    /// <param name="Added">Items the queue accepted from it in this process.</param>
+    /// <param name="Rejected">Items the queue refused.</param>
+    /// <param name="Failed">Its source failed, or an item was refused for good.</param>
+    /// <param name="StoppedEarly">A stop request ended it before its source did: it is not done, and resumes when its node starts again.</param>
+    public sealed record ProducerFinished(int ProducerId, long Added, long Rejected, bool Failed, bool StoppedEarly = false);
 
     /// <summary>Every producer of the node is done.</summary>
     /// <param name="Producers">Producers the node started.</param>
     /// <param name="Added">Items the queue accepted.</param>
     /// <param name="Rejected">Items the queue refused (it was shut down).</param>
     /// <param name="Failed">Producers whose source failed or which stopped unexpectedly.</param>
-    public sealed record ProducersFinished(int Producers, long Added, long Rejected, int Failed);
+    /// <param name="StoppedEarly">Producers a stop request ended before their source did: not done, resumed by a restart.</param>
+    public sealed record ProducersFinished(int Producers, long Added, long Rejected, int Failed, int StoppedEarly = 0);
 }
