@@ -45,6 +45,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private int _entriesInFlight;
     private long _eventsSinceSnapshot;
     private bool _snapshotRequested;
+    private bool _journalWorked;
 
     /// <param name="options">The queue's settings.</param>
     /// <param name="expectedProducers">Producers the batch run waits for.</param>
@@ -89,6 +90,15 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         QueueOptions options, int expectedProducers, ILogger<CoordinatorActor> log, PipelineMetrics? metrics = null, bool offline = false, TimeProvider? time = null) =>
         Akka.Actor.Props.Create(() => new CoordinatorActor(options, expectedProducers, log, metrics, offline, time));
 
+    /// <summary>The coordinator under its <see cref="CoordinatorSupervisor"/>, which outlives journal outages: what the service runs.</summary>
+    public static Props SupervisedProps(
+        QueueOptions options, int expectedProducers, ILoggerFactory loggers, PipelineMetrics? metrics = null, TimeProvider? time = null) =>
+        CoordinatorSupervisor.Props(
+            Props(options, expectedProducers, loggers.CreateLogger<CoordinatorActor>(), metrics, offline: false, time),
+            options,
+            loggers.CreateLogger<CoordinatorSupervisor>(),
+            time);
+
     protected override void PreStart()
     {
         base.PreStart();
@@ -111,18 +121,51 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
     {
-        // Retrying cannot help with data this code cannot read, and serving an empty queue would lose
-        // what the journal holds: say why, and let the Host stop (it listens for this).
-        _log.RecoveryFailed(reason.Message, reason);
-        Context.System.EventStream.Publish(new CoordinatorRecoveryFailed(reason.Message));
+        if (_offline || IsUnreadableData(reason))
+        {
+            // Retrying cannot help with data this code cannot read, and serving an empty queue would lose
+            // what the journal holds: say why, and let the Host stop (it listens for this).
+            _log.RecoveryFailed(reason.Message, reason);
+            Context.System.EventStream.Publish(new CoordinatorRecoveryFailed(reason.Message));
+        }
+        else
+        {
+            // The store did not answer (down, unreachable, full): a later attempt may read it. The supervisor restarts this actor with back-off.
+            _log.RecoveryInterrupted(Describe(reason), reason);
+            Context.Parent.Tell(new JournalFailing(Describe(reason)));
+        }
+
         base.OnRecoveryFailure(reason, message);
     }
 
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
-        // The actor stops; as a singleton it is started again and recovers from what was stored.
+        // Akka.Persistence stops the actor: its state may be ahead of the journal. The supervisor starts it
+        // again with back-off, and it recovers from what was stored; replies that waited for the write were never sent.
         _log.PersistFailed(@event.GetType().Name, cause);
+        Context.Parent.Tell(new JournalFailing(Describe(cause)));
         base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    /// <summary>Data this release cannot read (another format, damaged bytes), as opposed to a store that does not answer.</summary>
+    private static bool IsUnreadableData(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is System.Runtime.Serialization.SerializationException or WireFormatException or Google.Protobuf.InvalidProtocolBufferException or FormatException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>An error in one line: its message and, if different, its innermost cause's.</summary>
+    private static string Describe(Exception error)
+    {
+        var inner = error.GetBaseException();
+        return inner == error || inner.Message == error.Message ? error.Message : $"{error.Message} ({inner.Message})";
     }
 
     protected override void Unhandled(object message)
@@ -311,6 +354,12 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     /// <summary>An entry is stored; once the whole write is, what gathered meanwhile is the next one.</summary>
     private void OnWriteStored(IQueueEvent stored)
     {
+        if (!_journalWorked && !_offline)
+        {
+            _journalWorked = true;
+            Context.Parent.Tell(JournalWorking.Instance); // the first write of this incarnation: any outage is over
+        }
+
         if (--_entriesInFlight == 0)
         {
             Write();

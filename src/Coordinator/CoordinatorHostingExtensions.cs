@@ -20,7 +20,9 @@ public static class CoordinatorHostingExtensions
     /// The coordinator as a cluster singleton on the <see cref="Role"/> nodes: one instance in the
     /// cluster, moved to another coordinator node if its node leaves. Every node registers a proxy to
     /// it as <see cref="IRequiredActor{CoordinatorActor}"/>; the proxy buffers messages while the
-    /// singleton moves (and drops the oldest beyond its buffer, which is why clients resend).
+    /// singleton moves (and drops the oldest beyond its buffer, which is why clients resend). The
+    /// singleton is the coordinator's <see cref="CoordinatorSupervisor"/>, so a journal outage restarts
+    /// the coordinator with back-off instead of leaving the cluster without one.
     /// </summary>
     public static AkkaConfigurationBuilder AddCoordinatorSingleton(
         this AkkaConfigurationBuilder builder, QueueOptions options, ILoggerFactory loggers, int expectedProducers, bool hostHere, PipelineMetrics? metrics = null)
@@ -29,7 +31,7 @@ public static class CoordinatorHostingExtensions
         return hostHere
             ? builder.WithSingleton<CoordinatorActor>(
                 "coordinator",
-                CoordinatorActor.Props(options, expectedProducers, loggers.CreateLogger<CoordinatorActor>(), metrics),
+                CoordinatorActor.SupervisedProps(options, expectedProducers, loggers, metrics),
                 singleton,
                 createProxyToo: true)
             : builder.WithSingletonProxy<CoordinatorActor>("coordinator", singleton);

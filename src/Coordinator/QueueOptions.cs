@@ -93,8 +93,34 @@ public sealed class QueueOptions : IValidatableObject
     private const int PerItemOverheadBytes = 64;
     private const int MessageOverheadBytes = 256 * 1024;
 
+    /// <summary>
+    /// How long the coordinator keeps trying while its journal fails (writes or recovery): it restarts
+    /// with back-off and recovers from what was stored each time; past this, the node exits 1 saying so.
+    /// Nothing acknowledged is lost either way. 0 retries for ever.
+    /// </summary>
+    /// <value>Default 5 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan JournalOutageLimit { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The first wait before the coordinator restarts after its journal failed; it doubles with each failure in a row.</summary>
+    /// <value>Default 500 ms.</value>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan JournalRetryBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The longest wait between the coordinator's restarts while its journal fails.</summary>
+    /// <value>Default 10 s.</value>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan MaxJournalRetryBackoff { get; set; } = TimeSpan.FromSeconds(10);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (MaxJournalRetryBackoff < JournalRetryBackoff)
+        {
+            yield return new ValidationResult(
+                $"{nameof(MaxJournalRetryBackoff)} ({MaxJournalRetryBackoff}) must not be less than {nameof(JournalRetryBackoff)} ({JournalRetryBackoff}).",
+                [nameof(MaxJournalRetryBackoff)]);
+        }
+
         if (LargestMessageBytes > QueueMessageSerializer.MaxMessageBytes)
         {
             yield return new ValidationResult(

@@ -9,7 +9,12 @@ namespace ActorPipeline.Host;
 /// </summary>
 public sealed class CoordinatorFailureListener : ReceiveActor
 {
-    public CoordinatorFailureListener(CoordinatorFailure failure) => Receive<CoordinatorRecoveryFailed>(failure.Report);
+    public CoordinatorFailureListener(CoordinatorFailure failure)
+    {
+        Receive<CoordinatorRecoveryFailed>(failure.Report);
+        Receive<CoordinatorJournalUnavailable>(failure.Report);
+        Receive<CoordinatorJournalAvailable>(failure.Report);
+    }
 
     public static Props Props(CoordinatorFailure failure) => Akka.Actor.Props.Create(() => new CoordinatorFailureListener(failure));
 
