@@ -83,7 +83,8 @@ public sealed class DeliveryRepairSpecs
         _q.Do(s => s.TaskDone(_other, new TaskDone(second.DeliveryId)));
         var status = _q.State.Status();
         Assert.Equal((1L, 1L, 1L, 0), (status.Completed, status.DuplicateAcks, status.Redelivered, status.Unfinished));
-        Assert.Contains(_q.Log.Events, e => e.Message.Contains("Deliveries not done within 00:05:00: 1", StringComparison.Ordinal));
+        Assert.Contains(_q.Log.Events, e => e.Message.Contains("Deliveries not done within 00:05:00 and not renewed by their consumer (gone, cut off or stuck): 1", StringComparison.Ordinal));
+        Assert.Contains(_q.Log.Events, e => e.Message.Contains($"completed by a late task_done of delivery {first.DeliveryId}", StringComparison.Ordinal)); // fencing, logged
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using ActorPipeline.Host;
 using System.Text.Json;
 
 namespace ActorPipeline.Tests.Host;
@@ -122,7 +123,7 @@ public sealed class HostProcessSpecs
     }
 
     [Fact]
-    public async Task Should_drain_and_exit_0_on_sigterm_mid_run()
+    public async Task Should_drain_and_exit_3_saying_the_run_is_not_finished_on_sigterm_mid_run()
     {
         using var host = HostProcess.Start([], JsonFastRun(
             ("Pipeline__Producers__MinItems", "10000"),
@@ -133,16 +134,18 @@ public sealed class HostProcessSpecs
 
         host.Terminate();
 
-        Assert.Equal(0, await host.WaitForExitAsync(RunLimit, Ct));
+        Assert.Equal(ExitCodes.Unfinished, await host.WaitForExitAsync(RunLimit, Ct));
         var events = host.JsonEvents;
         Assert.Single(WithTemplate(events, Templates.Draining));
         var summary = Assert.Single(WithTemplate(events, Templates.Summary));
         var produced = summary.GetProperty("Produced").GetInt32();
         Assert.InRange(produced, 10, 29_999);
-        Assert.Equal(produced, summary.GetProperty("Completed").GetInt32());
-        Assert.Equal(0, summary.GetProperty("NotCompleted").GetInt32());
+        Assert.Equal(produced, summary.GetProperty("Accepted").GetInt32());
+        Assert.Equal(produced, summary.GetProperty("Completed").GetInt32() + summary.GetProperty("NotCompleted").GetInt32());
         Assert.Equal(4, WithTemplate(events, Templates.Cancelled).Count());
-        Assert.Single(WithTemplate(events, Templates.Completed));
+        Assert.Single(WithTemplate(events, Templates.RunNotFinished));
+        Assert.Empty(WithTemplate(events, Templates.Completed)); // the seed's last line is for a run that finished
+        Assert.Single(WithTemplate(events, Templates.StoppedUnfinished));
     }
 
     [Fact]
@@ -169,6 +172,6 @@ public sealed class HostProcessSpecs
         Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
         Assert.Contains("\"coordinator\"", await ready.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         host.Terminate();
-        Assert.Equal(0, await host.WaitForExitAsync(RunLimit, Ct));
+        Assert.Equal(ExitCodes.Unfinished, await host.WaitForExitAsync(RunLimit, Ct));
     }
 }

@@ -115,7 +115,7 @@ public sealed class PipelineHostSpecs
     }
 
     [Fact]
-    public async Task Should_stop_producers_on_a_stop_request_drain_what_was_accepted_and_exit_0()
+    public async Task Should_stop_producers_without_finishing_the_run_on_a_stop_request_and_exit_3()
     {
         await using var harness = new PipelineHarness(FastRun(
             ("Pipeline:Producers:MinItems", "1000"),
@@ -129,11 +129,15 @@ public sealed class PipelineHostSpecs
 
         var summary = await run;
         Assert.True(summary.Interrupted);
-        Assert.True(summary.Joined);
+        Assert.False(summary.RunEnded); // a stop is not a finish
         Assert.InRange(summary.Produced, 20, (Producers * 1000) - 1);
-        Assert.Equal((summary.Produced, summary.Produced, 0L), (summary.Accepted, summary.Completed, summary.NotCompleted));
-        Assert.Equal(ExitCodes.Success, summary.ExitCode);
+        Assert.Equal(summary.Produced, summary.Accepted);
+        Assert.Equal(summary.Accepted, summary.Completed + summary.NotCompleted); // nothing dropped, nothing dead
+        Assert.Equal(ExitCodes.Unfinished, summary.ExitCode);
         Assert.Single(harness.Sink.Events, e => e.Is(Templates.Draining));
+        var notFinished = Assert.Single(harness.Sink.Events, e => e.Is(Templates.RunNotFinished));
+        Assert.Equal((Producers, Producers), ((int)notFinished.Property("StoppedEarly")!, (int)notFinished.Property("Producers")!));
+        Assert.DoesNotContain(harness.Sink.Events, e => e.Is(Templates.Joined) || e.Is(Templates.ProducersFinished));
         Assert.Equal(Consumers, harness.Sink.Count(Templates.Cancelled));
     }
 

@@ -10,8 +10,10 @@ public static class Templates
     public const string Joined = "Run over: every producer is done and every accepted item is done.";
     public const string Summary = "Run summary: {Produced} produced, {Accepted} accepted, {Completed} completed, {DeadLettered} dead-lettered, {NotCompleted} not completed, {Rejected} rejected, {Redelivered} redelivered, {DuplicateAcks} duplicate acks, {ProducersLost} producers lost.";
     public const string Completed = "Program completed in {Elapsed} seconds.";
-    public const string Draining = "Stop requested: producers stop, outstanding items get up to {DrainTimeout} to finish.";
-    public const string DrainTimedOut = "Drain timed out after {DrainTimeout}; cancelling consumers with items outstanding.";
+    public const string Draining = "Stop requested: producers stop (not done: a restart resumes them), items in consumers' hands get up to {DrainTimeout} to finish or are handed back.";
+    public const string DrainTimedOut = "Drain timed out after {DrainTimeout}; cancelling consumers, whose unfinished items are handed back, not dropped.";
+    public const string RunNotFinished = "Run not finished: this node was stopped before the run ended ({StoppedEarly} of {Producers} producers on it stopped early, {Unfinished} accepted items not yet done); nothing was dropped. Start the node again the same way (same folder or Cluster:NodeName) to resume.";
+    public const string StoppedUnfinished = "Program stopped after {Elapsed} seconds; the run is not finished.";
     public const string Drained = "Consumers drained; items finished: {Finished}, handed back to the queue: {HandedBack}.";
     public const string NodeAddress = "This node is {NodeName} at {Address}; its links to other nodes are {Transport}.";
     public const string Resuming = "Producer {ProducerId} resumes after its put {SequenceNr}, which the queue already holds.";

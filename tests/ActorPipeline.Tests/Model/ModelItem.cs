@@ -14,7 +14,11 @@ public sealed class ModelItem(int label, long order)
 
     public ModelConsumer? Holder { get; set; }
 
+    /// <summary>When its lease last started: its delivery, or its consumer's last renewal.</summary>
     public long DeliveredAt { get; set; }
+
+    /// <summary>The order leases were started or renewed in, which is the order they expire in.</summary>
+    public long LeaseOrder { get; set; }
 
     /// <summary>The delivery ids whose task_done may still complete it: the last eight, the current one included.</summary>
     public List<long> Known { get; } = [];

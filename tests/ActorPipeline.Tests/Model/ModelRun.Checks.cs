@@ -100,6 +100,7 @@ internal sealed partial class ModelRun
             item.Holder = consumer;
             item.Current = delivered.DeliveryId;
             item.DeliveredAt = _time.GetTimestamp();
+            item.LeaseOrder = ++_leaseOrder;
             item.Known.Add(delivered.DeliveryId);
             if (item.Known.Count > ItemState<ModelClient>.MaxKnownDeliveries)
             {

@@ -54,13 +54,25 @@ internal sealed partial class ModelRun
             Expect(consumer.Client, new DeliveredUpTo(consumer.LastDelivered));
         }
 
+        // Leases: every delivery it names that is still its own starts its ack timeout afresh, in the order named.
+        long[] held = [.. consumer.Held];
+        var now = _time.GetTimestamp();
+        foreach (var id in held)
+        {
+            if (_byLabel.Values.FirstOrDefault(i => i.Status == ModelItemStatus.InFlight && i.Holder == consumer && i.Current == id) is { } leased)
+            {
+                leased.DeliveredAt = now;
+                leased.LeaseOrder = ++_leaseOrder;
+            }
+        }
+
         if (_mode != QueueMode.Open && Unfinished == 0)
         {
             _directShutDown = consumer; // told at once; it does not join the waiting line
             _released.Add(consumer);
         }
 
-        _state.RequestWork(consumer.Client, new RequestWork(window, [.. consumer.Held], consumer.LastSeen));
+        _state.RequestWork(consumer.Client, new RequestWork(window, held, consumer.LastSeen));
     }
 
     /// <summary>What the coordinator counts as held by the consumer, oldest delivery first.</summary>
@@ -129,7 +141,7 @@ internal sealed partial class ModelRun
         _time.Advance(by);
         var now = _time.GetTimestamp();
         var ackTicks = (long)(AckTimeout.TotalSeconds * _time.TimestampFrequency);
-        Requeue([.. _byLabel.Values.Where(i => i.Status == ModelItemStatus.InFlight && i.DeliveredAt + ackTicks <= now).OrderBy(i => i.Current)]);
+        Requeue([.. _byLabel.Values.Where(i => i.Status == ModelItemStatus.InFlight && i.DeliveredAt + ackTicks <= now).OrderBy(i => i.LeaseOrder)]);
         var silence = (long)(ProducerTimeout.TotalSeconds * _time.TimestampFrequency);
         foreach (var producer in _producers.Where(p => p.Phase == ModelProducerPhase.Active && p.SilentSince is { } since && now - since >= silence))
         {
@@ -174,8 +186,8 @@ internal sealed partial class ModelRun
         _state = Rebuild(fromSnapshot && _snapshot is not null);
         _state.CompleteRecovery(offline: false);
 
-        // Whoever held a delivery is forgotten: what was in flight is queued again (dropped after an
-        // immediate shutdown), and the queue is every unfinished item, oldest first.
+        // Whoever held a delivery is forgotten: what was in flight is queued again and counted redelivered
+        // (dropped after an immediate shutdown), and the queue is every unfinished item, oldest first.
         foreach (var item in _byLabel.Values.Where(i => i.Status == ModelItemStatus.InFlight).ToList())
         {
             item.Status = ModelItemStatus.Queued;
@@ -185,6 +197,10 @@ internal sealed partial class ModelRun
             {
                 Finish(item, ModelItemStatus.Dropped);
                 _dropped++;
+            }
+            else
+            {
+                _redelivered++; // it will be delivered again: the summary counts it, after a recovery as at any other time
             }
         }
 

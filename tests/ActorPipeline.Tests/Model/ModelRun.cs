@@ -51,6 +51,7 @@ internal sealed partial class ModelRun
     private long _deadEver;
     private long _dropped;
     private long _redelivered;
+    private long _leaseOrder;
     private long _duplicates;
     private int _nowaitBudget;
     private long _lastDeliveryId;
