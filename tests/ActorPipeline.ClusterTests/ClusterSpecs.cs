@@ -90,7 +90,7 @@ public sealed class ClusterSpecs(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Should_drain_a_consumer_node_on_sigterm_hand_back_its_work_leave_and_exit_0()
+    public async Task Should_drain_a_consumer_node_on_sigterm_hand_back_its_work_leave_and_exit_3_while_the_run_goes_on()
     {
         using var cluster = new ClusterNodes(output, members: 4);
         var coordinator = cluster.StartCoordinator();
@@ -101,7 +101,7 @@ public sealed class ClusterSpecs(ITestOutputHelper output)
 
         leaving.Terminate();
 
-        Assert.True(await ExitOf(leaving) == 0, Log(leaving));
+        Assert.True(await ExitOf(leaving) == 3, Log(leaving)); // stopped before the run ended: not finished, nothing dropped
         var drained = Assert.Single(leaving.WithTemplate(Templates.Drained));
         Assert.True(drained.Count("HandedBack") + drained.Count("Finished") >= 1, Log(leaving));
         Assert.True(await ExitOf(coordinator) == 0, Log(coordinator));
