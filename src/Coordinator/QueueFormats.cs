@@ -115,9 +115,9 @@ internal static class QueueFormats
             m => new() { ItemIds = { Out(m.ItemIds, "DiscardDeadLetters.ItemIds") } },
             w => new(In(w.ItemIds, "DiscardDeadLetters.ItemIds"))),
         Format<DeadLettersDiscardedAck, W.DeadLettersDiscardedAck>("DDA", m => new() { Count = m.Count }, w => new(w.Count)),
-        Format<EndRun, W.EndRun>("ER", m => new() { RequestedBy = Out(m.RequestedBy, "EndRun.RequestedBy") }, w => new(In(w.RequestedBy, "EndRun.RequestedBy"))),
+        Format<EndRun, W.EndRun>("RE", m => new() { RequestedBy = Out(m.RequestedBy, "EndRun.RequestedBy") }, w => new(In(w.RequestedBy, "EndRun.RequestedBy"))),
         Format<RunEndAck, W.RunEndAck>(
-            "ERA",
+            "REA",
             m => new() { ProducersEnded = m.ProducersEnded, Unfinished = m.Unfinished, AlreadyOver = m.AlreadyOver },
             w => new(w.ProducersEnded, w.Unfinished, w.AlreadyOver)),
 
