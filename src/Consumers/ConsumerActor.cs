@@ -164,7 +164,10 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
             : failed.Error;
         EndAttempt();
         failed = failed with { Error = error };
-        if (_attempt < _options.MaxAttempts)
+
+        // The handler said the item can never succeed: another attempt would only cost the backoff.
+        var permanent = failed.Error is PermanentItemFailureException;
+        if (!permanent && _attempt < _options.MaxAttempts)
         {
             var backoff = _options.BackoffAfter(_attempt);
             ConsumerLog.Retrying(_log, _id, current.Item.Hex, _attempt, _options.MaxAttempts, backoff, failed.Error);
@@ -172,10 +175,18 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
             return;
         }
 
-        ConsumerLog.GaveUp(_log, _id, current.Item.Hex, _attempt, failed.Error);
+        if (permanent)
+        {
+            ConsumerLog.FailedPermanently(_log, _id, current.Item.Hex, _attempt, failed.Error);
+        }
+        else
+        {
+            ConsumerLog.GaveUp(_log, _id, current.Item.Hex, _attempt, failed.Error);
+        }
+
         Finished();
         SendTaskDone();
-        _coordinator.Tell(new TaskFailed(current.DeliveryId, _attempt, $"{failed.Error.GetType().Name}: {failed.Error.Message}"));
+        _coordinator.Tell(new TaskFailed(current.DeliveryId, _attempt, DescribeFailure(failed.Error)));
         StartNextIfIdle();
     }
 
@@ -380,6 +391,12 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
         error is AggregateException { InnerExceptions.Count: 1 } aggregate ? aggregate.InnerExceptions[0] : error;
 
     private sealed record WorkSucceeded(long DeliveryId, TimeSpan Took);
+
+    /// <summary>The dead letter's error: the exception's type and message, and for a permanent failure the cause it carries.</summary>
+    private static string DescribeFailure(Exception error) =>
+        error is PermanentItemFailureException { InnerException: { } cause }
+            ? $"{error.GetType().Name}: {error.Message} ({cause.GetType().Name}: {cause.Message})"
+            : $"{error.GetType().Name}: {error.Message}";
 
     private sealed record WorkFailed(long DeliveryId, Exception Error);
 

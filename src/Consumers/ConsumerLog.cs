@@ -20,6 +20,9 @@ internal static partial class ConsumerLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Consumer {ConsumerId} gave up on <{Item}> after attempt {Attempts}; it is dead-lettered.")]
     public static partial void GaveUp(ILogger log, int consumerId, string item, int attempts, Exception error);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Consumer {ConsumerId}: the handler failed <{Item}> permanently on attempt {Attempts}; it is dead-lettered without a retry.")]
+    public static partial void FailedPermanently(ILogger log, int consumerId, string item, int attempts, Exception error);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer {ConsumerId}: the coordinator refused task_done for delivery {DeliveryId}: {Reason}")]
     public static partial void TaskDoneRejected(ILogger log, int consumerId, long deliveryId, string reason);
 

@@ -31,6 +31,13 @@ public sealed class ConsumerOptions : IValidatableObject
     public double PoisonRate { get; set; }
 
     /// <summary>
+    /// Whether the simulated work fails its poison items permanently (<see cref="PermanentItemFailureException"/>:
+    /// dead-lettered at the first attempt) rather than with an ordinary exception (retried up to <see cref="MaxAttempts"/>).
+    /// </summary>
+    /// <value>Default false.</value>
+    public bool PoisonPermanent { get; set; }
+
+    /// <summary>
     /// Most items a consumer holds at once (its window): the one in its handler and those waiting behind
     /// it, so that the next item is already here when one is done. The handler still takes one item at a
     /// time, as the seed's consumer does. How many of these it asks for follows its work: see

@@ -22,7 +22,9 @@ public sealed class SimulatedWorkHandler(ConsumerOptions options, int seed, ILog
 
         if (context.Item.Payload.Length > 0 && context.Item.Payload.Span[0] < options.PoisonRate * 256)
         {
-            throw new InvalidOperationException($"simulated poison item <{context.Item.Hex}>");
+            throw options.PoisonPermanent
+                ? new PermanentItemFailureException($"simulated permanent failure of item <{context.Item.Hex}>")
+                : new InvalidOperationException($"simulated poison item <{context.Item.Hex}>");
         }
     }
 }

@@ -230,6 +230,8 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         Command<GetOverview>(_ => Sender.Tell(_state.Overview(consumer => consumer.Path.ToString())));
         Command<GetDeadLetters>(_ => { _state.GetDeadLetters(Sender); Carry(); });
         Command<RequeueDeadLetters>(requeue => { _state.RequeueDeadLetters(Sender, requeue); Carry(); });
+        Command<DiscardDeadLetters>(discard => { _state.DiscardDeadLetters(Sender, discard); Carry(); });
+        Command<EndRun>(HandleEndRun);
         Command<TakeSnapshot>(_ => SnapshotNow());
         Command<SaveSnapshotSuccess>(saved =>
         {
@@ -242,6 +244,21 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteMessagesFailure>(failure => _log.CleanupFailed("events", failure.ToSequenceNr, failure.Cause));
         Command<DeleteSnapshotsFailure>(failure => _log.CleanupFailed("snapshots", failure.Criteria.MaxSequenceNr, failure.Cause));
+    }
+
+    /// <summary>
+    /// Online, the run completes through its joiners once the accepted items are settled; offline nobody
+    /// joins, so a run with nothing left to settle is finished here and the next start begins a new one.
+    /// </summary>
+    private void HandleEndRun(EndRun end)
+    {
+        _state.EndRun(Sender, end);
+        if (_offline)
+        {
+            _state.FinishRunIfComplete();
+        }
+
+        Carry();
     }
 
     private void OnRecovered()

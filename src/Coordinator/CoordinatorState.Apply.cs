@@ -72,11 +72,16 @@ internal sealed partial class CoordinatorState<TClient>
                         var item = new ItemState<TClient>(id, dead.Item) { FromDeadLetters = true };
                         _items.Add(id, item);
                         PushBackUnlessRecovering(item);
-                        _queued++;
-                        _accepted++;
+                        _queued++; // accepted once already: it moves from dead-lettered back to unfinished
                     }
                 }
 
+                break;
+            case DeadLettersDiscarded e:
+                ApplyDiscarded(e);
+                break;
+            case RunEndedByOperator:
+                ApplyRunEnded();
                 break;
             case ProducerAnnounced e:
                 ApplyAnnounced(ProducerFor(e.ProducerId), e.Node, e.NodeProducers);
@@ -233,8 +238,10 @@ internal sealed partial class CoordinatorState<TClient>
 
         Array.Clear(_producersIn);
         _producersRegistered = 0;
-        _accepted = _items.Count;
+        _accepted = _items.Count + _deadLetters.Count; // what carries over is this run's to settle, so the counts add up
         _completed = 0;
+        _discarded = 0;
+        _endedByOperator = false;
         _dropped = 0;
         _redelivered = 0;
         _duplicateAcks = 0;

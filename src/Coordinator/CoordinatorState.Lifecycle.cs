@@ -142,7 +142,7 @@ internal sealed partial class CoordinatorState<TClient>
     /// <summary>A progress event: how far the run is, how fast it goes, when it may end. Silent when nothing changed.</summary>
     public void ReportProgress()
     {
-        var finished = _completed + _deadLetters.Count;
+        var finished = _completed + _deadLetters.Count + _discarded;
         if (finished == _progressFinished && _accepted == _progressAccepted)
         {
             return;
@@ -160,8 +160,11 @@ internal sealed partial class CoordinatorState<TClient>
     }
 
     /// <summary>Reports the queue's gauges to the metrics, if any.</summary>
-    public void ReportGauges() =>
+    public void ReportGauges()
+    {
         _metrics?.ReportQueue(_queued, Unfinished, OldestWaiting(), _consumers.Count, _producersIn[(int)ProducerPhase.Active]);
+        _metrics?.ReportRun(_accepted, _completed, _deadLetters.Count, _discarded, _dropped, Unfinished);
+    }
 
     /// <summary>
     /// Ends recovery. Unless <paramref name="offline"/> (an operator command on a stopped service), a

@@ -16,6 +16,14 @@ internal sealed partial class CoordinatorState<TClient>
             return;
         }
 
+        if (_endedByOperator)
+        {
+            // An operator ended the run for adding: this producer's remaining items are never put, by their word, not by a fault.
+            _log.PutAfterRunEnded(put.ProducerId, put.SequenceNr, _runNumber);
+            Tell(from, new PutRejected(put.ProducerId, put.SequenceNr, PutRejection.RunEnded, 0));
+            return;
+        }
+
         if (_runFinished)
         {
             // Nothing is acknowledged into a run that is over: its summary has been given.

@@ -13,7 +13,9 @@ internal sealed partial class CoordinatorState<TClient>
         [.. _producers.Values.Where(p => p.IsJournaled).OrderBy(p => p.Id, StringComparer.Ordinal).Select(p => new SnapshotProducer(
             p.Id, p.HighestAccepted, p.Accepted, p.IsAnnounced, p.Phase == ProducerPhase.Done, p.Phase == ProducerPhase.Lost,
             p.PartialSequenceNr, p.PartialAdmitted, p.Node, p.NodeProducers))],
-        DeadLettersInOrder());
+        DeadLettersInOrder(),
+        _discarded,
+        _endedByOperator);
 
     /// <summary>Restores a snapshot in recovery; the events after it are applied next.</summary>
     public void Restore(CoordinatorSnapshot snapshot)
@@ -28,6 +30,8 @@ internal sealed partial class CoordinatorState<TClient>
         _dropped = snapshot.Dropped;
         _redelivered = snapshot.Redelivered;
         _duplicateAcks = snapshot.DuplicateAcks;
+        _discarded = snapshot.Discarded;
+        _endedByOperator = snapshot.EndedByOperator;
         _mode = snapshot.ShutDownImmediately ? QueueMode.ShutDownImmediately : snapshot.ShutDown ? QueueMode.ShutDown : QueueMode.Open;
         foreach (var saved in snapshot.Items)
         {

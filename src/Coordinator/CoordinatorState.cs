@@ -98,14 +98,15 @@ internal sealed partial class CoordinatorState<TClient>
 
     /// <summary>
     /// Every producer the run waits for (see <see cref="ProducersKnown"/>) is done or lost, none is
-    /// still active, and nothing accepted is unfinished.
+    /// still active (or an operator ended the run), and nothing accepted is unfinished.
     /// </summary>
     public bool IsRunComplete =>
         Unfinished == 0
         && _parkedPuts.Count == 0
-        && _producersIn[(int)ProducerPhase.Active] == 0
-        && _producersIn[(int)ProducerPhase.Done] + _producersIn[(int)ProducerPhase.Lost] >= _expectedProducers
-        && ProducersSettled;
+        && (_endedByOperator // an operator closed it for adding: nobody else is waited for
+            || (_producersIn[(int)ProducerPhase.Active] == 0
+                && _producersIn[(int)ProducerPhase.Done] + _producersIn[(int)ProducerPhase.Lost] >= _expectedProducers
+                && ProducersSettled));
 
     /// <summary>The sizes of every internal structure, for the specs that hold them to the outstanding work.</summary>
     public IReadOnlyDictionary<string, int> StructureSizes => new Dictionary<string, int>
@@ -130,7 +131,9 @@ internal sealed partial class CoordinatorState<TClient>
         ProducersKnown,
         _producersRegistered,
         _producersIn[(int)ProducerPhase.Done],
-        _producersIn[(int)ProducerPhase.Lost]);
+        _producersIn[(int)ProducerPhase.Lost],
+        _discarded,
+        _endedByOperator);
 
     /// <summary>Whether some incarnation of this coordinator may have handed out the id (incarnations start at 1).</summary>
     private bool CouldHaveBeenIssued(long deliveryId) => deliveryId >> IncarnationShift >= 1 && deliveryId <= _lastDeliveryId;

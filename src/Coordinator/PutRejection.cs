@@ -14,4 +14,7 @@ public enum PutRejection
 
     /// <summary>The batch run this put was meant for is over (every producer done or lost, nothing unfinished): nothing more is accepted into it.</summary>
     RunOver,
+
+    /// <summary>An operator ended the run (<see cref="QueueEvents.RunEndedByOperator"/>): this producer puts nothing more into it, and that is not a failure.</summary>
+    RunEnded,
 }

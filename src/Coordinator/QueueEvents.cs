@@ -31,6 +31,20 @@ public static class QueueEvents
     /// <summary>Dead-lettered items put back at the tail of the queue (the <c>dead-letters requeue</c> command).</summary>
     public sealed record DeadLettersRequeued(IReadOnlyList<long> ItemIds) : IQueueEvent;
 
+    /// <summary>
+    /// Dead-lettered items removed from the run for good (the <c>dead-letters discard</c> command, or the
+    /// operator's page): they count as settled, neither completed nor dead-lettered, and are never delivered again.
+    /// </summary>
+    public sealed record DeadLettersDiscarded(IReadOnlyList<long> ItemIds) : IQueueEvent;
+
+    /// <summary>
+    /// An operator ended the run for adding (the <c>run end</c> command, or the operator's page):
+    /// every registered producer not yet done counts as done from here, and puts not yet accepted are
+    /// refused with <see cref="PutRejection.RunEnded"/>; the run completes once its accepted items are settled.
+    /// </summary>
+    /// <param name="RequestedBy">Who or what asked, as the log and the journal tell it.</param>
+    public sealed record RunEndedByOperator(string RequestedBy) : IQueueEvent;
+
     /// <summary>A producer registered (or came back); <paramref name="Node"/> and <paramref name="NodeProducers"/> as in <see cref="QueueProtocol.RegisterProducer"/>.</summary>
     public sealed record ProducerAnnounced(string ProducerId, string Node = "", int NodeProducers = 0) : IQueueEvent;
 
@@ -97,5 +111,7 @@ public static class QueueEvents
         bool ShutDownImmediately,
         IReadOnlyList<SnapshotItem> Items,
         IReadOnlyList<SnapshotProducer> Producers,
-        IReadOnlyList<DeadLetteredItem> DeadLetters) : IQueueEvent;
+        IReadOnlyList<DeadLetteredItem> DeadLetters,
+        long Discarded = 0,
+        bool EndedByOperator = false) : IQueueEvent;
 }

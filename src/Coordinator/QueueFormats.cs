@@ -110,6 +110,16 @@ internal static class QueueFormats
             m => new() { ItemIds = { Out(m.ItemIds, "RequeueDeadLetters.ItemIds") } },
             w => new(In(w.ItemIds, "RequeueDeadLetters.ItemIds"))),
         Format<DeadLettersRequeuedAck, W.DeadLettersRequeuedAck>("RDA", m => new() { Count = m.Count }, w => new(w.Count)),
+        Format<DiscardDeadLetters, W.DiscardDeadLetters>(
+            "DDL",
+            m => new() { ItemIds = { Out(m.ItemIds, "DiscardDeadLetters.ItemIds") } },
+            w => new(In(w.ItemIds, "DiscardDeadLetters.ItemIds"))),
+        Format<DeadLettersDiscardedAck, W.DeadLettersDiscardedAck>("DDA", m => new() { Count = m.Count }, w => new(w.Count)),
+        Format<EndRun, W.EndRun>("RE", m => new() { RequestedBy = Out(m.RequestedBy, "EndRun.RequestedBy") }, w => new(In(w.RequestedBy, "EndRun.RequestedBy"))),
+        Format<RunEndAck, W.RunEndAck>(
+            "REA",
+            m => new() { ProducersEnded = m.ProducersEnded, Unfinished = m.Unfinished, AlreadyOver = m.AlreadyOver },
+            w => new(w.ProducersEnded, w.Unfinished, w.AlreadyOver)),
 
         // ---- the journal: events start with 'E', the snapshot is "S"
         Format<EventGroup, W.EventGroup>("EG", GroupedEvents.ToWire, GroupedEvents.FromWire),
@@ -158,6 +168,14 @@ internal static class QueueFormats
         Format<IncarnationStarted, W.IncarnationStarted>("EIS", m => new() { Incarnation = m.Incarnation }, w => new(w.Incarnation)),
         Format<RunFinished, W.RunFinished>("ERF", m => new() { RunNumber = m.RunNumber }, w => new(w.RunNumber)),
         Format<RunStarted, W.RunStarted>("ERS", m => new() { RunNumber = m.RunNumber }, w => new(w.RunNumber)),
+        Format<DeadLettersDiscarded, W.DeadLettersDiscarded>(
+            "EDD",
+            m => new() { ItemIds = { Out(m.ItemIds, "DeadLettersDiscarded.ItemIds", StateLimit) } }, // a discard of every dead letter
+            w => new(In(w.ItemIds, "DeadLettersDiscarded.ItemIds", StateLimit))),
+        Format<RunEndedByOperator, W.RunEndedByOperator>(
+            "ERE",
+            m => new() { RequestedBy = Out(m.RequestedBy, "RunEndedByOperator.RequestedBy") },
+            w => new(In(w.RequestedBy, "RunEndedByOperator.RequestedBy"))),
         Format<CoordinatorSnapshot, W.CoordinatorSnapshot>("S", SnapshotFormat.ToWire, SnapshotFormat.FromWire),
     ];
 
@@ -231,9 +249,12 @@ internal static class QueueFormats
         ProducersRegistered = s.ProducersRegistered,
         ProducersDone = s.ProducersDone,
         ProducersLost = s.ProducersLost,
+        Discarded = s.Discarded,
+        EndedByOperator = s.EndedByOperator,
     };
 
     private static QueueStatus FromWire(W.QueueStatus s) => new(
         s.Size, s.InFlight, s.Capacity, s.IsShutDown, s.Accepted, s.Completed, s.DeadLettered, s.Dropped, s.Redelivered,
-        s.ParkedPuts, s.WaitingGetters, s.DuplicateAcks, s.Consumers, s.ExpectedProducers, s.ProducersRegistered, s.ProducersDone, s.ProducersLost);
+        s.ParkedPuts, s.WaitingGetters, s.DuplicateAcks, s.Consumers, s.ExpectedProducers, s.ProducersRegistered, s.ProducersDone, s.ProducersLost,
+        s.Discarded, s.EndedByOperator);
 }

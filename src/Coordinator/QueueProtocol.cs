@@ -186,6 +186,12 @@ public static class QueueProtocol
     /// <param name="ProducersRegistered">Producers that announced themselves.</param>
     /// <param name="ProducersDone">Producers that finished putting.</param>
     /// <param name="ProducersLost">Registered producers that stopped (or whose node left) before finishing.</param>
+    /// <param name="Discarded">
+    /// Dead letters an operator discarded in this run. At every instant
+    /// <paramref name="Accepted"/> = <paramref name="Completed"/> + <paramref name="DeadLettered"/> + <paramref name="Discarded"/>
+    /// + <paramref name="Dropped"/> + <see cref="Unfinished"/>: a requeued dead letter moves back to unfinished, it is not accepted again.
+    /// </param>
+    /// <param name="EndedByOperator">An operator ended the run for adding (<see cref="EndRun"/>); it completes once the accepted items are settled.</param>
     public sealed record QueueStatus(
         int Size,
         int InFlight,
@@ -203,7 +209,9 @@ public static class QueueProtocol
         int ExpectedProducers,
         int ProducersRegistered,
         int ProducersDone,
-        int ProducersLost) : IQueueMessage
+        int ProducersLost,
+        long Discarded = 0,
+        bool EndedByOperator = false) : IQueueMessage
     {
         /// <summary>Accepted items not yet finished (asyncio's <c>_unfinished_tasks</c>).</summary>
         public int Unfinished => Size + InFlight;
@@ -212,8 +220,8 @@ public static class QueueProtocol
 
         public bool IsFull => Capacity > 0 && Size >= Capacity;
 
-        /// <summary>Every expected producer is done or lost and nothing accepted is unfinished.</summary>
-        public bool IsRunComplete => ProducersDone + ProducersLost >= ExpectedProducers && Unfinished == 0 && ParkedPuts == 0;
+        /// <summary>Every expected producer is done or lost (or an operator ended the run) and nothing accepted is unfinished.</summary>
+        public bool IsRunComplete => (EndedByOperator || ProducersDone + ProducersLost >= ExpectedProducers) && Unfinished == 0 && ParkedPuts == 0;
     }
 
     /// <summary>Asks for a <see cref="QueueOverview"/>, which the operator's page shows.</summary>
@@ -249,6 +257,30 @@ public static class QueueProtocol
     public sealed record RequeueDeadLetters(IReadOnlyList<long> ItemIds) : IQueueMessage;
 
     public sealed record DeadLettersRequeuedAck(int Count) : IQueueMessage;
+
+    /// <summary>
+    /// Removes dead-lettered items from the run for good (all of them if <paramref name="ItemIds"/> is empty):
+    /// they count as settled and are never delivered again. Answered with <see cref="DeadLettersDiscardedAck"/>
+    /// once journaled; ids that are not dead letters are passed over.
+    /// </summary>
+    public sealed record DiscardDeadLetters(IReadOnlyList<long> ItemIds) : IQueueMessage;
+
+    /// <summary>How many dead letters a <see cref="DiscardDeadLetters"/> removed.</summary>
+    public sealed record DeadLettersDiscardedAck(int Count) : IQueueMessage;
+
+    /// <summary>
+    /// Ends the run for adding, on an operator's word: every registered producer not yet done counts as
+    /// done, and what they have not had accepted is never put. The run completes once its accepted items
+    /// are settled. Answered with <see cref="RunEndAck"/> once journaled.
+    /// </summary>
+    /// <param name="RequestedBy">Who or what asked (logged and journaled), e.g. the page and its caller's address.</param>
+    public sealed record EndRun(string RequestedBy) : IQueueMessage;
+
+    /// <summary>The run is closed for adding.</summary>
+    /// <param name="ProducersEnded">Producers that were not done and now count as done.</param>
+    /// <param name="Unfinished">Accepted items still to settle before the run completes.</param>
+    /// <param name="AlreadyOver">The run had already finished (or been ended); nothing changed.</param>
+    public sealed record RunEndAck(int ProducersEnded, int Unfinished, bool AlreadyOver) : IQueueMessage;
 
     /// <summary>
     /// Shuts the queue down (Python 3.13). Graceful: puts are refused, parked putters are released,

@@ -29,6 +29,8 @@ internal static class SnapshotFormat
         Items = { Out(s.Items, ToWire, "CoordinatorSnapshot.Items", StateLimit) },
         Producers = { Out(s.Producers, ToWire, "CoordinatorSnapshot.Producers") },
         DeadLetters = { Out(s.DeadLetters, Out, "CoordinatorSnapshot.DeadLetters", StateLimit) },
+        Discarded = s.Discarded,
+        EndedByOperator = s.EndedByOperator,
     };
 
     public static CoordinatorSnapshot FromWire(W.CoordinatorSnapshot s) => new(
@@ -46,7 +48,9 @@ internal static class SnapshotFormat
         s.ShutDownImmediately,
         In(s.Items, FromWire, "CoordinatorSnapshot.Items", StateLimit),
         In(s.Producers, FromWire, "CoordinatorSnapshot.Producers"),
-        In(s.DeadLetters, In, "CoordinatorSnapshot.DeadLetters", StateLimit));
+        In(s.DeadLetters, In, "CoordinatorSnapshot.DeadLetters", StateLimit),
+        s.Discarded,
+        s.EndedByOperator);
 
     private static W.SnapshotItem ToWire(SnapshotItem item, string field) => new()
     {

@@ -306,6 +306,7 @@ internal static class WireValues
         PutRejection.ShutDown => W.PutRejection.ShutDown,
         PutRejection.TooLarge => W.PutRejection.TooLarge,
         PutRejection.RunOver => W.PutRejection.RunOver,
+        PutRejection.RunEnded => W.PutRejection.RunEnded,
         _ => throw new SerializationException($"Cannot serialize PutRejected.Reason {(int)reason}: not a defined {nameof(PutRejection)}."),
     };
 
@@ -315,6 +316,7 @@ internal static class WireValues
         W.PutRejection.ShutDown => PutRejection.ShutDown,
         W.PutRejection.TooLarge => PutRejection.TooLarge,
         W.PutRejection.RunOver => PutRejection.RunOver,
+        W.PutRejection.RunEnded => PutRejection.RunEnded,
         _ => throw new WireFormatException($"PutRejected.Reason is enum value {(int)reason}, not a defined {nameof(PutRejection)}"),
     };
 

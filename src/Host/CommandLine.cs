@@ -14,6 +14,8 @@ public static class CommandLine
     public const string Usage = """
         Usage: ActorPipeline.Host [-p|--nprod N] [-c|--ncon N] [--Section:Key=value ...]
                ActorPipeline.Host secrets init --out DIR [--ca-dir DIR] [--import DIR]
+               ActorPipeline.Host dead-letters list|requeue [ID ...]|discard ID ...|--all [--Key=value ...]
+               ActorPipeline.Host run end [--Key=value ...]
 
           -p, --nprod N   producers (Pipeline:Producers:Count, default 5)
           -c, --ncon N    consumers (Pipeline:Consumers:Count, default 10)
@@ -21,6 +23,12 @@ public static class CommandLine
 
         Any configuration key can be given as --Key=value, e.g. --Pipeline:Queue:Capacity=100,
         or as an environment variable, e.g. Pipeline__Queue__Capacity=100. See README.md.
+
+        dead-letters lists the dead letters in the journal, requeues them for the next run, or discards
+        them from the run for good (settled: a run whose only dead letters were discarded exits 0).
+        run end ends the run in the journal on purpose: producers not yet done put nothing more. Both
+        work on a stopped service (one writer per journal); a running one takes the same from its
+        operator's page with Operations:DashboardToken (README, Operations).
 
         secrets init makes (or reuses, or imports from scripts/make-secrets.sh's folder) the cluster's
         TLS certificates and the journal's password in --out, the CA's key only in --ca-dir; it is what

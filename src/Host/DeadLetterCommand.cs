@@ -1,21 +1,13 @@
 using System.Globalization;
-using ActorPipeline.Coordinator;
-using Akka.Actor;
-using Akka.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using static ActorPipeline.Coordinator.QueueProtocol;
 
 namespace ActorPipeline.Host;
 
 /// <summary>
-/// <c>ActorPipeline.Host dead-letters list|requeue [item-id ...]</c>: reads the coordinator's journal
-/// (the same configuration as the service: provider and connection string) and lists the dead
-/// letters, or puts them back on the queue for the next run. Run it while the service is stopped:
-/// the journal must have one writer.
+/// <c>ActorPipeline.Host dead-letters list|requeue [item-id ...]|discard item-id ...|--all</c>: reads the
+/// coordinator's journal (the same configuration as the service: provider and connection string) and
+/// lists the dead letters, puts them back on the queue for the next run, or discards them from the run
+/// for good. Run it while the service is stopped: the journal must have one writer.
 /// </summary>
 public static class DeadLetterCommand
 {
@@ -24,24 +16,34 @@ public static class DeadLetterCommand
     public const string Usage = """
         Usage: ActorPipeline.Host dead-letters list [--Key=value ...]
                ActorPipeline.Host dead-letters requeue [item-id ...] [--Key=value ...]
+               ActorPipeline.Host dead-letters discard item-id ...|--all [--Key=value ...]
 
         Reads the journal named by Pipeline:Persistence (same settings as the service). requeue
-        without ids puts every dead letter back; the next run processes them. Stop the service first.
+        without ids puts every dead letter back; the next run processes them. discard removes the
+        named dead letters (or, with --all, every one) from the run for good: they count as settled,
+        so a run whose only dead letters were discarded exits 0. Stop the service first.
 
         """;
+
+    private const string AllSwitch = "--all";
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
         var verb = args.FirstOrDefault();
         var ids = new List<long>();
         var settings = new List<string>();
+        var all = false;
         foreach (var arg in args.Skip(1))
         {
-            if (arg.StartsWith("--", StringComparison.Ordinal))
+            if (verb == "discard" && arg == AllSwitch)
+            {
+                all = true;
+            }
+            else if (arg.StartsWith("--", StringComparison.Ordinal))
             {
                 settings.Add(arg);
             }
-            else if (verb == "requeue" && long.TryParse(arg, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            else if (verb is "requeue" or "discard" && long.TryParse(arg, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
             {
                 ids.Add(id);
             }
@@ -51,53 +53,18 @@ public static class DeadLetterCommand
             }
         }
 
-        if (verb is not ("list" or "requeue"))
+        // Discarding is for good: it names its items or says all, never by omission.
+        if (verb is not ("list" or "requeue" or "discard") || (verb == "discard" && all == (ids.Count > 0)))
         {
             await error.WriteAsync(Usage);
             return ExitCodes.Failed;
         }
 
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddCommandLine([.. settings]);
-        builder.Logging.ClearProviders(); // the command's output is its answer, not a log
-        builder.Services.AddValidatedSection<PipelineOptions>(PipelineOptions.SectionName);
-        var failure = new CoordinatorFailure();
-        builder.Services.AddAkka(NodeOptions.SystemName, (akka, sp) =>
+        await using var coordinator = await OfflineCoordinator.StartAsync(settings, error);
+        switch (verb)
         {
-            var options = sp.GetRequiredService<IOptions<PipelineOptions>>().Value;
-            akka.AddHocon("akka.loglevel = ERROR", HoconAddMode.Prepend)
-                .AddQueueStore(options.Persistence)
-                .WithQueueSerializer()
-                .WithActors((system, _) => failure.Listen(system)) // before the coordinator
-                .WithActors((system, registry) => registry.Register<CoordinatorActor>(system.ActorOf(
-                    CoordinatorActor.Props(options.Queue, 0, sp.GetRequiredService<ILogger<CoordinatorActor>>(), offline: true), "coordinator")));
-        });
-
-        using var host = builder.Build();
-        host.Services.GetService<IStartupValidator>()?.Validate();
-        await host.StartAsync();
-        try
-        {
-            var coordinator = await host.Services.GetRequiredService<IRequiredActor<CoordinatorActor>>().GetAsync();
-            var timeout = TimeSpan.FromMinutes(1);
-
-            // A journal the coordinator cannot read answers nothing: say why at once instead of after the timeout.
-            async Task<T?> AskAsync<T>(object message)
-                where T : class
-            {
-                var ask = coordinator.Ask<T>(message, timeout);
-                if (await Task.WhenAny(ask, failure.Failed) == ask)
-                {
-                    return await ask;
-                }
-
-                await error.WriteLineAsync($"The coordinator cannot recover the queue from its journal: {failure.Failed.Result.Reason}");
-                return null;
-            }
-
-            if (verb == "list")
-            {
-                if (await AskAsync<DeadLetters>(GetDeadLetters.Instance) is not { } letters)
+            case "list":
+                if (await coordinator.AskAsync<DeadLetters>(GetDeadLetters.Instance) is not { } letters)
                 {
                     return ExitCodes.Failed;
                 }
@@ -108,22 +75,28 @@ public static class DeadLetterCommand
                     await output.WriteLineAsync(string.Create(
                         CultureInfo.InvariantCulture, $"item {dead.ItemId}  <{dead.Item.Hex}>  attempts {dead.Attempts}  put {dead.Item.PutAt:O}  {dead.Error}"));
                 }
-            }
-            else
-            {
-                if (await AskAsync<DeadLettersRequeuedAck>(new RequeueDeadLetters(ids)) is not { } requeued)
+
+                break;
+            case "requeue":
+                if (await coordinator.AskAsync<DeadLettersRequeuedAck>(new RequeueDeadLetters(ids)) is not { } requeued)
                 {
                     return ExitCodes.Failed;
                 }
 
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"requeued {requeued.Count} dead letters; the next run processes them"));
-            }
+                break;
+            default:
+                if (await coordinator.AskAsync<DeadLettersDiscardedAck>(new DiscardDeadLetters(ids)) is not { } discarded)
+                {
+                    return ExitCodes.Failed;
+                }
 
-            return ExitCodes.Success;
+                var left = await coordinator.AskAsync<QueueStatus>(GetStatus.Instance);
+                await output.WriteLineAsync(string.Create(
+                    CultureInfo.InvariantCulture, $"discarded {discarded.Count} dead letters; {left?.DeadLettered ?? 0} left"));
+                break;
         }
-        finally
-        {
-            await host.StopAsync();
-        }
+
+        return ExitCodes.Success;
     }
 }

@@ -29,8 +29,11 @@ internal static partial class HostLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Consumers cancelled: {Consumers}.")]
     public static partial void ConsumersCancelled(ILogger log, int consumers);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run summary: {Produced} produced, {Accepted} accepted, {Completed} completed, {DeadLettered} dead-lettered, {NotCompleted} not completed, {Rejected} rejected, {Redelivered} redelivered, {DuplicateAcks} duplicate acks, {ProducersLost} producers lost.")]
-    public static partial void Summary(ILogger log, long produced, long accepted, long completed, long deadLettered, long notCompleted, long rejected, long redelivered, long duplicateAcks, int producersLost);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run summary: {Produced} produced, {Accepted} accepted, {Completed} completed, {DeadLettered} dead-lettered, {Discarded} discarded, {NotCompleted} not completed, {Rejected} rejected, {Redelivered} redelivered, {DuplicateAcks} duplicate acks, {ProducersLost} producers lost.")]
+    public static partial void Summary(ILogger log, long produced, long accepted, long completed, long deadLettered, long discarded, long notCompleted, long rejected, long redelivered, long duplicateAcks, int producersLost);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The run was ended by an operator before every producer had finished: what they had not put was never accepted.")]
+    public static partial void RunEndedByOperator(ILogger log);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Consumers drained; items finished: {Finished}, handed back to the queue: {HandedBack}.")]
     public static partial void ConsumersDrained(ILogger log, int finished, int handedBack);

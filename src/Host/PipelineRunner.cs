@@ -215,7 +215,9 @@ public sealed class PipelineRunner(
             Drained: drained,
             FailedProducers: gathered?.Failed ?? 0,
             DeadLetters: deadLetters,
-            Elapsed: Stopwatch.GetElapsedTime(started));
+            Elapsed: Stopwatch.GetElapsedTime(started),
+            Discarded: status?.Discarded ?? 0,
+            EndedByOperator: status?.EndedByOperator ?? false);
         Report(summary);
 
         if (final is not null && hostsCoordinator)
@@ -274,8 +276,13 @@ public sealed class PipelineRunner(
     private void Report(RunSummary summary)
     {
         HostLog.Summary(
-            log, summary.Produced, summary.Accepted, summary.Completed, summary.DeadLettered, summary.NotCompleted,
+            log, summary.Produced, summary.Accepted, summary.Completed, summary.DeadLettered, summary.Discarded, summary.NotCompleted,
             summary.Rejected, summary.Redelivered, summary.DuplicateAcks, summary.ProducersLost);
+        if (summary.EndedByOperator)
+        {
+            HostLog.RunEndedByOperator(log);
+        }
+
         foreach (var dead in summary.DeadLetters)
         {
             HostLog.DeadLetter(log, dead.Item.Hex, dead.DeliveryId, dead.Attempts, dead.Error);

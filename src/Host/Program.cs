@@ -16,11 +16,13 @@ if (CommandLine.WantsHelp(args))
     return ExitCodes.Success;
 }
 
-if (args is [DeadLetterCommand.Name, .. var commandArgs])
+if (args is [DeadLetterCommand.Name or RunCommand.Name, .. var commandArgs])
 {
     try
     {
-        return await DeadLetterCommand.RunAsync(commandArgs, Console.Out, Console.Error);
+        return args[0] == RunCommand.Name
+            ? await RunCommand.RunAsync(commandArgs, Console.Out, Console.Error)
+            : await DeadLetterCommand.RunAsync(commandArgs, Console.Out, Console.Error);
     }
     catch (OptionsValidationException invalid)
     {

@@ -7,7 +7,7 @@ namespace ActorPipeline.Host;
 /// <param name="Accepted">Items the queue accepted (the whole run).</param>
 /// <param name="Completed">Items marked done, each counted once however often it was processed.</param>
 /// <param name="DeadLettered">Items whose handler failed on every attempt.</param>
-/// <param name="NotCompleted">Accepted items neither completed nor dead-lettered when the run ended.</param>
+/// <param name="NotCompleted">Accepted items neither completed, dead-lettered nor discarded when the run ended.</param>
 /// <param name="Rejected">Items the queue refused this node's producers: it was shut down, or the item was over Pipeline:Queue:MaxItemBytes.</param>
 /// <param name="Redelivered">Items queued again after their delivery was handed back, timed out or lost with its consumer.</param>
 /// <param name="DuplicateAcks">task_done messages for items already completed (an item processed twice), ignored.</param>
@@ -18,6 +18,8 @@ namespace ActorPipeline.Host;
 /// <param name="FailedProducers">This node's producers whose source failed or that died.</param>
 /// <param name="DeadLetters">The dead-lettered items with their last error (on the node that hosts the coordinator).</param>
 /// <param name="Elapsed">Wall-clock time of the run on this node.</param>
+/// <param name="Discarded">Dead letters an operator discarded in this run: settled, and not counted against the exit code.</param>
+/// <param name="EndedByOperator">An operator ended the run for adding before every producer had finished.</param>
 public sealed record RunSummary(
     long Produced,
     long Accepted,
@@ -33,7 +35,9 @@ public sealed record RunSummary(
     bool Drained,
     int FailedProducers,
     IReadOnlyList<DeadLetteredItem> DeadLetters,
-    TimeSpan Elapsed)
+    TimeSpan Elapsed,
+    long Discarded = 0,
+    bool EndedByOperator = false)
 {
     /// <summary>Whether the run ended with every accepted item finished (the old name for <see cref="RunEnded"/>).</summary>
     public bool Joined => RunEnded;

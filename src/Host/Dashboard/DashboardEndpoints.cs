@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using static ActorPipeline.Coordinator.QueueProtocol;
 
 namespace ActorPipeline.Host.Dashboard;
 
@@ -30,6 +31,8 @@ public static class DashboardEndpoints
         app.MapGet("/api/overview", (HttpContext context) => WriteJsonAsync(context, sampler.FullView()));
         app.MapGet("/api/events", (HttpContext context) => StreamAsync(context, sampler, feed));
         app.MapPost("/api/dead-letters/requeue", (HttpContext context) => RequeueAsync(context, sampler, token, log));
+        app.MapPost("/api/dead-letters/discard", (HttpContext context) => DiscardAsync(context, sampler, token, log));
+        app.MapPost("/api/run/end", (HttpContext context) => EndRunAsync(context, sampler, token, log));
     }
 
     private static Task ServeAsset(HttpContext context, (byte[] Content, string ContentType, string ETag) file)
@@ -141,6 +144,100 @@ public static class DashboardEndpoints
         DashboardLog.Requeued(log, count, remote, request.All ? "every dead letter" : $"{request.ItemIds!.Count} item ids");
         await RefreshAsync(sampler, log); // the open pages see the list change now, not at the next tick
         await WriteJsonAsync(context, new RequeueResult(count));
+    }
+
+    /// <summary>The same body, token and answers as a requeue; the dead letters named go for good.</summary>
+    private static async Task DiscardAsync(HttpContext context, RunSampler sampler, string? token, ILogger log)
+    {
+        var remote = context.Connection.RemoteIpAddress?.ToString() ?? "?";
+        if (!await AuthorizedAsync(context, token, log, "a discard", remote))
+        {
+            return;
+        }
+
+        if (!context.Request.HasJsonContentType())
+        {
+            await ProblemAsync(context, StatusCodes.Status415UnsupportedMediaType, "A discard's body is JSON: send it with Content-Type: application/json.");
+            return;
+        }
+
+        RequeueRequest? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync<RequeueRequest>(context.Request.Body, Json, context.RequestAborted);
+        }
+        catch (JsonException e)
+        {
+            await ProblemAsync(context, StatusCodes.Status400BadRequest, $"The body is not a discard: JSON of the form {{\"itemIds\": [1, 2]}} or {{\"all\": true}} (at byte {e.BytePositionInLine ?? 0} of line {e.LineNumber ?? 0}).");
+            return;
+        }
+
+        if (request is null || request.Problem is not null)
+        {
+            await ProblemAsync(context, StatusCodes.Status400BadRequest, $"Nothing was discarded: {request?.Problem ?? "the body is null"}.");
+            return;
+        }
+
+        int count;
+        try
+        {
+            count = await sampler.DiscardAsync(request.All ? null : request.ItemIds, context.RequestAborted);
+        }
+        catch (AskTimeoutException)
+        {
+            await ProblemAsync(context, StatusCodes.Status504GatewayTimeout, "The coordinator did not confirm the discard in time; it may still happen. Look at the dead letters again.");
+            return;
+        }
+
+        DashboardLog.Discarded(log, count, remote, request.All ? "every dead letter" : $"{request.ItemIds!.Count} item ids");
+        await RefreshAsync(sampler, log);
+        await WriteJsonAsync(context, new DiscardResult(count));
+    }
+
+    /// <summary>Ends the run for adding: no body, the token as for a requeue.</summary>
+    private static async Task EndRunAsync(HttpContext context, RunSampler sampler, string? token, ILogger log)
+    {
+        var remote = context.Connection.RemoteIpAddress?.ToString() ?? "?";
+        if (!await AuthorizedAsync(context, token, log, "the end of the run", remote))
+        {
+            return;
+        }
+
+        RunEndAck ended;
+        try
+        {
+            ended = await sampler.EndRunAsync($"the operator's page (from {remote})", context.RequestAborted);
+        }
+        catch (AskTimeoutException)
+        {
+            await ProblemAsync(context, StatusCodes.Status504GatewayTimeout, "The coordinator did not confirm the end of the run in time; it may still happen. Look at the page again.");
+            return;
+        }
+
+        DashboardLog.RunEnded(log, remote, ended.ProducersEnded, ended.AlreadyOver);
+        await RefreshAsync(sampler, log);
+        await WriteJsonAsync(context, new RunEndResult(ended.ProducersEnded, ended.Unfinished, ended.AlreadyOver));
+    }
+
+    /// <summary>403 on a node without a token, 401 (with the challenge) for a missing or wrong one; true when the caller may go on.</summary>
+    private static async Task<bool> AuthorizedAsync(HttpContext context, string? token, ILogger log, string action, string remote)
+    {
+        if (token is null)
+        {
+            DashboardLog.ActionRefused(log, action, remote, "this node has no Operations:DashboardToken");
+            await ProblemAsync(context, StatusCodes.Status403Forbidden, $"Operator actions are off on this node: it has no Operations:DashboardToken.");
+            return false;
+        }
+
+        if (!DashboardToken.Matches(token, context.Request.Headers.Authorization))
+        {
+            DashboardLog.ActionRefused(log, action, remote, "no token or a wrong one");
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            await ProblemAsync(context, StatusCodes.Status401Unauthorized, $"Asking for {action} needs the dashboard's token (Authorization: Bearer ...).");
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>A reading right after a requeue, best effort: the requeue is done whether or not it comes.</summary>

@@ -20,6 +20,15 @@ internal static partial class DashboardLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Requeued dead letters at the request of {Remote} ({Asked}): {Count} put back on the queue.")]
     public static partial void Requeued(ILogger log, int count, string remote, string asked);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Action} from {Remote}: {Reason}.")]
+    public static partial void ActionRefused(ILogger log, string action, string remote, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Discarded dead letters at the request of {Remote} ({Asked}): {Count} removed from the run for good.")]
+    public static partial void Discarded(ILogger log, int count, string remote, string asked);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ended the run at the request of {Remote}: {ProducersEnded} producers ended early (already over: {AlreadyOver}).")]
+    public static partial void RunEnded(ILogger log, string remote, int producersEnded, bool alreadyOver);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "The dashboard could not read the coordinator's overview.")]
     public static partial void SampleFailed(ILogger log, Exception error);
 

@@ -1,6 +1,6 @@
 namespace ActorPipeline.Host.Dashboard;
 
-/// <summary>The body of a requeue: the dead letters to put back by item id, or <c>"all": true</c> for every one (never by omission).</summary>
+/// <summary>The body of a requeue or a discard: the dead letters by item id, or <c>"all": true</c> for every one (never by omission).</summary>
 public sealed record RequeueRequest(IReadOnlyList<long>? ItemIds, bool All)
 {
     /// <summary>Why the request cannot be carried out as it stands; null when it can.</summary>

@@ -63,7 +63,7 @@ public sealed class RunHistory(TimeSpan keep, TimeProvider time)
     public static RunPhase PhaseOf(QueueStatus status) =>
         status.IsRunComplete ? RunPhase.Joined
         : status.IsShutDown ? RunPhase.ShutDown
-        : status.ProducersDone + status.ProducersLost < status.ExpectedProducers ? RunPhase.Producing
+        : !status.EndedByOperator && status.ProducersDone + status.ProducersLost < status.ExpectedProducers ? RunPhase.Producing
         : RunPhase.Draining;
 
     /// <param name="full">Every chart point (a page loading) or only the newest (a live update).</param>

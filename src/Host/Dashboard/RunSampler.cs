@@ -99,5 +99,24 @@ public sealed class RunSampler(
         return ack.Count;
     }
 
+    /// <summary>Removes dead letters from the run for good (every one if <paramref name="itemIds"/> is null); how many went.</summary>
+    /// <exception cref="AskTimeoutException">The coordinator did not confirm in time (it may still do it).</exception>
+    public async Task<int> DiscardAsync(IReadOnlyList<long>? itemIds, CancellationToken cancellationToken)
+    {
+        var proxy = await coordinator.GetAsync(cancellationToken);
+        var ack = await proxy.Ask<DeadLettersDiscardedAck>(new DiscardDeadLetters(itemIds ?? []), _timeout, cancellationToken);
+        return ack.Count;
+    }
+
+    /// <summary>Ends the run for adding on an operator's word.</summary>
+    /// <param name="requestedBy">Who asked, for the coordinator's log and journal.</param>
+    /// <param name="cancellationToken">Gives up waiting for the coordinator's answer.</param>
+    /// <exception cref="AskTimeoutException">The coordinator did not confirm in time (it may still do it).</exception>
+    public async Task<RunEndAck> EndRunAsync(string requestedBy, CancellationToken cancellationToken)
+    {
+        var proxy = await coordinator.GetAsync(cancellationToken);
+        return await proxy.Ask<RunEndAck>(new EndRun(requestedBy), _timeout, cancellationToken);
+    }
+
     public void Dispose() => _sampling.Dispose();
 }

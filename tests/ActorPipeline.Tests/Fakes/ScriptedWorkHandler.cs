@@ -12,6 +12,7 @@ public sealed class ScriptedWorkHandler : IWorkHandler
     private readonly ConcurrentDictionary<string, int> _failures = new();
     private readonly ConcurrentDictionary<string, bool> _hangOnce = new();
     private readonly ConcurrentDictionary<string, bool> _hangAlways = new();
+    private readonly ConcurrentDictionary<string, bool> _permanent = new();
 
     public ConcurrentQueue<WorkContext> Attempts { get; } = new();
 
@@ -21,6 +22,13 @@ public sealed class ScriptedWorkHandler : IWorkHandler
     public ScriptedWorkHandler Fail(string hex, int attempts)
     {
         _failures[hex] = attempts;
+        return this;
+    }
+
+    /// <summary>Every attempt at the item throws <see cref="PermanentItemFailureException"/>: it can never succeed.</summary>
+    public ScriptedWorkHandler FailPermanently(string hex)
+    {
+        _permanent[hex] = true;
         return this;
     }
 
@@ -47,6 +55,11 @@ public sealed class ScriptedWorkHandler : IWorkHandler
         if (_hangAlways.ContainsKey(hex) || _hangOnce.TryRemove(hex, out _))
         {
             await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+        }
+
+        if (_permanent.ContainsKey(hex))
+        {
+            throw new PermanentItemFailureException($"the input of {hex} is gone", new FileNotFoundException($"{hex}.dat"));
         }
 
         if (_failures.TryGetValue(hex, out var failures) && context.Attempt <= failures)

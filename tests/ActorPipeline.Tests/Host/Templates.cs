@@ -8,7 +8,7 @@ public static class Templates
     public const string Got = "Consumer {ConsumerId} got element <{Item}> in {Latency} seconds.";
     public const string Cancelled = "Consumer {ConsumerId} cancelled.";
     public const string Joined = "Run over: every producer is done and every accepted item is done.";
-    public const string Summary = "Run summary: {Produced} produced, {Accepted} accepted, {Completed} completed, {DeadLettered} dead-lettered, {NotCompleted} not completed, {Rejected} rejected, {Redelivered} redelivered, {DuplicateAcks} duplicate acks, {ProducersLost} producers lost.";
+    public const string Summary = "Run summary: {Produced} produced, {Accepted} accepted, {Completed} completed, {DeadLettered} dead-lettered, {Discarded} discarded, {NotCompleted} not completed, {Rejected} rejected, {Redelivered} redelivered, {DuplicateAcks} duplicate acks, {ProducersLost} producers lost.";
     public const string Completed = "Program completed in {Elapsed} seconds.";
     public const string Draining = "Stop requested: producers stop (not done: a restart resumes them), items in consumers' hands get up to {DrainTimeout} to finish or are handed back.";
     public const string DrainTimedOut = "Drain timed out after {DrainTimeout}; cancelling consumers, whose unfinished items are handed back, not dropped.";

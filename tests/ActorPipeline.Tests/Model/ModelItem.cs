@@ -23,7 +23,7 @@ public sealed class ModelItem(int label, long order)
     /// <summary>The delivery ids whose task_done may still complete it: the last eight, the current one included.</summary>
     public List<long> Known { get; } = [];
 
-    public bool IsFinished => Status is ModelItemStatus.Completed or ModelItemStatus.DeadLettered or ModelItemStatus.Dropped;
+    public bool IsFinished => Status is ModelItemStatus.Completed or ModelItemStatus.DeadLettered or ModelItemStatus.Dropped or ModelItemStatus.Discarded;
 }
 
 public enum ModelItemStatus
@@ -33,6 +33,7 @@ public enum ModelItemStatus
     Completed,
     DeadLettered,
     Dropped,
+    Discarded,
 }
 
 /// <summary>A simulated consumer: what it holds and has seen, and what the coordinator should know of it.</summary>

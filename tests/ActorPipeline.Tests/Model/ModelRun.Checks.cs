@@ -123,11 +123,15 @@ internal sealed partial class ModelRun
     {
         var status = _state.Status();
         var inFlight = _byLabel.Values.Count(i => i.Status == ModelItemStatus.InFlight);
-        var deadNow = _byLabel.Values.Count(i => i.Status == ModelItemStatus.DeadLettered);
-        var actual = (status.Size, status.InFlight, status.Accepted, status.Completed, status.DeadLettered, status.Dropped, status.Redelivered, status.DuplicateAcks, status.ParkedPuts);
-        var model = (_queue.Count, inFlight, _accepted, _completed, (long)deadNow, _dropped, _redelivered, _duplicates, _parked.Count);
-        Require(actual == model, () => $"counts (size, in flight, accepted, completed, dead-lettered, dropped, redelivered, duplicate acks, parked puts): state {actual}, model {model}");
-        Require(_state.Unfinished == _accepted - _completed - _deadEver - _dropped, () => $"unfinished {_state.Unfinished} is not accepted − completed − dead-lettered − dropped");
+        var actual = (status.Size, status.InFlight, status.Accepted, status.Completed, status.DeadLettered, status.Discarded, status.Dropped, status.Redelivered, status.DuplicateAcks, status.ParkedPuts);
+        var model = (_queue.Count, inFlight, _accepted, _completed, DeadNow, _discarded, _dropped, _redelivered, _duplicates, _parked.Count);
+        Require(actual == model, () => $"counts (size, in flight, accepted, completed, dead-lettered, discarded, dropped, redelivered, duplicate acks, parked puts): state {actual}, model {model}");
+
+        // The identity the summary, the page and the metrics show, after every step (a requeue must not count an item twice).
+        Require(
+            status.Accepted == status.Completed + status.DeadLettered + status.Discarded + status.Dropped + status.Unfinished,
+            () => $"accepted {status.Accepted} is not completed {status.Completed} + dead-lettered {status.DeadLettered} + discarded {status.Discarded} + dropped {status.Dropped} + unfinished {status.Unfinished}");
+        Require(status.EndedByOperator == _endedByOperator, () => $"ended by operator: state {status.EndedByOperator}, model {_endedByOperator}");
         var producers = (status.ProducersRegistered, status.ProducersDone, status.ProducersLost);
         var modelProducers = (_producers.Count(p => p.Registered), _producers.Count(p => p.Phase == ModelProducerPhase.Done), _producers.Count(p => p.Phase == ModelProducerPhase.Lost));
         Require(producers == modelProducers, () => $"producers (registered, done, lost): state {producers}, model {modelProducers}");
@@ -214,7 +218,8 @@ internal sealed partial class ModelRun
         "\n",
         [
             $"run {s.RunNumber} finished {s.RunFinished} incarnation {s.Incarnation} last item {s.LastItemId} last delivery {s.LastDeliveryId} " +
-            $"accepted {s.Accepted} completed {s.Completed} dropped {s.Dropped} redelivered {s.Redelivered} duplicates {s.DuplicateAcks} shut down {s.ShutDown}/{s.ShutDownImmediately}",
+            $"accepted {s.Accepted} completed {s.Completed} dropped {s.Dropped} redelivered {s.Redelivered} duplicates {s.DuplicateAcks} shut down {s.ShutDown}/{s.ShutDownImmediately} " +
+            $"discarded {s.Discarded} ended by operator {s.EndedByOperator}",
             .. s.Items.Select(i => $"item {i.Id} {i.Item.Hex} [{string.Join(",", i.DeliveryIds)}] current {i.CurrentDelivery}"),
             .. s.Producers.Select(p => p.ToString()),
             .. s.DeadLetters.Select(d => $"dead {d.ItemId} {d.DeliveryId} {d.Item.Hex} {d.Attempts} {d.Error}"),

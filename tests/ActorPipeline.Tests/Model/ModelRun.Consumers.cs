@@ -240,8 +240,9 @@ internal sealed partial class ModelRun
     {
         _runFinished = false;
         _mode = QueueMode.Open;
-        _accepted = Unfinished;
-        (_completed, _deadEver, _dropped, _redelivered, _duplicates) = (0, 0, 0, 0, 0);
+        _accepted = Unfinished + DeadNow; // dead letters carry over and are this run's to settle too
+        (_completed, _discarded, _dropped, _redelivered, _duplicates) = (0, 0, 0, 0, 0);
+        _endedByOperator = false;
         foreach (var producer in _producers)
         {
             producer.Phase = ModelProducerPhase.Unregistered;

@@ -97,7 +97,6 @@ internal sealed partial class ModelRun
                 if (_issued[failed] is { Status: ModelItemStatus.InFlight } dead && dead.Current == failed)
                 {
                     Finish(dead, ModelItemStatus.DeadLettered);
-                    _deadEver++;
                 }
                 else
                 {
@@ -158,12 +157,49 @@ internal sealed partial class ModelRun
                 {
                     item.Status = ModelItemStatus.Queued;
                     item.Known.Clear();
-                    _queue.Add(item);
-                    _accepted++;
+                    _queue.Add(item); // back to unfinished; it was accepted once and is not accepted again
                 }
 
                 Expect(_operator, new DeadLettersRequeuedAck(deadLetters.Count));
                 _state.RequeueDeadLetters(_operator, new RequeueDeadLetters([]));
+                break;
+            case OperationKind.RequeueOneDeadLetter:
+                // An id that is a dead letter, or (argument odd) one that is not: it is passed over.
+                var toRequeue = PickDeadLetter(op.Argument);
+                if (toRequeue is not null)
+                {
+                    toRequeue.Status = ModelItemStatus.Queued;
+                    toRequeue.Known.Clear();
+                    _queue.Add(toRequeue);
+                }
+
+                Expect(_operator, new DeadLettersRequeuedAck(toRequeue is null ? 0 : 1));
+                _state.RequeueDeadLetters(_operator, new RequeueDeadLetters([toRequeue is null ? NotADeadLetter : ItemIdOf(toRequeue)]));
+                break;
+            case OperationKind.DiscardDeadLetters:
+                var discarded = _byLabel.Values.Where(i => i.Status == ModelItemStatus.DeadLettered).ToList();
+                foreach (var item in discarded)
+                {
+                    item.Status = ModelItemStatus.Discarded; // settled for good: never queued again
+                    _discarded++;
+                }
+
+                Expect(_operator, new DeadLettersDiscardedAck(discarded.Count));
+                _state.DiscardDeadLetters(_operator, new DiscardDeadLetters([]));
+                break;
+            case OperationKind.DiscardOneDeadLetter:
+                var toDiscard = PickDeadLetter(op.Argument);
+                if (toDiscard is not null)
+                {
+                    toDiscard.Status = ModelItemStatus.Discarded;
+                    _discarded++;
+                }
+
+                Expect(_operator, new DeadLettersDiscardedAck(toDiscard is null ? 0 : 1));
+                _state.DiscardDeadLetters(_operator, new DiscardDeadLetters([toDiscard is null ? NotADeadLetter : ItemIdOf(toDiscard)]));
+                break;
+            case OperationKind.EndRun:
+                EndRun();
                 break;
             case OperationKind.TakeSnapshot:
                 _snapshot = (_state.Snapshot(), _journal.Count);
@@ -172,6 +208,52 @@ internal sealed partial class ModelRun
                 CrashAndRecover(op.Kind == OperationKind.CrashAndRecoverFromSnapshot);
                 break;
         }
+    }
+
+    /// <summary>Ids below any the coordinator hands out: an operator's id that names no dead letter.</summary>
+    private const long NotADeadLetter = -1;
+
+    /// <summary>The coordinator numbers items from 1 in acceptance order, which is the model's order from 0.</summary>
+    private static long ItemIdOf(ModelItem item) => item.Order + 1;
+
+    /// <summary>A dead letter chosen by the argument, or none when the argument is odd (the operator names an id that is not one).</summary>
+    private ModelItem? PickDeadLetter(int argument)
+    {
+        var dead = _byLabel.Values.Where(i => i.Status == ModelItemStatus.DeadLettered).OrderBy(i => i.Order).ToList();
+        return argument % 2 == 1 || dead.Count == 0 ? null : dead[argument / 2 % dead.Count];
+    }
+
+    /// <summary>
+    /// An operator ends the run for adding: producers not yet done count as done, parked puts are refused
+    /// (what of them is in stays), and the run completes once nothing is unfinished.
+    /// </summary>
+    private void EndRun()
+    {
+        if (_runFinished || _endedByOperator)
+        {
+            Expect(_operator, new RunEndAck(0, (int)Unfinished, AlreadyOver: true));
+            _state.EndRun(_operator, new EndRun("model"));
+            return;
+        }
+
+        var ended = 0;
+        foreach (var producer in _producers.Where(p => p.Phase is ModelProducerPhase.Active or ModelProducerPhase.Lost))
+        {
+            producer.Phase = ModelProducerPhase.Done;
+            ended++;
+        }
+
+        foreach (var parked in _parked)
+        {
+            Expect(parked.Client, new PutRejected(parked.Id, parked.Pending!.Value.Seq, PutRejection.RunEnded, parked.PendingAdmitted));
+            parked.Pending = null;
+            parked.PendingParked = false;
+        }
+
+        _parked.Clear();
+        _endedByOperator = true;
+        Expect(_operator, new RunEndAck(ended, (int)Unfinished, AlreadyOver: false));
+        _state.EndRun(_operator, new EndRun("model"));
     }
 
     private static void Heard(ModelProducer producer)
@@ -187,6 +269,11 @@ internal sealed partial class ModelRun
         if (seq <= producer.HighestAccepted)
         {
             Complete(producer);
+        }
+        else if (_endedByOperator)
+        {
+            Expect(producer.Client, new PutRejected(producer.Id, seq, PutRejection.RunEnded, 0)); // closed for adding by an operator
+            producer.Pending = null;
         }
         else if (_runFinished)
         {

@@ -48,7 +48,8 @@ internal sealed partial class ModelRun
     private long _order;
     private long _accepted;
     private long _completed;
-    private long _deadEver;
+    private long _discarded;
+    private bool _endedByOperator;
     private long _dropped;
     private long _redelivered;
     private long _leaseOrder;
@@ -75,9 +76,12 @@ internal sealed partial class ModelRun
 
     private long Unfinished => _byLabel.Values.Count(i => i.Status is ModelItemStatus.Queued or ModelItemStatus.InFlight);
 
+    private long DeadNow => _byLabel.Values.Count(i => i.Status == ModelItemStatus.DeadLettered);
+
     private bool RunComplete =>
-        _producers.Count(p => p.Phase is ModelProducerPhase.Done or ModelProducerPhase.Lost) >= ExpectedProducers
-        && _producers.All(p => p.Phase != ModelProducerPhase.Active)
+        (_endedByOperator
+            || (_producers.Count(p => p.Phase is ModelProducerPhase.Done or ModelProducerPhase.Lost) >= ExpectedProducers
+                && _producers.All(p => p.Phase != ModelProducerPhase.Active)))
         && Unfinished == 0
         && _parked.Count == 0;
 

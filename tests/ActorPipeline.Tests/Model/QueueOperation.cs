@@ -28,6 +28,10 @@ public enum OperationKind
     Shutdown,
     ShutdownImmediately,
     RequeueDeadLetters,
+    RequeueOneDeadLetter,
+    DiscardDeadLetters,
+    DiscardOneDeadLetter,
+    EndRun,
     TakeSnapshot,
     CrashAndRecoverFromJournal,
     CrashAndRecoverFromSnapshot,
@@ -45,7 +49,8 @@ public readonly record struct QueueOperation(OperationKind Kind, int Argument)
         (OperationKind.TaskDone, 14), (OperationKind.DuplicateTaskDone, 1), (OperationKind.Release, 2), (OperationKind.TaskFailed, 2),
         (OperationKind.LoseTaskDone, 2), (OperationKind.LoseNextDelivery, 2), (OperationKind.ConsumerStopped, 1), (OperationKind.AdvanceTime, 4),
         (OperationKind.Join, 2), (OperationKind.JoinRun, 2), (OperationKind.Shutdown, 1), (OperationKind.ShutdownImmediately, 1),
-        (OperationKind.RequeueDeadLetters, 1), (OperationKind.TakeSnapshot, 2), (OperationKind.CrashAndRecoverFromJournal, 1),
+        (OperationKind.RequeueDeadLetters, 1), (OperationKind.RequeueOneDeadLetter, 1), (OperationKind.DiscardDeadLetters, 1),
+        (OperationKind.DiscardOneDeadLetter, 1), (OperationKind.EndRun, 1), (OperationKind.TakeSnapshot, 2), (OperationKind.CrashAndRecoverFromJournal, 1),
         (OperationKind.CrashAndRecoverFromSnapshot, 1),
     ];
 

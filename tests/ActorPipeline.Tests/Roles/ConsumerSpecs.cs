@@ -61,6 +61,23 @@ public sealed class ConsumerSpecs(ITestOutputHelper output) : Akka.Hosting.TestK
     }
 
     [Fact]
+    public async Task Should_dead_letter_an_item_that_failed_permanently_at_its_first_attempt_and_still_retry_a_transient_failure()
+    {
+        _handler.FailPermanently("0de1").Fail("0f", attempts: 2);
+        await PutAsync("01", "0de1", "0f", "02");
+
+        Consumers.Tell(StartConsuming.Instance);
+        await JoinAsync();
+
+        Assert.Equal(1, _handler.AttemptsAt("0de1"));
+        Assert.Equal(3, _handler.AttemptsAt("0f")); // any other exception keeps its retries with backoff
+        var dead = Assert.Single((await Queue.Ask<DeadLetters>(GetDeadLetters.Instance, RemainingOrDefault, Ct)).Items);
+        Assert.Equal(("0de1", 1), (dead.Item.Hex, dead.Attempts));
+        Assert.Equal("PermanentItemFailureException: the input of 0de1 is gone (FileNotFoundException: 0de1.dat)", dead.Error);
+        Assert.Equal(["01", "02", "0f"], _handler.Completed.Order());
+    }
+
+    [Fact]
     public async Task Should_replace_a_consumer_that_dies_and_redeliver_what_it_held()
     {
         _handler.HangOnce("0d");

@@ -26,7 +26,8 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
     private static readonly QueueStatus Status = new(
         Size: 1, InFlight: 2, Capacity: 3, IsShutDown: true, Accepted: 4_000_000_004, Completed: 5_000_000_005,
         DeadLettered: 6, Dropped: 7, Redelivered: 8, ParkedPuts: 9, WaitingGetters: 10, DuplicateAcks: long.MaxValue,
-        Consumers: 12, ExpectedProducers: 13, ProducersRegistered: 14, ProducersDone: 15, ProducersLost: int.MaxValue);
+        Consumers: 12, ExpectedProducers: 13, ProducersRegistered: 14, ProducersDone: 15, ProducersLost: int.MaxValue,
+        Discarded: 16, EndedByOperator: true);
 
     /// <summary>At least one of every message, event and snapshot, with the edge values each can carry, keyed by a name the test list shows.</summary>
     private static readonly Dictionary<string, object> Samples = new()
@@ -43,6 +44,7 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         ["PutRejected for full"] = new PutRejected("p", -5, PutRejection.Full, 0),
         ["PutRejected for shut down"] = new PutRejected("p", 9, PutRejection.ShutDown, int.MaxValue),
         ["PutRejected for a run that is over"] = new PutRejected("node-a/producer-0", 12, PutRejection.RunOver, 0),
+        ["PutRejected for a run an operator ended"] = new PutRejected("node-a/producer-0", 13, PutRejection.RunEnded, 2),
         ["RegisterProducer"] = new RegisterProducer("node-a/producer-3", "node-a", 5),
         ["RegisterProducer with no node"] = new RegisterProducer("producer-0"),
         ["ProducerRegistered"] = new ProducerRegistered("node-a/producer-3", long.MaxValue, 12_345),
@@ -97,6 +99,12 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         ["RequeueDeadLetters"] = new RequeueDeadLetters([11, long.MaxValue, -3]),
         ["RequeueDeadLetters of every one"] = new RequeueDeadLetters([]),
         ["DeadLettersRequeuedAck"] = new DeadLettersRequeuedAck(int.MaxValue),
+        ["DiscardDeadLetters"] = new DiscardDeadLetters([11, long.MaxValue, -3]),
+        ["DiscardDeadLetters of every one"] = new DiscardDeadLetters([]),
+        ["DeadLettersDiscardedAck"] = new DeadLettersDiscardedAck(int.MaxValue),
+        ["EndRun"] = new EndRun("the operator's page (from ::1) ✓"),
+        ["RunEndAck"] = new RunEndAck(3, int.MaxValue, AlreadyOver: false),
+        ["RunEndAck of a run already over"] = new RunEndAck(0, 0, AlreadyOver: true),
         ["Shutdown graceful"] = new Shutdown(Immediate: false),
         ["Shutdown immediate"] = new Shutdown(Immediate: true),
         ["ShutdownAck"] = new ShutdownAck(17),
@@ -114,6 +122,10 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         ["ItemDeadLettered"] = new ItemDeadLettered(101, long.MaxValue, int.MinValue, "System.Exception: boom 💥\n   at Handler.Run()\r\n"),
         ["DeadLettersRequeued"] = new DeadLettersRequeued([101, -1]),
         ["DeadLettersRequeued of nothing"] = new DeadLettersRequeued([]),
+        ["DeadLettersDiscarded"] = new DeadLettersDiscarded([101, long.MaxValue, -1]),
+        ["DeadLettersDiscarded of nothing"] = new DeadLettersDiscarded([]),
+        ["RunEndedByOperator"] = new RunEndedByOperator("the run end command (ops@host-ü)"),
+        ["RunEndedByOperator of nobody said"] = new RunEndedByOperator(""),
         ["ProducerAnnounced"] = new ProducerAnnounced("node-a/producer-3", "node-a", int.MaxValue),
         ["ProducerCompleted"] = new ProducerCompleted("生产者"),
         ["ProducerLost"] = new ProducerLost(""),
@@ -128,6 +140,8 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
             new ItemsDelivered(5, [101, 102]),
             new ItemsCompleted([101]),
             new ProducerAnnounced("node-b/producer-0", "node-b", int.MaxValue),
+            new DeadLettersDiscarded([102]),
+            new RunEndedByOperator("the operator's page (from 127.0.0.1)"),
         ]),
         ["EventGroup of nothing"] = new EventGroup([]),
         ["CoordinatorSnapshot"] = new CoordinatorSnapshot(
@@ -145,7 +159,9 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
             ShutDownImmediately: true,
             Items: [new(101, Item("01", PutAt), [5, 9, long.MaxValue], CurrentDelivery: long.MaxValue), new(102, Item("", DateTime.MinValue), []), new(-1, Item("ff00ff", DateTime.MaxValue), [0])],
             Producers: [new("node-a/producer-1", long.MinValue, 0, Announced: true, Done: false, Lost: true), new("", long.MaxValue, -1, Announced: false, Done: true, Lost: false, PartialSequenceNr: 12, PartialAdmitted: 3, Node: "node-ä", NodeProducers: 4)],
-            DeadLetters: [new(11, 1, Item("0bad", PutAt), 3, "first ✗"), new(long.MinValue, 0, Item("", DateTime.MaxValue), 0, "")]),
+            DeadLetters: [new(11, 1, Item("0bad", PutAt), 3, "first ✗"), new(long.MinValue, 0, Item("", DateTime.MaxValue), 0, "")],
+            Discarded: long.MaxValue,
+            EndedByOperator: true),
         ["CoordinatorSnapshot of nothing"] = new CoordinatorSnapshot(0, false, 0, 0, 0, 0, 0, 0, 0, 0, false, false, [], [], []),
     };
 
@@ -165,8 +181,8 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         var journalTypes = concrete.Where(typeof(IQueueEvent).IsAssignableFrom).ToHashSet();
         var sampled = Samples.Values.Select(m => m.GetType()).ToHashSet();
 
-        Assert.Equal(33, messageTypes.Count);
-        Assert.Equal(16, journalTypes.Count);
+        Assert.Equal(37, messageTypes.Count);
+        Assert.Equal(18, journalTypes.Count);
         Assert.Empty(messageTypes.Intersect(journalTypes).Select(t => t.FullName));
         Assert.Empty(messageTypes.Union(journalTypes).Except(sampled).Select(t => t.FullName));
 
@@ -395,7 +411,7 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
 
     [Theory]
     [InlineData(0)] // unspecified: never sent
-    [InlineData(5)]
+    [InlineData(6)]
     [InlineData(-1)]
     public void Should_reject_a_put_rejection_that_is_not_defined(int value)
     {

@@ -88,6 +88,8 @@ function deadLetters(view) {
   const body = document.querySelector('#dead-letters tbody');
   const text = JSON.stringify(view.deadLetters.newest) + view.requeueAllowed;
   document.getElementById('requeue-all').disabled = !view.requeueAllowed || view.deadLetters.total === 0;
+  document.getElementById('discard-all').disabled = !view.requeueAllowed || view.deadLetters.total === 0;
+  document.getElementById('end-run').disabled = !view.requeueAllowed || view.status === null || view.status.endedByOperator || view.phase === 'Joined';
   document.getElementById('token').disabled = !view.requeueAllowed;
   document.getElementById('token').placeholder = view.requeueAllowed ? 'dashboard token' : 'read-only: no token set on this node';
   if (body.dataset.text === text) return;
@@ -107,26 +109,49 @@ function deadLetters(view) {
     button.textContent = 'requeue';
     button.disabled = !view.requeueAllowed;
     button.addEventListener('click', () => requeue([d.itemId]));
-    td.append(button);
+    const discardButton = document.createElement('button');
+    discardButton.className = 'small';
+    discardButton.textContent = 'discard';
+    discardButton.disabled = !view.requeueAllowed;
+    discardButton.addEventListener('click', () => discard([d.itemId]));
+    td.append(button, ' ', discardButton);
     tr.append(td);
     return tr;
   }));
 }
 
 // itemIds: the dead letters to put back; null: every one (said explicitly, as the API wants it).
-async function requeue(itemIds) {
+function requeue(itemIds) {
+  return operatorAction('api/dead-letters/requeue', itemIds === null ? { all: true } : { itemIds }, body => `requeued ${body.requeued}`);
+}
+
+// The same, for good: discarded dead letters count as settled and are never delivered again.
+function discard(itemIds) {
+  const what = itemIds === null ? 'every dead letter' : `dead letter ${itemIds.join(', ')}`;
+  if (!confirm(`Discard ${what} for good? It will never be processed.`)) return Promise.resolve();
+  return operatorAction('api/dead-letters/discard', itemIds === null ? { all: true } : { itemIds }, body => `discarded ${body.discarded}`);
+}
+
+function endRun() {
+  if (!confirm('End the run now? Producers not yet done put nothing more; the run completes once the accepted items are settled.')) return Promise.resolve();
+  return operatorAction('api/run/end', {}, body => body.alreadyOver
+    ? 'the run was already over'
+    : `run ended: ${body.producersEnded} producers ended early, ${body.unfinished} items still to settle`);
+}
+
+async function operatorAction(url, payload, describe) {
   const result = document.getElementById('requeue-result');
   const token = document.getElementById('token').value;
   sessionStorage.setItem('dashboard-token', token);
   try {
-    const response = await fetch('api/dead-letters/requeue', {
+    const response = await fetch(url, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(itemIds === null ? { all: true } : { itemIds }),
+      body: JSON.stringify(payload),
     });
     const body = await response.json().catch(() => ({}));
     result.className = response.ok ? 'done' : 'refused';
-    result.textContent = response.ok ? `requeued ${body.requeued}` : `refused (${response.status}): ${body.detail ?? response.statusText}`;
+    result.textContent = response.ok ? describe(body) : `refused (${response.status}): ${body.detail ?? response.statusText}`;
   } catch (error) {
     result.className = 'refused';
     result.textContent = `not sent: ${error.message} (is the node still running?)`;
@@ -198,4 +223,6 @@ function connect() {
 
 document.getElementById('token').value = sessionStorage.getItem('dashboard-token') ?? '';
 document.getElementById('requeue').addEventListener('submit', e => { e.preventDefault(); requeue(null); });
+document.getElementById('discard-all').addEventListener('click', () => discard(null));
+document.getElementById('end-run').addEventListener('click', () => endRun());
 connect();
