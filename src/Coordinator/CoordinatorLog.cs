@@ -91,4 +91,7 @@ internal static partial class CoordinatorLog
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The coordinator could not read its journal ({Reason}); it stops, and its supervisor decides whether it starts again.")]
     public static partial void RecoveryInterrupted(this ILogger log, string reason, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Producer {ProducerId} stopped on request before it was done (items accepted from it: {Accepted}); the run keeps its place and waits for it to come back, or for an operator to end the run.")]
+    public static partial void ProducerStoppedEarly(this ILogger log, string producerId, long accepted);
 }

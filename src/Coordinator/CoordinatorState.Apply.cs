@@ -94,6 +94,14 @@ internal sealed partial class CoordinatorState<TClient>
                 }
 
                 break;
+            case ProducerSuspended e:
+                var stopped = ProducerFor(e.ProducerId);
+                if (stopped.Phase == ProducerPhase.Active)
+                {
+                    MoveTo(stopped, ProducerPhase.Stopped);
+                }
+
+                break;
             case ProducerLost e:
                 var lost = ProducerFor(e.ProducerId);
                 if (lost.Phase == ProducerPhase.Active)
@@ -200,9 +208,9 @@ internal sealed partial class CoordinatorState<TClient>
             StartJoinWindow();
         }
 
-        if (producer.Phase is ProducerPhase.Unregistered or ProducerPhase.Lost)
+        if (producer.Phase is ProducerPhase.Unregistered or ProducerPhase.Lost or ProducerPhase.Stopped)
         {
-            MoveTo(producer, ProducerPhase.Active); // a lost producer that registers again is waited for again
+            MoveTo(producer, ProducerPhase.Active); // a lost or stopped producer that registers again is waited for again
         }
     }
 

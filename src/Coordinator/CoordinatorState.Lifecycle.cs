@@ -152,7 +152,7 @@ internal sealed partial class CoordinatorState<TClient>
         var rate = _progressFinished < 0 ? 0 : (finished - _progressFinished) / Math.Max(1e-3, _time.GetElapsedTime(_progressAt, now).TotalSeconds);
         var eta = Unfinished == 0 ? TimeSpan.Zero : rate > 0 ? TimeSpan.FromSeconds(Math.Round(Unfinished / rate)) : (TimeSpan?)null;
         var active = _producersIn[(int)ProducerPhase.Active];
-        var producing = active + Math.Max(0, ProducersKnown - _producersIn[(int)ProducerPhase.Done] - _producersIn[(int)ProducerPhase.Lost] - active);
+        var producing = active + Math.Max(0, ProducersKnown - _producersIn[(int)ProducerPhase.Done] - _producersIn[(int)ProducerPhase.Lost] - _producersIn[(int)ProducerPhase.Stopped] - active);
         _log.Progress(
             finished, _accepted, Math.Round(rate, 1), Unfinished, Math.Round(OldestWaitingAge().TotalSeconds, 1),
             producing, eta is { } known && producing == 0 ? known.ToString() : "unknown");

@@ -72,7 +72,7 @@ internal sealed partial class CoordinatorState<TClient>
         return true;
     }
 
-    private static bool EndsByOperator(ProducerState<TClient> producer) => producer.Phase is ProducerPhase.Active or ProducerPhase.Lost;
+    private static bool EndsByOperator(ProducerState<TClient> producer) => producer.Phase is ProducerPhase.Active or ProducerPhase.Lost or ProducerPhase.Stopped;
 
     private void ApplyDiscarded(DeadLettersDiscarded e)
     {

@@ -88,7 +88,7 @@ internal sealed partial class CoordinatorState<TClient>
     public void RegisterProducer(TClient from, RegisterProducer register)
     {
         var producer = Heard(from, register.ProducerId);
-        if (!producer.IsAnnounced || producer.Phase == ProducerPhase.Lost)
+        if (!producer.IsAnnounced || producer.Phase is ProducerPhase.Lost or ProducerPhase.Stopped)
         {
             if (producer.Phase == ProducerPhase.Lost)
             {
@@ -126,6 +126,22 @@ internal sealed partial class CoordinatorState<TClient>
         TellWhenStored(from, new ProducerDoneAck(done.ProducerId));
         _log.ProducerDone(done.ProducerId, producer.Accepted);
         AnswerJoinersIfDone();
+    }
+
+    /// <summary>
+    /// A producer stopped on request before it was done: it is neither done nor lost, and the run waits for
+    /// it without the producer timeout (its node was stopped, and starting it again resumes it).
+    /// </summary>
+    public void ProducerStopped(TClient from, ProducerStopped stopped)
+    {
+        var producer = Heard(from, stopped.ProducerId);
+        if (producer.Phase != ProducerPhase.Active || stopped.LastSequenceNr < producer.HighestAccepted)
+        {
+            return; // done, lost or stopped already, or a stale word from an earlier incarnation of it
+        }
+
+        Record(new ProducerSuspended(stopped.ProducerId));
+        _log.ProducerStoppedEarly(stopped.ProducerId, producer.Accepted);
     }
 
     /// <summary>The size of the first item over <see cref="QueueOptions.MaxItemBytes"/>, if any.</summary>

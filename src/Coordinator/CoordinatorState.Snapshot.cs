@@ -12,7 +12,7 @@ internal sealed partial class CoordinatorState<TClient>
         [.. _items.Values.OrderBy(i => i.Id).Select(i => new SnapshotItem(i.Id, i.Item, DeliveryIdsOf(i), i.CurrentDelivery))],
         [.. _producers.Values.Where(p => p.IsJournaled).OrderBy(p => p.Id, StringComparer.Ordinal).Select(p => new SnapshotProducer(
             p.Id, p.HighestAccepted, p.Accepted, p.IsAnnounced, p.Phase == ProducerPhase.Done, p.Phase == ProducerPhase.Lost,
-            p.PartialSequenceNr, p.PartialAdmitted, p.Node, p.NodeProducers))],
+            p.PartialSequenceNr, p.PartialAdmitted, p.Node, p.NodeProducers, p.Phase == ProducerPhase.Stopped))],
         DeadLettersInOrder(),
         _discarded,
         _endedByOperator);
@@ -75,7 +75,7 @@ internal sealed partial class CoordinatorState<TClient>
                 CountOnNode(producer, saved.Node, saved.NodeProducers);
             }
 
-            MoveTo(producer, saved.Done ? ProducerPhase.Done : saved.Lost ? ProducerPhase.Lost : saved.Announced ? ProducerPhase.Active : ProducerPhase.Unregistered);
+            MoveTo(producer, saved.Done ? ProducerPhase.Done : saved.Lost ? ProducerPhase.Lost : saved.Stopped ? ProducerPhase.Stopped : saved.Announced ? ProducerPhase.Active : ProducerPhase.Unregistered);
         }
 
         foreach (var dead in snapshot.DeadLetters)

@@ -40,7 +40,7 @@ internal sealed partial class CoordinatorState<TClient>
     private readonly Dictionary<long, ItemState<TClient>> _deliveries = []; // every remembered delivery id of an unfinished item
     private readonly Dictionary<string, ProducerState<TClient>> _producers = [];
     private readonly Dictionary<long, DeadLetteredItem> _deadLetters = [];
-    private readonly int[] _producersIn = new int[4]; // producers per ProducerPhase
+    private readonly int[] _producersIn = new int[Enum.GetValues<ProducerPhase>().Length]; // producers per ProducerPhase
     private int _producersRegistered;
     private long _runNumber = 1;
     private bool _runFinished;
@@ -105,6 +105,7 @@ internal sealed partial class CoordinatorState<TClient>
         && _parkedPuts.Count == 0
         && (_endedByOperator // an operator closed it for adding: nobody else is waited for
             || (_producersIn[(int)ProducerPhase.Active] == 0
+                && _producersIn[(int)ProducerPhase.Stopped] == 0 // stopped on request: it comes back, a stop is not a finish
                 && _producersIn[(int)ProducerPhase.Done] + _producersIn[(int)ProducerPhase.Lost] >= _expectedProducers
                 && ProducersSettled));
 

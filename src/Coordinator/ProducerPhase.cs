@@ -14,4 +14,10 @@ public enum ProducerPhase
 
     /// <summary>It stopped, or stayed silent after a restart, before it was done; registering again makes it active again.</summary>
     Lost,
+
+    /// <summary>
+    /// It stopped on request (its node was stopped) before it was done: not finished, not lost. The run
+    /// waits for it, without a timeout, until it registers again or an operator ends the run.
+    /// </summary>
+    Stopped,
 }

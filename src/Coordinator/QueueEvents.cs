@@ -52,6 +52,9 @@ public static class QueueEvents
 
     public sealed record ProducerLost(string ProducerId) : IQueueEvent;
 
+    /// <summary>A producer stopped on request before it was done (<see cref="QueueProtocol.ProducerStopped"/>): the run waits for it to come back.</summary>
+    public sealed record ProducerSuspended(string ProducerId) : IQueueEvent;
+
     public sealed record ShutdownRequested(bool Immediate) : IQueueEvent;
 
     /// <summary>
@@ -93,7 +96,8 @@ public static class QueueEvents
         long PartialSequenceNr = long.MinValue,
         int PartialAdmitted = 0,
         string Node = "",
-        int NodeProducers = 0);
+        int NodeProducers = 0,
+        bool Stopped = false);
 
     /// <summary>The whole coordinator state after the last journaled event it covers.</summary>
     public sealed record CoordinatorSnapshot(

@@ -55,6 +55,10 @@ internal static class QueueFormats
             "PD",
             m => new() { ProducerId = Out(m.ProducerId, "ProducerDone.ProducerId"), LastSequenceNr = m.LastSequenceNr },
             w => new(In(w.ProducerId, "ProducerDone.ProducerId"), w.LastSequenceNr)),
+        Format<ProducerStopped, W.ProducerStopped>(
+            "PS",
+            m => new() { ProducerId = Out(m.ProducerId, "ProducerStopped.ProducerId"), LastSequenceNr = m.LastSequenceNr },
+            w => new(In(w.ProducerId, "ProducerStopped.ProducerId"), w.LastSequenceNr)),
         Format<ProducerDoneAck, W.ProducerDoneAck>(
             "PDA",
             m => new() { ProducerId = Out(m.ProducerId, "ProducerDoneAck.ProducerId") },
@@ -160,6 +164,10 @@ internal static class QueueFormats
             "EPC",
             m => new() { ProducerId = Out(m.ProducerId, "ProducerCompleted.ProducerId") },
             w => new(In(w.ProducerId, "ProducerCompleted.ProducerId"))),
+        Format<ProducerSuspended, W.ProducerSuspended>(
+            "EPS",
+            m => new() { ProducerId = Out(m.ProducerId, "ProducerSuspended.ProducerId") },
+            w => new(In(w.ProducerId, "ProducerSuspended.ProducerId"))),
         Format<ProducerLost, W.ProducerLost>(
             "EPL",
             m => new() { ProducerId = Out(m.ProducerId, "ProducerLost.ProducerId") },

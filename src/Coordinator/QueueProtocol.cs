@@ -52,6 +52,14 @@ public static class QueueProtocol
 
     public sealed record ProducerDoneAck(string ProducerId) : IQueueMessage;
 
+    /// <summary>
+    /// The producer stopped on request (its node is stopping) before its source ended, after its last
+    /// put, <paramref name="LastSequenceNr"/>, was answered: a stop is not a finish. The run keeps its
+    /// place and waits for it to register again, without the producer timeout; only an operator's
+    /// <see cref="EndRun"/> ends the run without it. Told once, not acknowledged.
+    /// </summary>
+    public sealed record ProducerStopped(string ProducerId, long LastSequenceNr) : IQueueMessage;
+
     // ---- consumers -------------------------------------------------------------------------
 
     /// <summary>

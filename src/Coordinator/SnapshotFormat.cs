@@ -75,6 +75,7 @@ internal static class SnapshotFormat
         PartialAdmitted = p.PartialAdmitted,
         Node = Out(p.Node, "CoordinatorSnapshot.Producers.Node"),
         NodeProducers = p.NodeProducers,
+        Stopped = p.Stopped,
     };
 
     private static SnapshotProducer FromWire(W.SnapshotProducer p, string field) => new(
@@ -87,5 +88,6 @@ internal static class SnapshotFormat
         p.PartialSequenceNr,
         p.PartialAdmitted,
         In(p.Node, "CoordinatorSnapshot.Producers.Node"),
-        NodeProducers(p.NodeProducers, "CoordinatorSnapshot.Producers.NodeProducers"));
+        NodeProducers(p.NodeProducers, "CoordinatorSnapshot.Producers.NodeProducers"),
+        p.Stopped);
 }

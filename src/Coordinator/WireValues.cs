@@ -326,6 +326,7 @@ internal static class WireValues
         ProducerPhase.Active => W.ProducerPhase.Active,
         ProducerPhase.Done => W.ProducerPhase.Done,
         ProducerPhase.Lost => W.ProducerPhase.Lost,
+        ProducerPhase.Stopped => W.ProducerPhase.Stopped,
         _ => throw new SerializationException($"Cannot serialize ProducerOverview.Phase {(int)phase}: not a defined {nameof(ProducerPhase)}."),
     };
 
@@ -335,6 +336,7 @@ internal static class WireValues
         W.ProducerPhase.Active => ProducerPhase.Active,
         W.ProducerPhase.Done => ProducerPhase.Done,
         W.ProducerPhase.Lost => ProducerPhase.Lost,
+        W.ProducerPhase.Stopped => ProducerPhase.Stopped,
         _ => throw new WireFormatException($"ProducerOverview.Phase is enum value {(int)phase}, not a defined {nameof(ProducerPhase)}"),
     };
 

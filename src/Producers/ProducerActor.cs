@@ -342,6 +342,7 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
         }
 
         ProducerLog.StoppedEarly(_log, _id, _added);
+        _coordinator.Tell(new ProducerStopped(_producerId, _sequenceNr)); // its place is kept: the run waits for it to come back
         Context.Parent.Tell(new ProducerFinished(_id, _added, _rejected, _failed, StoppedEarly: true));
         Become(Finished);
     }

@@ -52,6 +52,7 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         ["ProducerRegistered of a new producer"] = new ProducerRegistered("", 0),
         ["ProducerDone"] = new ProducerDone("node-a/producer-3", long.MinValue),
         ["ProducerDoneAck"] = new ProducerDoneAck("node-a/producer-3"),
+        ["ProducerStopped"] = new ProducerStopped("node-a/producer-3", 42),
         ["Get"] = new Get(1),
         ["Get without waiting"] = new Get(int.MaxValue, Wait: false),
         ["RequestWork"] = new RequestWork(100),
@@ -89,6 +90,7 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
                 new("node-a/producer-1", "node-a", ProducerPhase.Done, long.MaxValue),
                 new("node-b/producer-0", "", ProducerPhase.Lost, 0),
                 new("p", "", ProducerPhase.Unregistered, -1),
+                new("node-c/producer-0", "node-c", ProducerPhase.Stopped, 7),
             ],
             new LatencySummary(4096, TimeSpan.FromMinutes(1), 0.000_05, 0.25, 1.5, double.MaxValue),
             [new(long.MaxValue, 3, "System.Exception: boom 💥…", new byte[] { 0x0b, 0xad }, 65_536), new(1, int.MaxValue, "", ReadOnlyMemory<byte>.Empty, 0)]),
@@ -129,6 +131,7 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         ["ProducerAnnounced"] = new ProducerAnnounced("node-a/producer-3", "node-a", int.MaxValue),
         ["ProducerCompleted"] = new ProducerCompleted("生产者"),
         ["ProducerLost"] = new ProducerLost(""),
+        ["ProducerSuspended"] = new ProducerSuspended("node-a/producer-0"),
         ["ShutdownRequested graceful"] = new ShutdownRequested(Immediate: false),
         ["ShutdownRequested immediate"] = new ShutdownRequested(Immediate: true),
         ["IncarnationStarted"] = new IncarnationStarted(long.MaxValue),
@@ -158,7 +161,7 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
             ShutDown: false,
             ShutDownImmediately: true,
             Items: [new(101, Item("01", PutAt), [5, 9, long.MaxValue], CurrentDelivery: long.MaxValue), new(102, Item("", DateTime.MinValue), []), new(-1, Item("ff00ff", DateTime.MaxValue), [0])],
-            Producers: [new("node-a/producer-1", long.MinValue, 0, Announced: true, Done: false, Lost: true), new("", long.MaxValue, -1, Announced: false, Done: true, Lost: false, PartialSequenceNr: 12, PartialAdmitted: 3, Node: "node-ä", NodeProducers: 4)],
+            Producers: [new("node-a/producer-1", long.MinValue, 0, Announced: true, Done: false, Lost: true), new("", long.MaxValue, -1, Announced: false, Done: true, Lost: false, PartialSequenceNr: 12, PartialAdmitted: 3, Node: "node-ä", NodeProducers: 4), new("node-c/producer-0", 7, 70, Announced: true, Done: false, Lost: false, Stopped: true)],
             DeadLetters: [new(11, 1, Item("0bad", PutAt), 3, "first ✗"), new(long.MinValue, 0, Item("", DateTime.MaxValue), 0, "")],
             Discarded: long.MaxValue,
             EndedByOperator: true),
@@ -181,8 +184,8 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         var journalTypes = concrete.Where(typeof(IQueueEvent).IsAssignableFrom).ToHashSet();
         var sampled = Samples.Values.Select(m => m.GetType()).ToHashSet();
 
-        Assert.Equal(37, messageTypes.Count);
-        Assert.Equal(18, journalTypes.Count);
+        Assert.Equal(38, messageTypes.Count);
+        Assert.Equal(19, journalTypes.Count);
         Assert.Empty(messageTypes.Intersect(journalTypes).Select(t => t.FullName));
         Assert.Empty(messageTypes.Union(journalTypes).Except(sampled).Select(t => t.FullName));
 
