@@ -22,6 +22,7 @@ namespace ActorPipeline.Host.Dashboard;
 /// <param name="History">The charts' points, oldest first: all of them in a full view, the newest only in a live update.</param>
 /// <param name="HistoryMs">How far back the charts reach, milliseconds.</param>
 /// <param name="RequeueAllowed">Whether this node takes requeue requests (a token is set).</param>
+/// <param name="JournalProblem">While this node's coordinator journal fails: what is wrong and what happens meanwhile; null while it works.</param>
 public sealed record DashboardView(
     long AtMs,
     long Sequence,
@@ -37,4 +38,5 @@ public sealed record DashboardView(
     DeadLettersView DeadLetters,
     IReadOnlyList<RunSample> History,
     long HistoryMs,
-    bool RequeueAllowed);
+    bool RequeueAllowed,
+    string? JournalProblem = null);

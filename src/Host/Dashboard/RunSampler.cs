@@ -12,7 +12,7 @@ namespace ActorPipeline.Host.Dashboard;
 /// each new view to the open pages; also carries the page's one command, the requeue of dead letters.
 /// </summary>
 public sealed class RunSampler(
-    IRequiredActor<CoordinatorActor> coordinator, IOptions<OperationsOptions> options, DashboardFeed feed, TimeProvider time, ILogger<RunSampler> log)
+    IRequiredActor<CoordinatorActor> coordinator, IOptions<OperationsOptions> options, DashboardFeed feed, TimeProvider time, ILogger<RunSampler> log, CoordinatorFailure? failure = null)
     : IDisposable
 {
     /// <summary>A coordinator silent this long is worth a warning; one slow answer (a busy journal, a hand-over) is not.</summary>
@@ -73,7 +73,7 @@ public sealed class RunSampler(
                 }
             }
 
-            feed.Publish(view);
+            feed.Publish(WithJournalProblem(view));
         }
         finally
         {
@@ -86,9 +86,19 @@ public sealed class RunSampler(
     {
         lock (_gate)
         {
-            return _history.View(full: true, RequeueAllowed);
+            return WithJournalProblem(_history.View(full: true, RequeueAllowed));
         }
     }
+
+    /// <summary>The page says a journal outage in words, rather than as a coordinator that went quiet.</summary>
+    private DashboardView WithJournalProblem(DashboardView view) =>
+        failure?.JournalOutage is { } outage
+            ? view with
+            {
+                JournalProblem = $"the journal has been failing for {Math.Round((time.GetUtcNow() - outage.Since).TotalSeconds)} s ({outage.Reason}); " +
+                                 $"the coordinator restarts in {outage.RetryIn.TotalSeconds:0.#} s and nothing acknowledged is lost",
+            }
+            : view;
 
     /// <summary>Puts dead letters back on the queue (every one if <paramref name="itemIds"/> is null); how many went back.</summary>
     /// <exception cref="AskTimeoutException">The coordinator did not confirm in time (it may still do it).</exception>

@@ -31,10 +31,12 @@ public sealed class JournalOutageHostSpecs
         }
 
         using var postgres = ThrowawayPostgres.Create(bin);
+        var healthPort = HostProcess.FreePort();
         var folder = Directory.CreateTempSubdirectory("outage-").FullName;
         using var host = HostProcess.Start([], new Dictionary<string, string>
         {
             ["DOTNET_ENVIRONMENT"] = "Container",
+            ["Operations__HealthPort"] = $"{healthPort}",
             ["Pipeline__Persistence__Provider"] = "PostgreSql",
             ["Pipeline__Persistence__ConnectionString"] = postgres.ConnectionString,
             ["Pipeline__Producers__Count"] = $"{Producers}",
@@ -57,6 +59,14 @@ public sealed class JournalOutageHostSpecs
             postgres.StopImmediately();
             // Down long enough for the coordinator to fail, restart, and fail its recovery too.
             await host.WaitForOutputAsync(lines => lines.Any(l => l.Contains("The journal failed", StringComparison.Ordinal) && l.Contains("\"Failures\":2", StringComparison.Ordinal)), RunLimit, Ct);
+            using (var http = new HttpClient())
+            {
+                // Readiness says what is wrong while it is wrong, not just that the coordinator is quiet.
+                var ready = await http.GetAsync(new Uri($"http://127.0.0.1:{healthPort}/health/ready"), Ct);
+                Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+                Assert.Contains("journal has been failing", await ready.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+            }
+
             postgres.Start();
 
             var exit = await host.WaitForExitAsync(RunLimit, Ct);

@@ -35,7 +35,8 @@ function render(view) {
   phase.className = `phase ${view.phase ?? ''}`;
   set('phase', view.phase === 'ShutDown' ? 'shut down' : (view.phase ?? 'waiting for the coordinator'));
   set('eta', view.phase === 'Joined' ? 'done' : view.phase === 'Producing' ? 'after the producers finish' : duration(view.etaSeconds));
-  set('updated', view.atMs ? new Date(view.atMs).toLocaleTimeString('en-GB') + (view.answering ? '' : ' (coordinator silent)') : '—');
+  set('updated', view.journalProblem ? `journal failing: ${view.journalProblem}`
+    : view.atMs ? new Date(view.atMs).toLocaleTimeString('en-GB') + (view.answering ? '' : ' (coordinator silent)') : '—');
   const s = view.status;
   if (s) {
     for (const key of ['size', 'inFlight', 'unfinished', 'accepted', 'completed', 'deadLettered', 'redelivered', 'producersDone', 'expectedProducers']) {
