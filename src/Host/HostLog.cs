@@ -50,9 +50,6 @@ internal static partial class HostLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dead letter <{Item}> (delivery {DeliveryId}) after attempt {Attempts}: {Error}")]
     public static partial void DeadLetter(ILogger log, string item, long deliveryId, int attempts, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{NotCompleted} accepted items were not completed when the run ended; they are counted, not lost silently.")]
-    public static partial void NotCompleted(ILogger log, long notCompleted);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Program completed in {Elapsed} seconds.")]
     public static partial void Completed(ILogger log, decimal elapsed);
 

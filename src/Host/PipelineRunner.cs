@@ -194,12 +194,6 @@ public sealed class PipelineRunner(
             ? (await TryAskAsync<DeadLetters>(queue, GetDeadLetters.Instance, StatusTimeout))?.Items ?? []
             : [];
 
-        if (final is null)
-        {
-            // The one line that says a stop is not a finish, and what to do about it.
-            HostLog.RunNotFinished(log, gathered?.StoppedEarly ?? 0, gathered?.Producers ?? 0, status?.Unfinished ?? 0);
-        }
-
         var summary = new RunSummary(
             Produced: gathered is null ? 0 : gathered.Added + gathered.Rejected,
             Accepted: status?.Accepted ?? 0,
@@ -219,6 +213,11 @@ public sealed class PipelineRunner(
             Discarded: status?.Discarded ?? 0,
             EndedByOperator: status?.EndedByOperator ?? false);
         Report(summary);
+        if (final is null)
+        {
+            // The one line that says a stop is not a finish, and what to do about it: after the figures, the last word.
+            HostLog.RunNotFinished(log, gathered?.StoppedEarly ?? 0, gathered?.Producers ?? 0, status?.Unfinished ?? 0);
+        }
 
         if (final is not null && hostsCoordinator)
         {
@@ -286,11 +285,6 @@ public sealed class PipelineRunner(
         foreach (var dead in summary.DeadLetters)
         {
             HostLog.DeadLetter(log, dead.Item.Hex, dead.DeliveryId, dead.Attempts, dead.Error);
-        }
-
-        if (summary.NotCompleted > 0)
-        {
-            HostLog.NotCompleted(log, summary.NotCompleted);
         }
     }
 }
