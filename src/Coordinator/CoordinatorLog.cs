@@ -38,7 +38,8 @@ internal static partial class CoordinatorLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Saving a snapshot failed; recovery replays more events until the next one succeeds.")]
     public static partial void SnapshotFailed(this ILogger log, Exception error);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Journaling {EventType} failed; the coordinator stops, and its supervisor decides whether it starts again.")]
+    // Debug, with the trace: the supervisor's one Error line says what failed and what happens now.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Journaling {EventType} failed; the coordinator stops, and its supervisor decides whether it starts again.")]
     public static partial void PersistFailed(this ILogger log, string eventType, Exception error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Progress: done {Done} of {Accepted} accepted, {Rate} items/s, outstanding {Outstanding}, oldest waiting {OldestAge} s, producers still producing: {Producing}, ETA {Eta}.")]
@@ -77,10 +78,10 @@ internal static partial class CoordinatorLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Work on item {ItemId} has run longer than Pipeline:Queue:AckTimeout ({AckTimeout}); its consumer renews the item's lease, so it is not redelivered. Consumers that do not renew leases (an older release) would redeliver such items: raise Pipeline:Queue:AckTimeout above your longest work if you run any. Logged once.")]
     public static partial void WorkOutlivesAckTimeout(this ILogger log, long itemId, TimeSpan ackTimeout);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The journal failed ({Reason}); the coordinator stopped and restarts in {Backoff} to recover from what was stored (failure {Failures} in a row). Producers resend and consumers ask again meanwhile; nothing acknowledged is lost.")]
-    public static partial void JournalFailedRestarting(this ILogger log, string reason, TimeSpan backoff, int failures);
+    [LoggerMessage(Level = LogLevel.Error, Message = "The journal failed ({Reason}); the coordinator stopped and restarts in {BackoffSeconds} s to recover from what was stored (failure {Failures} in a row). Producers resend and consumers ask again meanwhile; nothing acknowledged is lost.")]
+    public static partial void JournalFailedRestarting(this ILogger log, string reason, double backoffSeconds, int failures);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The journal has been failing for {Seconds} s ({Reason}; {Failures} failures in a row): the queue is paused, nothing acknowledged is lost. The coordinator keeps restarting with back-off until Pipeline:Queue:JournalOutageLimit ({Limit}).")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The journal has been failing for {Seconds} s ({Reason}; {Failures} failures in a row): the queue is paused, nothing acknowledged is lost. The coordinator keeps restarting with back-off, for at most Pipeline:Queue:JournalOutageLimit ({Limit}).")]
     public static partial void JournalStillDown(this ILogger log, double seconds, string reason, int failures, TimeSpan limit);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The journal stores writes again after {Seconds:0.0} s; the coordinator recovered from what was stored and carries on.")]
@@ -89,7 +90,7 @@ internal static partial class CoordinatorLog
     [LoggerMessage(Level = LogLevel.Critical, Message = "{Message}")]
     public static partial void JournalGaveUp(this ILogger log, string message);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The coordinator could not read its journal ({Reason}); it stops, and its supervisor decides whether it starts again.")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The coordinator could not read its journal ({Reason}); it stops, and its supervisor decides whether it starts again.")]
     public static partial void RecoveryInterrupted(this ILogger log, string reason, Exception error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Producer {ProducerId} stopped on request before it was done (items accepted from it: {Accepted}); the run keeps its place and waits for it to come back, or for an operator to end the run.")]

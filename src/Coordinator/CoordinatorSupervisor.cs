@@ -113,7 +113,7 @@ public sealed class CoordinatorSupervisor : ReceiveActor, IWithTimers
             return;
         }
 
-        _log.JournalFailedRestarting(reason, backoff, _outage.Failures);
+        _log.JournalFailedRestarting(reason, Math.Round(backoff.TotalSeconds, 2), _outage.Failures);
         Context.System.EventStream.Publish(new CoordinatorJournalUnavailable(_outage.Since!.Value, reason, _outage.Failures, backoff));
         if (_outage.Failures == 1)
         {
