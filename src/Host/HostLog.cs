@@ -62,6 +62,9 @@ internal static partial class HostLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "No answer from the coordinator for {Seconds} s: is a node with role coordinator up and reachable? This node keeps asking.")]
     public static partial void CoordinatorSilent(ILogger log, double seconds);
 
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The journal {File} {Problem}: {Remedy}. Exiting.")]
+    public static partial void JournalUnusable(ILogger log, string file, string problem, string remedy);
+
     [LoggerMessage(Level = LogLevel.Critical, Message = "The run failed.")]
     public static partial void RunFailed(ILogger log, Exception error);
 }
