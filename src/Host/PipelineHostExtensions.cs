@@ -117,7 +117,7 @@ public static class PipelineHostExtensions
         });
         services.AddSingleton<JournalPreflight>();
         services.AddSingleton(sp => NodeIdentity.Resolve(
-            sp.GetRequiredService<IOptions<NodeOptions>>().Value, sp.GetRequiredService<IOptions<PipelineOptions>>().Value.Persistence));
+            sp.GetRequiredService<IOptions<NodeOptions>>().Value, sp.GetRequiredService<IOptions<PipelineOptions>>().Value));
         services.AddMetrics();
         services.AddSingleton(sp => new PipelineMetrics(sp.GetRequiredService<IMeterFactory>()));
 
