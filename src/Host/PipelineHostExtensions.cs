@@ -89,6 +89,7 @@ public static class PipelineHostExtensions
         // First of the hosted services, so the host stops it last: the seed's closing line is the process's last event.
         services.AddSingleton<RunResult>();
         services.AddSingleton<CoordinatorFailure>();
+        services.AddSingleton<ClusterExit>();
         services.AddHostedService<CompletionReporter>();
         services.TryAddSingleton<DepartingPeers>();
         services.AddValidatedSection<PipelineOptions>(PipelineOptions.SectionName);
@@ -131,6 +132,7 @@ public static class PipelineHostExtensions
             var identity = sp.GetRequiredService<NodeIdentity>();
             var departing = sp.GetRequiredService<DepartingPeers>();
             var coordinatorFailure = sp.GetRequiredService<CoordinatorFailure>();
+            var clusterExit = sp.GetRequiredService<ClusterExit>();
             akka.ConfigureLoggers(setup =>
                 {
                     setup.LogLevel = akkaLevel;
@@ -147,6 +149,7 @@ public static class PipelineHostExtensions
                 // Only the coordinator journals: a node without the role never opens (or creates) the journal.
                 .AddQueueStore(options.Persistence, options.Queue.Ephemeral || !node.Has(CoordinatorHostingExtensions.Role))
                 .WithActors((system, _) => coordinatorFailure.Listen(system)) // before the coordinator
+                .WithActors((system, _) => clusterExit.Listen(system))
                 .AddCoordinatorSingleton(
                     options.Queue, loggers, options.Queue.ExpectedProducers ?? 1, node.Has(CoordinatorHostingExtensions.Role), metrics);
             if (node.Has(ClusterRoles.Producer))
