@@ -65,6 +65,12 @@ internal static partial class HostLog
     [LoggerMessage(Level = LogLevel.Critical, Message = "The journal {File} {Problem}: {Remedy}. Exiting.")]
     public static partial void JournalUnusable(ILogger log, string file, string problem, string remedy);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "The journal {File} {Problem}: {Remedy}; until then the coordinator's writes fail.")]
+    public static partial void JournalDiskFull(ILogger log, string file, string problem, string remedy);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The disk holding the journal {File} has room again ({FreeKiB} KiB free).")]
+    public static partial void JournalDiskHasRoom(ILogger log, string file, long freeKiB);
+
     [LoggerMessage(Level = LogLevel.Critical, Message = "{Cause}: this node stops; {Items}.")]
     public static partial void EndedByCluster(ILogger log, string cause, string items);
 

@@ -169,6 +169,8 @@ public static class PipelineHostExtensions
         services.AddSingleton<RunSampler>();
         services.AddHostedService<DashboardService>();
 
+        services.AddHostedService<JournalDiskWatch>();
+
         // Registered after AddAkka, so it is stopped before the actor system on shutdown.
         services.AddHostedService<PipelineRunner>();
         return builder;

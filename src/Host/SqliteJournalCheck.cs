@@ -20,8 +20,8 @@ internal static class SqliteJournalCheck
     private const int CantOpen = 14;
     private const int NotADatabase = 26;
 
-    // Less free space than this and the first commit fails: a WAL commit needs a frame per page it changes.
-    private const long LeastFreeBytes = 1024 * 1024;
+    /// <summary>Less free space than this and the next commits fail: a WAL commit needs a frame per page it changes.</summary>
+    internal const long LeastFreeBytes = 1024 * 1024;
 
     private const string Setting = "Pipeline:Persistence:ConnectionString";
 
@@ -133,10 +133,12 @@ internal static class SqliteJournalCheck
     private static JournalProblem ReadOnlyFile(string file) =>
         new(file, "is read-only for this process (the file, or its folder, where SQLite writes its -wal and -shm files)", $"make both writable for this user, or point {Setting} at a file elsewhere");
 
-    private static JournalProblem DiskFull(string file, string detail) =>
+    /// <summary>The problem of a journal on a disk with <paramref name="detail"/> (how little is free) left.</summary>
+    internal static JournalProblem DiskFull(string file, string detail) =>
         new(file, $"cannot be written: the disk holding it is full ({detail})", $"free space on that disk, or point {Setting} at a file on another");
 
-    private static long? FreeBytes(string folder)
+    /// <summary>The bytes free to this user on the disk holding <paramref name="folder"/>, or null if that cannot be told.</summary>
+    internal static long? FreeBytes(string folder)
     {
         try
         {
