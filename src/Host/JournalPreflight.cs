@@ -27,7 +27,8 @@ internal sealed class JournalPreflight(IOptions<PipelineOptions> pipeline, IOpti
         }
 
         var connection = options.Persistence.EffectiveConnectionString;
-        var problem = SqliteJournalCheck.Check(connection, LockWait) ?? HoldAgainstOtherNodes(connection);
+        var ownCluster = node.Value.SeedNodeList.Count == 0;
+        var problem = SqliteJournalCheck.Check(connection, LockWait, probeWriteLock: ownCluster) ?? (ownCluster ? HoldAgainstOtherNodes(connection) : null);
         if (problem is null)
         {
             return true;
@@ -48,8 +49,7 @@ internal sealed class JournalPreflight(IOptions<PipelineOptions> pipeline, IOpti
     /// </summary>
     private JournalProblem? HoldAgainstOtherNodes(string connection)
     {
-        if (node.Value.SeedNodeList.Count > 0
-            || new SqliteConnectionStringBuilder(connection).DataSource is not { Length: > 0 } source
+        if (new SqliteConnectionStringBuilder(connection).DataSource is not { Length: > 0 } source
             || source.StartsWith(':'))
         {
             return null;

@@ -31,7 +31,11 @@ internal static class SqliteJournalCheck
     /// <summary>The problem with the journal <paramref name="connectionString"/> names, or null if it can be used.</summary>
     /// <param name="connectionString">The SQLite connection string the journal is opened with.</param>
     /// <param name="lockWait">How long another process's write lock may hold before the file counts as locked.</param>
-    public static JournalProblem? Check(string connectionString, TimeSpan lockWait)
+    /// <param name="probeWriteLock">
+    /// Whether another process holding the write lock is a fault. Not for a node that may share the file
+    /// with its cluster's active coordinator (it has seeds), whose writes hold the lock often, and rightly.
+    /// </param>
+    public static JournalProblem? Check(string connectionString, TimeSpan lockWait, bool probeWriteLock = true)
     {
         var given = new SqliteConnectionStringBuilder(connectionString);
         if (given.DataSource is not { Length: > 0 } source || source.StartsWith(':') || given.Mode == SqliteOpenMode.Memory)
@@ -86,8 +90,11 @@ internal static class SqliteJournalCheck
             }
 
             // Takes the write lock and gives it back at once, writing nothing: another process holding it answers BUSY.
-            Execute(connection, "BEGIN IMMEDIATE;");
-            Execute(connection, "ROLLBACK;");
+            if (probeWriteLock)
+            {
+                Execute(connection, "BEGIN IMMEDIATE;");
+                Execute(connection, "ROLLBACK;");
+            }
         }
         catch (SqliteException e)
         {
