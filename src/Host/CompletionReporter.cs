@@ -8,9 +8,10 @@ namespace ActorPipeline.Host;
 /// <summary>
 /// Logs the seed's last line, <c>Program completed in X seconds</c>, as the very last event of the
 /// process: it is the first hosted service registered, so the host stops it last, after the runner
-/// has drained and the actor system has left the cluster and shut down. Nothing is logged after it.
+/// has drained and the actor system has left the cluster and shut down. Nothing is logged after it. On a
+/// node the cluster ended (downed, refused) the last line is <see cref="ClusterExit"/>'s cause instead.
 /// </summary>
-public sealed class CompletionReporter(RunResult result, ILogger<CompletionReporter> log) : IHostedService
+public sealed class CompletionReporter(RunResult result, ClusterExit clusterExit, ILogger<CompletionReporter> log) : IHostedService
 {
     private long _started;
 
@@ -34,6 +35,10 @@ public sealed class CompletionReporter(RunResult result, ILogger<CompletionRepor
             {
                 HostLog.StoppedUnfinished(log, elapsed); // a stop is not a finish, in the last line too
             }
+        }
+        else
+        {
+            clusterExit.Report(); // the cluster ended the node: its cause is the last word
         }
 
         return Task.CompletedTask;

@@ -62,14 +62,26 @@ internal static partial class HostLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Health endpoints on port {Port}: /health/live, /health/ready.")]
     public static partial void HealthListening(ILogger log, int port);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Could not join the cluster within {JoinTimeout} (Cluster:JoinTimeout) through the seeds {Seeds}: are they running, and reachable from here? Exiting.")]
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Could not join the cluster within {JoinTimeout} (Cluster:JoinTimeout) through the seeds {Seeds}: are they running, and reachable from here? This node stops; it held no items.")]
     public static partial void JoinTimedOut(ILogger log, TimeSpan joinTimeout, string seeds);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "The node name {NodeName} is already taken by the live member {Member}: every node needs a name of its own (Cluster:NodeName). Exiting.")]
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The node name {NodeName} is already taken by the live member {Member}: every node needs a name of its own (Cluster:NodeName). This node stops; it held no items.")]
     public static partial void NameTaken(ILogger log, string nodeName, string member);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No answer from the coordinator for {Seconds} s: is a node with role coordinator up and reachable? This node keeps asking.")]
     public static partial void CoordinatorSilent(ILogger log, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The journal {File} {Problem}: {Remedy}. Exiting.")]
+    public static partial void JournalUnusable(ILogger log, string file, string problem, string remedy);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The journal {File} {Problem}: {Remedy}; until then the coordinator's writes fail.")]
+    public static partial void JournalDiskFull(ILogger log, string file, string problem, string remedy);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The disk holding the journal {File} has room again ({FreeKiB} KiB free).")]
+    public static partial void JournalDiskHasRoom(ILogger log, string file, long freeKiB);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "{Cause}: this node stops; {Items}.")]
+    public static partial void EndedByCluster(ILogger log, string cause, string items);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The run failed.")]
     public static partial void RunFailed(ILogger log, Exception error);

@@ -19,13 +19,24 @@ public sealed record NodeIdentity(string Name)
     /// <summary>The node name a member carries in its roles, if any.</summary>
     public static string? NameIn(IEnumerable<string> roles) => ClusterRoles.NodeNameIn(roles);
 
-    /// <summary>The configured name, or the default rule's: container host name, host and fixed port, or a kept id.</summary>
-    public static NodeIdentity Resolve(NodeOptions node, PersistenceOptions persistence)
+    /// <summary>
+    /// The configured name, or for a node that runs producers the default rule's: container host name, host
+    /// and fixed port, or an id kept beside the journal. A node that runs no producers has nothing to resume
+    /// under a name, so it takes a fresh one and reads and writes no file: several such nodes can start from one folder.
+    /// </summary>
+    public static NodeIdentity Resolve(NodeOptions node, PipelineOptions pipeline)
     {
         if (!string.IsNullOrWhiteSpace(node.NodeName))
         {
             return new NodeIdentity(node.NodeName);
         }
+
+        if (!node.Has(ClusterRoles.Producer) || pipeline.Producers.Count == 0)
+        {
+            return Fresh();
+        }
+
+        var persistence = pipeline.Persistence;
 
         if (string.Equals(Environment.GetEnvironmentVariable("DOTNET_RUNNING_IN_CONTAINER"), "true", StringComparison.OrdinalIgnoreCase))
         {
@@ -44,7 +55,7 @@ public sealed record NodeIdentity(string Name)
             return new NodeIdentity(kept);
         }
 
-        var made = $"node-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+        var made = Fresh().Name;
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(file)!);
@@ -58,6 +69,8 @@ public sealed record NodeIdentity(string Name)
 
         return new NodeIdentity(made);
     }
+
+    private static NodeIdentity Fresh() => new($"node-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}");
 
     private static string FolderOfJournal(PersistenceOptions persistence)
     {

@@ -21,9 +21,11 @@ public sealed class NodeOptions : IValidatableObject
     /// <summary>
     /// This node's name in the cluster, unique in it: its producers are <c>{name}/producer-{index}</c>, so
     /// a node restarted under the same name resumes its producers where they stopped, and the same
-    /// settings and seed give the same items. Unset: the host name in a container; with a fixed
-    /// <see cref="Port"/>, host name and port; otherwise (the embedded node) an id made on first start and
-    /// kept beside the journal (<see cref="NodeIdentity.FileName"/>), so a restart in the same folder is the same node.
+    /// settings and seed give the same items. Unset, on a node that runs producers: the host name in a
+    /// container; with a fixed <see cref="Port"/>, host name and port; otherwise (the embedded node) an id
+    /// made on first start and kept beside the journal (<see cref="NodeIdentity.FileName"/>), so a restart in
+    /// the same folder is the same node. Unset on a node that runs no producers: a fresh id on every start
+    /// (it has nothing to resume), with no file read or written.
     /// </summary>
     [RegularExpression("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$", ErrorMessage = "a node name is 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit.")]
     public string? NodeName { get; set; }

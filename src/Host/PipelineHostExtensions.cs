@@ -89,6 +89,7 @@ public static class PipelineHostExtensions
         // First of the hosted services, so the host stops it last: the seed's closing line is the process's last event.
         services.AddSingleton<RunResult>();
         services.AddSingleton<CoordinatorFailure>();
+        services.AddSingleton<ClusterExit>();
         services.AddHostedService<CompletionReporter>();
         services.TryAddSingleton<DepartingPeers>();
         services.AddValidatedSection<PipelineOptions>(PipelineOptions.SectionName);
@@ -116,8 +117,9 @@ public static class PipelineHostExtensions
             var options = sp.GetRequiredService<IOptions<PipelineOptions>>().Value;
             return new SimulatedWorkHandler(options.Consumers, options.Seed, sp.GetRequiredService<ILogger<SimulatedWorkHandler>>());
         });
+        services.AddSingleton<JournalPreflight>();
         services.AddSingleton(sp => NodeIdentity.Resolve(
-            sp.GetRequiredService<IOptions<NodeOptions>>().Value, sp.GetRequiredService<IOptions<PipelineOptions>>().Value.Persistence));
+            sp.GetRequiredService<IOptions<NodeOptions>>().Value, sp.GetRequiredService<IOptions<PipelineOptions>>().Value));
         services.AddMetrics();
         services.AddSingleton(sp => new PipelineMetrics(sp.GetRequiredService<IMeterFactory>()));
 
@@ -131,6 +133,7 @@ public static class PipelineHostExtensions
             var identity = sp.GetRequiredService<NodeIdentity>();
             var departing = sp.GetRequiredService<DepartingPeers>();
             var coordinatorFailure = sp.GetRequiredService<CoordinatorFailure>();
+            var clusterExit = sp.GetRequiredService<ClusterExit>();
             akka.ConfigureLoggers(setup =>
                 {
                     setup.LogLevel = akkaLevel;
@@ -144,8 +147,10 @@ public static class PipelineHostExtensions
                 // a line no JSON log reader can parse (CI's compose run saw one); everything else goes through Serilog.
                 .AddHocon("akka.stdout-loglevel = OFF", HoconAddMode.Prepend)
                 .AddCluster(node, identity, options, departing)
-                .AddQueueStore(options.Persistence, options.Queue.Ephemeral)
+                // Only the coordinator journals: a node without the role never opens (or creates) the journal.
+                .AddQueueStore(options.Persistence, options.Queue.Ephemeral || !node.Has(CoordinatorHostingExtensions.Role))
                 .WithActors((system, _) => coordinatorFailure.Listen(system)) // before the coordinator
+                .WithActors((system, _) => clusterExit.Listen(system))
                 .AddCoordinatorSingleton(
                     options.Queue, loggers, options.Queue.ExpectedProducers ?? 1, node.Has(CoordinatorHostingExtensions.Role), metrics);
             if (node.Has(ClusterRoles.Producer))
@@ -164,6 +169,8 @@ public static class PipelineHostExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RunSampler>();
         services.AddHostedService<DashboardService>();
+
+        services.AddHostedService<JournalDiskWatch>();
 
         // Registered after AddAkka, so it is stopped before the actor system on shutdown.
         services.AddHostedService<PipelineRunner>();
@@ -285,14 +292,15 @@ public static class PipelineHostExtensions
     /// <summary>The coordinator's journal and snapshot store, created on first use.</summary>
     /// <param name="akka">The actor system's configuration.</param>
     /// <param name="persistence">Which store.</param>
-    /// <param name="ephemeral">
-    /// An ephemeral queue journals nothing and recovers nothing, so it gets the in-memory store whatever
-    /// the provider: no file is made or opened, and no database driver is loaded at start-up.
+    /// <param name="journalsNothing">
+    /// An ephemeral queue journals nothing and recovers nothing, and a node without the coordinator has no
+    /// queue to journal, so either gets the in-memory store whatever the provider: no file is made or
+    /// opened, and no database driver is loaded at start-up.
     /// </param>
-    internal static AkkaConfigurationBuilder AddQueueStore(this AkkaConfigurationBuilder akka, PersistenceOptions persistence, bool ephemeral = false)
+    internal static AkkaConfigurationBuilder AddQueueStore(this AkkaConfigurationBuilder akka, PersistenceOptions persistence, bool journalsNothing = false)
     {
         var connection = persistence.EffectiveConnectionString;
-        switch (ephemeral ? PersistenceProvider.InMemory : persistence.Provider)
+        switch (journalsNothing ? PersistenceProvider.InMemory : persistence.Provider)
         {
             case PersistenceProvider.InMemory:
                 return akka.WithInMemoryJournal().WithInMemorySnapshotStore();

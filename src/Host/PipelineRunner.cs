@@ -32,6 +32,7 @@ public sealed class PipelineRunner(
     NodeIdentity identity,
     RunResult result,
     CoordinatorFailure coordinatorFailure,
+    ClusterExit clusterExit,
     IHostApplicationLifetime lifetime,
     ILogger<PipelineRunner> log) : BackgroundService
 {
@@ -44,20 +45,41 @@ public sealed class PipelineRunner(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The host also stops when the cluster ended this node; that is no stop request, and there is nothing
+        // left to drain on a stopped actor system, so the run hears only of a stop someone asked for. (Not
+        // disposed: a run the cluster ended is left behind still holding its token, until the process exits.)
+        var stopRequested = new CancellationTokenSource();
+        stoppingToken.Register(() =>
+        {
+            if (!clusterExit.Ended.IsCompleted)
+            {
+                stopRequested.Cancel();
+            }
+        });
         try
         {
-            // A coordinator that cannot recover the queue ends the run at once: nothing here can finish it.
-            var run = RunAsync(stoppingToken);
-            if (await Task.WhenAny(run, coordinatorFailure.Failed) != run)
+            // A coordinator that cannot recover the queue ends the run at once: nothing here can finish it. So does the cluster ending this node.
+            var run = RunAsync(stopRequested.Token);
+            var first = await Task.WhenAny(run, coordinatorFailure.Failed, clusterExit.Ended);
+            if (first == coordinatorFailure.Failed)
             {
                 throw new CoordinatorRecoveryFailedException(coordinatorFailure.Failed.Result.Reason);
             }
 
+            if (first == clusterExit.Ended)
+            {
+                throw new ClusterExitedException();
+            }
+
             result.Complete(await run);
         }
-        catch (Exception refused) when (refused is ClusterEntryFailedException or CoordinatorRecoveryFailedException)
+        catch (Exception refused) when (refused is ClusterEntryFailedException or CoordinatorRecoveryFailedException or ClusterExitedException)
         {
             result.Fail(refused); // already logged, saying why: exit 1 without a run
+        }
+        catch (Exception broken) when (clusterExit.Ended.IsCompleted)
+        {
+            result.Fail(broken); // the actor system stopped under the run; ClusterExit has said why
         }
         catch (Exception error)
         {

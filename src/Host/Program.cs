@@ -52,6 +52,13 @@ try
 
     // Every option validated now, before any hosted service (the actor system first) reads one and fails less readably.
     host.Services.GetService<IStartupValidator>()?.Validate();
+
+    // A journal this node cannot use ends it here, in one line, before the actor system opens the file.
+    if (!host.Services.GetRequiredService<JournalPreflight>().Passes())
+    {
+        return ExitCodes.Failed;
+    }
+
     var result = host.Services.GetRequiredService<RunResult>();
     await host.RunAsync();
     return result.ExitCode;

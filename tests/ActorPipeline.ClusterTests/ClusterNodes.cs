@@ -31,6 +31,9 @@ public sealed class ClusterNodes(ITestOutputHelper output, int members, TestCert
     /// <summary>A node with the given roles on a port of its own, so that a restart comes back at the same address.</summary>
     public HostProcess StartOnOwnPort(string roles, params (string Key, string Value)[] settings) => Start(roles, HostProcess.FreePort(), settings);
 
+    /// <summary>The folder the nodes' journal (and so any kept node id) is in.</summary>
+    public string Folder => _folder;
+
     /// <summary>The journal the coordinator nodes share (SQLite), for the <c>dead-letters</c> command.</summary>
     public string JournalSetting => $"--Pipeline:Persistence:ConnectionString=Data Source={Path.Combine(_folder, "journal.db")}";
 

@@ -48,5 +48,27 @@ public sealed class NodeIdentityClusterSpecs(ITestOutputHelper output)
         Assert.False(first.HasExited); // the node that had the name keeps it
     }
 
+    [Fact]
+    public async Task Should_run_two_unnamed_consumer_nodes_from_one_folder_each_under_a_fresh_name()
+    {
+        // Before, both read and wrote the node id kept in the folder, so the second took the first's name and was refused.
+        using var cluster = new ClusterNodes(output, members: 4);
+        var coordinator = cluster.StartCoordinator();
+        var producer = cluster.StartProducers(NodeSettings.Producers(2, 10, "00:00:00.020"));
+        var unnamed = ("Cluster__NodeName", ""); // the default rule, on a free port (Cluster:Port=0) like the embedded node
+        var first = cluster.StartConsumers([.. NodeSettings.Consumers(2, "0:0:0", "00:00:00.010"), unnamed]);
+        var second = cluster.StartConsumers([.. NodeSettings.Consumers(2, "0:0:0", "00:00:00.010"), unnamed]);
+
+        Assert.Equal(0, await ExitOf(coordinator));
+        Assert.Equal(0, await ExitOf(producer));
+        Assert.Equal(0, await ExitOf(first));
+        Assert.Equal(0, await ExitOf(second));
+        Assert.Equal((20L, 20L), (coordinator.Summary().Count("Accepted"), coordinator.Summary().Count("Completed")));
+        var names = new[] { first, second }.Select(n => Assert.Single(n.WithTemplate(Templates.NodeAddress)).GetProperty("NodeName").GetString()).ToList();
+        Assert.All(names, name => Assert.StartsWith("node-", name, StringComparison.Ordinal));
+        Assert.NotEqual(names[0], names[1]);
+        Assert.False(File.Exists(Path.Combine(cluster.Folder, "actor-pipeline.node"))); // nothing kept: they have nothing to resume
+    }
+
     private static Task<int> ExitOf(HostProcess node) => node.WaitForExitAsync(RunLimit, Ct);
 }

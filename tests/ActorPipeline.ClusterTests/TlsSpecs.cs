@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Text.Json;
 using ActorPipeline.Tests.Host;
 
 namespace ActorPipeline.ClusterTests;
@@ -73,6 +74,28 @@ public sealed class TlsSpecs(ITestOutputHelper output)
             Assert.DoesNotContain(certificates.NodePassword, output, StringComparison.Ordinal);
             Assert.DoesNotContain(certificates.RoguePassword, output, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task Should_end_a_node_whose_certificate_is_from_another_ca_at_once_with_one_line_and_exit_1()
+    {
+        using var certificates = TestCertificates.Create();
+        using var otherCa = TestCertificates.Create(); // a CA of its own: it refuses the seed's certificate, and the seed its
+        using var cluster = new ClusterNodes(output, members: 2, certificates);
+        var coordinator = cluster.StartCoordinator();
+
+        var stranger = cluster.StartConsumers([.. otherCa.NodeSettings, ("Cluster__JoinTimeout", "00:10:00")]);
+
+        // Ends on the refusal itself, long before the join timeout.
+        Assert.Equal(1, await stranger.WaitForExitAsync(RunLimit, Ct));
+        var last = stranger.Stdout.Select(l => JsonDocument.Parse(l).RootElement).Last();
+        Assert.Equal(("Fatal", Templates.EndedByCluster), (last.GetProperty("@l").GetString(), last.GetProperty("@mt").GetString()));
+        Assert.StartsWith("Refused over TLS", last.GetProperty("Cause").GetString(), StringComparison.Ordinal);
+        Assert.Equal("it held no items", last.GetProperty("Items").GetString());
+        Assert.Equal(0, stranger.Lines("The run failed"));
+        Assert.Equal(0, stranger.Lines("TaskCanceledException"));
+        Assert.Equal(0, stranger.Lines("Stop requested"));
+        Assert.False(coordinator.HasExited);
     }
 
     /// <summary>

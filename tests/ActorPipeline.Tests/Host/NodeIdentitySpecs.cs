@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ActorPipeline.Host;
 
 namespace ActorPipeline.Tests.Host;
 
@@ -72,6 +73,24 @@ public sealed class NodeIdentitySpecs : IDisposable
         Assert.Equal(1, exitCode);
         var refusal = Assert.Single(Events(node, Templates.JoinTimedOut));
         Assert.Contains(seed, refusal.GetProperty("Seeds").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Should_give_a_node_without_producers_a_fresh_name_each_start_and_keep_no_file()
+    {
+        var pipeline = new PipelineOptions { Persistence = { ConnectionString = $"Data Source={Path.Combine(_folder, "actor-pipeline.db")}" } };
+        var consumerNode = new NodeOptions { Roles = "consumer" };
+
+        var first = NodeIdentity.Resolve(consumerNode, pipeline);
+        var second = NodeIdentity.Resolve(consumerNode, pipeline);
+
+        Assert.NotEqual(first, second);
+        Assert.Empty(Directory.GetFileSystemEntries(_folder));
+
+        // A node that runs producers keeps today's rule: an id kept beside the journal, the same on every start.
+        var embedded = new NodeOptions();
+        Assert.Equal(NodeIdentity.Resolve(embedded, pipeline), NodeIdentity.Resolve(embedded, pipeline));
+        Assert.True(File.Exists(Path.Combine(_folder, NodeIdentity.FileName)));
     }
 
     private static IEnumerable<JsonElement> Events(HostProcess host, string template) =>

@@ -17,6 +17,8 @@ public static class Templates
     public const string Drained = "Consumers drained; items finished: {Finished}, handed back to the queue: {HandedBack}.";
     public const string NodeAddress = "This node is {NodeName} at {Address}; its links to other nodes are {Transport}.";
     public const string Resuming = "Producer {ProducerId} resumes after its put {SequenceNr}, which the queue already holds.";
-    public const string JoinTimedOut = "Could not join the cluster within {JoinTimeout} (Cluster:JoinTimeout) through the seeds {Seeds}: are they running, and reachable from here? Exiting.";
+    public const string EndedByCluster = "{Cause}: this node stops; {Items}.";
+
+    public const string JoinTimedOut = "Could not join the cluster within {JoinTimeout} (Cluster:JoinTimeout) through the seeds {Seeds}: are they running, and reachable from here? This node stops; it held no items.";
     public const string DeadLetter = "Dead letter <{Item}> (delivery {DeliveryId}) after attempt {Attempts}: {Error}";
 }
