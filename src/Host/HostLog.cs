@@ -38,8 +38,11 @@ internal static partial class HostLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Consumers drained; items finished: {Finished}, handed back to the queue: {HandedBack}.")]
     public static partial void ConsumersDrained(ILogger log, int finished, int handedBack);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The coordinator did not answer; this node cannot report the run's accounting.")]
-    public static partial void CoordinatorUnreachable(ILogger log);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run summary: {Produced} produced by this node, {Rejected} rejected; the queue's figures (accepted, completed, not completed, redelivered) are unknown here: the coordinator did not answer. Its journal keeps them, and the next run's summary reports them.")]
+    public static partial void SummaryWithoutCoordinator(ILogger log, long produced, long rejected);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run not finished: this node was stopped before the run ended ({StoppedEarly} of {Producers} producers on it stopped early); nothing was dropped. Start the node again the same way (same folder or Cluster:NodeName) to resume.")]
+    public static partial void RunNotFinishedUnknown(ILogger log, int stoppedEarly, int producers);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "A health probe was abandoned before its answer was sent ({Error}).")]
     public static partial void HealthProbeAbandoned(ILogger log, string error);

@@ -206,11 +206,9 @@ public sealed class PipelineRunner(
             gathered ??= await TryAskAsync<ProducersFinished>(producerPool, WhenProducersFinished.Instance, StatusTimeout);
         }
 
+        // The queue's figures are the coordinator's, from its journal: this process's counters alone would
+        // say 0 accepted after a restart or while the journal is down. Without an answer they are unknown, not 0.
         var status = final ?? await TryAskAsync<QueueStatus>(queue, GetStatus.Instance, StatusTimeout);
-        if (status is null)
-        {
-            HostLog.CoordinatorUnreachable(log);
-        }
 
         var deadLetters = hostsCoordinator && status is { DeadLettered: > 0 }
             ? (await TryAskAsync<DeadLetters>(queue, GetDeadLetters.Instance, StatusTimeout))?.Items ?? []
@@ -233,12 +231,20 @@ public sealed class PipelineRunner(
             DeadLetters: deadLetters,
             Elapsed: Stopwatch.GetElapsedTime(started),
             Discarded: status?.Discarded ?? 0,
-            EndedByOperator: status?.EndedByOperator ?? false);
+            EndedByOperator: status?.EndedByOperator ?? false,
+            AccountingKnown: status is not null);
         Report(summary);
         if (final is null)
         {
             // The one line that says a stop is not a finish, and what to do about it: after the figures, the last word.
-            HostLog.RunNotFinished(log, gathered?.StoppedEarly ?? 0, gathered?.Producers ?? 0, status?.Unfinished ?? 0);
+            if (status is null)
+            {
+                HostLog.RunNotFinishedUnknown(log, gathered?.StoppedEarly ?? 0, gathered?.Producers ?? 0);
+            }
+            else
+            {
+                HostLog.RunNotFinished(log, gathered?.StoppedEarly ?? 0, gathered?.Producers ?? 0, status.Unfinished);
+            }
         }
 
         if (final is not null && hostsCoordinator)
@@ -296,6 +302,12 @@ public sealed class PipelineRunner(
 
     private void Report(RunSummary summary)
     {
+        if (!summary.AccountingKnown)
+        {
+            HostLog.SummaryWithoutCoordinator(log, summary.Produced, summary.Rejected);
+            return;
+        }
+
         HostLog.Summary(
             log, summary.Produced, summary.Accepted, summary.Completed, summary.DeadLettered, summary.Discarded, summary.NotCompleted,
             summary.Rejected, summary.Redelivered, summary.DuplicateAcks, summary.ProducersLost);

@@ -19,6 +19,7 @@ namespace ActorPipeline.Host;
 /// <param name="DeadLetters">The dead-lettered items with their last error (on the node that hosts the coordinator).</param>
 /// <param name="Elapsed">Wall-clock time of the run on this node.</param>
 /// <param name="Discarded">Dead letters an operator discarded in this run: settled, and not counted against the exit code.</param>
+/// <param name="AccountingKnown">Whether the coordinator answered with the run's figures; if not, the queue's counts are unknown here (not 0).</param>
 /// <param name="EndedByOperator">An operator ended the run for adding before every producer had finished.</param>
 public sealed record RunSummary(
     long Produced,
@@ -37,7 +38,8 @@ public sealed record RunSummary(
     IReadOnlyList<DeadLetteredItem> DeadLetters,
     TimeSpan Elapsed,
     long Discarded = 0,
-    bool EndedByOperator = false)
+    bool EndedByOperator = false,
+    bool AccountingKnown = true)
 {
     /// <summary>Whether the run ended with every accepted item finished (the old name for <see cref="RunEnded"/>).</summary>
     public bool Joined => RunEnded;

@@ -82,4 +82,33 @@ public sealed class JournalOutageHostSpecs
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Should_say_the_queues_figures_are_unknown_rather_than_zero_when_stopped_while_the_journal_is_down()
+    {
+        var folder = Directory.CreateTempSubdirectory("outage-").FullName;
+        using var host = HostProcess.Start([], new Dictionary<string, string>
+        {
+            ["DOTNET_ENVIRONMENT"] = "Container",
+            ["Pipeline__Persistence__Provider"] = "PostgreSql",
+            ["Pipeline__Persistence__ConnectionString"] = $"Host=127.0.0.1;Port={HostProcess.FreePort()};Username=nobody;Database=nothing;Timeout=1",
+            ["Pipeline__Queue__JournalRetryBackoff"] = "00:00:00.200",
+            ["Pipeline__Drain__Timeout"] = "00:00:02",
+        }, folder);
+        try
+        {
+            await host.WaitForOutputAsync(lines => lines.Any(l => l.Contains("The journal failed", StringComparison.Ordinal)), RunLimit, Ct);
+
+            host.Terminate();
+
+            Assert.Equal(ExitCodes.Unfinished, await host.WaitForExitAsync(RunLimit, Ct));
+            var events = host.JsonEvents;
+            Assert.Empty(WithTemplate(events, Templates.Summary)); // no "0 accepted" from a node that cannot know
+            Assert.Single(WithTemplate(events, Templates.SummaryWithoutCoordinator));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }
