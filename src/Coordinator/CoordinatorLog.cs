@@ -72,8 +72,11 @@ internal static partial class CoordinatorLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Deleting old {What} up to {SequenceNr} failed; recovery reads them until a later snapshot's clean-up succeeds.")]
     public static partial void CleanupFailed(this ILogger log, string what, long sequenceNr, Exception error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Item {ItemId} completed by a late task_done of delivery {DeliveryId} (its current delivery is {CurrentDelivery}); counted once, the other delivery's task_done will count as a duplicate.")]
-    public static partial void LateCompletion(this ILogger log, long itemId, long deliveryId, long currentDelivery);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Item {ItemId} completed by a late task_done of delivery {DeliveryId}, which had expired or been handed back; counted once (a task_done of its later delivery, if any, counts as a duplicate).")]
+    public static partial void LateCompletion(this ILogger log, long itemId, long deliveryId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The run waits only for producers stopped on request before they were done: {Producers}. Start their node(s) again to resume them, or end the run on purpose (the run end command, or the operator's page).")]
+    public static partial void WaitingForStoppedProducers(this ILogger log, string producers);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Work on item {ItemId} has run longer than Pipeline:Queue:AckTimeout ({AckTimeout}); its consumer renews the item's lease, so it is not redelivered. Consumers that do not renew leases (an older release) would redeliver such items: raise Pipeline:Queue:AckTimeout above your longest work if you run any. Logged once.")]
     public static partial void WorkOutlivesAckTimeout(this ILogger log, long itemId, TimeSpan ackTimeout);

@@ -99,7 +99,7 @@ internal sealed partial class CoordinatorState<TClient>
                 {
                     // Fencing: a delivery that expired or was handed back still completes its unfinished item, once;
                     // the item's current delivery then counts as a duplicate when its task_done comes.
-                    _log.LateCompletion(item.Id, id, item.CurrentDelivery);
+                    _log.LateCompletion(item.Id, id);
                 }
             }
             else if (CouldHaveBeenIssued(id))

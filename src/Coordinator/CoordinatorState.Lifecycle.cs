@@ -88,8 +88,34 @@ internal sealed partial class CoordinatorState<TClient>
             Record(new ProducerLost(producer.Id));
         }
 
+        WarnIfOnlyStoppedProducersRemain(now);
         Dispatch();
         AnswerJoinersIfDone();
+    }
+
+    /// <summary>
+    /// Once per incarnation: everything accepted is settled and nobody is producing, but producers stopped on
+    /// request keep the run open. Nothing times them out (a stop is not a finish), so once that has lasted
+    /// the producer timeout (time for a restarted node to register them again), the operator is told which
+    /// they are and what to do, rather than left with a run that is silently idle.
+    /// </summary>
+    private void WarnIfOnlyStoppedProducersRemain(long now)
+    {
+        if (_producersIn[(int)ProducerPhase.Stopped] == 0 || Unfinished > 0 || _producersIn[(int)ProducerPhase.Active] > 0 || _endedByOperator)
+        {
+            _onlyStoppedSince = null;
+            return;
+        }
+
+        _onlyStoppedSince ??= now;
+        if (_waitingForStoppedWarned || _time.GetElapsedTime(_onlyStoppedSince.Value, now) < _options.ProducerTimeout)
+        {
+            return;
+        }
+
+        _waitingForStoppedWarned = true;
+        var stopped = _producers.Values.Where(p => p.Phase == ProducerPhase.Stopped).Select(p => p.Id).Order(StringComparer.Ordinal).ToList();
+        _log.WaitingForStoppedProducers(string.Join(", ", stopped.Take(10)) + (stopped.Count > 10 ? $" and {stopped.Count - 10} more" : string.Empty));
     }
 
     /// <summary>A client the shell watched has stopped: what it held goes back, what it waited for is forgotten.</summary>

@@ -67,6 +67,8 @@ internal sealed partial class CoordinatorState<TClient>
     private readonly HashSet<TClient> _runJoiners = [];
     private bool _recovering = true;
     private bool _outlivedAckTimeoutWarned;
+    private bool _waitingForStoppedWarned;
+    private long? _onlyStoppedSince; // when the run came to wait for stopped producers alone
     private long _progressFinished = -1;
     private long _progressAccepted = -1;
     private long _progressAt;

@@ -36,6 +36,13 @@ public sealed class CompletionReporter(RunResult result, ClusterExit clusterExit
                 HostLog.StoppedUnfinished(log, elapsed); // a stop is not a finish, in the last line too
             }
         }
+        else if (result.WasStoppedBeforeRun)
+        {
+            if (!result.Summary.IsCompleted)
+            {
+                HostLog.StoppedBeforeRun(log); // stopped during start-up: the runner never began, so it said nothing
+            }
+        }
         else
         {
             clusterExit.Report(); // the cluster ended the node: its cause is the last word

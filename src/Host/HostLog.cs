@@ -88,4 +88,10 @@ internal static partial class HostLog
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The run failed.")]
     public static partial void RunFailed(ILogger log, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopped before the run began on this node (during start-up or while it entered the cluster): nothing was taken or done here. Start it again to take part in the run.")]
+    public static partial void StoppedBeforeRun(ILogger log);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run not finished: this node was stopped before the run ended ({Unfinished} accepted items not yet done); nothing was dropped, and what it held was finished or handed back. Start it again to rejoin the run.")]
+    public static partial void RunNotFinishedWithoutProducers(ILogger log, long unfinished);
 }

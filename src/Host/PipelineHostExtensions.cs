@@ -146,6 +146,12 @@ public static class PipelineHostExtensions
                 // logged (a peer's link closing as this node leaves) straight to stdout in its own plain format,
                 // a line no JSON log reader can parse (CI's compose run saw one); everything else goes through Serilog.
                 .AddHocon("akka.stdout-loglevel = OFF", HoconAddMode.Prepend)
+                // The coordinator's supervisor paces the retries while the journal fails; the journal's own circuit
+                // breaker, open for 30 s by default, would fail its attempts fast long after the store is back.
+                .AddHocon(
+                    $"akka.persistence.journal-plugin-fallback.circuit-breaker.reset-timeout = {(long)options.Queue.JournalRetryBackoff.TotalMilliseconds}ms\n" +
+                    $"akka.persistence.snapshot-store-plugin-fallback.circuit-breaker.reset-timeout = {(long)options.Queue.JournalRetryBackoff.TotalMilliseconds}ms",
+                    HoconAddMode.Prepend)
                 .AddCluster(node, identity, options, departing)
                 // Only the coordinator journals: a node without the role never opens (or creates) the journal.
                 .AddQueueStore(options.Persistence, options.Queue.Ephemeral || !node.Has(CoordinatorHostingExtensions.Role))

@@ -77,6 +77,12 @@ public sealed class PipelineRunner(
         {
             result.Fail(refused); // already logged, saying why: exit 1 without a run
         }
+        catch (OperationCanceledException) when (stopRequested.IsCancellationRequested && !clusterExit.Ended.IsCompleted)
+        {
+            // Stopped while it was still entering the cluster: nothing was taken or done here, and that is no failure.
+            HostLog.StoppedBeforeRun(log);
+            result.StoppedBeforeRun();
+        }
         catch (Exception broken) when (clusterExit.Ended.IsCompleted)
         {
             result.Fail(broken); // the actor system stopped under the run; ClusterExit has said why
@@ -185,8 +191,10 @@ public sealed class PipelineRunner(
         catch (OperationCanceledException) when (drain.IsCancellationRequested)
         {
             // Nothing is shut down or dropped: what was not finished stays in the journal, and its consumers'
-            // cancellation hands it back (or the coordinator's next incarnation queues it again).
+            // cancellation hands it back (or the coordinator's next incarnation queues it again). Producers
+            // still waiting for a put's answer wait no longer, so that they can report what they did.
             HostLog.DrainTimedOut(log, settings.Drain.Timeout);
+            producerPool?.Tell(StopProducing.Now);
         }
         finally
         {
@@ -240,6 +248,10 @@ public sealed class PipelineRunner(
             if (status is null)
             {
                 HostLog.RunNotFinishedUnknown(log, gathered?.StoppedEarly ?? 0, gathered?.Producers ?? 0);
+            }
+            else if (producerPool is null)
+            {
+                HostLog.RunNotFinishedWithoutProducers(log, status.Unfinished);
             }
             else
             {

@@ -11,8 +11,25 @@ public sealed class RunResult
     /// <summary>Completes when the run has ended and been summarised; faults if the run failed.</summary>
     public Task<RunSummary> Summary => _summary.Task;
 
-    /// <summary>The exit code for the process: the summary's, or <see cref="ExitCodes.Failed"/> if there is none.</summary>
-    public int ExitCode => _summary.Task.IsCompletedSuccessfully ? _summary.Task.Result.ExitCode : ExitCodes.Failed;
+    private bool _stoppedBeforeRun;
+
+    /// <summary>
+    /// The exit code for the process: the summary's; <see cref="ExitCodes.Failed"/> if the run failed;
+    /// <see cref="ExitCodes.Unfinished"/> if the node was stopped before its run began (a stop, not a failure).
+    /// </summary>
+    public int ExitCode =>
+        _summary.Task.IsCompletedSuccessfully ? _summary.Task.Result.ExitCode
+        : _stoppedBeforeRun || !_summary.Task.IsCompleted ? ExitCodes.Unfinished
+        : ExitCodes.Failed;
+
+    /// <summary>Whether the node was stopped before its run began: while it entered the cluster, or before the runner started at all.</summary>
+    public bool WasStoppedBeforeRun => _stoppedBeforeRun || !_summary.Task.IsCompleted;
+
+    internal void StoppedBeforeRun()
+    {
+        _stoppedBeforeRun = true;
+        _summary.TrySetException(new OperationCanceledException("stopped before the run began"));
+    }
 
     internal void Complete(RunSummary summary) => _summary.TrySetResult(summary);
 

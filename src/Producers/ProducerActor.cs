@@ -306,23 +306,20 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void HandleStopProducing(StopProducing _)
+    private void HandleStopProducing(StopProducing stop)
     {
-        if (_stopping)
+        if (_unacknowledged is ProducerDone || (_stopping && !stop.AbandonPutInFlight))
         {
-            return;
-        }
-
-        if (_unacknowledged is ProducerDone)
-        {
-            return; // its source had ended and every item was in: it is done, and says so
+            return; // done, and saying so; or already stopping, as asked
         }
 
         _stopping = true;
         _stop.Cancel(); // ends a sleep in the source at once
-        if (_unacknowledged is RegisterProducer)
+        if (_unacknowledged is RegisterProducer || (stop.AbandonPutInFlight && _unacknowledged is Put))
         {
-            Acknowledged(); // nothing was put yet: there is nothing to wait for
+            // Nothing was put yet, or the wait for the put's answer is over: the restart learns what the queue holds.
+            Acknowledged();
+            _inFlight = null;
         }
 
         // A put in flight is awaited first, so that the producer knows exactly what the queue holds.

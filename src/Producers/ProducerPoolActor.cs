@@ -106,6 +106,15 @@ public sealed class ProducerPoolActor : ReceiveActor
         _failed += finished.Failed ? 1 : 0;
         _stoppedEarly += finished.StoppedEarly ? 1 : 0;
         _reported.Add(Sender);
+        if (finished.StoppedEarly)
+        {
+            // Left to stop with the node: stopping it now would reach the coordinator as a producer gone
+            // (DeathWatch), possibly before its word that it stopped on request, and be logged as a loss.
+            _running.Remove(Sender);
+            AnswerWaitersIfFinished();
+            return;
+        }
+
         Context.Stop(Sender);
     }
 

@@ -18,8 +18,19 @@ public static class ProducerProtocol
     /// </summary>
     public sealed class StopProducing
     {
-        public static readonly StopProducing Instance = new();
-        private StopProducing() { }
+        /// <summary>Stop, but wait for the answer to a put in flight first.</summary>
+        public static readonly StopProducing Instance = new(abandonPutInFlight: false);
+
+        /// <summary>
+        /// Stop now, without waiting any longer for a put's answer (the drain timed out: the coordinator is
+        /// unreachable, or the queue is full). Whether that put was accepted is left to the restart, which
+        /// learns it from the coordinator when the producer registers again.
+        /// </summary>
+        public static readonly StopProducing Now = new(abandonPutInFlight: true);
+
+        private StopProducing(bool abandonPutInFlight) => AbandonPutInFlight = abandonPutInFlight;
+
+        public bool AbandonPutInFlight { get; }
     }
 
     /// <summary>Answered with <see cref="ProducersFinished"/> once every producer has finished (asyncio's <c>gather</c>).</summary>

@@ -81,4 +81,21 @@ public sealed class StoppedProducerSpecs
         Assert.Single(_q.Take<RunCompleted>(_joiner));
         Assert.DoesNotContain(_q.Journal, e => e is QueueEvents.ProducerSuspended);
     }
+
+    [Fact]
+    public void Should_name_the_stopped_producers_once_the_run_has_waited_for_them_alone_for_the_producer_timeout()
+    {
+        StopAfterOnePut();
+        _q.Do(s => s.Tick());
+        _q.Time.Advance(TimeSpan.FromSeconds(29));
+        _q.Do(s => s.Tick());
+        Assert.DoesNotContain(_q.Log.Events, e => e.Message.Contains("The run waits only for producers stopped", StringComparison.Ordinal));
+
+        _q.Time.Advance(TimeSpan.FromSeconds(1));
+        _q.Do(s => s.Tick()).Do(s => s.Tick());
+
+        var warning = Assert.Single(_q.Log.Events, e => e.Message.Contains("The run waits only for producers stopped", StringComparison.Ordinal));
+        Assert.Contains("p-0", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("run end", warning.Message, StringComparison.Ordinal);
+    }
 }

@@ -174,4 +174,21 @@ public sealed class HostProcessSpecs
         host.Terminate();
         Assert.Equal(ExitCodes.Unfinished, await host.WaitForExitAsync(RunLimit, Ct));
     }
+
+    [Fact]
+    public async Task Should_exit_3_with_one_clear_line_when_stopped_while_still_joining_its_seeds()
+    {
+        using var host = HostProcess.Start([], JsonFastRun(
+            ("Cluster__Roles", "consumer"),
+            ("Cluster__SeedNodes", $"akka.tcp://actor-pipeline@127.0.0.1:{HostProcess.FreePort()}"))); // nobody there: it keeps trying to join
+        await host.WaitForOutputAsync(lines => lines.Any(l => l.Contains("Application started", StringComparison.Ordinal)), RunLimit, Ct);
+
+        host.Terminate();
+
+        Assert.Equal(ExitCodes.Unfinished, await host.WaitForExitAsync(RunLimit, Ct));
+        var events = host.JsonEvents;
+        Assert.Single(WithTemplate(events, Templates.StoppedBeforeRun));
+        Assert.DoesNotContain(events, e => e.TryGetProperty("@l", out var level) && level.GetString() is "Fatal" or "Error");
+        Assert.DoesNotContain(host.Stdout, l => l.Contains("TaskCanceledException", StringComparison.Ordinal));
+    }
 }

@@ -14,6 +14,7 @@ public static class Templates
     public const string DrainTimedOut = "Drain timed out after {DrainTimeout}; cancelling consumers, whose unfinished items are handed back, not dropped.";
     public const string RunNotFinished = "Run not finished: this node was stopped before the run ended ({StoppedEarly} of {Producers} producers on it stopped early, {Unfinished} accepted items not yet done); nothing was dropped. Start the node again the same way (same folder or Cluster:NodeName) to resume.";
     public const string SummaryWithoutCoordinator = "Run summary: {Produced} produced by this node, {Rejected} rejected; the queue's figures (accepted, completed, not completed, redelivered) are unknown here: the coordinator did not answer. Its journal keeps them, and the next run's summary reports them.";
+    public const string StoppedBeforeRun = "Stopped before the run began on this node (during start-up or while it entered the cluster): nothing was taken or done here. Start it again to take part in the run.";
     public const string StoppedUnfinished = "Program stopped after {Elapsed} seconds; the run is not finished.";
     public const string Drained = "Consumers drained; items finished: {Finished}, handed back to the queue: {HandedBack}.";
     public const string NodeAddress = "This node is {NodeName} at {Address}; its links to other nodes are {Transport}.";
