@@ -61,6 +61,24 @@ public static class DeadLetterCommand
         }
 
         await using var coordinator = await OfflineCoordinator.StartAsync(settings, error);
+        if (verb != "list" && ids.Count > 0)
+        {
+            // Ids that name no dead letter are a typo or a stale list: refuse the whole command, naming them, rather than act on part.
+            if (await coordinator.AskAsync<DeadLetters>(GetDeadLetters.Instance) is not { } known)
+            {
+                return ExitCodes.Failed;
+            }
+
+            var unknown = ids.Except(known.Items.Select(d => d.ItemId)).ToList();
+            if (unknown.Count > 0)
+            {
+                await error.WriteLineAsync(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"No dead letter has the item id {string.Join(", ", unknown)}; nothing was done. 'dead-letters list' shows the ids."));
+                return ExitCodes.Failed;
+            }
+        }
+
         switch (verb)
         {
             case "list":

@@ -59,6 +59,13 @@ public sealed class OperatorCommandSpecs
             Assert.Equal(2, await again.WaitForExitAsync(RunLimit, Ct));
         }
 
+        // An id that is no dead letter is refused by name, and nothing is discarded.
+        using (var typo = HostProcess.Start(["dead-letters", "discard", "999999"], new Dictionary<string, string>(), folder.Path))
+        {
+            Assert.Equal(1, await typo.WaitForExitAsync(RunLimit, Ct));
+            Assert.Contains(typo.Stderr, line => line.Contains("No dead letter has the item id 999999; nothing was done.", StringComparison.Ordinal));
+        }
+
         using (var discard = HostProcess.Start(["dead-letters", "discard", "--all"], new Dictionary<string, string>(), folder.Path))
         {
             Assert.Equal(0, await discard.WaitForExitAsync(RunLimit, Ct));
