@@ -109,6 +109,13 @@ while :; do
   [ "$(date +%s)" -lt "$deadline" ] || { echo "app containers still running after 300 s"; break; }
   sleep 1
 done
+# A node whose part of the run is short can be healthy only between two rounds of the loop (the dashboard
+# check can hold one up on a loaded machine): its last probes, which Docker keeps, say whether one passed.
+for id in $apps; do
+  [ -n "${healthy[$id]:-}" ] && continue
+  probes=$(docker inspect -f '{{if .State.Health}}{{range .State.Health.Log}}{{.ExitCode}} {{end}}{{end}}' "$id")
+  [[ " $probes" == *" 0 "* ]] && healthy[$id]=1
+done
 
 failed=$dashboard_failed
 [ -n "$dashboard_checked" ] || { echo "the coordinator's dashboard never answered mid-run"; failed=1; }
