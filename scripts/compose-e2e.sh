@@ -18,9 +18,13 @@ source_dir=$(cd "$(dirname "$0")/.." && pwd)
 
 if docker compose version >/dev/null 2>&1; then compose=(docker compose); else compose=(docker-compose); fi
 export COMPOSE_PROJECT_NAME="actorpipeline-e2e-$$"
-# Long enough (about ten seconds of producing) for every node's healthcheck to pass while the run goes.
-export Pipeline__Producers__MinDelay=00:00:00.500
-export Pipeline__Producers__MaxDelay=00:00:01.500
+# Long enough for every node's healthcheck to pass while the run goes: each producer puts 10 items over
+# 10-20 s, counted from its own start, so a node that joins last (seconds after the first, on a loaded
+# machine) still has several probe intervals of the run ahead of it.
+export Pipeline__Producers__MinItems=10
+export Pipeline__Producers__MaxItems=10
+export Pipeline__Producers__MinDelay=00:00:01
+export Pipeline__Producers__MaxDelay=00:00:02
 export Pipeline__Consumers__MaxDelay=00:00:00.300
 unset SECRETS_DIR
 work=$(mktemp -d)
