@@ -155,7 +155,6 @@ public sealed class PipelineRunner(
 
         ProducersFinished? gathered = null;
         QueueStatus? final = null;
-        var drained = false;
         try
         {
             if (producerPool is not null)
@@ -185,8 +184,6 @@ public sealed class PipelineRunner(
                 var outcome = await consumerPool.Ask<ConsumersDrained>(DrainConsumers.Instance, null, drain.Token);
                 HostLog.ConsumersDrained(log, outcome.Finished, outcome.HandedBack);
             }
-
-            drained = true;
         }
         catch (OperationCanceledException) when (drain.IsCancellationRequested)
         {
@@ -234,7 +231,6 @@ public sealed class PipelineRunner(
             ProducersLost: status?.ProducersLost ?? 0,
             Interrupted: stoppingToken.IsCancellationRequested,
             RunEnded: final is not null,
-            Drained: drained,
             FailedProducers: gathered?.Failed ?? 0,
             DeadLetters: deadLetters,
             Elapsed: Stopwatch.GetElapsedTime(started),

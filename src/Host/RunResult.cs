@@ -19,7 +19,7 @@ public sealed class RunResult
     /// </summary>
     public int ExitCode =>
         _summary.Task.IsCompletedSuccessfully ? _summary.Task.Result.ExitCode
-        : _stoppedBeforeRun || !_summary.Task.IsCompleted ? ExitCodes.Unfinished
+        : WasStoppedBeforeRun ? ExitCodes.Unfinished
         : ExitCodes.Failed;
 
     /// <summary>Whether the node was stopped before its run began: while it entered the cluster, or before the runner started at all.</summary>

@@ -14,7 +14,6 @@ namespace ActorPipeline.Host;
 /// <param name="ProducersLost">Producers that stopped, or whose node went, before they finished.</param>
 /// <param name="Interrupted">Whether a stop request cut this node's part short.</param>
 /// <param name="RunEnded">Whether the coordinator declared the run over (every producer done, every accepted item done).</param>
-/// <param name="Drained">Whether this node finished or handed back everything it held before it stopped.</param>
 /// <param name="FailedProducers">This node's producers whose source failed or that died.</param>
 /// <param name="DeadLetters">The dead-lettered items with their last error (on the node that hosts the coordinator).</param>
 /// <param name="Elapsed">Wall-clock time of the run on this node.</param>
@@ -33,7 +32,6 @@ public sealed record RunSummary(
     int ProducersLost,
     bool Interrupted,
     bool RunEnded,
-    bool Drained,
     int FailedProducers,
     IReadOnlyList<DeadLetteredItem> DeadLetters,
     TimeSpan Elapsed,
