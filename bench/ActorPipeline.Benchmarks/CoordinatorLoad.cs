@@ -4,7 +4,7 @@ using ActorPipeline.Coordinator;
 using ActorPipeline.Producers;
 using Akka.Actor;
 using static ActorPipeline.Consumers.ConsumerProtocol;
-using static ActorPipeline.Coordinator.QueueProtocol;
+using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 using static ActorPipeline.Producers.ProducerProtocol;
 
 namespace ActorPipeline.Benchmarks;

@@ -4,7 +4,7 @@ using ActorPipeline.Producers;
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
-using static ActorPipeline.Coordinator.QueueProtocol;
+using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 using static ActorPipeline.Producers.ProducerProtocol;
 
 namespace ActorPipeline.Benchmarks;

@@ -1,7 +1,7 @@
 using ActorPipeline.Coordinator;
 using Akka.Actor;
 using BenchmarkDotNet.Attributes;
-using static ActorPipeline.Coordinator.QueueProtocol;
+using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
 namespace ActorPipeline.Benchmarks;
 

@@ -2,7 +2,7 @@ using ActorPipeline.Coordinator;
 using Akka.Actor;
 using Microsoft.Extensions.Logging;
 using static ActorPipeline.Consumers.ConsumerProtocol;
-using static ActorPipeline.Coordinator.QueueProtocol;
+using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
 namespace ActorPipeline.Consumers;
 

@@ -1,7 +1,7 @@
 using ActorPipeline.Coordinator;
 using Akka.Actor;
 using Microsoft.Extensions.Logging;
-using static ActorPipeline.Coordinator.QueueProtocol;
+using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 using static ActorPipeline.Producers.ProducerProtocol;
 
 namespace ActorPipeline.Producers;

@@ -5,8 +5,8 @@ using Akka.Hosting;
 using Akka.Persistence;
 using Akka.Persistence.Hosting;
 using Microsoft.Extensions.Logging;
-using static ActorPipeline.Coordinator.QueueEvents;
-using static ActorPipeline.Coordinator.QueueProtocol;
+using static ActorPipeline.Coordinator.Persistence.QueueEvents;
+using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
 namespace ActorPipeline.Tests.Coordinator;
 

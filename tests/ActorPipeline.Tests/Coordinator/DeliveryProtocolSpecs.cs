@@ -1,6 +1,6 @@
 using ActorPipeline.Coordinator;
 using Akka.Actor;
-using static ActorPipeline.Coordinator.QueueProtocol;
+using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
 namespace ActorPipeline.Tests.Coordinator;
 

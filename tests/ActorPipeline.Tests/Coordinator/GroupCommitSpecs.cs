@@ -4,8 +4,8 @@ using ActorPipeline.Tests.Fakes;
 using Akka.Actor;
 using Akka.Hosting;
 using Akka.Persistence.Hosting;
-using static ActorPipeline.Coordinator.QueueEvents;
-using static ActorPipeline.Coordinator.QueueProtocol;
+using static ActorPipeline.Coordinator.Persistence.QueueEvents;
+using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
 namespace ActorPipeline.Tests.Coordinator;
 

@@ -6,7 +6,7 @@ using Akka.Persistence.Sql.Hosting;
 using LinqToDB;
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using static ActorPipeline.Coordinator.QueueProtocol;
+using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
 namespace ActorPipeline.Tests.Coordinator;
 

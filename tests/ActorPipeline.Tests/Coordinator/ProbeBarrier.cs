@@ -1,6 +1,6 @@
 using Akka.Actor;
 using Akka.TestKit;
-using static ActorPipeline.Coordinator.QueueProtocol;
+using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
 namespace ActorPipeline.Tests.Coordinator;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace ActorPipeline.Tests.CoordinatorCore;
 
 /// <summary>An <see cref="ILogger"/> (of the coordinator, whose props ask for that type) that keeps every event's level and rendered message, for specs that read what was logged.</summary>
-internal sealed class ListLogger : ILogger<ActorPipeline.Coordinator.CoordinatorActor>
+internal sealed class ListLogger : ILogger<CoordinatorActor>
 {
     private readonly List<(LogLevel Level, string Message)> _events = [];
     private readonly Lock _gate = new();

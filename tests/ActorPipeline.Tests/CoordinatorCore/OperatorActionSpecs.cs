@@ -1,7 +1,7 @@
 using ActorPipeline.Coordinator;
 using ActorPipeline.Tests.Model;
-using static ActorPipeline.Coordinator.QueueEvents;
-using static ActorPipeline.Coordinator.QueueProtocol;
+using static ActorPipeline.Coordinator.Persistence.QueueEvents;
+using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
 namespace ActorPipeline.Tests.CoordinatorCore;
 

@@ -1,6 +1,6 @@
 using ActorPipeline.Coordinator;
 using ActorPipeline.Tests.Model;
-using static ActorPipeline.Coordinator.QueueProtocol;
+using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
 namespace ActorPipeline.Tests.CoordinatorCore;
 

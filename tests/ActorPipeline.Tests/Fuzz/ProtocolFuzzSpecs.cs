@@ -8,7 +8,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using static ActorPipeline.Coordinator.QueueProtocol;
+using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 using static ActorPipeline.Producers.ProducerProtocol;
 
 namespace ActorPipeline.Tests.Fuzz;

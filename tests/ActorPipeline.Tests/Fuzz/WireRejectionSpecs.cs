@@ -6,7 +6,7 @@ using Akka.Hosting;
 using Akka.Remote.Hosting;
 using Akka.Serialization;
 using Google.Protobuf;
-using static ActorPipeline.Coordinator.QueueProtocol;
+using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 using W = ActorPipeline.Coordinator.Wire;
 
 namespace ActorPipeline.Tests.Fuzz;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using ActorPipeline.Host;
 using Serilog.Events;
 using Serilog.Formatting.Display;
 using Serilog.Parsing;

@@ -1,4 +1,3 @@
-using ActorPipeline.Host;
 
 namespace ActorPipeline.Tests.Host;
 

@@ -1,4 +1,3 @@
-using ActorPipeline.Host.Dashboard;
 
 namespace ActorPipeline.Tests.Host;
 

@@ -1,4 +1,3 @@
-using ActorPipeline.Host;
 using Serilog.Events;
 using Serilog.Parsing;
 

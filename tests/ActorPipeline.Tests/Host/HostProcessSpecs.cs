@@ -1,4 +1,3 @@
-using ActorPipeline.Host;
 using System.Text.Json;
 
 namespace ActorPipeline.Tests.Host;

@@ -1,4 +1,3 @@
-using ActorPipeline.Host;
 using Npgsql;
 
 namespace ActorPipeline.Tests.Host;

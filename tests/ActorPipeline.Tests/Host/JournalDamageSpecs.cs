@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using ActorPipeline.Host;
 using Microsoft.Data.Sqlite;
 
 namespace ActorPipeline.Tests.Host;

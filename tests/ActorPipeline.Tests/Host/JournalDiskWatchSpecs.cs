@@ -1,4 +1,3 @@
-using ActorPipeline.Host;
 using ActorPipeline.Tests.Fakes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ActorPipeline.Host;
 
 namespace ActorPipeline.Tests.Host;
 

@@ -1,5 +1,4 @@
 using ActorPipeline.Consumers;
-using ActorPipeline.Host;
 using ActorPipeline.Tests.Fakes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

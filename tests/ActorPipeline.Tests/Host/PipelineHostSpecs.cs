@@ -1,6 +1,5 @@
 using System.Globalization;
 using ActorPipeline.Consumers;
-using ActorPipeline.Host;
 using ActorPipeline.Tests.Fakes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,7 +1,6 @@
 using ActorPipeline.Coordinator;
-using ActorPipeline.Host.Dashboard;
 using Microsoft.Extensions.Time.Testing;
-using static ActorPipeline.Coordinator.QueueProtocol;
+using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
 namespace ActorPipeline.Tests.Host;
 

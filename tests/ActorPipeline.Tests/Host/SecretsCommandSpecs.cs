@@ -6,7 +6,6 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Runtime.Versioning;
 using System.Text;
-using ActorPipeline.Host;
 using Akka.Event;
 
 namespace ActorPipeline.Tests.Host;

@@ -1,5 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using ActorPipeline.Host;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
 using ActorPipeline.Coordinator;
-using static ActorPipeline.Coordinator.QueueEvents;
-using static ActorPipeline.Coordinator.QueueProtocol;
+using static ActorPipeline.Coordinator.Persistence.QueueEvents;
+using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
 namespace ActorPipeline.Tests.Model;
 

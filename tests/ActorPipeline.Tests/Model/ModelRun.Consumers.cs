@@ -1,5 +1,5 @@
 using ActorPipeline.Coordinator;
-using static ActorPipeline.Coordinator.QueueProtocol;
+using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
 namespace ActorPipeline.Tests.Model;
 

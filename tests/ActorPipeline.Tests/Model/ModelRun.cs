@@ -2,8 +2,8 @@ using System.Buffers.Binary;
 using ActorPipeline.Coordinator;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using static ActorPipeline.Coordinator.QueueEvents;
-using static ActorPipeline.Coordinator.QueueProtocol;
+using static ActorPipeline.Coordinator.Persistence.QueueEvents;
+using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
 namespace ActorPipeline.Tests.Model;
 

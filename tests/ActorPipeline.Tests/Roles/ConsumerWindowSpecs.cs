@@ -3,7 +3,7 @@ using ActorPipeline.Coordinator;
 using ActorPipeline.Tests.Fakes;
 using Akka.TestKit;
 using Microsoft.Extensions.Logging.Abstractions;
-using static ActorPipeline.Coordinator.QueueProtocol;
+using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
 namespace ActorPipeline.Tests.Roles;
 

@@ -7,8 +7,8 @@ using ActorPipeline.Coordinator;
 using ActorPipeline.Tests.Fakes;
 using Akka.Hosting;
 using Google.Protobuf;
-using static ActorPipeline.Coordinator.QueueEvents;
-using static ActorPipeline.Coordinator.QueueProtocol;
+using static ActorPipeline.Coordinator.Persistence.QueueEvents;
+using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 using W = ActorPipeline.Coordinator.Wire;
 
 namespace ActorPipeline.Tests.Units;
@@ -554,7 +554,7 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
     [InlineData("")]
     [InlineData("X")]
     [InlineData("p")] // manifests are case-sensitive
-    [InlineData("ActorPipeline.Coordinator.QueueProtocol+Put, ActorPipeline.Coordinator")] // no type names, ever
+    [InlineData("ActorPipeline.Coordinator.Protocol.QueueProtocol+Put, ActorPipeline.Coordinator")] // no type names, ever
     [InlineData("E")] // an event manifest this code does not know, behind a valid format version
     [InlineData("EXX")]
     [InlineData("eia")]

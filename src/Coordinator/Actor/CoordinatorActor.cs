@@ -1,0 +1,428 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Persistence;
+using Microsoft.Extensions.Logging;
+using static ActorPipeline.Coordinator.Persistence.QueueEvents;
+using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
+
+namespace ActorPipeline.Coordinator.Actor;
+
+/// <summary>
+/// The shell around <see cref="CoordinatorState{TClient}"/>, which holds the queue's rules: this actor
+/// receives, passes the sender along, and carries out the decisions — journaling, replies, DeathWatch,
+/// timers and snapshots.
+/// <para>
+/// A command's events are applied at once, so the next command sees them, and journaled by group
+/// commit: while one write is being stored, every event that follows waits in memory, and all of them
+/// go out as the next write, one journal entry (<see cref="EventGroup"/>). A journal's cost is per
+/// entry and per transaction, not per event, so under load a write carries many commands' events and
+/// the file journal keeps up; when idle, a command's events are written at once. Whatever promises
+/// durability (a put's acceptance, a registration, a producer's completion) is sent only once every
+/// event before it is stored. Deliveries go out at once: their ids carry the incarnation, so an id
+/// handed out but never journaled before a crash is never reused, and recovery queues again every
+/// item that was not completed.
+/// </para>
+/// </summary>
+public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
+{
+    /// <summary>The coordinator's persistence id: one queue per journal.</summary>
+    public const string QueuePersistenceId = "actor-pipeline-coordinator";
+
+    private readonly QueueOptions _options;
+    private readonly ILogger _log;
+    private readonly bool _offline;
+    private readonly CoordinatorState<IActorRef> _state;
+    /// <summary>Most events in one journal entry, so that one entry stays a modest blob however far the journal fell behind.</summary>
+    private const int MaxEventsPerEntry = 4096;
+
+    private readonly Action<IQueueEvent> _onStored;
+    private readonly Action<Effect<IActorRef>> _tellStored;
+
+    // Group commit: events applied but not yet handed to the journal, the replies that must wait for
+    // them, and the journal entries being stored (the next write starts when none is).
+    private readonly List<IQueueEvent> _unwritten = [];
+    private readonly List<Effect<IActorRef>> _unwrittenReplies = [];
+    private int _entriesInFlight;
+    private long _eventsSinceSnapshot;
+    private bool _snapshotRequested;
+    private bool _journalWorked;
+
+    /// <param name="options">The queue's settings.</param>
+    /// <param name="expectedProducers">Producers the batch run waits for.</param>
+    /// <param name="log">Where its events go.</param>
+    /// <param name="metrics">Instruments to report to, if any.</param>
+    /// <param name="offline">
+    /// For operator commands run while the service is stopped (listing and requeueing dead letters):
+    /// recover and answer those, but start no incarnation or run and expire nothing.
+    /// </param>
+    /// <param name="time">The clock for ack deadlines, producer silence and progress; the system clock unless a spec fakes it.</param>
+    public CoordinatorActor(
+        QueueOptions options, int expectedProducers, ILogger<CoordinatorActor> log, PipelineMetrics? metrics = null, bool offline = false, TimeProvider? time = null)
+    {
+        _options = options;
+        _log = log;
+        _offline = offline;
+        _state = new CoordinatorState<IActorRef>(options, expectedProducers, time ?? TimeProvider.System, log, metrics);
+        _onStored = OnWriteStored;
+        _tellStored = effect => effect.To!.Tell(effect.Message, Self);
+
+        Recover<SnapshotOffer>(offer => _state.Restore((CoordinatorSnapshot)offer.Snapshot));
+        Recover<IQueueEvent>(_state.Apply);
+        Recover<RecoveryCompleted>(_ => OnRecovered());
+        if (offline)
+        {
+            Offline();
+        }
+        else
+        {
+            Active();
+        }
+    }
+
+    public override string PersistenceId => QueuePersistenceId;
+
+    // Ephemeral recovers nothing either, even over a journal a durable run left: what it holds is only what it was given since it started.
+    public override Recovery Recovery => _options.Ephemeral ? Recovery.None : base.Recovery;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(
+        QueueOptions options, int expectedProducers, ILogger<CoordinatorActor> log, PipelineMetrics? metrics = null, bool offline = false, TimeProvider? time = null) =>
+        Akka.Actor.Props.Create(() => new CoordinatorActor(options, expectedProducers, log, metrics, offline, time));
+
+    /// <summary>The coordinator under its <see cref="CoordinatorSupervisor"/>, which outlives journal outages: what the service runs.</summary>
+    public static Props SupervisedProps(
+        QueueOptions options, int expectedProducers, ILoggerFactory loggers, PipelineMetrics? metrics = null, TimeProvider? time = null) =>
+        CoordinatorSupervisor.Props(
+            Props(options, expectedProducers, loggers.CreateLogger<CoordinatorActor>(), metrics, offline: false, time),
+            options,
+            loggers.CreateLogger<CoordinatorSupervisor>(),
+            time);
+
+    protected override void PreStart()
+    {
+        base.PreStart();
+        if (!_offline && IsClustered)
+        {
+            // The run waits for the producers of every producer node in the cluster: no total is configured.
+            Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.IMemberEvent));
+        }
+    }
+
+    protected override void PostStop()
+    {
+        if (!_offline && IsClustered)
+        {
+            Cluster.Get(Context.System).Unsubscribe(Self);
+        }
+
+        base.PostStop();
+    }
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        if (_offline || IsUnreadableData(reason))
+        {
+            // Retrying cannot help with data this code cannot read, and serving an empty queue would lose
+            // what the journal holds: say why, and let the Host stop (it listens for this).
+            _log.RecoveryFailed(reason.Message, reason);
+            Context.System.EventStream.Publish(new CoordinatorRecoveryFailed(reason.Message));
+        }
+        else
+        {
+            // The store did not answer (down, unreachable, full): a later attempt may read it. The supervisor restarts this actor with back-off.
+            _log.RecoveryInterrupted(Describe(reason), reason);
+            Context.Parent.Tell(new JournalFailing(Describe(reason)));
+        }
+
+        base.OnRecoveryFailure(reason, message);
+    }
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        // Akka.Persistence stops the actor: its state may be ahead of the journal. The supervisor starts it
+        // again with back-off, and it recovers from what was stored; replies that waited for the write were never sent.
+        _log.PersistFailed(@event.GetType().Name, cause);
+        Context.Parent.Tell(new JournalFailing(Describe(cause)));
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    /// <summary>Data this release cannot read (another format, damaged bytes), as opposed to a store that does not answer.</summary>
+    private static bool IsUnreadableData(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is System.Runtime.Serialization.SerializationException or WireFormatException or Google.Protobuf.InvalidProtocolBufferException or FormatException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>An error in one line: its message and, if different, its innermost cause's.</summary>
+    private static string Describe(Exception error)
+    {
+        var inner = error.GetBaseException();
+        return inner == error || inner.Message == error.Message ? error.Message : $"{error.Message} ({inner.Message})";
+    }
+
+    protected override void Unhandled(object message)
+    {
+        _log.UnexpectedMessage(message.GetType().Name, Sender.Path.ToString());
+        base.Unhandled(message);
+    }
+
+    /// <summary>The service's behaviour: the whole protocol.</summary>
+    private void Active()
+    {
+        // The chattiest messages first; each hands the sender to the state and carries out its decision.
+        Command<Put>(put => { _state.Put(Sender, put); Carry(); });
+        Command<TaskDone>(done => { _state.TaskDone(Sender, done); Carry(); });
+        Command<RequestWork>(request => { _state.RequestWork(Sender, request); Carry(); });
+        Command<Get>(get => { _state.Get(Sender, get); Carry(); });
+        Command<RegisterProducer>(register => { _state.RegisterProducer(Sender, register); Carry(); });
+        Command<ProducerDone>(done => { _state.ProducerDone(Sender, done); Carry(); });
+        Command<ProducerStopped>(stopped => { _state.ProducerStopped(Sender, stopped); Carry(); });
+        Command<CancelGet>(_ => { _state.CancelGet(Sender); Carry(); });
+        Command<Release>(release => { _state.Release(Sender, release); Carry(); });
+        Command<TaskFailed>(failed => { _state.TaskFailed(Sender, failed); Carry(); });
+        Command<Join>(_ => { _state.Join(Sender); Carry(); });
+        Command<JoinRun>(_ => { _state.JoinRun(Sender); Carry(); });
+        Command<Shutdown>(shutdown => { _state.Shutdown(Sender, shutdown); Carry(); });
+        Command<Terminated>(terminated => { _state.ClientStopped(terminated.ActorRef); Carry(); });
+        Command<ExpireDeliveries>(_ => { _state.Tick(); Carry(); });
+        Command<ReportProgress>(_ => _state.ReportProgress());
+        Command<ClusterEvent.MemberUp>(up => OnMember(up.Member, up: true));
+        Command<ClusterEvent.MemberRemoved>(removed => OnMember(removed.Member, up: false));
+        Command<ClusterEvent.IMemberEvent>(_ => { }); // joining, leaving, exiting: Up and Removed are what count
+        Operations();
+    }
+
+    private static bool IsClustered => Context.System is ExtendedActorSystem { Provider: ClusterActorRefProvider };
+
+    private void OnMember(Member member, bool up)
+    {
+        // A member of an older version carries no name and its producers none: it cannot be matched, so it is not waited for.
+        if (!member.HasRole(ClusterRoles.Producer) || ClusterRoles.NodeNameIn(member.Roles) is not { } node)
+        {
+            return;
+        }
+
+        if (up)
+        {
+            _state.ProducerNodeUp(node);
+        }
+        else
+        {
+            _state.ProducerNodeGone(node);
+        }
+
+        Carry();
+    }
+
+    /// <summary>An operator command on a stopped service: dead letters and status only, no incarnation, nothing expires.</summary>
+    private void Offline() => Operations();
+
+    private void Operations()
+    {
+        Command<GetStatus>(_ => Sender.Tell(_state.Status()));
+        Command<GetOverview>(_ => Sender.Tell(_state.Overview(consumer => consumer.Path.ToString())));
+        Command<GetDeadLetters>(_ => { _state.GetDeadLetters(Sender); Carry(); });
+        Command<RequeueDeadLetters>(requeue => { _state.RequeueDeadLetters(Sender, requeue); Carry(); });
+        Command<DiscardDeadLetters>(discard => { _state.DiscardDeadLetters(Sender, discard); Carry(); });
+        Command<EndRun>(HandleEndRun);
+        Command<TakeSnapshot>(_ => SnapshotNow());
+        Command<SaveSnapshotSuccess>(saved =>
+        {
+            // Older snapshots and the events the new one covers are no longer needed for recovery.
+            DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
+            DeleteMessages(saved.Metadata.SequenceNr);
+        });
+        Command<SaveSnapshotFailure>(failure => _log.SnapshotFailed(failure.Cause));
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteMessagesFailure>(failure => _log.CleanupFailed("events", failure.ToSequenceNr, failure.Cause));
+        Command<DeleteSnapshotsFailure>(failure => _log.CleanupFailed("snapshots", failure.Criteria.MaxSequenceNr, failure.Cause));
+    }
+
+    /// <summary>
+    /// Online, the run completes through its joiners once the accepted items are settled; offline nobody
+    /// joins, so a run with nothing left to settle is finished here and the next start begins a new one.
+    /// </summary>
+    private void HandleEndRun(EndRun end)
+    {
+        _state.EndRun(Sender, end);
+        if (_offline)
+        {
+            _state.FinishRunIfComplete();
+        }
+
+        Carry();
+    }
+
+    private void OnRecovered()
+    {
+        _state.CompleteRecovery(_offline);
+        Carry();
+        if (_offline)
+        {
+            return;
+        }
+
+        // Expiry is checked a few times per timeout, but at least every second and at most every 10 ms.
+        var interval = TimeSpan.FromTicks(Math.Clamp(_options.AckTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
+        Timers.StartPeriodicTimer(nameof(ExpireDeliveries), ExpireDeliveries.Instance, interval);
+        if (_options.ProgressInterval > TimeSpan.Zero)
+        {
+            Timers.StartPeriodicTimer(nameof(ReportProgress), ReportProgress.Instance, _options.ProgressInterval);
+        }
+    }
+
+    /// <summary>Carries out the state's decision: journal its events, then reply now or once they are stored, and watch.</summary>
+    private void Carry()
+    {
+        var effects = _state.Effects;
+        if (!_options.Ephemeral)
+        {
+            for (var i = 0; i < effects.Count; i++)
+            {
+                if (effects[i].Kind == EffectKind.Journal)
+                {
+                    _unwritten.Add((IQueueEvent)effects[i].Message!);
+                    _eventsSinceSnapshot++;
+                }
+            }
+        }
+
+        for (var i = 0; i < effects.Count; i++)
+        {
+            var effect = effects[i];
+            switch (effect.Kind)
+            {
+                case EffectKind.Tell:
+                case EffectKind.TellWhenStored when _options.Ephemeral || (_entriesInFlight == 0 && _unwritten.Count == 0):
+                    effect.To!.Tell(effect.Message, Self);
+                    break;
+                case EffectKind.TellWhenStored when _unwritten.Count == 0:
+                    DeferAsync(effect, _tellStored); // runs once the write being stored is
+                    break;
+                case EffectKind.TellWhenStored:
+                    _unwrittenReplies.Add(effect); // deferred behind the write that carries its events
+                    break;
+                case EffectKind.Watch when !effect.To!.IsNobody():
+                    Context.Watch(effect.To);
+                    break;
+            }
+        }
+
+        _state.ClearEffects();
+        if (_entriesInFlight == 0)
+        {
+            Write();
+        }
+
+        if (_eventsSinceSnapshot >= _options.SnapshotEvery && !_snapshotRequested)
+        {
+            // In a message of its own, so that no event of this handler is half-way when the state is copied.
+            _snapshotRequested = true;
+            Self.Tell(TakeSnapshot.Instance);
+        }
+    }
+
+    /// <summary>
+    /// Hands every unwritten event to the journal as one atomic write, and defers the replies that
+    /// waited for them behind it. PersistAsync, because commands must keep arriving (and grouping)
+    /// while it is stored; the journal stores writes in the order they are made.
+    /// </summary>
+    private void Write()
+    {
+        if (_unwritten.Count == 0)
+        {
+            return;
+        }
+
+        if (_unwritten.Count == 1)
+        {
+            _entriesInFlight++;
+            PersistAsync(_unwritten[0], _onStored);
+        }
+        else
+        {
+            var entries = new List<IQueueEvent>();
+            for (var start = 0; start < _unwritten.Count; start += MaxEventsPerEntry)
+            {
+                entries.Add(new EventGroup(_unwritten.GetRange(start, Math.Min(MaxEventsPerEntry, _unwritten.Count - start))));
+            }
+
+            _entriesInFlight += entries.Count;
+            PersistAllAsync(entries, _onStored);
+        }
+
+        _unwritten.Clear();
+        foreach (var reply in _unwrittenReplies)
+        {
+            DeferAsync(reply, _tellStored);
+        }
+
+        _unwrittenReplies.Clear();
+    }
+
+    /// <summary>An entry is stored; once the whole write is, what gathered meanwhile is the next one.</summary>
+    private void OnWriteStored(IQueueEvent stored)
+    {
+        if (!_journalWorked && !_offline)
+        {
+            _journalWorked = true;
+            Context.Parent.Tell(JournalWorking.Instance); // the first write of this incarnation: any outage is over
+        }
+
+        if (--_entriesInFlight == 0)
+        {
+            Write();
+        }
+    }
+
+    /// <summary>
+    /// Copies the state now, which holds every event applied so far, and saves the copy once those
+    /// events are stored: a snapshot's sequence number is the last stored event's, so saving it while
+    /// writes are pending would let recovery apply them twice. Later events are not in the copy, and
+    /// waiting for the earlier writes alone means a snapshot is taken however busy the journal stays.
+    /// </summary>
+    private void SnapshotNow()
+    {
+        _snapshotRequested = false;
+        _eventsSinceSnapshot = 0;
+        var snapshot = _state.Snapshot();
+
+        // What the copy holds but the journal does not yet goes out now, even beside a write in flight.
+        Write();
+        if (_entriesInFlight == 0)
+        {
+            SaveSnapshot(snapshot);
+        }
+        else
+        {
+            DeferAsync(snapshot, SaveSnapshot);
+        }
+    }
+
+    private sealed class ReportProgress
+    {
+        public static readonly ReportProgress Instance = new();
+        private ReportProgress() { }
+    }
+
+    private sealed class ExpireDeliveries
+    {
+        public static readonly ExpireDeliveries Instance = new();
+        private ExpireDeliveries() { }
+    }
+
+    private sealed class TakeSnapshot
+    {
+        public static readonly TakeSnapshot Instance = new();
+        private TakeSnapshot() { }
+    }
+}

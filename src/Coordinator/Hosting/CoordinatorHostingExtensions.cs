@@ -1,0 +1,39 @@
+using Akka.Cluster.Hosting;
+using Akka.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ActorPipeline.Coordinator.Hosting;
+
+public static class CoordinatorHostingExtensions
+{
+    /// <summary>The cluster role whose nodes may host the coordinator singleton.</summary>
+    public const string Role = ClusterRoles.Coordinator;
+
+    /// <summary>Starts the coordinator as a plain local actor, <c>/user/coordinator</c> (actor specs, no cluster).</summary>
+    public static AkkaConfigurationBuilder AddCoordinator(
+        this AkkaConfigurationBuilder builder, QueueOptions options, ILoggerFactory loggers, int expectedProducers = 0) =>
+        builder.WithActors((system, registry) =>
+            registry.Register<CoordinatorActor>(
+                system.ActorOf(CoordinatorActor.Props(options, expectedProducers, loggers.CreateLogger<CoordinatorActor>()), "coordinator")));
+
+    /// <summary>
+    /// The coordinator as a cluster singleton on the <see cref="Role"/> nodes: one instance in the
+    /// cluster, moved to another coordinator node if its node leaves. Every node registers a proxy to
+    /// it as <see cref="IRequiredActor{CoordinatorActor}"/>; the proxy buffers messages while the
+    /// singleton moves (and drops the oldest beyond its buffer, which is why clients resend). The
+    /// singleton is the coordinator's <see cref="CoordinatorSupervisor"/>, so a journal outage restarts
+    /// the coordinator with back-off instead of leaving the cluster without one.
+    /// </summary>
+    public static AkkaConfigurationBuilder AddCoordinatorSingleton(
+        this AkkaConfigurationBuilder builder, QueueOptions options, ILoggerFactory loggers, int expectedProducers, bool hostHere, PipelineMetrics? metrics = null)
+    {
+        var singleton = new ClusterSingletonOptions { Role = Role };
+        return hostHere
+            ? builder.WithSingleton<CoordinatorActor>(
+                "coordinator",
+                CoordinatorActor.SupervisedProps(options, expectedProducers, loggers, metrics),
+                singleton,
+                createProxyToo: true)
+            : builder.WithSingletonProxy<CoordinatorActor>("coordinator", singleton);
+    }
+}

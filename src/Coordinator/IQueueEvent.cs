@@ -1,4 +1,0 @@
-namespace ActorPipeline.Coordinator;
-
-/// <summary>Marks what the coordinator writes to its journal and snapshots, so the protocol serializer stores them too.</summary>
-public interface IQueueEvent;

@@ -1,4 +1,0 @@
-namespace ActorPipeline.Coordinator;
-
-/// <summary>Marks every message of the coordinator's protocol, so one serializer can be bound to all of them.</summary>
-public interface IQueueMessage;

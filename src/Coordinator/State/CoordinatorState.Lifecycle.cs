@@ -1,0 +1,299 @@
+using Microsoft.Extensions.Logging;
+using static ActorPipeline.Coordinator.Persistence.QueueEvents;
+using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
+
+namespace ActorPipeline.Coordinator.State;
+
+internal sealed partial class CoordinatorState<TClient>
+{
+    public void Join(TClient from)
+    {
+        if (Unfinished == 0)
+        {
+            Tell(from, Joined.Instance);
+        }
+        else if (_joiners.Add(from))
+        {
+            Watch(from); // a joiner that stops is forgotten, not answered into the void
+        }
+    }
+
+    public void JoinRun(TClient from)
+    {
+        if (IsRunComplete)
+        {
+            FinishRun();
+            Tell(from, new RunCompleted(Status()));
+        }
+        else if (_runJoiners.Add(from))
+        {
+            Watch(from);
+        }
+    }
+
+    public void Shutdown(TClient from, Shutdown shutdown)
+    {
+        var queuedBefore = _queued;
+        Record(new ShutdownRequested(shutdown.Immediate));
+        var dropped = queuedBefore - _queued;
+        while (_parkedPuts.Count > 0)
+        {
+            var parked = _parkedPuts.PopFront();
+            Tell(parked.Putter, new PutRejected(parked.Put.ProducerId, parked.Put.SequenceNr, PutRejection.ShutDown, parked.Admitted));
+        }
+
+        _parkedKeys.Clear();
+        _log.ShutDown(shutdown.Immediate ? "immediate" : "graceful", dropped, _queued, _inFlight);
+        TellWhenStored(from, new ShutdownAck(dropped));
+        Dispatch();
+        AnswerJoinersIfDone();
+    }
+
+    public void GetDeadLetters(TClient from) => Tell(from, new DeadLetters(DeadLettersInOrder()));
+
+    public void RequeueDeadLetters(TClient from, RequeueDeadLetters requeue)
+    {
+        List<long> ids = requeue.ItemIds.Count == 0
+            ? [.. _deadLetters.Keys.Order()]
+            : [.. requeue.ItemIds.Where(_deadLetters.ContainsKey).Distinct()];
+        Record(new DeadLettersRequeued(ids));
+        TellWhenStored(from, new DeadLettersRequeuedAck(ids.Count));
+        Dispatch();
+    }
+
+    /// <summary>
+    /// The periodic check: deliveries past their ack deadline go back to the queue, and producers known
+    /// only from the journal that stayed silent for <see cref="QueueOptions.ProducerTimeout"/> are lost.
+    /// </summary>
+    public void Tick()
+    {
+        var now = _time.GetTimestamp();
+        List<long>? expired = null;
+        for (var item = _deadlines.Oldest; item is not null && item.Deadline <= now; item = item.Later)
+        {
+            (expired ??= []).Add(item.CurrentDelivery);
+        }
+
+        if (expired is not null)
+        {
+            Record(new ItemsRequeued(expired));
+            _log.DeliveriesExpired(expired.Count, _options.AckTimeout);
+        }
+
+        ReportGauges();
+        var silenceLimit = (long)(_options.ProducerTimeout.TotalSeconds * _time.TimestampFrequency);
+        foreach (var producer in _producers.Values.Where(p => p.IsActive && p.SilentSince is { } since && now - since >= silenceLimit).ToList())
+        {
+            _log.ProducerLost(producer.Id, producer.Accepted);
+            Record(new ProducerLost(producer.Id));
+        }
+
+        WarnIfOnlyStoppedProducersRemain(now);
+        Dispatch();
+        AnswerJoinersIfDone();
+    }
+
+    /// <summary>
+    /// Once per incarnation: everything accepted is settled and nobody is producing, but producers stopped on
+    /// request keep the run open. Nothing times them out (a stop is not a finish), so once that has lasted
+    /// the producer timeout (time for a restarted node to register them again), the operator is told which
+    /// they are and what to do, rather than left with a run that is silently idle.
+    /// </summary>
+    private void WarnIfOnlyStoppedProducersRemain(long now)
+    {
+        if (_producersIn[(int)ProducerPhase.Stopped] == 0 || Unfinished > 0 || _producersIn[(int)ProducerPhase.Active] > 0 || _endedByOperator)
+        {
+            _onlyStoppedSince = null;
+            return;
+        }
+
+        _onlyStoppedSince ??= now;
+        if (_waitingForStoppedWarned || _time.GetElapsedTime(_onlyStoppedSince.Value, now) < _options.ProducerTimeout)
+        {
+            return;
+        }
+
+        _waitingForStoppedWarned = true;
+        var stopped = _producers.Values.Where(p => p.Phase == ProducerPhase.Stopped).Select(p => p.Id).Order(StringComparer.Ordinal).ToList();
+        _log.WaitingForStoppedProducers(string.Join(", ", stopped.Take(10)) + (stopped.Count > 10 ? $" and {stopped.Count - 10} more" : string.Empty));
+    }
+
+    /// <summary>A client the shell watched has stopped: what it held goes back, what it waited for is forgotten.</summary>
+    public void ClientStopped(TClient gone)
+    {
+        if (_parkedPuts.RemoveAll(p => p.Putter.Equals(gone)) > 0)
+        {
+            // What a cancelled putter had admitted stays accepted; its resend, if any, starts over.
+            _parkedKeys.Clear();
+            _parkedKeys.UnionWith(ParkedKeys());
+        }
+
+        _joiners.Remove(gone);
+        _runJoiners.Remove(gone);
+        var now = _time.GetTimestamp();
+        foreach (var producer in _producers.Values.Where(p => gone.Equals(p.Ref) && p.IsActive))
+        {
+            // Its actor stopped (or its node left or died): it has the producer timeout to register again
+            // from a restarted node, as after a restart of the coordinator; only then is it lost for good.
+            producer.Ref = null;
+            producer.SilentSince = now;
+            _log.ProducerAway(producer.Id, _options.ProducerTimeout);
+        }
+
+        if (_consumers.Remove(gone, out var consumer))
+        {
+            RememberDeparted(consumer);
+            consumer.Credits = 0;
+            consumer.Window = 0;
+            if (consumer.IsWaiting)
+            {
+                // Out of the line now rather than when a dispatch reaches it, so stopped consumers never pile up there.
+                _waitingGetters.RemoveAll(waiting => waiting == consumer);
+                consumer.IsWaiting = false;
+            }
+
+            if (consumer.InFlight.Count > 0)
+            {
+                // A stopped consumer costs time, never items: what it held goes back to the head, oldest first.
+                List<long> held = [.. consumer.InFlight.Order()];
+                Record(new ItemsRequeued(held));
+                _log.ConsumerLostItems(gone.ToString() ?? string.Empty, held.Count);
+            }
+        }
+
+        Dispatch();
+        AnswerJoinersIfDone();
+    }
+
+    /// <summary>A progress event: how far the run is, how fast it goes, when it may end. Silent when nothing changed.</summary>
+    public void ReportProgress()
+    {
+        var finished = _completed + _deadLetters.Count + _discarded;
+        if (finished == _progressFinished && _accepted == _progressAccepted)
+        {
+            return;
+        }
+
+        var now = _time.GetTimestamp();
+        var rate = _progressFinished < 0 ? 0 : (finished - _progressFinished) / Math.Max(1e-3, _time.GetElapsedTime(_progressAt, now).TotalSeconds);
+        var eta = Unfinished == 0 ? TimeSpan.Zero : rate > 0 ? TimeSpan.FromSeconds(Math.Round(Unfinished / rate)) : (TimeSpan?)null;
+        var active = _producersIn[(int)ProducerPhase.Active];
+        var producing = active + Math.Max(0, ProducersKnown - _producersIn[(int)ProducerPhase.Done] - _producersIn[(int)ProducerPhase.Lost] - _producersIn[(int)ProducerPhase.Stopped] - active);
+        _log.Progress(
+            finished, _accepted, Math.Round(rate, 1), Unfinished, Math.Round(OldestWaitingAge().TotalSeconds, 1),
+            producing, eta is { } known && producing == 0 ? known.ToString() : "unknown");
+        (_progressFinished, _progressAccepted, _progressAt) = (finished, _accepted, now);
+    }
+
+    /// <summary>Reports the queue's gauges to the metrics, if any.</summary>
+    public void ReportGauges()
+    {
+        _metrics?.ReportQueue(_queued, Unfinished, OldestWaiting(), _consumers.Count, _producersIn[(int)ProducerPhase.Active]);
+        _metrics?.ReportRun(_accepted, _completed, _deadLetters.Count, _discarded, _dropped, Unfinished);
+    }
+
+    /// <summary>
+    /// Ends recovery. Unless <paramref name="offline"/> (an operator command on a stopped service), a
+    /// new incarnation starts, which queues again every item that was in flight (see
+    /// <see cref="ReturnEveryDelivery"/>), and a new run if the last one finished. The queue's order is
+    /// then rebuilt: unfinished items oldest first.
+    /// </summary>
+    public void CompleteRecovery(bool offline)
+    {
+        if (offline)
+        {
+            ReturnEveryDelivery(); // nothing is delivered offline; the next incarnation would do the same
+        }
+        else
+        {
+            var now = _time.GetTimestamp();
+            foreach (var producer in _producers.Values.Where(p => p.IsActive))
+            {
+                producer.SilentSince = now; // it must be heard from again, or it counts as lost
+            }
+
+            if (_producersRegistered > 0)
+            {
+                StartJoinWindow(); // nodes not yet joined get the window again after a restart of the coordinator
+            }
+
+            // The incarnation first: what comes back from the last one is dropped if that run ended in an immediate shutdown.
+            Record(new IncarnationStarted(_incarnation + 1));
+            if (_runFinished)
+            {
+                Record(new RunStarted(_runNumber + 1));
+            }
+            if (_items.Count > 0 || _producers.Count > 0)
+            {
+                _log.Recovered(_runNumber, _items.Count, _producers.Count, _deadLetters.Count);
+            }
+        }
+
+        _recovering = false;
+        _queue.Clear();
+        foreach (var item in _items.Values.Where(i => i.IsQueued).OrderBy(i => i.Id))
+        {
+            _queue.PushBack(item);
+        }
+    }
+
+    private void AnswerJoinersIfDone()
+    {
+        if (Unfinished == 0 && _joiners.Count > 0)
+        {
+            foreach (var joiner in _joiners)
+            {
+                Tell(joiner, Joined.Instance);
+            }
+
+            _joiners.Clear();
+        }
+
+        if (_runJoiners.Count > 0 && IsRunComplete)
+        {
+            FinishRun();
+            var completed = new RunCompleted(Status());
+            foreach (var joiner in _runJoiners)
+            {
+                Tell(joiner, completed);
+            }
+
+            _runJoiners.Clear();
+        }
+    }
+
+    /// <summary>Journals the end of the run once, so the next start begins a new one.</summary>
+    private void FinishRun()
+    {
+        if (!_runFinished)
+        {
+            // The last progress event now, before the summary, rather than from the timer after the node has said it is done.
+            ReportProgress();
+            Record(new RunFinished(_runNumber));
+            ReportGauges(); // the tick may not come again before the node leaves
+        }
+    }
+
+    private IEnumerable<(string, long)> ParkedKeys()
+    {
+        for (var i = 0; i < _parkedPuts.Count; i++)
+        {
+            yield return (_parkedPuts[i].Put.ProducerId, _parkedPuts[i].Put.SequenceNr);
+        }
+    }
+
+    private List<DeadLetteredItem> DeadLettersInOrder() => [.. _deadLetters.Values.OrderBy(d => d.ItemId)];
+
+    private TimeSpan OldestWaitingAge() => OldestWaiting() is { } putAt ? _time.GetUtcNow().UtcDateTime - putAt : TimeSpan.Zero;
+
+    private DateTime? OldestWaiting()
+    {
+        // Entries at the head that are no longer queued would be skipped by the next delivery anyway.
+        while (_queue.Count > 0 && !IsLive(_queue.PeekFront()))
+        {
+            _queue.PopFront();
+        }
+
+        return _queue.Count > 0 ? _queue.PeekFront().Item.PutAt : null;
+    }
+}

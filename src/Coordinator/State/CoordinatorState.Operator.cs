@@ -1,0 +1,101 @@
+using Microsoft.Extensions.Logging;
+using static ActorPipeline.Coordinator.Persistence.QueueEvents;
+using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
+
+namespace ActorPipeline.Coordinator.State;
+
+/// <summary>
+/// What an operator may decide about a run beyond asyncio's queue: discard dead letters for good, and end
+/// the run for adding. Both are journaled, so a restart, a standby coordinator and the offline commands
+/// see the same run.
+/// </summary>
+internal sealed partial class CoordinatorState<TClient>
+{
+    private const int LoggedIdsAtMost = 20;
+
+    // Journaled: DeadLettersDiscarded and RunEndedByOperator, reset by RunStarted.
+    private long _discarded;
+    private bool _endedByOperator;
+
+    /// <summary>Whether an operator ended this run for adding.</summary>
+    public bool IsEndedByOperator => _endedByOperator;
+
+    public void DiscardDeadLetters(TClient from, DiscardDeadLetters discard)
+    {
+        List<long> ids = discard.ItemIds.Count == 0
+            ? [.. _deadLetters.Keys.Order()]
+            : [.. discard.ItemIds.Where(_deadLetters.ContainsKey).Distinct()];
+        if (ids.Count > 0)
+        {
+            Record(new DeadLettersDiscarded(ids));
+            _metrics?.Discarded.Add(ids.Count);
+            _log.DeadLettersDiscarded(ids.Count, DescribeIds(ids));
+        }
+
+        TellWhenStored(from, new DeadLettersDiscardedAck(ids.Count));
+        AnswerJoinersIfDone();
+    }
+
+    public void EndRun(TClient from, EndRun end)
+    {
+        if (_runFinished || _endedByOperator)
+        {
+            Tell(from, new RunEndAck(0, Unfinished, AlreadyOver: true));
+            return;
+        }
+
+        var ended = _producers.Values.Count(EndsByOperator);
+        Record(new RunEndedByOperator(end.RequestedBy));
+        while (_parkedPuts.Count > 0)
+        {
+            // A put still waiting for room is not accepted now: what of it is in stays, the rest is never put.
+            var parked = _parkedPuts.PopFront();
+            Tell(parked.Putter, new PutRejected(parked.Put.ProducerId, parked.Put.SequenceNr, PutRejection.RunEnded, parked.Admitted));
+        }
+
+        _parkedKeys.Clear();
+        _log.RunEnded(_runNumber, end.RequestedBy, ended, Unfinished);
+        TellWhenStored(from, new RunEndAck(ended, Unfinished, AlreadyOver: false));
+        Dispatch();
+        AnswerJoinersIfDone();
+    }
+
+    /// <summary>For the offline command: journals the end of a run that an operator ended and that has nothing left to settle.</summary>
+    public bool FinishRunIfComplete()
+    {
+        if (!IsRunComplete)
+        {
+            return false;
+        }
+
+        FinishRun();
+        return true;
+    }
+
+    private static bool EndsByOperator(ProducerState<TClient> producer) => producer.Phase is ProducerPhase.Active or ProducerPhase.Lost or ProducerPhase.Stopped;
+
+    private void ApplyDiscarded(DeadLettersDiscarded e)
+    {
+        foreach (var id in e.ItemIds)
+        {
+            if (_deadLetters.Remove(id))
+            {
+                _discarded++;
+            }
+        }
+    }
+
+    private void ApplyRunEnded()
+    {
+        _endedByOperator = true;
+        foreach (var producer in _producers.Values.Where(EndsByOperator).ToList())
+        {
+            MoveTo(producer, ProducerPhase.Done);
+        }
+    }
+
+    private static string DescribeIds(List<long> ids) =>
+        ids.Count <= LoggedIdsAtMost
+            ? string.Join(", ", ids)
+            : $"{string.Join(", ", ids.Take(LoggedIdsAtMost))} and {ids.Count - LoggedIdsAtMost} more";
+}

@@ -1,4 +1,0 @@
-namespace ActorPipeline.Host;
-
-/// <summary>The cluster ended this node (downed, made to leave, or refused); <see cref="ClusterExit"/> has logged why.</summary>
-public sealed class ClusterExitedException() : Exception("The cluster ended this node; the log says why.");

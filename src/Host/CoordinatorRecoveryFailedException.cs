@@ -1,4 +1,0 @@
-namespace ActorPipeline.Host;
-
-/// <summary>The run stopped because this node's coordinator could not recover the queue; the coordinator has logged why.</summary>
-public sealed class CoordinatorRecoveryFailedException(string reason) : Exception(reason);

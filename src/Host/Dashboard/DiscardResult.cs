@@ -1,4 +1,0 @@
-namespace ActorPipeline.Host.Dashboard;
-
-/// <summary>The answer to a discard: how many dead letters were removed from the run (ids that were not dead letters are passed over).</summary>
-public sealed record DiscardResult(int Discarded);

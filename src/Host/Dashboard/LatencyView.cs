@@ -1,4 +1,0 @@
-namespace ActorPipeline.Host.Dashboard;
-
-/// <summary>Put→get percentiles in milliseconds, over <paramref name="Count"/> deliveries of the last <paramref name="WindowSeconds"/>.</summary>
-public sealed record LatencyView(int Count, double WindowSeconds, double P50Ms, double P90Ms, double P99Ms, double MaxMs);

@@ -1,4 +1,0 @@
-namespace ActorPipeline.Host.Dashboard;
-
-/// <summary>One producer's row: its phase, the items of it accepted, and how fast over the rate window.</summary>
-public sealed record ProducerView(string ProducerId, string Node, string Phase, long Accepted, double Rate);

@@ -1,4 +1,0 @@
-namespace ActorPipeline.Host;
-
-/// <summary>A node certificate as <see cref="CertificateAuthority.IssueNode"/> made it: the PKCS#12 file's bytes and when it expires.</summary>
-public sealed record IssuedNodeCertificate(byte[] Pfx, DateTime NotAfter);

@@ -1,4 +1,0 @@
-namespace ActorPipeline.Host;
-
-/// <summary><c>secrets init</c> cannot go on; the message names the file or argument to fix, never a secret.</summary>
-public sealed class SecretsInitFailedException(string message) : Exception(message);

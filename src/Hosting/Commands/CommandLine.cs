@@ -1,0 +1,71 @@
+namespace ActorPipeline.Hosting.Commands;
+
+/// <summary>The seed's argparse switches, mapped onto configuration keys, and the usage text.</summary>
+public static class CommandLine
+{
+    public static readonly IReadOnlyDictionary<string, string> SwitchMappings = new Dictionary<string, string>
+    {
+        ["-p"] = "Pipeline:Producers:Count",
+        ["--nprod"] = "Pipeline:Producers:Count",
+        ["-c"] = "Pipeline:Consumers:Count",
+        ["--ncon"] = "Pipeline:Consumers:Count",
+    };
+
+    public const string Usage = """
+        Usage: ActorPipeline.Host [-p|--nprod N] [-c|--ncon N] [--Section:Key=value ...]
+               ActorPipeline.Host secrets init --out DIR [--ca-dir DIR] [--import DIR]
+               ActorPipeline.Host dead-letters list|requeue [ID ...]|discard ID ...|--all [--Key=value ...]
+               ActorPipeline.Host run end [--Key=value ...]
+
+          -p, --nprod N   producers (Pipeline:Producers:Count, default 5)
+          -c, --ncon N    consumers (Pipeline:Consumers:Count, default 10)
+          -h, --help      this text
+
+        Any configuration key can be given as --Key=value, e.g. --Pipeline:Queue:Capacity=100,
+        or as an environment variable, e.g. Pipeline__Queue__Capacity=100. See README.md.
+
+        dead-letters lists the dead letters in the journal, requeues them for the next run, or discards
+        them from the run for good (settled: a run whose only dead letters were discarded exits 0).
+        run end ends the run in the journal on purpose: producers not yet done put nothing more. Both
+        work on a stopped service (one writer per journal); a running one takes the same from its
+        operator's page with Operations:DashboardToken (README, Operations).
+
+        secrets init makes (or reuses, or imports from scripts/make-secrets.sh's folder) the cluster's
+        TLS certificates and the journal's password in --out, the CA's key only in --ca-dir; it is what
+        compose's init service runs (README, Security); secrets --help describes it.
+
+        """;
+
+    /// <summary>
+    /// The first argument that is neither a known switch nor a <c>--Key=value</c> setting, described; null if all are fine.
+    /// The configuration provider would silently ignore an unknown short switch such as <c>-x</c>.
+    /// </summary>
+    public static string? FindInvalidArgument(IReadOnlyList<string> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            var name = arg.Split('=', 2)[0];
+            if (SwitchMappings.ContainsKey(name))
+            {
+                i += arg.Contains('=', StringComparison.Ordinal) ? 0 : 1;
+                if (i >= args.Count)
+                {
+                    return $"{arg} needs a value.";
+                }
+            }
+            else if (arg.StartsWith("--", StringComparison.Ordinal) && arg.Length > 2)
+            {
+                i += arg.Contains('=', StringComparison.Ordinal) ? 0 : 1; // --Key value
+            }
+            else
+            {
+                return $"'{arg}' is not an option.";
+            }
+        }
+
+        return null;
+    }
+
+    public static bool WantsHelp(IEnumerable<string> args) => args.Any(a => a is "-h" or "--help" or "-?");
+}

@@ -1,0 +1,95 @@
+using ActorPipeline.Coordinator;
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ActorPipeline.Hosting.Commands;
+
+/// <summary>
+/// The coordinator recovered offline from the service's journal (the same configuration: provider and
+/// connection string), for the operator commands run while the service is stopped: it hands out no
+/// deliveries and starts no incarnation, and what it is asked to change is journaled as the service would.
+/// </summary>
+internal sealed class OfflineCoordinator : IAsyncDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
+
+    private readonly IHost _host;
+    private readonly CoordinatorFailure _failure;
+    private readonly IActorRef _coordinator;
+    private readonly TextWriter _error;
+
+    private OfflineCoordinator(IHost host, CoordinatorFailure failure, IActorRef coordinator, TextWriter error)
+    {
+        _host = host;
+        _failure = failure;
+        _coordinator = coordinator;
+        _error = error;
+    }
+
+    /// <param name="settings">The command's <c>--Key=value</c> settings.</param>
+    /// <param name="error">Where a journal the coordinator cannot read is reported.</param>
+    public static async Task<OfflineCoordinator> StartAsync(IReadOnlyList<string> settings, TextWriter error)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddCommandLine([.. settings]);
+        builder.Logging.ClearProviders(); // the command's output is its answer, not a log
+        builder.Services.AddValidatedSection<PipelineOptions>(PipelineOptions.SectionName);
+        var failure = new CoordinatorFailure();
+        builder.Services.AddAkka(NodeOptions.SystemName, (akka, sp) =>
+        {
+            var options = sp.GetRequiredService<IOptions<PipelineOptions>>().Value;
+            akka.AddHocon("akka.loglevel = ERROR", HoconAddMode.Prepend)
+                .AddQueueStore(options.Persistence)
+                .WithQueueSerializer()
+                .WithActors((system, _) => failure.Listen(system)) // before the coordinator
+                .WithActors((system, registry) => registry.Register<CoordinatorActor>(system.ActorOf(
+                    CoordinatorActor.Props(options.Queue, 0, sp.GetRequiredService<ILogger<CoordinatorActor>>(), offline: true), "coordinator")));
+        });
+
+        var host = builder.Build();
+        try
+        {
+            host.Services.GetService<IStartupValidator>()?.Validate();
+            await host.StartAsync();
+            var coordinator = await host.Services.GetRequiredService<IRequiredActor<CoordinatorActor>>().GetAsync();
+            return new OfflineCoordinator(host, failure, coordinator, error);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The coordinator's answer; null, with the reason written, if it cannot recover the queue from its journal.</summary>
+    public async Task<T?> AskAsync<T>(object message)
+        where T : class
+    {
+        // A journal the coordinator cannot read answers nothing: say why at once instead of after the timeout.
+        var ask = _coordinator.Ask<T>(message, Timeout);
+        if (await Task.WhenAny(ask, _failure.Failed) == ask)
+        {
+            return await ask;
+        }
+
+        await _error.WriteLineAsync($"The coordinator cannot recover the queue from its journal: {_failure.Failed.Result.Reason}");
+        return null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _host.StopAsync();
+        }
+        finally
+        {
+            _host.Dispose();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using System.ComponentModel.DataAnnotations;
+using ActorPipeline.Consumers;
+using ActorPipeline.Coordinator;
+using ActorPipeline.Producers;
+
+namespace ActorPipeline.Hosting.Configuration;
+
+/// <summary>
+/// The whole <c>Pipeline</c> section. It is bound as one tree so that a misspelt key anywhere in it
+/// is reported instead of silently ignored; each role receives its own part.
+/// </summary>
+public sealed class PipelineOptions : IValidatableObject
+{
+    public const string SectionName = "Pipeline";
+
+    /// <summary>Seed of the random item counts, items and delays (the seed's <c>random.seed(444)</c>).</summary>
+    /// <value>Default 444.</value>
+    public int Seed { get; set; } = 444;
+
+    public ProducerOptions Producers { get; set; } = new();
+
+    public ConsumerOptions Consumers { get; set; } = new();
+
+    public QueueOptions Queue { get; set; } = new();
+
+    public DrainOptions Drain { get; set; } = new();
+
+    public PersistenceOptions Persistence { get; set; } = new();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // The remoting frame is sized for a delivery of MaxDeliveryBatch items at the item limit; a larger put would not fit it.
+        var frame = (long)Queue.MaxDeliveryBatch * (Queue.MaxItemBytes + ProducerOptions.PerItemPutBytes);
+        if (Producers.MaxPutBytes > frame)
+        {
+            yield return new ValidationResult(
+                $"must not be more than Pipeline:Queue:MaxDeliveryBatch × (Pipeline:Queue:MaxItemBytes + {ProducerOptions.PerItemPutBytes}) ({frame}), which sizes the remoting frame; it is {Producers.MaxPutBytes}.",
+                [$"{nameof(Producers)}:{nameof(ProducerOptions.MaxPutBytes)}"]);
+        }
+    }
+
+    /// <summary>The put budget the frame is sized for, unless one is set.</summary>
+    public void SizePutsToFrame() =>
+        Producers.MaxPutBytes ??= (long)Queue.MaxDeliveryBatch * (Queue.MaxItemBytes + ProducerOptions.PerItemPutBytes);
+
+    /// <summary>Consumers renew their leases well inside the coordinator's ack timeout, unless a period is set.</summary>
+    public void SizeLeasesToAckTimeout() => Consumers.LeaseInterval = Consumers.LeaseIntervalFor(Queue.AckTimeout);
+}

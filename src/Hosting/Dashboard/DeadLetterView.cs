@@ -1,0 +1,9 @@
+namespace ActorPipeline.Hosting.Dashboard;
+
+/// <summary>One dead letter's row, as the coordinator cut it short for the page.</summary>
+/// <param name="ItemId">The item, which a requeue names.</param>
+/// <param name="Attempts">How often its handler failed.</param>
+/// <param name="Error">The last error (the first 300 characters).</param>
+/// <param name="PayloadHex">The payload's first 32 bytes, as hex.</param>
+/// <param name="PayloadBytes">The whole payload's length.</param>
+public sealed record DeadLetterView(long ItemId, int Attempts, string Error, string PayloadHex, int PayloadBytes);

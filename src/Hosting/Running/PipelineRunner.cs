@@ -1,0 +1,332 @@
+using System.Diagnostics;
+using ActorPipeline.Consumers;
+using ActorPipeline.Coordinator;
+using ActorPipeline.Producers;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using static ActorPipeline.Consumers.ConsumerProtocol;
+using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
+using static ActorPipeline.Producers.ProducerProtocol;
+
+namespace ActorPipeline.Hosting.Running;
+
+/// <summary>
+/// The seed's <c>main</c>, per node: start this node's producers and consumers, gather the
+/// producers, wait until the coordinator declares the run over (every expected producer done and
+/// every accepted item done: the cluster-wide join), cancel the consumers, report, and stop the host.
+/// A stop request mid-run is not a finish: the producers stop without declaring themselves done (the
+/// journal keeps their place), the consumers get <see cref="DrainOptions.Timeout"/> to finish what they
+/// hold or hand it back, and the node exits <see cref="ExitCodes.Unfinished"/> saying the run is not
+/// finished; started again the same way, it resumes. Only the coordinator's join ends a run.
+/// </summary>
+public sealed class PipelineRunner(
+    IServiceProvider services,
+    ActorSystem system,
+    IOptions<PipelineOptions> options,
+    IOptions<NodeOptions> nodeOptions,
+    NodeIdentity identity,
+    RunResult result,
+    CoordinatorFailure coordinatorFailure,
+    ClusterExit clusterExit,
+    IHostApplicationLifetime lifetime,
+    ILogger<PipelineRunner> log) : BackgroundService
+{
+    private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(5);
+
+    // How long a member with this node's name may stay reachable before it is taken for a second node
+    // rather than this one's killed incarnation: a little over the failure detector's pause.
+    private static readonly TimeSpan NamePatience = TimeSpan.FromSeconds(10);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // The host also stops when the cluster ended this node; that is no stop request, and there is nothing
+        // left to drain on a stopped actor system, so the run hears only of a stop someone asked for. (Not
+        // disposed: a run the cluster ended is left behind still holding its token, until the process exits.)
+        var stopRequested = new CancellationTokenSource();
+        stoppingToken.Register(() =>
+        {
+            if (!clusterExit.Ended.IsCompleted)
+            {
+                stopRequested.Cancel();
+            }
+        });
+        try
+        {
+            // A coordinator that cannot recover the queue ends the run at once: nothing here can finish it. So does the cluster ending this node.
+            var run = RunAsync(stopRequested.Token);
+            var first = await Task.WhenAny(run, coordinatorFailure.Failed, clusterExit.Ended);
+            if (first == coordinatorFailure.Failed)
+            {
+                throw new CoordinatorRecoveryFailedException(coordinatorFailure.Failed.Result.Reason);
+            }
+
+            if (first == clusterExit.Ended)
+            {
+                throw new ClusterExitedException();
+            }
+
+            result.Complete(await run);
+        }
+        catch (Exception refused) when (refused is ClusterEntryFailedException or CoordinatorRecoveryFailedException or ClusterExitedException)
+        {
+            result.Fail(refused); // already logged, saying why: exit 1 without a run
+        }
+        catch (OperationCanceledException) when (stopRequested.IsCancellationRequested && !clusterExit.Ended.IsCompleted)
+        {
+            // Stopped while it was still entering the cluster: nothing was taken or done here, and that is no failure.
+            HostLog.StoppedBeforeRun(log);
+            result.StoppedBeforeRun();
+        }
+        catch (Exception broken) when (clusterExit.Ended.IsCompleted)
+        {
+            result.Fail(broken); // the actor system stopped under the run; ClusterExit has said why
+        }
+        catch (Exception error)
+        {
+            HostLog.RunFailed(log, error);
+            result.Fail(error);
+        }
+        finally
+        {
+            lifetime.StopApplication();
+        }
+    }
+
+    private async Task<RunSummary> RunAsync(CancellationToken stoppingToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var settings = options.Value;
+        var node = nodeOptions.Value;
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        if (node.SeedNodeList.Count > 0 && node.JoinTimeout > TimeSpan.Zero && !await ClusterEntry.JoinedAsync(cluster, node.JoinTimeout, stoppingToken))
+        {
+            HostLog.JoinTimedOut(log, node.JoinTimeout, string.Join(", ", node.SeedNodeList));
+            throw new ClusterEntryFailedException();
+        }
+
+        if (await ClusterEntry.NameTakenByAsync(cluster, identity, NamePatience, stoppingToken) is { } holder)
+        {
+            HostLog.NameTaken(log, identity.Name, holder.Address.ToString());
+            throw new ClusterEntryFailedException();
+        }
+
+        var hostsCoordinator = node.Has(CoordinatorHostingExtensions.Role);
+        var queue = await services.GetRequiredService<IRequiredActor<CoordinatorActor>>().GetAsync(stoppingToken);
+        var producerPool = node.Has(ClusterRoles.Producer) ? await services.GetRequiredService<IRequiredActor<ProducerPoolActor>>().GetAsync(stoppingToken) : null;
+        var consumerPool = node.Has(ClusterRoles.Consumer) ? await services.GetRequiredService<IRequiredActor<ConsumerPoolActor>>().GetAsync(stoppingToken) : null;
+
+        var runEnd = new TaskCompletionSource<QueueStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var monitor = system.ActorOf(RunMonitorActor.Props(queue, node.RetryInterval, runEnd, log), "run-monitor");
+        var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var drain = new CancellationTokenSource();
+        var onStop = stoppingToken.Register(() =>
+        {
+            if (coordinatorFailure.Failed.IsCompleted)
+            {
+                return; // the host is stopping because of it: there is no run to drain
+            }
+
+            HostLog.Draining(log, settings.Drain.Timeout);
+            producerPool?.Tell(StopProducing.Instance);
+            drain.CancelAfter(settings.Drain.Timeout);
+            stopRequested.TrySetResult();
+        });
+
+        HostLog.Starting(
+            log, node.Roles, producerPool is null ? 0 : settings.Producers.Count, consumerPool is null ? 0 : settings.Consumers.Count,
+            settings.Queue.Capacity, settings.Seed);
+        HostLog.Address(
+            log, identity.Name, cluster.SelfAddress.ToString(),
+            node.Tls.Enabled ? "mutual TLS (peers must present a certificate from a trusted CA)" : "plain TCP (Cluster:Tls:Enabled is false)");
+        if (coordinatorFailure.Failed.IsCompleted)
+        {
+            // It failed while this node was entering the cluster: start nothing for a run that cannot happen.
+            throw new CoordinatorRecoveryFailedException(coordinatorFailure.Failed.Result.Reason);
+        }
+
+        consumerPool?.Tell(StartConsuming.Instance);
+        producerPool?.Tell(StartProducing.Instance);
+
+        ProducersFinished? gathered = null;
+        QueueStatus? final = null;
+        try
+        {
+            if (producerPool is not null)
+            {
+                gathered = await producerPool.Ask<ProducersFinished>(WhenProducersFinished.Instance, null, drain.Token);
+                if (gathered.StoppedEarly > 0)
+                {
+                    HostLog.ProducersStopped(log, gathered.StoppedEarly, gathered.Producers, gathered.Added);
+                }
+                else
+                {
+                    HostLog.ProducersFinished(log, gathered.Producers, gathered.Added);
+                }
+            }
+
+            // A stop is not a finish, on any node: the producers stopped without declaring themselves done, so
+            // the run goes on (or waits, journaled, for this node to come back). Only the coordinator's join ends it.
+            await Task.WhenAny(runEnd.Task, stopRequested.Task).WaitAsync(drain.Token);
+            if (runEnd.Task.IsCompletedSuccessfully)
+            {
+                final = runEnd.Task.Result;
+                HostLog.Joined(log);
+            }
+            else if (consumerPool is not null)
+            {
+                // What the consumers hold is finished within the drain timeout or handed back; what is queued stays queued.
+                var outcome = await consumerPool.Ask<ConsumersDrained>(DrainConsumers.Instance, null, drain.Token);
+                HostLog.ConsumersDrained(log, outcome.Finished, outcome.HandedBack);
+            }
+        }
+        catch (OperationCanceledException) when (drain.IsCancellationRequested)
+        {
+            // Nothing is shut down or dropped: what was not finished stays in the journal, and its consumers'
+            // cancellation hands it back (or the coordinator's next incarnation queues it again). Producers
+            // still waiting for a put's answer wait no longer, so that they can report what they did.
+            HostLog.DrainTimedOut(log, settings.Drain.Timeout);
+            producerPool?.Tell(StopProducing.Now);
+        }
+        finally
+        {
+            // From here on a stop request changes nothing: the run is ending anyway.
+            await onStop.DisposeAsync();
+            system.Stop(monitor);
+        }
+
+        if (consumerPool is not null)
+        {
+            var cancelled = await consumerPool.Ask<ConsumersCancelled>(CancelConsumers.Instance, ReplyTimeout, CancellationToken.None);
+            HostLog.ConsumersCancelled(log, cancelled.Consumers);
+        }
+
+        if (producerPool is not null)
+        {
+            gathered ??= await TryAskAsync<ProducersFinished>(producerPool, WhenProducersFinished.Instance, StatusTimeout);
+        }
+
+        // The queue's figures are the coordinator's, from its journal: this process's counters alone would
+        // say 0 accepted after a restart or while the journal is down. Without an answer they are unknown, not 0.
+        var status = final ?? await TryAskAsync<QueueStatus>(queue, GetStatus.Instance, StatusTimeout);
+
+        var deadLetters = hostsCoordinator && status is { DeadLettered: > 0 }
+            ? (await TryAskAsync<DeadLetters>(queue, GetDeadLetters.Instance, StatusTimeout))?.Items ?? []
+            : [];
+
+        var summary = new RunSummary(
+            Produced: gathered is null ? 0 : gathered.Added + gathered.Rejected,
+            Accepted: status?.Accepted ?? 0,
+            Completed: status?.Completed ?? 0,
+            DeadLettered: status?.DeadLettered ?? 0,
+            NotCompleted: status?.Unfinished ?? 0,
+            Rejected: gathered?.Rejected ?? 0,
+            Redelivered: status?.Redelivered ?? 0,
+            DuplicateAcks: status?.DuplicateAcks ?? 0,
+            ProducersLost: status?.ProducersLost ?? 0,
+            Interrupted: stoppingToken.IsCancellationRequested,
+            RunEnded: final is not null,
+            FailedProducers: gathered?.Failed ?? 0,
+            DeadLetters: deadLetters,
+            Elapsed: Stopwatch.GetElapsedTime(started),
+            Discarded: status?.Discarded ?? 0,
+            EndedByOperator: status?.EndedByOperator ?? false,
+            AccountingKnown: status is not null);
+        Report(summary);
+        if (final is null)
+        {
+            // The one line that says a stop is not a finish, and what to do about it: after the figures, the last word.
+            if (status is null)
+            {
+                HostLog.RunNotFinishedUnknown(log, gathered?.StoppedEarly ?? 0, gathered?.Producers ?? 0);
+            }
+            else if (producerPool is null)
+            {
+                HostLog.RunNotFinishedWithoutProducers(log, status.Unfinished);
+            }
+            else
+            {
+                HostLog.RunNotFinished(log, gathered?.StoppedEarly ?? 0, gathered?.Producers ?? 0, status.Unfinished);
+            }
+        }
+
+        if (final is not null && hostsCoordinator)
+        {
+            await WaitForOtherNodesToLeaveAsync(node.ExitGrace);
+        }
+
+        return summary;
+    }
+
+    private static async Task<T?> TryAskAsync<T>(IActorRef actor, object message, TimeSpan timeout)
+        where T : class
+    {
+        try
+        {
+            return await actor.Ask<T>(message, timeout, CancellationToken.None);
+        }
+        catch (Exception e) when (e is AskTimeoutException or OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The other nodes learn that the run is over from this node's coordinator; leaving before they
+    /// have heard would strand them, so a coordinator node lets them go first (up to a grace period).
+    /// The oldest coordinator node, which hosts the singleton, also waits for the standby coordinator
+    /// nodes: leaving together, the singleton would be handed over to a node that is leaving too, and
+    /// the standby would lose its peer mid-leave (Akka logs that as a failed association).
+    /// </summary>
+    private async Task WaitForOtherNodesToLeaveAsync(TimeSpan grace)
+    {
+        var cluster = Cluster.Get(system);
+        var self = cluster.SelfMember;
+        var hostsSingleton = !cluster.State.Members.Any(m =>
+            m.HasRole(CoordinatorHostingExtensions.Role) && m.Status == MemberStatus.Up && m.IsOlderThan(self));
+        using var limit = new CancellationTokenSource(grace);
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        try
+        {
+            while (cluster.State.Members.Any(m =>
+                       !m.Address.Equals(self.Address)
+                       && (hostsSingleton || !m.HasRole(CoordinatorHostingExtensions.Role))
+                       && m.Status is not (MemberStatus.Removed or MemberStatus.Down) // gone only once removed: leaving takes a few gossip rounds
+                       && !cluster.State.Unreachable.Contains(m)))
+            {
+                await poll.WaitForNextTickAsync(limit.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            HostLog.NodesStillUp(log, grace);
+        }
+    }
+
+    private void Report(RunSummary summary)
+    {
+        if (!summary.AccountingKnown)
+        {
+            HostLog.SummaryWithoutCoordinator(log, summary.Produced, summary.Rejected);
+            return;
+        }
+
+        HostLog.Summary(
+            log, summary.Produced, summary.Accepted, summary.Completed, summary.DeadLettered, summary.Discarded, summary.NotCompleted,
+            summary.Rejected, summary.Redelivered, summary.DuplicateAcks, summary.ProducersLost);
+        if (summary.EndedByOperator)
+        {
+            HostLog.RunEndedByOperator(log);
+        }
+
+        foreach (var dead in summary.DeadLetters)
+        {
+            HostLog.DeadLetter(log, dead.Item.Hex, dead.DeliveryId, dead.Attempts, dead.Error);
+        }
+    }
+}

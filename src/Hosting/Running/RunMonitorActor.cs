@@ -1,0 +1,77 @@
+using Akka.Actor;
+using Microsoft.Extensions.Logging;
+using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
+
+namespace ActorPipeline.Hosting.Running;
+
+/// <summary>
+/// Joins the batch run on this node's behalf: asks the coordinator (through the singleton proxy)
+/// whether the run is over and asks again every <c>Cluster:RetryInterval</c>, because an ask or its
+/// answer can be lost while the singleton moves or a link drops. Completes the task with the
+/// coordinator's final accounting. It also asks for the status, to tell whether the coordinator
+/// answers at all, and warns when it has not for <see cref="SilenceWarning"/>: that is the warning
+/// Akka's singleton proxy was meant to give, which it gives at start-up instead (its timer fires at
+/// once), so the proxy's own is turned off (see the Host's cluster settings).
+/// </summary>
+public sealed class RunMonitorActor : ReceiveActor, IWithTimers
+{
+    private readonly IActorRef _coordinator;
+    private readonly TimeSpan _retryInterval;
+    /// <summary>How long the coordinator may stay silent before a node says so.</summary>
+    public static readonly TimeSpan SilenceWarning = TimeSpan.FromSeconds(30);
+
+    private readonly TaskCompletionSource<QueueStatus> _completion;
+    private readonly ILogger _log;
+    private long _heardAt = Environment.TickCount64;
+    private long _warnedAt = Environment.TickCount64;
+
+    public RunMonitorActor(IActorRef coordinator, TimeSpan retryInterval, TaskCompletionSource<QueueStatus> completion, ILogger log)
+    {
+        _coordinator = coordinator;
+        _retryInterval = retryInterval;
+        _completion = completion;
+        _log = log;
+        Receive<RunCompleted>(HandleRunCompleted);
+        Receive<QueueStatus>(_ => _heardAt = Environment.TickCount64);
+        Receive<AskAgain>(_ => HandleAskAgain());
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(IActorRef coordinator, TimeSpan retryInterval, TaskCompletionSource<QueueStatus> completion, ILogger log) =>
+        Akka.Actor.Props.Create(() => new RunMonitorActor(coordinator, retryInterval, completion, log));
+
+    protected override void PreStart()
+    {
+        _coordinator.Tell(JoinRun.Instance);
+        _coordinator.Tell(GetStatus.Instance);
+        Timers.StartPeriodicTimer(nameof(AskAgain), AskAgain.Instance, _retryInterval);
+    }
+
+    protected override void PostStop() => _completion.TrySetCanceled();
+
+    private void HandleAskAgain()
+    {
+        _coordinator.Tell(JoinRun.Instance);
+        _coordinator.Tell(GetStatus.Instance);
+        var now = Environment.TickCount64;
+        var silent = TimeSpan.FromMilliseconds(now - _heardAt);
+        if (silent >= SilenceWarning && TimeSpan.FromMilliseconds(now - _warnedAt) >= SilenceWarning)
+        {
+            HostLog.CoordinatorSilent(_log, Math.Round(silent.TotalSeconds));
+            _warnedAt = now;
+        }
+    }
+
+    private void HandleRunCompleted(RunCompleted completed)
+    {
+        _completion.TrySetResult(completed.Status);
+        Context.Stop(Self);
+    }
+
+    private sealed class AskAgain
+    {
+        public static readonly AskAgain Instance = new();
+        private AskAgain() { }
+    }
+}

@@ -1,0 +1,51 @@
+using ActorPipeline.Coordinator;
+
+namespace ActorPipeline.Hosting.Running;
+
+/// <summary>What a run did, as a node's runner reports it at the end.</summary>
+/// <param name="Produced">Items this node's producers offered to the queue.</param>
+/// <param name="Accepted">Items the queue accepted (the whole run).</param>
+/// <param name="Completed">Items marked done, each counted once however often it was processed.</param>
+/// <param name="DeadLettered">Items whose handler failed on every attempt.</param>
+/// <param name="NotCompleted">Accepted items neither completed, dead-lettered nor discarded when the run ended.</param>
+/// <param name="Rejected">Items the queue refused this node's producers: it was shut down, or the item was over Pipeline:Queue:MaxItemBytes.</param>
+/// <param name="Redelivered">Items queued again after their delivery was handed back, timed out or lost with its consumer.</param>
+/// <param name="DuplicateAcks">task_done messages for items already completed (an item processed twice), ignored.</param>
+/// <param name="ProducersLost">Producers that stopped, or whose node went, before they finished.</param>
+/// <param name="Interrupted">Whether a stop request cut this node's part short.</param>
+/// <param name="RunEnded">Whether the coordinator declared the run over (every producer done, every accepted item done).</param>
+/// <param name="FailedProducers">This node's producers whose source failed or that died.</param>
+/// <param name="DeadLetters">The dead-lettered items with their last error (on the node that hosts the coordinator).</param>
+/// <param name="Elapsed">Wall-clock time of the run on this node.</param>
+/// <param name="Discarded">Dead letters an operator discarded in this run: settled, and not counted against the exit code.</param>
+/// <param name="AccountingKnown">Whether the coordinator answered with the run's figures; if not, the queue's counts are unknown here (not 0).</param>
+/// <param name="EndedByOperator">An operator ended the run for adding before every producer had finished.</param>
+public sealed record RunSummary(
+    long Produced,
+    long Accepted,
+    long Completed,
+    long DeadLettered,
+    long NotCompleted,
+    long Rejected,
+    long Redelivered,
+    long DuplicateAcks,
+    int ProducersLost,
+    bool Interrupted,
+    bool RunEnded,
+    int FailedProducers,
+    IReadOnlyList<DeadLetteredItem> DeadLetters,
+    TimeSpan Elapsed,
+    long Discarded = 0,
+    bool EndedByOperator = false,
+    bool AccountingKnown = true)
+{
+    /// <summary>Whether the run ended with every accepted item finished (the old name for <see cref="RunEnded"/>).</summary>
+    public bool Joined => RunEnded;
+
+    /// <summary>The process exit code this outcome maps to (see <see cref="ExitCodes"/>).</summary>
+    public int ExitCode =>
+        !RunEnded ? ExitCodes.Unfinished
+        : FailedProducers > 0 || ProducersLost > 0 ? ExitCodes.ProducerFailed
+        : DeadLettered > 0 ? ExitCodes.DeadLettered
+        : ExitCodes.Success;
+}

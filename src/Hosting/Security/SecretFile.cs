@@ -1,0 +1,13 @@
+namespace ActorPipeline.Hosting.Security;
+
+/// <summary>
+/// Reads a secret kept in a file of its own (a compose, Docker or Kubernetes secret), so that it need not
+/// sit in an environment variable, where <c>docker inspect</c> and process listings show it.
+/// </summary>
+public static class SecretFile
+{
+    /// <summary>The file's text without its trailing line break (editors and <c>echo</c> add one).</summary>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be read by this user.</exception>
+    public static string Read(string path) => File.ReadAllText(path).TrimEnd('\r', '\n');
+}
