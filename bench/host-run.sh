@@ -9,8 +9,8 @@ dll=$(realpath "$1"); shift
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 cd "$dir"
-dotnet "$dll" -p 5 -c 10 --Pipeline:Producers:MinItems=200000 --Pipeline:Producers:MaxItems=200000 \
-  --Pipeline:Producers:MinDelay=00:00:00 --Pipeline:Producers:MaxDelay=00:00:00 \
-  --Pipeline:Consumers:MinDelay=00:00:00 --Pipeline:Consumers:MaxDelay=00:00:00 \
+dotnet "$dll" -p 5 -c 10 --Demo:Producers:MinItems=200000 --Demo:Producers:MaxItems=200000 \
+  --Demo:Producers:MinDelay=00:00:00 --Demo:Producers:MaxDelay=00:00:00 \
+  --Demo:Consumers:MinDelay=00:00:00 --Demo:Consumers:MaxDelay=00:00:00 \
   --Serilog:MinimumLevel:Override:ActorPipeline.Producers.ProducerActor=Warning \
   --Serilog:MinimumLevel:Override:ActorPipeline.Consumers.ConsumerActor=Warning "$@" >/dev/null

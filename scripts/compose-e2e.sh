@@ -21,11 +21,11 @@ export COMPOSE_PROJECT_NAME="actorpipeline-e2e-$$"
 # Long enough for every node's healthcheck to pass while the run goes: each producer puts 10 items over
 # 10-20 s, counted from its own start, so a node that joins last (seconds after the first, on a loaded
 # machine) still has several probe intervals of the run ahead of it.
-export Pipeline__Producers__MinItems=10
-export Pipeline__Producers__MaxItems=10
-export Pipeline__Producers__MinDelay=00:00:01
-export Pipeline__Producers__MaxDelay=00:00:02
-export Pipeline__Consumers__MaxDelay=00:00:00.300
+export Demo__Producers__MinItems=10
+export Demo__Producers__MaxItems=10
+export Demo__Producers__MinDelay=00:00:01
+export Demo__Producers__MaxDelay=00:00:02
+export Demo__Consumers__MaxDelay=00:00:00.300
 unset SECRETS_DIR
 work=$(mktemp -d)
 logs=$work/logs

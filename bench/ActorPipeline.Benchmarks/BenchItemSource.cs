@@ -8,10 +8,11 @@ namespace ActorPipeline.Benchmarks;
 /// share of the run's items at once, 5 bytes each, and paces them to its share of <see cref="LoadSettings.Rate"/>
 /// when one is set.
 /// </summary>
-public sealed class BenchItemSource(LoadSettings settings) : IItemSource
+public sealed class BenchItemSource(LoadSettings settings) : IPayloadSource
 {
-    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(int index, string producerId, long skip, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(SourceContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var (index, producerId, skip) = (context.Index, context.ProducerId, context.Skip);
         var share = settings.ShareOf(index);
         var perSecond = settings.Rate <= 0 ? 0 : Math.Max(1.0, settings.Rate / (double)settings.Producers);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();

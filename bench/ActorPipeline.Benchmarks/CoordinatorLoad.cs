@@ -37,9 +37,9 @@ public static class CoordinatorLoad
             akka => akka.AddShippedActors(settings, journal == CoordinatorJournal.None, new BenchItemSource(settings), new LatencyHandler(latencies), "bench"),
             async (_, registry) =>
             {
-                var coordinator = registry.Get<CoordinatorActor>();
-                var producerPool = registry.Get<ProducerPoolActor>();
-                var consumerPool = registry.Get<ConsumerPoolActor>();
+                var coordinator = registry.Get<CoordinatorKey>();
+                var producerPool = registry.Get<ProducersKey>();
+                var consumerPool = registry.Get<ConsumersKey>();
 
                 // The journal is created and recovered before the clock starts.
                 await coordinator.Ask<QueueStatus>(GetStatus.Instance, TimeSpan.FromMinutes(1));

@@ -21,15 +21,15 @@ public static class OutstandingMemory
     {
         var payload = PayloadBytesPerItem((int)Math.Min(settings.Items, 1_000_000));
         var options = new QueueOptions { Capacity = 0, SnapshotEvery = int.MaxValue / 2, ProgressInterval = TimeSpan.Zero };
-        var producer = new ProducerOptions { Count = 1, BatchSize = settings.Batch, MinDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero };
+        var producer = new ProducerOptions { Count = 1, BatchSize = settings.Batch };
         await BenchHost.RunAsync(
             sqlite: true,
             akka => akka.AddCoordinator(options, NullLoggerFactory.Instance, 1)
                 .AddProducers(producer, new BenchItemSource(settings with { Producers = 1 }), "bench", NullLoggerFactory.Instance),
             async (_, registry) =>
         {
-            var coordinator = registry.Get<CoordinatorActor>();
-            var producers = registry.Get<ProducerPoolActor>();
+            var coordinator = registry.Get<CoordinatorKey>();
+            var producers = registry.Get<ProducersKey>();
             await coordinator.Ask<QueueStatus>(GetStatus.Instance, TimeSpan.FromMinutes(1));
             var before = Settle();
 

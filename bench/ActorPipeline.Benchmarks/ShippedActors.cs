@@ -11,17 +11,17 @@ namespace ActorPipeline.Benchmarks;
 /// as the Host adds them, with a load run's settings: puts of <see cref="LoadSettings.Batch"/> items,
 /// consumer windows of <see cref="LoadSettings.Window"/>, no sleeps.
 /// </summary>
-public static class ShippedActors
+internal static class ShippedActors
 {
     public static AkkaConfigurationBuilder AddShippedActors(
-        this AkkaConfigurationBuilder akka, LoadSettings settings, bool ephemeral, IItemSource source, IWorkHandler handler, string nodeName)
+        this AkkaConfigurationBuilder akka, LoadSettings settings, bool ephemeral, IPayloadSource source, IPayloadHandler handler, string nodeName)
     {
         var queue = new QueueOptions
         {
             Capacity = settings.Capacity, MaxDeliveryBatch = Math.Min(settings.Batch, new QueueOptions().MaxDeliveryBatch), ProgressInterval = TimeSpan.Zero, Ephemeral = ephemeral,
         };
-        var producers = new ProducerOptions { Count = settings.Producers, BatchSize = settings.Batch, MinDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero };
-        var consumers = new ConsumerOptions { Count = settings.Consumers, Prefetch = settings.Window, MinDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero };
+        var producers = new ProducerOptions { Count = settings.Producers, BatchSize = settings.Batch };
+        var consumers = new ConsumerOptions { Count = settings.Consumers, Prefetch = settings.Window };
         var loggers = NullLoggerFactory.Instance;
         return akka.AddCoordinator(queue, loggers, settings.Producers)
             .AddProducers(producers, source, nodeName, loggers)

@@ -27,13 +27,13 @@ public static class Soak
             akka => akka.AddShippedActors(settings, ephemeral, new BenchItemSource(endless), new LatencyHandler(latencies), "soak"),
             async (_, registry) =>
             {
-                var coordinator = registry.Get<CoordinatorActor>();
+                var coordinator = registry.Get<CoordinatorKey>();
                 await coordinator.Ask<QueueStatus>(GetStatus.Instance, TimeSpan.FromMinutes(1));
                 output.WriteLine($"soak: shipped actors in-process, {(ephemeral ? "ephemeral" : "SQLite journal")}, {length.TotalMinutes:F0} minutes, {settings}");
                 output.WriteLine("| elapsed s | items done | items/s since last | managed heap MB | working set MB |");
                 output.WriteLine("|---:|---:|---:|---:|---:|");
-                registry.Get<ConsumerPoolActor>().Tell(StartConsuming.Instance);
-                registry.Get<ProducerPoolActor>().Tell(StartProducing.Instance);
+                registry.Get<ConsumersKey>().Tell(StartConsuming.Instance);
+                registry.Get<ProducersKey>().Tell(StartProducing.Instance);
                 var started = Stopwatch.GetTimestamp();
                 var (lastDone, lastAt) = (0L, 0.0);
                 using var tick = new PeriodicTimer(TimeSpan.FromSeconds(30));
@@ -46,10 +46,10 @@ public static class Soak
                     (lastDone, lastAt) = (status.Completed, at);
                 }
 
-                registry.Get<ProducerPoolActor>().Tell(StopProducing.Instance);
-                await registry.Get<ProducerPoolActor>().Ask<ProducersFinished>(WhenProducersFinished.Instance, TimeSpan.FromMinutes(5));
+                registry.Get<ProducersKey>().Tell(StopProducing.Instance);
+                await registry.Get<ProducersKey>().Ask<ProducersFinished>(WhenProducersFinished.Instance, TimeSpan.FromMinutes(5));
                 await coordinator.Ask<Joined>(Join.Instance, TimeSpan.FromMinutes(5));
-                await registry.Get<ConsumerPoolActor>().Ask<ConsumersCancelled>(CancelConsumers.Instance, TimeSpan.FromMinutes(1));
+                await registry.Get<ConsumersKey>().Ask<ConsumersCancelled>(CancelConsumers.Instance, TimeSpan.FromMinutes(1));
                 var final = await coordinator.Ask<QueueStatus>(GetStatus.Instance, TimeSpan.FromMinutes(1));
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"soak over: {final.Accepted:N0} accepted, {final.Completed:N0} completed, {final.Unfinished} unfinished, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MB"));

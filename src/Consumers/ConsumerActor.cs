@@ -13,10 +13,10 @@ namespace ActorPipeline.Consumers;
 /// delivery lost on the network never stalls it for long. A failing handler is retried with backoff and the item dead-lettered after the last attempt;
 /// whatever it holds when it stops goes back to the queue.
 /// </summary>
-public sealed class ConsumerActor : ReceiveActor, IWithTimers
+internal sealed class ConsumerActor : ReceiveActor, IWithTimers
 {
     private readonly int _id;
-    private readonly IWorkHandler _handler;
+    private readonly IPayloadHandler _handler;
     private readonly IActorRef _coordinator;
     private readonly ConsumerOptions _options;
     private readonly ILogger _log;
@@ -36,7 +36,7 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
     private CancellationTokenSource? _attemptCancel; // the running attempt's token: the node's stop, or its hard limit
     private bool _overran; // the running attempt passed HandlerTimeout and was cancelled: its lease is no longer renewed
 
-    public ConsumerActor(int id, IWorkHandler handler, IActorRef coordinator, ConsumerOptions options, ILogger<ConsumerActor> log, PipelineMetrics? metrics = null)
+    public ConsumerActor(int id, IPayloadHandler handler, IActorRef coordinator, ConsumerOptions options, ILogger<ConsumerActor> log, PipelineMetrics? metrics = null)
     {
         _metrics = metrics;
         _id = id;
@@ -62,7 +62,7 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(
-        int id, IWorkHandler handler, IActorRef coordinator, ConsumerOptions options, ILogger<ConsumerActor> log, PipelineMetrics? metrics = null) =>
+        int id, IPayloadHandler handler, IActorRef coordinator, ConsumerOptions options, ILogger<ConsumerActor> log, PipelineMetrics? metrics = null) =>
         Akka.Actor.Props.Create(() => new ConsumerActor(id, handler, coordinator, options, log, metrics));
 
     protected override void PreStart()
@@ -170,18 +170,18 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
         if (!permanent && _attempt < _options.MaxAttempts)
         {
             var backoff = _options.BackoffAfter(_attempt);
-            ConsumerLog.Retrying(_log, _id, current.Item.Hex, _attempt, _options.MaxAttempts, backoff, failed.Error);
+            ConsumerLog.Retrying(_log, _id, _handler.Formatter.Describe(current.Item), _attempt, _options.MaxAttempts, backoff, failed.Error);
             Timers.StartSingleTimer(nameof(RetryWork), new RetryWork(current.DeliveryId), backoff);
             return;
         }
 
         if (permanent)
         {
-            ConsumerLog.FailedPermanently(_log, _id, current.Item.Hex, _attempt, failed.Error);
+            ConsumerLog.FailedPermanently(_log, _id, _handler.Formatter.Describe(current.Item), _attempt, failed.Error);
         }
         else
         {
-            ConsumerLog.GaveUp(_log, _id, current.Item.Hex, _attempt, failed.Error);
+            ConsumerLog.GaveUp(_log, _id, _handler.Formatter.Describe(current.Item), _attempt, failed.Error);
         }
 
         Finished();
@@ -255,7 +255,7 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
         }
 
         _overran = true;
-        ConsumerLog.HandlerOverran(_log, _id, current.Item.Hex, _attempt, _options.HandlerTimeout);
+        ConsumerLog.HandlerOverran(_log, _id, _handler.Formatter.Describe(current.Item), _attempt, _options.HandlerTimeout);
         _attemptCancel.Cancel();
     }
 
@@ -309,7 +309,7 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
         _metrics?.PutToGetLatency.Record((DateTime.UtcNow - next.Item.PutAt).TotalSeconds);
         if (_log.IsEnabled(LogLevel.Information))
         {
-            ConsumerLog.Got(_log, _id, next.Item.Hex, FixedSeconds.From(DateTime.UtcNow - next.Item.PutAt));
+            ConsumerLog.Got(_log, _id, _handler.Formatter.Describe(next.Item), FixedSeconds.From(DateTime.UtcNow - next.Item.PutAt));
         }
 
         RunHandler(next);
@@ -326,7 +326,7 @@ public sealed class ConsumerActor : ReceiveActor, IWithTimers
             Timers.StartSingleTimer(nameof(AttemptOverran), new AttemptOverran(deliveryId, _attempt), _options.HandlerTimeout);
         }
 
-        InvokeHandlerAsync(new WorkContext(_id, deliveryId, delivered.Item, _attempt), _attemptCancel.Token).PipeTo(
+        InvokeHandlerAsync(new WorkContext(_id, delivered, _attempt, _attemptCancel.Token), _attemptCancel.Token).PipeTo(
             Self,
             success: took => new WorkSucceeded(deliveryId, took),
             failure: error => new WorkFailed(deliveryId, Unwrap(error)));

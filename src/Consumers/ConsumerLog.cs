@@ -8,9 +8,6 @@ internal static partial class ConsumerLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Consumer {ConsumerId} got element <{Item}> in {Latency} seconds.")]
     public static partial void Got(ILogger log, int consumerId, string item, decimal latency);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Consumer {ConsumerId} sleeping for {Seconds} seconds.")]
-    public static partial void Sleeping(ILogger log, int consumerId, double seconds);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Consumer {ConsumerId} cancelled.")]
     public static partial void Cancelled(ILogger log, int consumerId);
 

@@ -2,8 +2,8 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ActorPipeline.Consumers;
 
-/// <summary>The consumers of this node, their retries and the seed's simulated work. Bound from <c>Pipeline:Consumers</c>.</summary>
-public sealed class ConsumerOptions : IValidatableObject
+/// <summary>The consumers of this node and their retries. Bound from <c>Pipeline:Consumers</c>.</summary>
+internal sealed class ConsumerOptions : IValidatableObject
 {
     public const string SectionName = "Pipeline:Consumers";
 
@@ -11,31 +11,6 @@ public sealed class ConsumerOptions : IValidatableObject
     /// <value>Default 10.</value>
     [Range(1, 100_000)]
     public int Count { get; set; } = 10;
-
-    /// <summary>Shortest simulated work per item.</summary>
-    /// <value>Default 0 s.</value>
-    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
-    public TimeSpan MinDelay { get; set; } = TimeSpan.Zero;
-
-    /// <summary>Longest simulated work per item.</summary>
-    /// <value>Default 10 s.</value>
-    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
-    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>
-    /// Share of items the simulated work always fails on (decided by the item's first byte, so the same
-    /// items fail on every attempt): a way to watch retries and dead letters without writing a handler.
-    /// </summary>
-    /// <value>Default 0.</value>
-    [Range(0.0, 1.0)]
-    public double PoisonRate { get; set; }
-
-    /// <summary>
-    /// Whether the simulated work fails its poison items permanently (<see cref="PermanentItemFailureException"/>:
-    /// dead-lettered at the first attempt) rather than with an ordinary exception (retried up to <see cref="MaxAttempts"/>).
-    /// </summary>
-    /// <value>Default false.</value>
-    public bool PoisonPermanent { get; set; }
 
     /// <summary>
     /// Most items a consumer holds at once (its window): the one in its handler and those waiting behind
@@ -116,11 +91,6 @@ public sealed class ConsumerOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (MaxDelay < MinDelay)
-        {
-            yield return new ValidationResult($"MaxDelay ({MaxDelay}) must not be less than MinDelay ({MinDelay}).", [nameof(MaxDelay)]);
-        }
-
         if (MaxRetryBackoff < RetryBackoff)
         {
             yield return new ValidationResult($"MaxRetryBackoff ({MaxRetryBackoff}) must not be less than RetryBackoff ({RetryBackoff}).", [nameof(MaxRetryBackoff)]);

@@ -9,10 +9,10 @@ namespace ActorPipeline.Consumers;
 /// Starts this node's consumers, replaces one that dies (the coordinator re-queues what it held),
 /// and cancels them all on request, answering once every one has stopped.
 /// </summary>
-public sealed class ConsumerPoolActor : ReceiveActor
+internal sealed class ConsumerPoolActor : ReceiveActor
 {
     private readonly ConsumerOptions _options;
-    private readonly IWorkHandler _handler;
+    private readonly IPayloadHandler _handler;
     private readonly IActorRef _coordinator;
     private readonly ILogger<ConsumerActor> _consumerLog;
     private readonly ILogger _log;
@@ -27,7 +27,7 @@ public sealed class ConsumerPoolActor : ReceiveActor
     private bool _cancelling;
     private bool _draining;
 
-    public ConsumerPoolActor(ConsumerOptions options, IWorkHandler handler, IActorRef coordinator, ILoggerFactory loggers, PipelineMetrics? metrics = null)
+    public ConsumerPoolActor(ConsumerOptions options, IPayloadHandler handler, IActorRef coordinator, ILoggerFactory loggers, PipelineMetrics? metrics = null)
     {
         _metrics = metrics;
         _options = options;
@@ -43,7 +43,7 @@ public sealed class ConsumerPoolActor : ReceiveActor
         Receive<Terminated>(HandleTerminated);
     }
 
-    public static Props Props(ConsumerOptions options, IWorkHandler handler, IActorRef coordinator, ILoggerFactory loggers, PipelineMetrics? metrics = null) =>
+    public static Props Props(ConsumerOptions options, IPayloadHandler handler, IActorRef coordinator, ILoggerFactory loggers, PipelineMetrics? metrics = null) =>
         Akka.Actor.Props.Create(() => new ConsumerPoolActor(options, handler, coordinator, loggers, metrics));
 
     // A restarted actor would keep its address, so the coordinator would never learn that the items it held were lost;

@@ -1,7 +1,7 @@
 namespace ActorPipeline.Consumers;
 
 /// <summary>How the runner drives a node's consumers.</summary>
-public static class ConsumerProtocol
+internal static class ConsumerProtocol
 {
     /// <summary>Starts the configured number of consumers (once; later ones are ignored).</summary>
     public sealed class StartConsuming

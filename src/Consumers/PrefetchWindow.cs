@@ -8,7 +8,7 @@ namespace ActorPipeline.Consumers;
 /// nothing waits behind a busy consumer while another is free. Pure state: the actor feeds it each
 /// item's time and tells the coordinator when the window moved.
 /// </summary>
-public sealed class PrefetchWindow
+internal sealed class PrefetchWindow
 {
     // Weight of the newest item in the running average: a few items to follow a change, not one odd item.
     private const int Smoothing = 8;

@@ -16,3 +16,6 @@ global using ActorPipeline.Hosting.Commands;
 global using ActorPipeline.Hosting.Running;
 global using ActorPipeline.Hosting.Configuration;
 global using ActorPipeline.Hosting.Dashboard;
+global using ActorPipeline.Hosting.Pipeline;
+global using ActorPipeline.Producers;
+global using ActorPipeline.Consumers;

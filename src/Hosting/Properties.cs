@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
 
-// The specs check internal composition helpers (the journal's connection string) without making them API.
+// The specs check the composition (the journal's connection string, the runner's summary) without making it API.
 [assembly: InternalsVisibleTo("ActorPipeline.Tests")]
-[assembly: InternalsVisibleTo("ActorPipeline.Host")]
+[assembly: InternalsVisibleTo("ActorPipeline.ClusterTests")]

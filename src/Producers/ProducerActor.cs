@@ -17,12 +17,12 @@ namespace ActorPipeline.Producers;
 /// (and through a singleton proxy during hand-over) messages are lost; the coordinator recognises
 /// resends by producer id and sequence number.
 /// </summary>
-public sealed class ProducerActor : ReceiveActor, IWithTimers
+internal sealed class ProducerActor : ReceiveActor, IWithTimers
 {
     private const string ResendTimer = "resend";
     private readonly int _id;
     private readonly string _producerId;
-    private readonly IItemSource _source;
+    private readonly IPayloadSource _source;
     private readonly IActorRef _coordinator;
     private readonly ProducerOptions _options;
     private readonly ILogger _log;
@@ -52,7 +52,7 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
     /// <param name="metrics">Instruments to report to, if any.</param>
     /// <param name="node">The node it runs on, with <see cref="ProducerOptions.Count"/> producers; empty if it runs alone, outside a pool.</param>
     public ProducerActor(
-        int id, string producerId, IItemSource source, IActorRef coordinator, ProducerOptions options, ILogger<ProducerActor> log, PipelineMetrics? metrics = null, string node = "")
+        int id, string producerId, IPayloadSource source, IActorRef coordinator, ProducerOptions options, ILogger<ProducerActor> log, PipelineMetrics? metrics = null, string node = "")
     {
         _metrics = metrics;
         _node = node;
@@ -75,7 +75,7 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(
-        int id, string producerId, IItemSource source, IActorRef coordinator, ProducerOptions options, ILogger<ProducerActor> log, PipelineMetrics? metrics = null, string node = "") =>
+        int id, string producerId, IPayloadSource source, IActorRef coordinator, ProducerOptions options, ILogger<ProducerActor> log, PipelineMetrics? metrics = null, string node = "") =>
         Akka.Actor.Props.Create(() => new ProducerActor(id, producerId, source, coordinator, options, log, metrics, node));
 
     // With its node's producer count, so the run waits for the node's others even if this one finishes first.
@@ -110,7 +110,7 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
             return;
         }
 
-        _items = _source.ReadAsync(_id, _producerId, skip, _stop.Token).GetAsyncEnumerator(_stop.Token);
+        _items = _source.ReadAsync(new SourceContext(_id, _options.Count, _producerId, _node, skip), _stop.Token).GetAsyncEnumerator(_stop.Token);
         Pull();
     }
 
@@ -301,7 +301,7 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
         {
             for (var i = 0; i < count; i++)
             {
-                ProducerLog.Added(_log, _id, items[i].Hex);
+                ProducerLog.Added(_log, _id, _source.Formatter.Describe(items[i]));
             }
         }
     }
@@ -381,8 +381,8 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>An oversized item's first bytes, enough to find it without flooding the log.</summary>
-    private static string Abbreviated(QueueItem item) =>
-        item.Payload.Length <= 32 ? item.Hex : $"{Convert.ToHexStringLower(item.Payload.Span[..32])}…";
+    private string Abbreviated(QueueItem item) =>
+        item.Payload.Length <= 32 ? _source.Formatter.Describe(item) : $"{Convert.ToHexStringLower(item.Payload.Span[..32])}…";
 
     private void SendReliably(object message)
     {

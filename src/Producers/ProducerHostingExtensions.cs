@@ -4,15 +4,15 @@ using Microsoft.Extensions.Logging;
 
 namespace ActorPipeline.Producers;
 
-public static class ProducerHostingExtensions
+internal static class ProducerHostingExtensions
 {
     /// <summary>
     /// Starts the node's producer pool as <c>/user/producers</c>; it puts to the registered coordinator.
     /// Its producers are <c>{nodeName}/producer-{index}</c>, so a node restarted under the same name resumes them.
     /// </summary>
     public static AkkaConfigurationBuilder AddProducers(
-        this AkkaConfigurationBuilder builder, ProducerOptions options, IItemSource source, string nodeName, ILoggerFactory loggers, PipelineMetrics? metrics = null) =>
+        this AkkaConfigurationBuilder builder, ProducerOptions options, IPayloadSource source, string nodeName, ILoggerFactory loggers, PipelineMetrics? metrics = null) =>
         builder.WithActors((system, registry) =>
-            registry.Register<ProducerPoolActor>(
-                system.ActorOf(ProducerPoolActor.Props(options, source, registry.Get<CoordinatorActor>(), nodeName, loggers, metrics), "producers")));
+            registry.Register<ProducersKey>(
+                system.ActorOf(ProducerPoolActor.Props(options, source, registry.Get<CoordinatorKey>(), nodeName, loggers, metrics), "producers")));
 }

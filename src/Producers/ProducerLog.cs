@@ -8,9 +8,6 @@ internal static partial class ProducerLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Producer {ProducerId} added <{Item}> to queue.")]
     public static partial void Added(ILogger log, int producerId, string item);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Producer {ProducerId} sleeping for {Seconds} seconds.")]
-    public static partial void Sleeping(ILogger log, int producerId, double seconds);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Producer {ProducerId}: the queue refused its put ({Reason}; items: {Count}); it stops producing.")]
     public static partial void Rejected(ILogger log, int producerId, int count, string reason);
 

@@ -9,10 +9,10 @@ namespace ActorPipeline.Producers;
 /// Starts this node's producers and gathers them (asyncio's <c>gather</c>): it answers
 /// <see cref="WhenProducersFinished"/> once each has reported (done, or stopped early by a stop request) or died.
 /// </summary>
-public sealed class ProducerPoolActor : ReceiveActor
+internal sealed class ProducerPoolActor : ReceiveActor
 {
     private readonly ProducerOptions _options;
-    private readonly IItemSource _source;
+    private readonly IPayloadSource _source;
     private readonly IActorRef _coordinator;
     private readonly string _nodeName;
     private readonly ILoggerFactory _loggers;
@@ -28,7 +28,7 @@ public sealed class ProducerPoolActor : ReceiveActor
     private int _failed;
     private int _stoppedEarly;
 
-    public ProducerPoolActor(ProducerOptions options, IItemSource source, IActorRef coordinator, string nodeName, ILoggerFactory loggers, PipelineMetrics? metrics = null)
+    public ProducerPoolActor(ProducerOptions options, IPayloadSource source, IActorRef coordinator, string nodeName, ILoggerFactory loggers, PipelineMetrics? metrics = null)
     {
         _nodeName = nodeName;
         _metrics = metrics;
@@ -44,7 +44,7 @@ public sealed class ProducerPoolActor : ReceiveActor
         Receive<Terminated>(HandleTerminated);
     }
 
-    public static Props Props(ProducerOptions options, IItemSource source, IActorRef coordinator, string nodeName, ILoggerFactory loggers, PipelineMetrics? metrics = null) =>
+    public static Props Props(ProducerOptions options, IPayloadSource source, IActorRef coordinator, string nodeName, ILoggerFactory loggers, PipelineMetrics? metrics = null) =>
         Akka.Actor.Props.Create(() => new ProducerPoolActor(options, source, coordinator, nodeName, loggers, metrics));
 
     private bool AllFinished => _started && _running.Count == 0;

@@ -1,7 +1,7 @@
 namespace ActorPipeline.Producers;
 
 /// <summary>How the runner drives a node's producers, and how they report back.</summary>
-public static class ProducerProtocol
+internal static class ProducerProtocol
 {
     /// <summary>Starts the configured number of producers (once; later ones are ignored).</summary>
     public sealed class StartProducing

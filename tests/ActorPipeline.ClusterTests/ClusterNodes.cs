@@ -9,7 +9,7 @@ namespace ActorPipeline.ClusterTests;
 /// all when disposed, whatever happened. With <paramref name="tls"/> every node it starts links by
 /// mutual TLS with the cluster's certificate.
 /// </summary>
-public sealed class ClusterNodes(ITestOutputHelper output, int members, TestCertificates? tls = null) : IDisposable
+internal sealed class ClusterNodes(ITestOutputHelper output, int members, TestCertificates? tls = null) : IDisposable
 {
     private readonly List<(string Roles, HostProcess Process)> _nodes = [];
     private readonly Dictionary<HostProcess, (string Roles, Dictionary<string, string> Environment)> _started = [];

@@ -83,14 +83,15 @@ public sealed class DurabilitySpecs(ITestOutputHelper output)
     /// <summary>The items the seeded source gives producers 0..n-1 with the spec's settings (seed 444; the delays are drawn too).</summary>
     private static async Task<HashSet<string>> SeedItemsAsync(string node, int producers, int items, TimeSpan maxDelay)
     {
-        var options = new ActorPipeline.Producers.ProducerOptions { MinItems = items, MaxItems = items, MaxDelay = maxDelay };
-        var source = new ActorPipeline.Producers.RandomItemSource(options, 444, Microsoft.Extensions.Logging.Abstractions.NullLogger<ActorPipeline.Producers.RandomItemSource>.Instance);
+        var demo = new ActorPipeline.Host.Demo.DemoOptions { Seed = 444, Producers = { MinItems = items, MaxItems = items, MaxDelay = maxDelay } };
+        var source = new ActorPipeline.Host.Demo.RandomItemSource(
+            Microsoft.Extensions.Options.Options.Create(demo), Microsoft.Extensions.Logging.Abstractions.NullLogger<ActorPipeline.Host.Demo.RandomItemSource>.Instance);
         var all = new HashSet<string>();
         for (var producer = 0; producer < producers; producer++)
         {
-            await foreach (var item in source.ReadAsync(producer, $"{node}/producer-{producer}", 0, Ct))
+            await foreach (var item in source.ReadAsync(new SourceContext(producer, producers, $"{node}/producer-{producer}", node, 0), Ct))
             {
-                all.Add(Convert.ToHexStringLower(item.Span));
+                all.Add(Convert.ToHexStringLower(item));
             }
         }
 
@@ -106,7 +107,7 @@ public sealed class DurabilitySpecs(ITestOutputHelper output)
         var consumer = cluster.StartConsumers(
         [
             .. NodeSettings.Consumers(2, "0:0:0", "00:00:00.005"),
-            ("Pipeline__Consumers__PoisonRate", "0.25"),
+            ("Demo__Consumers__PoisonRate", "0.25"),
             ("Pipeline__Consumers__MaxAttempts", "3"),
             ("Pipeline__Consumers__RetryBackoff", "00:00:00.010"),
         ]);

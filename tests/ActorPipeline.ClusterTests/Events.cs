@@ -4,7 +4,7 @@ using ActorPipeline.Tests.Host;
 namespace ActorPipeline.ClusterTests;
 
 /// <summary>Reads a node's compact-JSON log the way an operator would grep it (the templates are the in-process specs' <see cref="Templates"/>).</summary>
-public static class Events
+internal static class Events
 {
 
     public static IEnumerable<JsonElement> WithTemplate(this HostProcess node, string template) =>

@@ -23,7 +23,7 @@ namespace ActorPipeline.Coordinator.Actor;
 /// item that was not completed.
 /// </para>
 /// </summary>
-public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
+internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 {
     /// <summary>The coordinator's persistence id: one queue per journal.</summary>
     public const string QueuePersistenceId = "actor-pipeline-coordinator";
@@ -56,13 +56,14 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     /// recover and answer those, but start no incarnation or run and expire nothing.
     /// </param>
     /// <param name="time">The clock for ack deadlines, producer silence and progress; the system clock unless a spec fakes it.</param>
+    /// <param name="formatter">How its log lines show an item; hex unless the pipeline's item type says otherwise.</param>
     public CoordinatorActor(
-        QueueOptions options, int expectedProducers, ILogger<CoordinatorActor> log, PipelineMetrics? metrics = null, bool offline = false, TimeProvider? time = null)
+        QueueOptions options, int expectedProducers, ILogger<CoordinatorActor> log, PipelineMetrics? metrics = null, bool offline = false, TimeProvider? time = null, ItemFormatter? formatter = null)
     {
         _options = options;
         _log = log;
         _offline = offline;
-        _state = new CoordinatorState<IActorRef>(options, expectedProducers, time ?? TimeProvider.System, log, metrics);
+        _state = new CoordinatorState<IActorRef>(options, expectedProducers, time ?? TimeProvider.System, log, metrics, formatter);
         _onStored = OnWriteStored;
         _tellStored = effect => effect.To!.Tell(effect.Message, Self);
 
@@ -87,14 +88,14 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(
-        QueueOptions options, int expectedProducers, ILogger<CoordinatorActor> log, PipelineMetrics? metrics = null, bool offline = false, TimeProvider? time = null) =>
-        Akka.Actor.Props.Create(() => new CoordinatorActor(options, expectedProducers, log, metrics, offline, time));
+        QueueOptions options, int expectedProducers, ILogger<CoordinatorActor> log, PipelineMetrics? metrics = null, bool offline = false, TimeProvider? time = null, ItemFormatter? formatter = null) =>
+        Akka.Actor.Props.Create(() => new CoordinatorActor(options, expectedProducers, log, metrics, offline, time, formatter));
 
     /// <summary>The coordinator under its <see cref="CoordinatorSupervisor"/>, which outlives journal outages: what the service runs.</summary>
     public static Props SupervisedProps(
-        QueueOptions options, int expectedProducers, ILoggerFactory loggers, PipelineMetrics? metrics = null, TimeProvider? time = null) =>
+        QueueOptions options, int expectedProducers, ILoggerFactory loggers, PipelineMetrics? metrics = null, TimeProvider? time = null, ItemFormatter? formatter = null) =>
         CoordinatorSupervisor.Props(
-            Props(options, expectedProducers, loggers.CreateLogger<CoordinatorActor>(), metrics, offline: false, time),
+            Props(options, expectedProducers, loggers.CreateLogger<CoordinatorActor>(), metrics, offline: false, time, formatter),
             options,
             loggers.CreateLogger<CoordinatorSupervisor>(),
             time);

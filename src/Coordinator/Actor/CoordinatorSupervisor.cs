@@ -13,7 +13,7 @@ namespace ActorPipeline.Coordinator.Actor;
 /// Messages are forwarded with their sender, so replies go straight from the coordinator to clients;
 /// while it is down they are dropped, which the clients' resends already cover.
 /// </summary>
-public sealed class CoordinatorSupervisor : ReceiveActor, IWithTimers
+internal sealed class CoordinatorSupervisor : ReceiveActor, IWithTimers
 {
     private const string ChildName = "queue";
     private readonly Props _coordinator;

@@ -1,7 +1,7 @@
 namespace ActorPipeline.Coordinator.Hosting;
 
 /// <summary>The cluster roles every node and the coordinator agree on.</summary>
-public static class ClusterRoles
+internal static class ClusterRoles
 {
     public const string Coordinator = "coordinator";
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ActorPipeline.Coordinator.Hosting;
 
-public static class CoordinatorHostingExtensions
+internal static class CoordinatorHostingExtensions
 {
     /// <summary>The cluster role whose nodes may host the coordinator singleton.</summary>
     public const string Role = ClusterRoles.Coordinator;
@@ -13,7 +13,7 @@ public static class CoordinatorHostingExtensions
     public static AkkaConfigurationBuilder AddCoordinator(
         this AkkaConfigurationBuilder builder, QueueOptions options, ILoggerFactory loggers, int expectedProducers = 0) =>
         builder.WithActors((system, registry) =>
-            registry.Register<CoordinatorActor>(
+            registry.Register<CoordinatorKey>(
                 system.ActorOf(CoordinatorActor.Props(options, expectedProducers, loggers.CreateLogger<CoordinatorActor>()), "coordinator")));
 
     /// <summary>
@@ -25,15 +25,15 @@ public static class CoordinatorHostingExtensions
     /// the coordinator with back-off instead of leaving the cluster without one.
     /// </summary>
     public static AkkaConfigurationBuilder AddCoordinatorSingleton(
-        this AkkaConfigurationBuilder builder, QueueOptions options, ILoggerFactory loggers, int expectedProducers, bool hostHere, PipelineMetrics? metrics = null)
+        this AkkaConfigurationBuilder builder, QueueOptions options, ILoggerFactory loggers, int expectedProducers, bool hostHere, PipelineMetrics? metrics = null, ItemFormatter? formatter = null)
     {
         var singleton = new ClusterSingletonOptions { Role = Role };
         return hostHere
-            ? builder.WithSingleton<CoordinatorActor>(
+            ? builder.WithSingleton<CoordinatorKey>(
                 "coordinator",
-                CoordinatorActor.SupervisedProps(options, expectedProducers, loggers, metrics),
+                CoordinatorActor.SupervisedProps(options, expectedProducers, loggers, metrics, formatter: formatter),
                 singleton,
                 createProxyToo: true)
-            : builder.WithSingletonProxy<CoordinatorActor>("coordinator", singleton);
+            : builder.WithSingletonProxy<CoordinatorKey>("coordinator", singleton);
     }
 }

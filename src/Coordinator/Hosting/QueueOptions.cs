@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace ActorPipeline.Coordinator.Hosting;
 
 /// <summary>The coordinator's queue. Bound from <c>Pipeline:Queue</c>.</summary>
-public sealed class QueueOptions : IValidatableObject
+internal sealed class QueueOptions : IValidatableObject
 {
     public const string SectionName = "Pipeline:Queue";
 

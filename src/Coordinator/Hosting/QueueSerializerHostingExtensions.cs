@@ -2,7 +2,7 @@ using Akka.Hosting;
 
 namespace ActorPipeline.Coordinator.Hosting;
 
-public static class QueueSerializerHostingExtensions
+internal static class QueueSerializerHostingExtensions
 {
     /// <summary>
     /// Binds <see cref="QueueMessageSerializer"/> to every <see cref="IQueueMessage"/> and every

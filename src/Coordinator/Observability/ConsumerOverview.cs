@@ -8,4 +8,4 @@ namespace ActorPipeline.Coordinator.Observability;
 /// False for one that has stopped (at a run's end, every one): it is kept with its last figures so the
 /// page still says who did the work.
 /// </param>
-public sealed record ConsumerOverview(string Consumer, int InHand, long Completed, bool Connected);
+internal sealed record ConsumerOverview(string Consumer, int InHand, long Completed, bool Connected);

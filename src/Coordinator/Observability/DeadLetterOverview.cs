@@ -6,7 +6,7 @@ namespace ActorPipeline.Coordinator.Observability;
 /// <param name="Error">The last error, at most <see cref="MaxErrorLength"/> characters (cut with an ellipsis).</param>
 /// <param name="PayloadStart">The payload's first <see cref="MaxPayloadStart"/> bytes at most.</param>
 /// <param name="PayloadLength">The whole payload's length.</param>
-public sealed record DeadLetterOverview(long ItemId, int Attempts, string Error, ReadOnlyMemory<byte> PayloadStart, int PayloadLength)
+internal sealed record DeadLetterOverview(long ItemId, int Attempts, string Error, ReadOnlyMemory<byte> PayloadStart, int PayloadLength)
 {
     public const int MaxErrorLength = 300;
     public const int MaxPayloadStart = 32;

@@ -4,7 +4,7 @@ namespace ActorPipeline.Coordinator.Observability;
 /// Seconds with exactly five decimals, as the seed prints them (<c>{x:0.00000}</c>), kept as a number:
 /// a decimal remembers its scale, so text logs show <c>0.10000</c> and JSON logs carry a number.
 /// </summary>
-public static class FixedSeconds
+internal static class FixedSeconds
 {
     public static decimal From(TimeSpan duration)
     {

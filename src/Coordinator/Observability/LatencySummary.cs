@@ -10,7 +10,7 @@ namespace ActorPipeline.Coordinator.Observability;
 /// <param name="P90">Nine in ten deliveries were this quick or quicker.</param>
 /// <param name="P99">Ninety-nine in a hundred were this quick or quicker.</param>
 /// <param name="Max">The slowest.</param>
-public sealed record LatencySummary(int Count, TimeSpan Window, double P50, double P90, double P99, double Max)
+internal sealed record LatencySummary(int Count, TimeSpan Window, double P50, double P90, double P99, double Max)
 {
     public static LatencySummary None(TimeSpan window) => new(0, window, 0, 0, 0, 0);
 }

@@ -7,7 +7,7 @@ namespace ActorPipeline.Coordinator.Observability;
 /// happen (never during journal replay), gauges the coordinator keeps current, and the consumers'
 /// latency histograms. Exported by OpenTelemetry's Prometheus exporter when enabled.
 /// </summary>
-public sealed class PipelineMetrics : IDisposable
+internal sealed class PipelineMetrics : IDisposable
 {
     public const string MeterName = "ActorPipeline";
 

@@ -5,4 +5,4 @@ namespace ActorPipeline.Coordinator.Observability;
 /// <param name="Node">The node it said it runs on; empty if it never registered.</param>
 /// <param name="Phase">Where it is in the run.</param>
 /// <param name="Accepted">Items of it the queue accepted in this run.</param>
-public sealed record ProducerOverview(string ProducerId, string Node, ProducerPhase Phase, long Accepted);
+internal sealed record ProducerOverview(string ProducerId, string Node, ProducerPhase Phase, long Accepted);

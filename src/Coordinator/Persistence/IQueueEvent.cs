@@ -1,4 +1,4 @@
 namespace ActorPipeline.Coordinator.Persistence;
 
 /// <summary>Marks what the coordinator writes to its journal and snapshots, so the protocol serializer stores them too.</summary>
-public interface IQueueEvent;
+internal interface IQueueEvent;

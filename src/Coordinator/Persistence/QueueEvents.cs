@@ -7,7 +7,7 @@ namespace ActorPipeline.Coordinator.Persistence;
 /// events, so a replay reaches the same state. Hand-backs and timeouts are not journaled:
 /// recovery re-queues every item that was not completed anyway.
 /// </summary>
-public static class QueueEvents
+internal static class QueueEvents
 {
     /// <summary>Items of a put admitted, with ids from <paramref name="FirstItemId"/>; <paramref name="PutComplete"/> when it was the put's last part.</summary>
     public sealed record ItemsAccepted(string ProducerId, long SequenceNr, long FirstItemId, IReadOnlyList<QueueItem> Items, bool PutComplete) : IQueueEvent;
@@ -80,7 +80,7 @@ public static class QueueEvents
     /// counts) and, if it was in flight, the current one among them (0 while queued), so that the events
     /// after the snapshot replay onto it exactly as they happened.
     /// </summary>
-    public sealed record SnapshotItem(long Id, QueueItem Item, IReadOnlyList<long> DeliveryIds, long CurrentDelivery = 0);
+    public sealed record SnapshotItem(long Id, QueueItem Item, IReadOnlyList<long> DeliveryIds, long CurrentDelivery = 0, int Deliveries = 0);
 
     /// <summary>
     /// A producer in a snapshot. <paramref name="PartialSequenceNr"/> and <paramref name="PartialAdmitted"/>

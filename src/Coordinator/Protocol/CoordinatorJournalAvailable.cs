@@ -2,4 +2,4 @@ namespace ActorPipeline.Coordinator.Protocol;
 
 /// <summary>Published on the local event stream when the coordinator's journal stores writes again after an outage.</summary>
 /// <param name="Outage">How long the outage lasted.</param>
-public sealed record CoordinatorJournalAvailable(TimeSpan Outage);
+internal sealed record CoordinatorJournalAvailable(TimeSpan Outage);

@@ -8,4 +8,4 @@ namespace ActorPipeline.Coordinator.Protocol;
 /// <param name="Reason">The journal's last error.</param>
 /// <param name="Failures">Failures in a row so far.</param>
 /// <param name="RetryIn">The wait before the next restart.</param>
-public sealed record CoordinatorJournalUnavailable(DateTimeOffset Since, string Reason, int Failures, TimeSpan RetryIn);
+internal sealed record CoordinatorJournalUnavailable(DateTimeOffset Since, string Reason, int Failures, TimeSpan RetryIn);

@@ -6,4 +6,4 @@ namespace ActorPipeline.Coordinator.Protocol;
 /// this node will serve the queue until the cause is dealt with. The Host stops on it, exiting 1.
 /// </summary>
 /// <param name="Reason">What went wrong, and what to do if that is known.</param>
-public sealed record CoordinatorRecoveryFailed(string Reason);
+internal sealed record CoordinatorRecoveryFailed(string Reason);

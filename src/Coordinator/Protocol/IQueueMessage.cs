@@ -1,4 +1,4 @@
 namespace ActorPipeline.Coordinator.Protocol;
 
 /// <summary>Marks every message of the coordinator's protocol, so one serializer can be bound to all of them.</summary>
-public interface IQueueMessage;
+internal interface IQueueMessage;

@@ -1,7 +1,7 @@
 namespace ActorPipeline.Coordinator.Protocol;
 
 /// <summary>Why a put was not (wholly) accepted.</summary>
-public enum PutRejection
+internal enum PutRejection
 {
     /// <summary>A try-put found no room (asyncio's <c>QueueFull</c>).</summary>
     Full,

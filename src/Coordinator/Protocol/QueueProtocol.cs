@@ -6,7 +6,7 @@ namespace ActorPipeline.Coordinator.Protocol;
 /// qsize/empty/full and shutdown, widened with batches and credit windows so that many items can
 /// share one message.
 /// </summary>
-public static class QueueProtocol
+internal static class QueueProtocol
 {
     // ---- producers -------------------------------------------------------------------------
 

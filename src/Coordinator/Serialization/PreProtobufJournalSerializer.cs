@@ -15,7 +15,7 @@ namespace ActorPipeline.Coordinator.Serialization;
 /// Refusing loses nothing: the journal is left as it was, and the version that wrote it can still
 /// finish its run.
 /// </remarks>
-public sealed class PreProtobufJournalSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+internal sealed class PreProtobufJournalSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     public const int Id = 7341;
 

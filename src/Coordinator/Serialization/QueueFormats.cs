@@ -212,10 +212,14 @@ internal static class QueueFormats
     {
         var wire = new W.Delivery { Items = Out(m.Items, "Delivery.Items") };
         var ids = wire.DeliveryIds;
-        ids.Capacity = m.Items.Count;
+        var itemIds = wire.ItemIds;
+        var counts = wire.DeliveryCounts;
+        ids.Capacity = itemIds.Capacity = counts.Capacity = m.Items.Count;
         for (var i = 0; i < m.Items.Count; i++)
         {
             ids.Add(m.Items[i].DeliveryId);
+            itemIds.Add(m.Items[i].ItemId);
+            counts.Add(m.Items[i].DeliveryCount);
         }
 
         return wire;
@@ -229,10 +233,15 @@ internal static class QueueFormats
             throw new WireFormatException($"Delivery has {w.DeliveryIds.Count} delivery ids but {items.Length} items");
         }
 
+        if (w.ItemIds.Count != items.Length || w.DeliveryCounts.Count != items.Length)
+        {
+            throw new WireFormatException($"Delivery has {items.Length} items but {w.ItemIds.Count} item ids and {w.DeliveryCounts.Count} delivery counts");
+        }
+
         var delivered = new DeliveredItem[items.Length];
         for (var i = 0; i < delivered.Length; i++)
         {
-            delivered[i] = new DeliveredItem(w.DeliveryIds[i], items[i]);
+            delivered[i] = new DeliveredItem(w.DeliveryIds[i], items[i], w.ItemIds[i], w.DeliveryCounts[i]);
         }
 
         return new Delivery(delivered);

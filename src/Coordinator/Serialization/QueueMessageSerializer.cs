@@ -28,7 +28,7 @@ namespace ActorPipeline.Coordinator.Serialization;
 /// which fails a persistent actor's recovery instead of handing it wrong state.
 /// </para>
 /// </remarks>
-public sealed class QueueMessageSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+internal sealed class QueueMessageSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     /// <summary>This format's id; <see cref="PreProtobufJournalSerializer.Id"/> was the one before it.</summary>
     public const int Id = 7342;

@@ -58,10 +58,11 @@ internal static class SnapshotFormat
         Item = Out(item.Item, field),
         DeliveryIds = { Out(item.DeliveryIds, "CoordinatorSnapshot.Items.DeliveryIds") },
         CurrentDelivery = item.CurrentDelivery,
+        Deliveries = item.Deliveries,
     };
 
     private static SnapshotItem FromWire(W.SnapshotItem item, string field) =>
-        new(item.Id, In(item.Item, field), In(item.DeliveryIds, "CoordinatorSnapshot.Items.DeliveryIds"), item.CurrentDelivery);
+        new(item.Id, In(item.Item, field), In(item.DeliveryIds, "CoordinatorSnapshot.Items.DeliveryIds"), item.CurrentDelivery, item.Deliveries);
 
     private static W.SnapshotProducer ToWire(SnapshotProducer p, string field) => new()
     {

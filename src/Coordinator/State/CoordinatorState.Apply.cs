@@ -69,7 +69,7 @@ internal sealed partial class CoordinatorState<TClient>
                 {
                     if (_deadLetters.Remove(id, out var dead))
                     {
-                        var item = new ItemState<TClient>(id, dead.Item) { FromDeadLetters = true };
+                        var item = new ItemState<TClient>(id, dead.Item) { FromDeadLetters = true, Deliveries = 1 };
                         _items.Add(id, item);
                         PushBackUnlessRecovering(item);
                         _queued++; // accepted once already: it moves from dead-lettered back to unfinished
@@ -182,6 +182,7 @@ internal sealed partial class CoordinatorState<TClient>
 
             var deliveryId = e.FirstDeliveryId + i;
             item.CurrentDelivery = deliveryId;
+            item.Deliveries++;
             _deliveries[deliveryId] = item;
             if (item.Superseded is { Count: >= ItemState<TClient>.MaxKnownDeliveries } superseded)
             {

@@ -168,7 +168,7 @@ internal sealed partial class CoordinatorState<TClient>
 
         Record(new ItemDeadLettered(item.Id, failed.DeliveryId, failed.Attempts, failed.Error));
         _metrics?.DeadLettered.Add(1);
-        _log.DeadLettered(item.Item.Hex, failed.DeliveryId, failed.Attempts, failed.Error);
+        _log.DeadLettered(_formatter.Describe(item.Item), failed.DeliveryId, failed.Attempts, failed.Error);
         Dispatch();
         AnswerJoinersIfDone();
     }
@@ -353,7 +353,7 @@ internal sealed partial class CoordinatorState<TClient>
             item.DeliveredAt = now;
             consumer.InFlight.Add(item.CurrentDelivery);
             _deadlines.Add(item, deadline);
-            items[i] = new DeliveredItem(item.CurrentDelivery, item.Item);
+            items[i] = new DeliveredItem(item.CurrentDelivery, item.Item, item.Id, item.Deliveries);
         }
 
         _batch.Clear();

@@ -9,7 +9,7 @@ internal sealed partial class CoordinatorState<TClient>
         _runNumber, _runFinished, _incarnation, _lastItemId, _lastDeliveryId, _accepted, _completed, _dropped,
         _redelivered, _duplicateAcks,
         _mode != QueueMode.Open, _mode == QueueMode.ShutDownImmediately,
-        [.. _items.Values.OrderBy(i => i.Id).Select(i => new SnapshotItem(i.Id, i.Item, DeliveryIdsOf(i), i.CurrentDelivery))],
+        [.. _items.Values.OrderBy(i => i.Id).Select(i => new SnapshotItem(i.Id, i.Item, DeliveryIdsOf(i), i.CurrentDelivery, i.Deliveries))],
         [.. _producers.Values.Where(p => p.IsJournaled).OrderBy(p => p.Id, StringComparer.Ordinal).Select(p => new SnapshotProducer(
             p.Id, p.HighestAccepted, p.Accepted, p.IsAnnounced, p.Phase == ProducerPhase.Done, p.Phase == ProducerPhase.Lost,
             p.PartialSequenceNr, p.PartialAdmitted, p.Node, p.NodeProducers, p.Phase == ProducerPhase.Stopped))],
@@ -37,7 +37,8 @@ internal sealed partial class CoordinatorState<TClient>
         {
             // An older snapshot may remember more deliveries than an item keeps now: the newest are kept.
             var ids = saved.DeliveryIds.Skip(Math.Max(0, saved.DeliveryIds.Count - ItemState<TClient>.MaxKnownDeliveries)).ToList();
-            var item = new ItemState<TClient>(saved.Id, saved.Item);
+            // A snapshot from before delivery counts were kept: at least one per delivery it remembers.
+            var item = new ItemState<TClient>(saved.Id, saved.Item) { Deliveries = Math.Max(saved.Deliveries, saved.DeliveryIds.Count) };
             if (saved.CurrentDelivery != 0 && ids.Remove(saved.CurrentDelivery))
             {
                 item.CurrentDelivery = saved.CurrentDelivery; // in flight, held by nobody until recovery completes

@@ -28,6 +28,7 @@ internal sealed partial class CoordinatorState<TClient>
     private readonly int _expectedProducers;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
+    private readonly ItemFormatter _formatter;
     private readonly PipelineMetrics? _metrics;
     private readonly long _ackTimeoutTicks;
     private readonly List<Effect<TClient>> _effects = [];
@@ -73,12 +74,13 @@ internal sealed partial class CoordinatorState<TClient>
     private long _progressAccepted = -1;
     private long _progressAt;
 
-    public CoordinatorState(QueueOptions options, int expectedProducers, TimeProvider time, ILogger log, PipelineMetrics? metrics = null)
+    public CoordinatorState(QueueOptions options, int expectedProducers, TimeProvider time, ILogger log, PipelineMetrics? metrics = null, ItemFormatter? formatter = null)
     {
         _options = options;
         _expectedProducers = expectedProducers;
         _time = time;
         _log = log;
+        _formatter = formatter ?? ItemFormatter.Hex;
         _metrics = metrics;
         _ackTimeoutTicks = (long)(options.AckTimeout.TotalSeconds * time.TimestampFrequency);
         _progressAt = time.GetTimestamp();

@@ -27,6 +27,12 @@ internal sealed class ItemState<TClient>(long id, QueueItem item)
 
     public bool IsQueued => CurrentDelivery == 0;
 
+    /// <summary>
+    /// How often it has been delivered, the current delivery included: rebuilt from the journal's deliveries
+    /// and kept in snapshots. A dead letter put back starts at 1, since it was delivered before.
+    /// </summary>
+    public int Deliveries { get; set; }
+
     /// <summary>Put back from the dead letters: delivered before, under an earlier state of the same item.</summary>
     public bool FromDeadLetters { get; init; }
 

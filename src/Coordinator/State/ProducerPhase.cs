@@ -1,7 +1,7 @@
 namespace ActorPipeline.Coordinator.State;
 
 /// <summary>Where a producer is in the run.</summary>
-public enum ProducerPhase
+internal enum ProducerPhase
 {
     /// <summary>Known from its puts only; the run does not wait for it.</summary>
     Unregistered,

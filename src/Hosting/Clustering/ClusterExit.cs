@@ -15,7 +15,7 @@ namespace ActorPipeline.Hosting.Clustering;
 /// a stopped actor system, and <see cref="Report"/> logs one line naming the cause and what becomes of the items.
 /// A stop this process asked for (the run over, SIGTERM) is not such an end.
 /// </summary>
-public sealed class ClusterExit(IHostApplicationLifetime lifetime, IOptions<NodeOptions> node, IOptions<PipelineOptions> pipeline, ILogger<ClusterExit> log)
+internal sealed class ClusterExit(IHostApplicationLifetime lifetime, IOptions<NodeOptions> node, IOptions<PipelineOptions> pipeline, ILogger<ClusterExit> log)
 {
     private readonly TaskCompletionSource<ClusterExitCause> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _member;

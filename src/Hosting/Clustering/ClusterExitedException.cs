@@ -1,4 +1,4 @@
 namespace ActorPipeline.Hosting.Clustering;
 
 /// <summary>The cluster ended this node (downed, made to leave, or refused); <see cref="ClusterExit"/> has logged why.</summary>
-public sealed class ClusterExitedException() : Exception("The cluster ended this node; the log says why.");
+internal sealed class ClusterExitedException() : Exception("The cluster ended this node; the log says why.");

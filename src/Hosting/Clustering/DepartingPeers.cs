@@ -11,7 +11,7 @@ namespace ActorPipeline.Hosting.Clustering;
 /// <see cref="IsLeftPeerDisconnect"/> picks out for the log filter; a link to a member that has not
 /// said it is leaving still reports as before, because that one is a fault.
 /// </summary>
-public sealed class DepartingPeers
+internal sealed class DepartingPeers
 {
     private const string AssociationFailed = "Association with remote system {0} has failed; address is now gated for {1} ms. Reason is: [{2}]";
     private const string Disassociated = "Disassociated";

@@ -4,7 +4,7 @@ using Akka.Cluster;
 namespace ActorPipeline.Hosting.Clustering;
 
 /// <summary>Keeps <see cref="DepartingPeers"/> up to date from the cluster's member events.</summary>
-public sealed class DepartingPeersListener : ReceiveActor
+internal sealed class DepartingPeersListener : ReceiveActor
 {
     public DepartingPeersListener(DepartingPeers peers)
     {

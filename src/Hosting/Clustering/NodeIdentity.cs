@@ -8,7 +8,7 @@ namespace ActorPipeline.Hosting.Clustering;
 /// This node's name in the cluster (see <see cref="NodeOptions.NodeName"/>), and the cluster role that
 /// carries it, so that every member can see which names are taken.
 /// </summary>
-public sealed record NodeIdentity(string Name)
+internal sealed record NodeIdentity(string Name)
 {
     /// <summary>The file beside the journal that keeps an embedded node's generated name.</summary>
     public const string FileName = "actor-pipeline.node";

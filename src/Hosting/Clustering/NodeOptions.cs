@@ -5,7 +5,7 @@ using Akka.Actor;
 namespace ActorPipeline.Hosting.Clustering;
 
 /// <summary>This node's place in the cluster. Bound from <c>Cluster</c>.</summary>
-public sealed class NodeOptions : IValidatableObject
+internal sealed class NodeOptions : IValidatableObject
 {
     public const string SectionName = "Cluster";
 

@@ -1,7 +1,7 @@
 namespace ActorPipeline.Hosting.Commands;
 
 /// <summary>The seed's argparse switches, mapped onto configuration keys, and the usage text.</summary>
-public static class CommandLine
+internal static class CommandLine
 {
     public static readonly IReadOnlyDictionary<string, string> SwitchMappings = new Dictionary<string, string>
     {

@@ -9,7 +9,7 @@ namespace ActorPipeline.Hosting.Commands;
 /// lists the dead letters, puts them back on the queue for the next run, or discards them from the run
 /// for good. Run it while the service is stopped: the journal must have one writer.
 /// </summary>
-public static class DeadLetterCommand
+internal static class DeadLetterCommand
 {
     public const string Name = "dead-letters";
 

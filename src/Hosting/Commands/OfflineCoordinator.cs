@@ -47,7 +47,7 @@ internal sealed class OfflineCoordinator : IAsyncDisposable
                 .AddQueueStore(options.Persistence)
                 .WithQueueSerializer()
                 .WithActors((system, _) => failure.Listen(system)) // before the coordinator
-                .WithActors((system, registry) => registry.Register<CoordinatorActor>(system.ActorOf(
+                .WithActors((system, registry) => registry.Register<CoordinatorKey>(system.ActorOf(
                     CoordinatorActor.Props(options.Queue, 0, sp.GetRequiredService<ILogger<CoordinatorActor>>(), offline: true), "coordinator")));
         });
 
@@ -56,7 +56,7 @@ internal sealed class OfflineCoordinator : IAsyncDisposable
         {
             host.Services.GetService<IStartupValidator>()?.Validate();
             await host.StartAsync();
-            var coordinator = await host.Services.GetRequiredService<IRequiredActor<CoordinatorActor>>().GetAsync();
+            var coordinator = await host.Services.GetRequiredService<IRequiredActor<CoordinatorKey>>().GetAsync();
             return new OfflineCoordinator(host, failure, coordinator, error);
         }
         catch

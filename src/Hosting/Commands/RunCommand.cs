@@ -9,7 +9,7 @@ namespace ActorPipeline.Hosting.Commands;
 /// ended from its operator's page). Every producer not yet done counts as done, its items not yet accepted
 /// are never put, and the run completes once its accepted items are settled.
 /// </summary>
-public static class RunCommand
+internal static class RunCommand
 {
     public const string Name = "run";
 

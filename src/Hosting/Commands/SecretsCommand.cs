@@ -7,7 +7,7 @@ namespace ActorPipeline.Hosting.Commands;
 /// for compose's init container, which runs this image (so .NET's crypto, no openssl), to make, reuse or
 /// import the cluster's secrets before any node or postgres starts (<see cref="ClusterSecrets"/>).
 /// </summary>
-public static class SecretsCommand
+internal static class SecretsCommand
 {
     public const string Name = "secrets";
 

@@ -9,13 +9,9 @@ namespace ActorPipeline.Hosting.Configuration;
 /// The whole <c>Pipeline</c> section. It is bound as one tree so that a misspelt key anywhere in it
 /// is reported instead of silently ignored; each role receives its own part.
 /// </summary>
-public sealed class PipelineOptions : IValidatableObject
+internal sealed class PipelineOptions : IValidatableObject
 {
     public const string SectionName = "Pipeline";
-
-    /// <summary>Seed of the random item counts, items and delays (the seed's <c>random.seed(444)</c>).</summary>
-    /// <value>Default 444.</value>
-    public int Seed { get; set; } = 444;
 
     public ProducerOptions Producers { get; set; } = new();
 

@@ -13,7 +13,7 @@ namespace ActorPipeline.Hosting.Configuration;
 /// configuration key (<c>Pipeline:Producers:Count</c>) and the value it had, because that is what
 /// the user must fix.
 /// </summary>
-public sealed class SectionValidator<TOptions>(IConfiguration configuration, string section) : IValidateOptions<TOptions>
+internal sealed class SectionValidator<TOptions>(IConfiguration configuration, string section) : IValidateOptions<TOptions>
     where TOptions : class
 {
     public ValidateOptionsResult Validate(string? name, TOptions options)

@@ -9,4 +9,4 @@ namespace ActorPipeline.Hosting.Dashboard;
 /// False for one that stopped (at the run's end, every one): the coordinator keeps its figures, so the
 /// page still says who did the work.
 /// </param>
-public sealed record ConsumerView(string Consumer, int InHand, long Completed, double Rate, bool Connected);
+internal sealed record ConsumerView(string Consumer, int InHand, long Completed, double Rate, bool Connected);

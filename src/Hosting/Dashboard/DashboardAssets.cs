@@ -7,7 +7,7 @@ namespace ActorPipeline.Hosting.Dashboard;
 /// The page's files, embedded in this assembly (wwwroot/, see the project file): nothing is fetched from
 /// anywhere else, so the page works on a machine with no internet and its content is what was built.
 /// </summary>
-public static class DashboardAssets
+internal static class DashboardAssets
 {
     private const string Prefix = "dashboard/";
 

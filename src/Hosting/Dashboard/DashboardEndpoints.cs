@@ -13,7 +13,7 @@ namespace ActorPipeline.Hosting.Dashboard;
 /// <c>GET /api/events</c> (server-sent events: the whole view, then each new one) and
 /// <c>POST /api/dead-letters/requeue</c> (needs the token; the body names the items or says all).
 /// </summary>
-public static class DashboardEndpoints
+internal static class DashboardEndpoints
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

@@ -6,7 +6,7 @@ namespace ActorPipeline.Hosting.Dashboard;
 /// Hands each new view to every open page. A page that reads slowly misses intermediate views (its
 /// buffer keeps the newest few), so one stalled browser cannot hold memory or the sampler back.
 /// </summary>
-public sealed class DashboardFeed
+internal sealed class DashboardFeed
 {
     private const int Buffered = 4;
 

@@ -11,7 +11,7 @@ namespace ActorPipeline.Hosting.Dashboard;
 /// Registered between the actor system and the runner, so it stops after the drain (the page shows it)
 /// and before the actor system (the last overview can still be read).
 /// </summary>
-public sealed class DashboardService(
+internal sealed class DashboardService(
     IOptions<OperationsOptions> options, RunSampler sampler, DashboardFeed feed, RunResult result, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
 {
     private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(5);

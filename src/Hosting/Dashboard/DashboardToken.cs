@@ -4,7 +4,7 @@ using System.Text;
 namespace ActorPipeline.Hosting.Dashboard;
 
 /// <summary>The check on a requeue's <c>Authorization: Bearer</c> header.</summary>
-public static class DashboardToken
+internal static class DashboardToken
 {
     /// <summary>
     /// Whether the header carries the token. Both sides are hashed first, so the comparison takes the same

@@ -23,7 +23,7 @@ namespace ActorPipeline.Hosting.Dashboard;
 /// <param name="HistoryMs">How far back the charts reach, milliseconds.</param>
 /// <param name="RequeueAllowed">Whether this node takes requeue requests (a token is set).</param>
 /// <param name="JournalProblem">While this node's coordinator journal fails: what is wrong and what happens meanwhile; null while it works.</param>
-public sealed record DashboardView(
+internal sealed record DashboardView(
     long AtMs,
     long Sequence,
     bool Answering,

@@ -1,7 +1,7 @@
 namespace ActorPipeline.Hosting.Dashboard;
 
 /// <summary>The dead letters: how many, and the newest of them with their errors.</summary>
-public sealed record DeadLettersView(long Total, IReadOnlyList<DeadLetterView> Newest)
+internal sealed record DeadLettersView(long Total, IReadOnlyList<DeadLetterView> Newest)
 {
     public static readonly DeadLettersView None = new(0, []);
 }

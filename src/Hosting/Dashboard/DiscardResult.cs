@@ -1,4 +1,4 @@
 namespace ActorPipeline.Hosting.Dashboard;
 
 /// <summary>The answer to a discard: how many dead letters were removed from the run (ids that were not dead letters are passed over).</summary>
-public sealed record DiscardResult(int Discarded);
+internal sealed record DiscardResult(int Discarded);

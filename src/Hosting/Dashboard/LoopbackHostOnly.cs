@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace ActorPipeline.Hosting.Dashboard;
 
 /// <summary>The Host-header check of a page that listens on loopback only.</summary>
-public static class LoopbackHostOnly
+internal static class LoopbackHostOnly
 {
     /// <summary>Whether a request's host name is this machine's loopback: <c>localhost</c> or a loopback address.</summary>
     public static bool Allows(string host) =>

@@ -1,4 +1,4 @@
 namespace ActorPipeline.Hosting.Dashboard;
 
 /// <summary>One producer's row: its phase, the items of it accepted, and how fast over the rate window.</summary>
-public sealed record ProducerView(string ProducerId, string Node, string Phase, long Accepted, double Rate);
+internal sealed record ProducerView(string ProducerId, string Node, string Phase, long Accepted, double Rate);

@@ -1,7 +1,7 @@
 namespace ActorPipeline.Hosting.Dashboard;
 
 /// <summary>The body of a requeue or a discard: the dead letters by item id, or <c>"all": true</c> for every one (never by omission).</summary>
-public sealed record RequeueRequest(IReadOnlyList<long>? ItemIds, bool All)
+internal sealed record RequeueRequest(IReadOnlyList<long>? ItemIds, bool All)
 {
     /// <summary>Why the request cannot be carried out as it stands; null when it can.</summary>
     public string? Problem =>

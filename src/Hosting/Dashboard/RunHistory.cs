@@ -8,7 +8,7 @@ namespace ActorPipeline.Hosting.Dashboard;
 /// the charts' points for <c>keep</c>, and the rates and ETA derived from successive overviews. It counts
 /// nothing itself: every figure it shows is one an overview carried.
 /// </summary>
-public sealed class RunHistory(TimeSpan keep, TimeProvider time)
+internal sealed class RunHistory(TimeSpan keep, TimeProvider time)
 {
     /// <summary>Rates are taken over this much history: one sample to the next is too jumpy to read.</summary>
     public static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(5);

@@ -1,7 +1,7 @@
 namespace ActorPipeline.Hosting.Dashboard;
 
 /// <summary>Where the run is, as the page names it.</summary>
-public enum RunPhase
+internal enum RunPhase
 {
     /// <summary>Some expected producer is neither done nor lost.</summary>
     Producing,

@@ -6,4 +6,4 @@ namespace ActorPipeline.Hosting.Dashboard;
 /// <param name="Unfinished">Accepted items not yet done.</param>
 /// <param name="PutRate">Items accepted per second over the rate window.</param>
 /// <param name="CompletionRate">Items completed per second over the rate window.</param>
-public sealed record RunSample(long AtMs, int Queued, int Unfinished, double PutRate, double CompletionRate);
+internal sealed record RunSample(long AtMs, int Queued, int Unfinished, double PutRate, double CompletionRate);

@@ -11,8 +11,8 @@ namespace ActorPipeline.Hosting.Dashboard;
 /// Reads the coordinator's overview (wherever the singleton runs) into the page's history and hands
 /// each new view to the open pages; also carries the page's one command, the requeue of dead letters.
 /// </summary>
-public sealed class RunSampler(
-    IRequiredActor<CoordinatorActor> coordinator, IOptions<OperationsOptions> options, DashboardFeed feed, TimeProvider time, ILogger<RunSampler> log, CoordinatorFailure? failure = null)
+internal sealed class RunSampler(
+    IRequiredActor<CoordinatorKey> coordinator, IOptions<OperationsOptions> options, DashboardFeed feed, TimeProvider time, ILogger<RunSampler> log, CoordinatorFailure? failure = null)
     : IDisposable
 {
     /// <summary>A coordinator silent this long is worth a warning; one slow answer (a busy journal, a hand-over) is not.</summary>

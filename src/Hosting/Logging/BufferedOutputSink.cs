@@ -18,7 +18,7 @@ namespace ActorPipeline.Hosting.Logging;
 /// lock-free and the writer is woken only when it sleeps, because a lock per event (a bounded
 /// channel's) was, with the seed's lines on, the busiest lock in the process.
 /// </remarks>
-public sealed class BufferedOutputSink : ILogEventSink, IDisposable
+internal sealed class BufferedOutputSink : ILogEventSink, IDisposable
 {
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(10);
 

@@ -5,8 +5,8 @@ namespace ActorPipeline.Hosting.Logging;
 /// <summary>The runner's log events.</summary>
 internal static partial class HostLog
 {
-    [LoggerMessage(Level = LogLevel.Information, Message = "Starting node with roles {NodeRoles}; producers: {Producers}, consumers: {Consumers} (queue capacity {Capacity}, seed {Seed}).")]
-    public static partial void Starting(ILogger log, string nodeRoles, int producers, int consumers, int capacity, int seed);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Starting node with roles {NodeRoles}; producers: {Producers}, consumers: {Consumers} (queue capacity {Capacity}, items {ItemType}).")]
+    public static partial void Starting(ILogger log, string nodeRoles, int producers, int consumers, int capacity, string itemType);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "This node is {NodeName} at {Address}; its links to other nodes are {Transport}.")]
     public static partial void Address(ILogger log, string nodeName, string address, string transport);
@@ -50,8 +50,8 @@ internal static partial class HostLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Other nodes were still up {Grace} after the run ended; leaving anyway.")]
     public static partial void NodesStillUp(ILogger log, TimeSpan grace);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dead letter <{Item}> (delivery {DeliveryId}) after attempt {Attempts}: {Error}")]
-    public static partial void DeadLetter(ILogger log, string item, long deliveryId, int attempts, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dead letter <{Item}> (item {ItemId}, delivery {DeliveryId}) after attempt {Attempts}: {Error}")]
+    public static partial void DeadLetter(ILogger log, string item, long itemId, long deliveryId, int attempts, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Program completed in {Elapsed} seconds.")]
     public static partial void Completed(ILogger log, decimal elapsed);

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace ActorPipeline.Hosting.Operations;
 
 /// <summary>Liveness: the actor system runs (it stops for good only when the node shuts down).</summary>
-public sealed class ActorSystemHealthCheck(ActorSystem system) : IHealthCheck
+internal sealed class ActorSystemHealthCheck(ActorSystem system) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(system.WhenTerminated.IsCompleted

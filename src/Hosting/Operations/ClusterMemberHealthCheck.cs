@@ -5,7 +5,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace ActorPipeline.Hosting.Operations;
 
 /// <summary>Readiness: this node is an Up member of the cluster (not still joining, nor leaving).</summary>
-public sealed class ClusterMemberHealthCheck(ActorSystem system) : IHealthCheck
+internal sealed class ClusterMemberHealthCheck(ActorSystem system) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

@@ -7,7 +7,7 @@ namespace ActorPipeline.Hosting.Operations;
 /// Completes when this node's coordinator could not recover the queue (<see cref="CoordinatorRecoveryFailed"/>);
 /// the runner stops on it. Also holds an ongoing journal outage, which the coordinator survives by restarting.
 /// </summary>
-public sealed class CoordinatorFailure
+internal sealed class CoordinatorFailure
 {
     private readonly TaskCompletionSource<CoordinatorRecoveryFailed> _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

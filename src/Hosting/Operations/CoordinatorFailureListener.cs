@@ -7,7 +7,7 @@ namespace ActorPipeline.Hosting.Operations;
 /// Hands a <see cref="CoordinatorRecoveryFailed"/> from the event stream to <see cref="CoordinatorFailure"/>.
 /// Started by <see cref="CoordinatorFailure.Listen"/> before the coordinator, so that it is listening before any recovery can fail.
 /// </summary>
-public sealed class CoordinatorFailureListener : ReceiveActor
+internal sealed class CoordinatorFailureListener : ReceiveActor
 {
     public CoordinatorFailureListener(CoordinatorFailure failure)
     {

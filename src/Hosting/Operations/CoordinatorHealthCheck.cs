@@ -7,7 +7,7 @@ using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 namespace ActorPipeline.Hosting.Operations;
 
 /// <summary>Readiness: the coordinator (wherever the singleton runs) answers a status query in time.</summary>
-public sealed class CoordinatorHealthCheck(IRequiredActor<CoordinatorActor> coordinator, CoordinatorFailure failure, TimeProvider time) : IHealthCheck
+internal sealed class CoordinatorHealthCheck(IRequiredActor<CoordinatorKey> coordinator, CoordinatorFailure failure, TimeProvider time) : IHealthCheck
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 

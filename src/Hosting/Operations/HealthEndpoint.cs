@@ -12,7 +12,7 @@ namespace ActorPipeline.Hosting.Operations;
 /// 200 when every check with that tag is healthy, 503 otherwise, with the checks as JSON. A plain
 /// HttpListener keeps the service free of a web framework it would use for nothing else.
 /// </summary>
-public sealed class HealthEndpoint(HealthCheckService health, IOptions<OperationsOptions> options, ILogger<HealthEndpoint> log) : BackgroundService
+internal sealed class HealthEndpoint(HealthCheckService health, IOptions<OperationsOptions> options, ILogger<HealthEndpoint> log) : BackgroundService
 {
     public const string LiveTag = "live";
     public const string ReadyTag = "ready";

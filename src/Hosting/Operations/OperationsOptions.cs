@@ -4,7 +4,7 @@ using System.Net;
 namespace ActorPipeline.Hosting.Operations;
 
 /// <summary>What an operator can watch from outside. Bound from <c>Operations</c>.</summary>
-public sealed class OperationsOptions : IValidatableObject
+internal sealed class OperationsOptions : IValidatableObject
 {
     public const string SectionName = "Operations";
 

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace ActorPipeline.Hosting.Persistence;
 
 /// <summary>The coordinator's journal and snapshot store. Bound from <c>Pipeline:Persistence</c>.</summary>
-public sealed class PersistenceOptions : IValidatableObject
+internal sealed class PersistenceOptions : IValidatableObject
 {
     /// <summary>Sqlite, PostgreSql or InMemory.</summary>
     /// <value>Default Sqlite.</value>

@@ -1,7 +1,7 @@
 namespace ActorPipeline.Hosting.Persistence;
 
 /// <summary>Where the coordinator journals its state.</summary>
-public enum PersistenceProvider
+internal enum PersistenceProvider
 {
     /// <summary>A SQLite file: the default, no server needed.</summary>
     Sqlite,

@@ -11,7 +11,7 @@ namespace ActorPipeline.Hosting.Running;
 /// has drained and the actor system has left the cluster and shut down. Nothing is logged after it. On a
 /// node the cluster ended (downed, refused) the last line is <see cref="ClusterExit"/>'s cause instead.
 /// </summary>
-public sealed class CompletionReporter(RunResult result, ClusterExit clusterExit, ILogger<CompletionReporter> log) : IHostedService
+internal sealed class CompletionReporter(RunResult result, ClusterExit clusterExit, ILogger<CompletionReporter> log) : IHostedService
 {
     private long _started;
 

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace ActorPipeline.Hosting.Running;
 
 /// <summary>What a stop request (SIGTERM, Ctrl-C) mid-run may wait for. Bound from <c>Pipeline:Drain</c>.</summary>
-public sealed class DrainOptions
+internal sealed class DrainOptions
 {
     /// <summary>How long producers' last puts and the join may take after a stop request before consumers are cancelled anyway.</summary>
     /// <value>Default 30 s.</value>

@@ -24,7 +24,7 @@ namespace ActorPipeline.Hosting.Running;
 /// hold or hand it back, and the node exits <see cref="ExitCodes.Unfinished"/> saying the run is not
 /// finished; started again the same way, it resumes. Only the coordinator's join ends a run.
 /// </summary>
-public sealed class PipelineRunner(
+internal sealed class PipelineRunner(
     IServiceProvider services,
     ActorSystem system,
     IOptions<PipelineOptions> options,
@@ -34,6 +34,7 @@ public sealed class PipelineRunner(
     CoordinatorFailure coordinatorFailure,
     ClusterExit clusterExit,
     IHostApplicationLifetime lifetime,
+    PipelineParts parts,
     ILogger<PipelineRunner> log) : BackgroundService
 {
     private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(30);
@@ -117,9 +118,9 @@ public sealed class PipelineRunner(
         }
 
         var hostsCoordinator = node.Has(CoordinatorHostingExtensions.Role);
-        var queue = await services.GetRequiredService<IRequiredActor<CoordinatorActor>>().GetAsync(stoppingToken);
-        var producerPool = node.Has(ClusterRoles.Producer) ? await services.GetRequiredService<IRequiredActor<ProducerPoolActor>>().GetAsync(stoppingToken) : null;
-        var consumerPool = node.Has(ClusterRoles.Consumer) ? await services.GetRequiredService<IRequiredActor<ConsumerPoolActor>>().GetAsync(stoppingToken) : null;
+        var queue = await services.GetRequiredService<IRequiredActor<CoordinatorKey>>().GetAsync(stoppingToken);
+        var producerPool = node.Has(ClusterRoles.Producer) ? await services.GetRequiredService<IRequiredActor<ProducersKey>>().GetAsync(stoppingToken) : null;
+        var consumerPool = node.Has(ClusterRoles.Consumer) ? await services.GetRequiredService<IRequiredActor<ConsumersKey>>().GetAsync(stoppingToken) : null;
 
         var runEnd = new TaskCompletionSource<QueueStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
         var monitor = system.ActorOf(RunMonitorActor.Props(queue, node.RetryInterval, runEnd, log), "run-monitor");
@@ -140,7 +141,7 @@ public sealed class PipelineRunner(
 
         HostLog.Starting(
             log, node.Roles, producerPool is null ? 0 : settings.Producers.Count, consumerPool is null ? 0 : settings.Consumers.Count,
-            settings.Queue.Capacity, settings.Seed);
+            settings.Queue.Capacity, parts.ItemType.Name);
         HostLog.Address(
             log, identity.Name, cluster.SelfAddress.ToString(),
             node.Tls.Enabled ? "mutual TLS (peers must present a certificate from a trusted CA)" : "plain TCP (Cluster:Tls:Enabled is false)");
@@ -326,7 +327,7 @@ public sealed class PipelineRunner(
 
         foreach (var dead in summary.DeadLetters)
         {
-            HostLog.DeadLetter(log, dead.Item.Hex, dead.DeliveryId, dead.Attempts, dead.Error);
+            HostLog.DeadLetter(log, parts.Formatter.Describe(dead.Item), dead.ItemId, dead.DeliveryId, dead.Attempts, dead.Error);
         }
     }
 }

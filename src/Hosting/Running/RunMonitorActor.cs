@@ -13,7 +13,7 @@ namespace ActorPipeline.Hosting.Running;
 /// Akka's singleton proxy was meant to give, which it gives at start-up instead (its timer fires at
 /// once), so the proxy's own is turned off (see the Host's cluster settings).
 /// </summary>
-public sealed class RunMonitorActor : ReceiveActor, IWithTimers
+internal sealed class RunMonitorActor : ReceiveActor, IWithTimers
 {
     private readonly IActorRef _coordinator;
     private readonly TimeSpan _retryInterval;

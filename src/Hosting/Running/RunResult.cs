@@ -4,7 +4,7 @@ namespace ActorPipeline.Hosting.Running;
 /// Where the runner leaves its outcome for Program to turn into the exit code. Kept off
 /// Environment.ExitCode so that tests hosting the pipeline in-process do not change their own exit code.
 /// </summary>
-public sealed class RunResult
+internal sealed class RunResult
 {
     private readonly TaskCompletionSource<RunSummary> _summary = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

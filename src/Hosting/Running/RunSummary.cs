@@ -20,7 +20,7 @@ namespace ActorPipeline.Hosting.Running;
 /// <param name="Discarded">Dead letters an operator discarded in this run: settled, and not counted against the exit code.</param>
 /// <param name="AccountingKnown">Whether the coordinator answered with the run's figures; if not, the queue's counts are unknown here (not 0).</param>
 /// <param name="EndedByOperator">An operator ended the run for adding before every producer had finished.</param>
-public sealed record RunSummary(
+internal sealed record RunSummary(
     long Produced,
     long Accepted,
     long Completed,

@@ -8,7 +8,7 @@ namespace ActorPipeline.Hosting.Security;
 /// target. A crash leaves the old file or the new one, never half of one; at worst a stray
 /// <c>.name.*.tmp</c> beside it, which nothing reads.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// <summary>0644: readable by the other containers' users (postgres is uid 999, the app 1654).</summary>
     public const UnixFileMode Shared = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;

@@ -10,7 +10,7 @@ namespace ActorPipeline.Hosting.Security;
 /// scripts/make-secrets.sh, so a node cannot tell which of the two made its certificate. Holds the CA's
 /// private key; dispose it.
 /// </summary>
-public sealed class CertificateAuthority : IDisposable
+internal sealed class CertificateAuthority : IDisposable
 {
     public const string Subject = "CN=ActorPipeline cluster CA";
 

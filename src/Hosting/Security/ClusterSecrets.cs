@@ -15,7 +15,7 @@ namespace ActorPipeline.Hosting.Security;
 /// <param name="folder">Where the nodes' and postgres's files go (mode 0644).</param>
 /// <param name="caFolder">Where the CA's key goes (ca.key, mode 0600), away from the nodes; null: the key is not kept.</param>
 /// <param name="report">One line per action.</param>
-public sealed class ClusterSecrets(string folder, string? caFolder, TextWriter report)
+internal sealed class ClusterSecrets(string folder, string? caFolder, TextWriter report)
 {
     public const string CaCertificateFile = "ca.pem";
     public const string CaKeyFile = "ca.key";

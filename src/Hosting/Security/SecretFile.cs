@@ -4,7 +4,7 @@ namespace ActorPipeline.Hosting.Security;
 /// Reads a secret kept in a file of its own (a compose, Docker or Kubernetes secret), so that it need not
 /// sit in an environment variable, where <c>docker inspect</c> and process listings show it.
 /// </summary>
-public static class SecretFile
+internal static class SecretFile
 {
     /// <summary>The file's text without its trailing line break (editors and <c>echo</c> add one).</summary>
     /// <exception cref="IOException">The file cannot be read.</exception>

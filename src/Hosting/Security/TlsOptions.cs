@@ -9,7 +9,7 @@ namespace ActorPipeline.Hosting.Security;
 /// node talks to nobody. On, every node presents a certificate and accepts only peers whose certificate
 /// chains to <see cref="TrustedCaPath"/> (mutual authentication), so a machine without one cannot join.
 /// </summary>
-public sealed class TlsOptions : IValidatableObject
+internal sealed class TlsOptions : IValidatableObject
 {
     /// <summary>Encrypt and authenticate node links; seeds are then <c>akka.ssl.tcp://</c> addresses.</summary>
     /// <value>Default false.</value>

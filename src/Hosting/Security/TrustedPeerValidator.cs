@@ -10,7 +10,7 @@ namespace ActorPipeline.Hosting.Security;
 /// store), and with <see cref="TlsOptions.ValidateHostname"/> also name the host dialled. Every refusal is
 /// logged with the peer and the reason, since a refused node otherwise only sees its link drop.
 /// </summary>
-public sealed class TrustedPeerValidator(X509Certificate2Collection trustedCas, bool validateHostname)
+internal sealed class TrustedPeerValidator(X509Certificate2Collection trustedCas, bool validateHostname)
 {
     public bool Validate(X509Certificate2? certificate, X509Chain? chain, string remotePeer, SslPolicyErrors errors, ILoggingAdapter log)
     {

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace ActorPipeline.Tests.Browser;
 
 /// <summary>One tab of <see cref="HeadlessChromium"/>.</summary>
-public sealed class BrowserPage
+internal sealed class BrowserPage
 {
     private readonly HeadlessChromium _browser;
     private readonly string _session;

@@ -11,7 +11,7 @@ namespace ActorPipeline.Tests.Browser;
 /// Debian's chromium, headless, driven over the DevTools protocol on its own WebSocket: a page is opened,
 /// scripts are evaluated in it and screenshots taken, as an operator's browser would load it.
 /// </summary>
-public sealed class HeadlessChromium : IAsyncDisposable
+internal sealed class HeadlessChromium : IAsyncDisposable
 {
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan CommandLimit = TimeSpan.FromSeconds(30);

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace ActorPipeline.Tests.Browser;
 
 /// <summary>What the operator's page shows at one moment, read from its DOM the way a person reads it: the text.</summary>
-public sealed record PageFigures(
+internal sealed record PageFigures(
     IReadOnlyDictionary<string, string> Fields,
     long Sequence,
     string Connection,

@@ -22,22 +22,22 @@ public abstract class RestartableCoordinatorSpecBase(ITestOutputHelper output) :
     private int _incarnations;
     private (TestProbe Producer, Put Put)? _lastPut;
 
-    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>The coordinator now running; a restart replaces it.</summary>
-    protected IActorRef Queue { get; private set; } = ActorRefs.Nobody;
+    private protected IActorRef Queue { get; private set; } = ActorRefs.Nobody;
 
     // The production serializer, as the host binds it: snapshots (and, with a SQL store, events) go through it.
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) =>
         builder.WithQueueSerializer().WithInMemoryJournal().WithInMemorySnapshotStore();
 
-    protected static QueueItem Item(string hex) => new(Convert.FromHexString(hex), DateTime.UtcNow);
+    private protected static QueueItem Item(string hex) => new(Convert.FromHexString(hex), DateTime.UtcNow);
 
-    protected static Put Put(string producerId, long sequenceNr, params string[] hex) =>
+    private protected static Put Put(string producerId, long sequenceNr, params string[] hex) =>
         new(producerId, sequenceNr, [.. hex.Select(Item)]);
 
     /// <summary>Starts the first incarnation; restarts keep its options.</summary>
-    protected void StartCoordinator(QueueOptions? options = null, int expectedProducers = 0)
+    private protected void StartCoordinator(QueueOptions? options = null, int expectedProducers = 0)
     {
         _options = options ?? new QueueOptions();
         _expectedProducers = expectedProducers;
@@ -48,7 +48,7 @@ public abstract class RestartableCoordinatorSpecBase(ITestOutputHelper output) :
     /// Waits until everything the coordinator applied is stored (so the spec knows exactly what survives),
     /// stops it, waits for it to be gone and starts a new one with the same props, which recovers from the journal.
     /// </summary>
-    protected async Task RestartAsync(QueueOptions? options = null)
+    private protected async Task RestartAsync(QueueOptions? options = null)
     {
         await AllStoredAsync();
         _options = options ?? _options;
@@ -60,7 +60,7 @@ public abstract class RestartableCoordinatorSpecBase(ITestOutputHelper output) :
     }
 
     /// <summary>Puts and waits for the acceptance, which comes only once the put is journaled.</summary>
-    protected async Task PutAsync(TestProbe producer, Put put)
+    private protected async Task PutAsync(TestProbe producer, Put put)
     {
         Queue.Tell(put, producer.Ref);
         var accepted = await producer.ExpectMsgAsync<PutAccepted>(cancellationToken: Ct);
@@ -72,7 +72,7 @@ public abstract class RestartableCoordinatorSpecBase(ITestOutputHelper output) :
     /// A durability barrier: the last put is sent again, and a resend is answered only once every event applied
     /// before it is stored. Needed after commands with no reply (get, task_done, task_failed) before a crash.
     /// </summary>
-    protected async Task AllStoredAsync()
+    private protected async Task AllStoredAsync()
     {
         if (_lastPut is not { } last)
         {
@@ -85,7 +85,7 @@ public abstract class RestartableCoordinatorSpecBase(ITestOutputHelper output) :
     }
 
     /// <summary>asyncio's <c>get_nowait</c> for up to <paramref name="credits"/> items; an empty queue fails the spec.</summary>
-    protected async Task<IReadOnlyList<DeliveredItem>> GetNowAsync(TestProbe consumer, int credits)
+    private protected async Task<IReadOnlyList<DeliveredItem>> GetNowAsync(TestProbe consumer, int credits)
     {
         Queue.Tell(new Get(credits, Wait: false), consumer.Ref);
         return (await consumer.ExpectMsgAsync<Delivery>(cancellationToken: Ct)).Items;
@@ -95,7 +95,7 @@ public abstract class RestartableCoordinatorSpecBase(ITestOutputHelper output) :
     /// Takes everything queued with <c>get_nowait</c> until the queue answers <see cref="QueueEmpty"/>, marking
     /// each delivery done, and returns the items in the order they came.
     /// </summary>
-    protected async Task<List<string>> DrainAsync(TestProbe consumer, int credits = 10)
+    private protected async Task<List<string>> DrainAsync(TestProbe consumer, int credits = 10)
     {
         var drained = new List<string>();
         for (var round = 0; round < 100; round++)
@@ -116,13 +116,13 @@ public abstract class RestartableCoordinatorSpecBase(ITestOutputHelper output) :
         return drained;
     }
 
-    protected async Task<QueueStatus> StatusAsync() =>
+    private protected async Task<QueueStatus> StatusAsync() =>
         await Queue.Ask<QueueStatus>(GetStatus.Instance, RemainingOrDefault, Ct);
 
-    protected async Task<IReadOnlyList<DeadLetteredItem>> DeadLettersAsync() =>
+    private protected async Task<IReadOnlyList<DeadLetteredItem>> DeadLettersAsync() =>
         (await Queue.Ask<DeadLetters>(GetDeadLetters.Instance, RemainingOrDefault, Ct)).Items;
 
-    protected async Task<T> AskAsync<T>(object message) => await Queue.Ask<T>(message, RemainingOrDefault, Ct);
+    private protected async Task<T> AskAsync<T>(object message) => await Queue.Ask<T>(message, RemainingOrDefault, Ct);
 
     private void Start() =>
         Queue = Sys.ActorOf(

@@ -13,9 +13,9 @@ namespace ActorPipeline.Tests.Coordinator;
 public abstract class CoordinatorSpecBase(int capacity, ITestOutputHelper output, int expectedProducers = 0)
     : Akka.Hosting.TestKit.TestKit(output: output)
 {
-    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    protected IActorRef Queue => ActorRegistry.Get<CoordinatorActor>();
+    private protected IActorRef Queue => ActorRegistry.Get<CoordinatorKey>();
 
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) =>
         builder.WithInMemoryJournal().WithInMemorySnapshotStore().AddCoordinator(
@@ -23,29 +23,29 @@ public abstract class CoordinatorSpecBase(int capacity, ITestOutputHelper output
             provider.GetRequiredService<ILoggerFactory>(),
             expectedProducers);
 
-    protected static QueueItem Item(string hex) => new(Convert.FromHexString(hex), DateTime.UtcNow);
+    private protected static QueueItem Item(string hex) => new(Convert.FromHexString(hex), DateTime.UtcNow);
 
     private long _sequenceNr;
 
     /// <summary>A put of one item under the next sequence number (the coordinator treats a repeated one as a resend).</summary>
-    protected Put PutOne(TestProbe producer, string hex, bool wait = true) =>
+    private protected Put PutOne(TestProbe producer, string hex, bool wait = true) =>
         new(producer.Ref.Path.Name, ++_sequenceNr, [Item(hex)], wait);
 
     /// <summary>Puts one item and waits for its acceptance (asyncio's <c>await q.put(x)</c> when there is room).</summary>
-    protected async Task PutAsync(TestProbe producer, string hex)
+    private protected async Task PutAsync(TestProbe producer, string hex)
     {
         Queue.Tell(PutOne(producer, hex), producer.Ref);
         await producer.ExpectMsgAsync<PutAccepted>(cancellationToken: Ct);
     }
 
     /// <summary>Gets one item (asyncio's <c>await q.get()</c>) and returns its delivery.</summary>
-    protected async Task<DeliveredItem> GetAsync(TestProbe consumer)
+    private protected async Task<DeliveredItem> GetAsync(TestProbe consumer)
     {
         Queue.Tell(new Get(1), consumer.Ref);
         var delivery = await consumer.ExpectMsgAsync<Delivery>(cancellationToken: Ct);
         return Assert.Single(delivery.Items);
     }
 
-    protected async Task<QueueStatus> StatusAsync() =>
+    private protected async Task<QueueStatus> StatusAsync() =>
         await Queue.Ask<QueueStatus>(GetStatus.Instance, RemainingOrDefault, Ct);
 }

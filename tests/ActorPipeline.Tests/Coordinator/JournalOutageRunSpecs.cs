@@ -41,14 +41,14 @@ public sealed class JournalOutageRunSpecs(ITestOutputHelper output) : Akka.Hosti
         var loggers = provider.GetRequiredService<ILoggerFactory>();
         builder.AddHocon(SwitchableJournal.Hocon, HoconAddMode.Prepend)
             .WithInMemorySnapshotStore()
-            .WithActors((system, registry) => registry.Register<CoordinatorActor>(
+            .WithActors((system, registry) => registry.Register<CoordinatorKey>(
                 system.ActorOf(CoordinatorActor.SupervisedProps(Options, Producers, loggers, time: _time), "coordinator")));
     }
 
     [Fact]
     public async Task Should_complete_every_item_once_when_the_journal_fails_for_a_while_mid_run()
     {
-        var coordinator = ActorRegistry.Get<CoordinatorActor>();
+        var coordinator = ActorRegistry.Get<CoordinatorKey>();
         var outages = CreateTestProbe();
         Sys.EventStream.Subscribe(outages.Ref, typeof(CoordinatorJournalUnavailable));
         Sys.EventStream.Subscribe(outages.Ref, typeof(CoordinatorJournalAvailable));
@@ -64,7 +64,7 @@ public sealed class JournalOutageRunSpecs(ITestOutputHelper output) : Akka.Hosti
             }
         });
         var producerOptions = new ProducerOptions { ResendAfter = TimeSpan.FromMilliseconds(50), MaxResendBackoff = TimeSpan.FromMilliseconds(200), BatchSize = 20 };
-        var consumerOptions = new ConsumerOptions { Prefetch = 4, RefreshInterval = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.Zero };
+        var consumerOptions = new ConsumerOptions { Prefetch = 4, RefreshInterval = TimeSpan.FromMilliseconds(100) };
         for (var i = 0; i < Consumers; i++)
         {
             ChildActorOf(ConsumerActor.Props(i, handler, coordinator, consumerOptions, loggers.CreateLogger<ConsumerActor>()), Ct);
@@ -99,7 +99,7 @@ public sealed class JournalOutageRunSpecs(ITestOutputHelper output) : Akka.Hosti
     [Fact]
     public async Task Should_give_up_with_one_clear_reason_once_the_outage_outlasts_its_limit()
     {
-        var coordinator = ActorRegistry.Get<CoordinatorActor>();
+        var coordinator = ActorRegistry.Get<CoordinatorKey>();
         var events = CreateTestProbe();
         Sys.EventStream.Subscribe(events.Ref, typeof(CoordinatorJournalUnavailable));
         Sys.EventStream.Subscribe(events.Ref, typeof(CoordinatorRecoveryFailed));

@@ -4,7 +4,7 @@ using Serilog.Events;
 namespace ActorPipeline.Tests.Fakes;
 
 /// <summary>Keeps every Serilog event in the order it was emitted, for specs that read the log as a user would.</summary>
-public sealed class CapturingSink : ILogEventSink
+internal sealed class CapturingSink : ILogEventSink
 {
     private readonly List<LogEvent> _events = [];
     private readonly Lock _gate = new();

@@ -6,7 +6,7 @@ namespace ActorPipeline.Tests.Fakes;
 /// A list that claims <paramref name="count"/> entries and holds none: for specs that check a limit on a
 /// list's count without allocating the list (a serializer must refuse it before reading any entry).
 /// </summary>
-public sealed class CountOnlyList<T>(int count) : IReadOnlyList<T>
+internal sealed class CountOnlyList<T>(int count) : IReadOnlyList<T>
 {
     public int Count { get; } = count;
 

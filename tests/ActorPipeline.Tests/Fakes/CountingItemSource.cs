@@ -8,14 +8,15 @@ namespace ActorPipeline.Tests.Fakes;
 /// taken; optionally throws after <c>failAfter</c> items, or waits forever (until cancelled) after them,
 /// and makes item number <c>oversizedAt</c> <c>oversizedBytes</c> long (same first two bytes).
 /// </summary>
-public sealed class CountingItemSource(int itemsPerProducer, int? failAfter = null, int? hangAfter = null, int? oversizedAt = null, int oversizedBytes = 0) : IItemSource
+internal sealed class CountingItemSource(int itemsPerProducer, int? failAfter = null, int? hangAfter = null, int? oversizedAt = null, int oversizedBytes = 0) : IPayloadSource
 {
     private int _taken;
 
     public int Taken => Volatile.Read(ref _taken);
 
-    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(int index, string producerId, long skip, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(SourceContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var (index, producerId, skip) = (context.Index, context.ProducerId, context.Skip);
         for (var i = (int)skip; i < itemsPerProducer; i++)
         {
             if (i == failAfter)

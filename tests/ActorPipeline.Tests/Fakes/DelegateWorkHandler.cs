@@ -3,7 +3,7 @@ using ActorPipeline.Consumers;
 namespace ActorPipeline.Tests.Fakes;
 
 /// <summary>A work handler made of a lambda.</summary>
-public sealed class DelegateWorkHandler : IWorkHandler
+internal sealed class DelegateWorkHandler : IPayloadHandler
 {
     private readonly Func<WorkContext, CancellationToken, Task> _work;
 

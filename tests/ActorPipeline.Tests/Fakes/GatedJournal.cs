@@ -10,7 +10,7 @@ namespace ActorPipeline.Tests.Fakes;
 /// gate to hold a write "in flight" as long as it likes, then sees exactly what each write carried.
 /// Configured by HOCON (<see cref="Hocon"/>); the instance an actor system made is <see cref="Current"/>.
 /// </summary>
-public sealed class GatedJournal : MemoryJournal
+internal sealed class GatedJournal : MemoryJournal
 {
     public const string Hocon = """
         akka.persistence.journal.plugin = "akka.persistence.journal.gated"

@@ -2,7 +2,7 @@ using Serilog.Events;
 
 namespace ActorPipeline.Tests.Fakes;
 
-public static class LogEventExtensions
+internal static class LogEventExtensions
 {
     public static bool Is(this LogEvent logEvent, string template) => logEvent.MessageTemplate.Text == template;
 

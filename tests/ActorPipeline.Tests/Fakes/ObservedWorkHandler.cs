@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace ActorPipeline.Tests.Fakes;
 
 /// <summary>Runs the real handler, then logs that the work is done: the consumer sends task_done right after.</summary>
-public sealed class ObservedWorkHandler(IWorkHandler inner, ILogger<ObservedWorkHandler> log) : IWorkHandler
+internal sealed class ObservedWorkHandler(IPayloadHandler inner, ILogger<ObservedWorkHandler> log) : IPayloadHandler
 {
     public const string WorkDone = "Work done <{Item}>";
 

@@ -7,7 +7,7 @@ namespace ActorPipeline.Tests.Fakes;
 /// A work handler whose behaviour per item is scripted: fail the first N attempts, or hang until
 /// cancelled on the first attempt. Records every attempt with the consumer that made it.
 /// </summary>
-public sealed class ScriptedWorkHandler : IWorkHandler
+internal sealed class ScriptedWorkHandler : IPayloadHandler
 {
     private readonly ConcurrentDictionary<string, int> _failures = new();
     private readonly ConcurrentDictionary<string, bool> _hangOnce = new();

@@ -10,7 +10,7 @@ namespace ActorPipeline.Tests.Fakes;
 /// fails, as a database that went down does; what it stored before stays. Configured by HOCON
 /// (<see cref="Hocon"/>); the instance an actor system made is <see cref="Current"/>.
 /// </summary>
-public sealed class SwitchableJournal : MemoryJournal
+internal sealed class SwitchableJournal : MemoryJournal
 {
     public const string Hocon = """
         akka.persistence.journal.plugin = "akka.persistence.journal.switchable"

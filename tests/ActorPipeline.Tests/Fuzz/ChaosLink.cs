@@ -8,7 +8,7 @@ namespace ActorPipeline.Tests.Fuzz;
 /// messages in both directions like a bad network: drops some, repeats some, delays some (which
 /// also reorders them). Seeded, so a failing seed can be replayed.
 /// </summary>
-public sealed class ChaosLink : ReceiveActor
+internal sealed class ChaosLink : ReceiveActor
 {
     private readonly IActorRef _coordinator;
     private readonly Random _random;

@@ -51,13 +51,13 @@ public sealed class ProtocolFuzzSpecs(ITestOutputHelper output) : Akka.Hosting.T
         var (drop, duplicate, delay) = (Rate(), Rate(), Rate());
         _output.WriteLine($"seed {seed}: drop {drop:P0}, duplicate {duplicate:P0}, delay {delay:P0}");
 
-        var coordinator = ActorRegistry.Get<CoordinatorActor>();
+        var coordinator = ActorRegistry.Get<CoordinatorKey>();
         var loggers = Host.Services.GetRequiredService<ILoggerFactory>();
         var processed = new ConcurrentDictionary<string, int>();
         var handler = new DelegateWorkHandler(context => processed.AddOrUpdate(context.Item.Hex, 1, (_, n) => n + 1));
         var source = new CountingItemSource(ItemsPerProducer);
         var producerOptions = new ProducerOptions { ResendAfter = TimeSpan.FromMilliseconds(50), MaxResendBackoff = TimeSpan.FromMilliseconds(200) };
-        var consumerOptions = new ConsumerOptions { Prefetch = 2, RefreshInterval = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.Zero };
+        var consumerOptions = new ConsumerOptions { Prefetch = 2, RefreshInterval = TimeSpan.FromMilliseconds(100) };
 
         IActorRef Link(int n) => Sys.ActorOf(ChaosLink.Props(coordinator, (seed * 100) + n, drop, duplicate, delay));
         for (var i = 0; i < Consumers; i++)

@@ -9,26 +9,32 @@ public sealed class ConfigurationSpecs
 {
     private static PipelineOptions Resolve(params (string Key, string Value)[] settings) => ConfiguredOptions.Resolve<PipelineOptions>(settings);
 
-    private static string SingleFailure(params (string Key, string Value)[] settings) => ConfiguredOptions.SingleFailure<PipelineOptions>(settings);
+    // The demo's settings are the Host's own options, validated the same way.
+    private static string SingleFailure(params (string Key, string Value)[] settings) =>
+        settings[0].Key.StartsWith("Demo:", StringComparison.Ordinal)
+            ? ConfiguredOptions.SingleFailure<ActorPipeline.Host.Demo.DemoOptions>(settings)
+            : ConfiguredOptions.SingleFailure<PipelineOptions>(settings);
 
     [Fact]
     public void Should_use_the_seed_defaults_when_nothing_is_configured()
     {
         var options = Resolve();
+        var demo = ConfiguredOptions.Resolve<ActorPipeline.Host.Demo.DemoOptions>();
 
-        Assert.Equal((5, 10, 444), (options.Producers.Count, options.Consumers.Count, options.Seed));
-        Assert.Equal((0, 10, 5), (options.Producers.MinItems, options.Producers.MaxItems, options.Producers.ItemBytes));
-        Assert.Equal(TimeSpan.FromSeconds(10), options.Consumers.MaxDelay);
+        Assert.Equal((5, 10, 444), (options.Producers.Count, options.Consumers.Count, demo.Seed));
+        Assert.Equal((0, 10, 5), (demo.Producers.MinItems, demo.Producers.MaxItems, demo.Producers.ItemBytes));
+        Assert.Equal(TimeSpan.FromSeconds(10), demo.Consumers.MaxDelay);
         Assert.Equal(0, options.Queue.Capacity);
     }
 
     [Fact]
     public void Should_bind_overrides_from_configuration()
     {
-        var options = Resolve(("Pipeline:Producers:Count", "2"), ("Pipeline:Queue:Capacity", "8"), ("Pipeline:Consumers:MaxDelay", "00:00:00.250"));
+        var settings = new[] { ("Pipeline:Producers:Count", "2"), ("Pipeline:Queue:Capacity", "8"), ("Demo:Consumers:MaxDelay", "00:00:00.250") };
+        var options = Resolve(settings);
 
         Assert.Equal((2, 8), (options.Producers.Count, options.Queue.Capacity));
-        Assert.Equal(TimeSpan.FromMilliseconds(250), options.Consumers.MaxDelay);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), ConfiguredOptions.Resolve<ActorPipeline.Host.Demo.DemoOptions>(settings).Consumers.MaxDelay);
     }
 
     [Theory]
@@ -37,7 +43,7 @@ public sealed class ConfigurationSpecs
     [InlineData("Pipeline:Queue:Capacity", "-3")]
     [InlineData("Pipeline:Consumers:MaxAttempts", "0")]
     [InlineData("Pipeline:Drain:Timeout", "00:00:00")]
-    [InlineData("Pipeline:Producers:MinDelay", "-00:00:01")]
+    [InlineData("Demo:Producers:MinDelay", "-00:00:01")]
     public void Should_refuse_an_out_of_range_value_naming_its_key_and_value(string key, string value)
     {
         var failure = SingleFailure((key, value));
@@ -96,14 +102,14 @@ public sealed class ConfigurationSpecs
     [Fact]
     public void Should_refuse_max_items_below_min_items()
     {
-        var failure = SingleFailure(("Pipeline:Producers:MinItems", "5"), ("Pipeline:Producers:MaxItems", "2"));
+        var failure = SingleFailure(("Demo:Producers:MinItems", "5"), ("Demo:Producers:MaxItems", "2"));
 
-        Assert.Contains("Pipeline:Producers:MaxItems", failure, StringComparison.Ordinal);
+        Assert.Contains("Demo:Producers:MaxItems", failure, StringComparison.Ordinal);
         Assert.Contains("MinItems (5)", failure, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("Pipeline:Producers:MaxDelay", "ten seconds")]
+    [InlineData("Demo:Producers:MaxDelay", "ten seconds")]
     [InlineData("Pipeline:Producers:Count", "many")]
     public void Should_refuse_an_unparsable_value_naming_its_key(string key, string value)
     {

@@ -2,10 +2,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
+using ActorPipeline.Host.Demo;
+
 namespace ActorPipeline.Tests.Host;
 
 /// <summary>Options bound and validated as at start-up, from the given settings only (a later setting of the same key wins).</summary>
-public static class ConfiguredOptions
+internal static class ConfiguredOptions
 {
     public static TOptions Resolve<TOptions>(params (string Key, string Value)[] settings)
         where TOptions : class
@@ -18,7 +20,7 @@ public static class ConfiguredOptions
         }
 
         builder.Configuration.AddInMemoryCollection(lastWins);
-        builder.AddActorPipeline();
+        builder.Services.AddDemoPipeline(builder.Configuration);
         using var host = builder.Build();
         return host.Services.GetRequiredService<IOptions<TOptions>>().Value;
     }

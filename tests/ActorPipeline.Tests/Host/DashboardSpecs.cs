@@ -30,13 +30,13 @@ public sealed class DashboardSpecs
         await using var run = await WatchedRun.StartAsync(new()
         {
                 ["Pipeline__Producers__Count"] = "3",
-                ["Pipeline__Producers__MinItems"] = "60",
-                ["Pipeline__Producers__MaxItems"] = "80",
-                ["Pipeline__Producers__MaxDelay"] = "00:00:00.100",
+                ["Demo__Producers__MinItems"] = "60",
+                ["Demo__Producers__MaxItems"] = "80",
+                ["Demo__Producers__MaxDelay"] = "00:00:00.100",
                 ["Pipeline__Consumers__Count"] = "4",
-                ["Pipeline__Consumers__MinDelay"] = "00:00:00.050",
-                ["Pipeline__Consumers__MaxDelay"] = "00:00:00.400",
-                ["Pipeline__Consumers__PoisonRate"] = "0.05",
+                ["Demo__Consumers__MinDelay"] = "00:00:00.050",
+                ["Demo__Consumers__MaxDelay"] = "00:00:00.400",
+                ["Demo__Consumers__PoisonRate"] = "0.05",
                 ["Pipeline__Consumers__MaxAttempts"] = "2",
                 ["Pipeline__Consumers__RetryBackoff"] = "00:00:00.050",
 
@@ -131,12 +131,12 @@ public sealed class DashboardSpecs
                 // A second expected producer never comes, so the run stays open while the spec requeues.
                 ["Pipeline__Queue__ExpectedProducers"] = "2",
                 ["Pipeline__Producers__Count"] = "1",
-                ["Pipeline__Producers__MinItems"] = "40",
-                ["Pipeline__Producers__MaxItems"] = "40",
-                ["Pipeline__Producers__MaxDelay"] = "00:00:00",
+                ["Demo__Producers__MinItems"] = "40",
+                ["Demo__Producers__MaxItems"] = "40",
+                ["Demo__Producers__MaxDelay"] = "00:00:00",
                 ["Pipeline__Consumers__Count"] = "2",
-                ["Pipeline__Consumers__MaxDelay"] = "00:00:00",
-                ["Pipeline__Consumers__PoisonRate"] = "0.2",
+                ["Demo__Consumers__MaxDelay"] = "00:00:00",
+                ["Demo__Consumers__PoisonRate"] = "0.2",
                 ["Pipeline__Consumers__MaxAttempts"] = "1",
                 ["Operations__DashboardToken"] = Token,
         });

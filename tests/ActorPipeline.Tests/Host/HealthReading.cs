@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace ActorPipeline.Tests.Host;
 
 /// <summary>The coordinator's status as GET /health/ready reports it (its own GetStatus ask, not the dashboard's).</summary>
-public sealed partial record HealthReading(long Accepted, long Unfinished, long Completed)
+internal sealed partial record HealthReading(long Accepted, long Unfinished, long Completed)
 {
     public static async Task<HealthReading> ReadAsync(HttpClient http, int healthPort, CancellationToken cancellationToken)
     {

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace ActorPipeline.Tests.Host;
 
 /// <summary>The built ActorPipeline.Host run as a real child process, its stdout and stderr collected line by line.</summary>
-public sealed class HostProcess : IDisposable
+internal sealed class HostProcess : IDisposable
 {
     private readonly Process _process;
 

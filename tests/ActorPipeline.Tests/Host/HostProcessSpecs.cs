@@ -15,11 +15,11 @@ public sealed class HostProcessSpecs
         {
             ["DOTNET_ENVIRONMENT"] = "Container", // appsettings.Container.json: compact JSON on stdout
             ["Pipeline__Producers__Count"] = "3",
-            ["Pipeline__Producers__MinItems"] = "5",
-            ["Pipeline__Producers__MaxItems"] = "10",
-            ["Pipeline__Producers__MaxDelay"] = "00:00:00.005",
+            ["Demo__Producers__MinItems"] = "5",
+            ["Demo__Producers__MaxItems"] = "10",
+            ["Demo__Producers__MaxDelay"] = "00:00:00.005",
             ["Pipeline__Consumers__Count"] = "4",
-            ["Pipeline__Consumers__MaxDelay"] = "00:00:00.005",
+            ["Demo__Consumers__MaxDelay"] = "00:00:00.005",
             ["Pipeline__Persistence__Provider"] = "InMemory",
         };
         foreach (var (key, value) in overrides)
@@ -99,7 +99,7 @@ public sealed class HostProcessSpecs
         Assert.Equal(0, await host.WaitForExitAsync(RunLimit, Ct));
 
         var events = host.JsonEvents;
-        var starting = Assert.Single(events, e => e.TryGetProperty("Producers", out _) && e.TryGetProperty("Seed", out _));
+        var starting = Assert.Single(events, e => e.TryGetProperty("Producers", out _) && e.TryGetProperty("ItemType", out _));
         Assert.Equal((2, 3), (starting.GetProperty("Producers").GetInt32(), starting.GetProperty("Consumers").GetInt32()));
         Assert.Equal(3, WithTemplate(events, Templates.Cancelled).Count());
         Assert.All(WithTemplate(events, Templates.Added), e => Assert.InRange(e.GetProperty("ProducerId").GetInt32(), 0, 1));
@@ -107,7 +107,7 @@ public sealed class HostProcessSpecs
 
     [Theory]
     [InlineData("Pipeline__Producers__Count", "-1", "Pipeline:Producers:Count")]
-    [InlineData("Pipeline__Consumers__MaxDelay", "soon", "Pipeline:Consumers:MaxDelay")]
+    [InlineData("Demo__Consumers__MaxDelay", "soon", "Demo:Consumers:MaxDelay")]
     [InlineData("Pipeline__Producers__Cuont", "3", "Pipeline:Producers:Cuont")]
     public async Task Should_refuse_to_start_with_invalid_configuration_in_one_line_naming_the_key(string variable, string value, string key)
     {
@@ -125,10 +125,10 @@ public sealed class HostProcessSpecs
     public async Task Should_drain_and_exit_3_saying_the_run_is_not_finished_on_sigterm_mid_run()
     {
         using var host = HostProcess.Start([], JsonFastRun(
-            ("Pipeline__Producers__MinItems", "10000"),
-            ("Pipeline__Producers__MaxItems", "10000"),
-            ("Pipeline__Producers__MinDelay", "00:00:00.005"),
-            ("Pipeline__Producers__MaxDelay", "00:00:00.010")));
+            ("Demo__Producers__MinItems", "10000"),
+            ("Demo__Producers__MaxItems", "10000"),
+            ("Demo__Producers__MinDelay", "00:00:00.005"),
+            ("Demo__Producers__MaxDelay", "00:00:00.010")));
         await host.WaitForOutputAsync(lines => lines.Count(l => l.Contains("added <", StringComparison.Ordinal)) >= 10, RunLimit, Ct);
 
         host.Terminate();
@@ -155,9 +155,9 @@ public sealed class HostProcessSpecs
         using var host = HostProcess.Start([], JsonFastRun(
             ("Operations__MetricsPort", $"{metricsPort}"),
             ("Operations__HealthPort", $"{healthPort}"),
-            ("Pipeline__Producers__MinItems", "10000"),
-            ("Pipeline__Producers__MaxItems", "10000"),
-            ("Pipeline__Producers__MinDelay", "00:00:00.005")));
+            ("Demo__Producers__MinItems", "10000"),
+            ("Demo__Producers__MaxItems", "10000"),
+            ("Demo__Producers__MinDelay", "00:00:00.005")));
         await host.WaitForOutputAsync(lines => lines.Count(l => l.Contains("got element", StringComparison.Ordinal)) >= 10, RunLimit, Ct);
         using var http = new HttpClient();
 

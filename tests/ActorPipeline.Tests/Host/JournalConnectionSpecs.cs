@@ -9,7 +9,7 @@ public sealed class JournalConnectionSpecs
     public void Should_turn_the_gss_probe_off_when_the_connection_string_does_not_mention_it()
     {
         var effective = new NpgsqlConnectionStringBuilder(
-            PipelineHostExtensions.WithoutGssProbe("Host=postgres;Database=actor_pipeline;Username=actor_pipeline;Password=secret"));
+            QueueStore.WithoutGssProbe("Host=postgres;Database=actor_pipeline;Username=actor_pipeline;Password=secret"));
 
         Assert.Equal((GssEncryptionMode.Disable, "postgres", "secret"), (effective.GssEncryptionMode, effective.Host, effective.Password));
     }
@@ -17,7 +17,7 @@ public sealed class JournalConnectionSpecs
     [Fact]
     public void Should_keep_the_gss_mode_a_user_asked_for()
     {
-        var effective = new NpgsqlConnectionStringBuilder(PipelineHostExtensions.WithoutGssProbe("Host=db;Gss Encryption Mode=Require"));
+        var effective = new NpgsqlConnectionStringBuilder(QueueStore.WithoutGssProbe("Host=db;Gss Encryption Mode=Require"));
 
         Assert.Equal(GssEncryptionMode.Require, effective.GssEncryptionMode);
     }

@@ -75,7 +75,7 @@ public sealed class JournalDamageSpecs : IDisposable
     [Fact]
     public async Task Should_refuse_to_start_a_second_node_on_the_journal_of_a_running_one_in_the_same_folder()
     {
-        using var first = HostProcess.Start([], Settings(("Pipeline__Producers__MinItems", "100000"), ("Pipeline__Producers__MaxItems", "100000"), ("Pipeline__Producers__MinDelay", "00:00:00.005")), _folder.Path);
+        using var first = HostProcess.Start([], Settings(("Demo__Producers__MinItems", "100000"), ("Demo__Producers__MaxItems", "100000"), ("Demo__Producers__MinDelay", "00:00:00.005")), _folder.Path);
         await first.WaitForOutputAsync(lines => lines.Any(l => l.Contains("added <", StringComparison.Ordinal)), RunLimit, Ct);
 
         using var second = HostProcess.Start([], Settings(), _folder.Path);
@@ -137,9 +137,9 @@ public sealed class JournalDamageSpecs : IDisposable
         {
             ["DOTNET_ENVIRONMENT"] = "Container", // compact JSON, to read the events back
             ["Pipeline__Producers__Count"] = "2",
-            ["Pipeline__Producers__MaxItems"] = "5",
-            ["Pipeline__Producers__MaxDelay"] = "00:00:00.005",
-            ["Pipeline__Consumers__MaxDelay"] = "00:00:00.005",
+            ["Demo__Producers__MaxItems"] = "5",
+            ["Demo__Producers__MaxDelay"] = "00:00:00.005",
+            ["Demo__Consumers__MaxDelay"] = "00:00:00.005",
         };
         foreach (var (key, value) in overrides)
         {

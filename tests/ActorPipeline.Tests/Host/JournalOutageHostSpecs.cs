@@ -39,12 +39,12 @@ public sealed class JournalOutageHostSpecs
             ["Pipeline__Persistence__Provider"] = "PostgreSql",
             ["Pipeline__Persistence__ConnectionString"] = postgres.ConnectionString,
             ["Pipeline__Producers__Count"] = $"{Producers}",
-            ["Pipeline__Producers__MinItems"] = $"{ItemsPerProducer}",
-            ["Pipeline__Producers__MaxItems"] = $"{ItemsPerProducer}",
-            ["Pipeline__Producers__MinDelay"] = "00:00:00.001", // a few seconds of producing: the outage falls mid-run
-            ["Pipeline__Producers__MaxDelay"] = "00:00:00.002",
+            ["Demo__Producers__MinItems"] = $"{ItemsPerProducer}",
+            ["Demo__Producers__MaxItems"] = $"{ItemsPerProducer}",
+            ["Demo__Producers__MinDelay"] = "00:00:00.001", // a few seconds of producing: the outage falls mid-run
+            ["Demo__Producers__MaxDelay"] = "00:00:00.002",
             ["Pipeline__Consumers__Count"] = "4",
-            ["Pipeline__Consumers__MaxDelay"] = "00:00:00.001",
+            ["Demo__Consumers__MaxDelay"] = "00:00:00.001",
             ["Pipeline__Queue__ProgressInterval"] = "00:00:00.500",
             ["Pipeline__Queue__JournalRetryBackoff"] = "00:00:00.200",
             ["Pipeline__Queue__MaxJournalRetryBackoff"] = "00:00:01",

@@ -16,11 +16,11 @@ public sealed class MetricsSpecs
         await using var harness = new PipelineHarness(new Dictionary<string, string?>
         {
             ["Pipeline:Producers:Count"] = "3",
-            ["Pipeline:Producers:MinItems"] = "10",
-            ["Pipeline:Producers:MaxItems"] = "20",
-            ["Pipeline:Producers:MaxDelay"] = "00:00:00.002",
+            ["Demo:Producers:MinItems"] = "10",
+            ["Demo:Producers:MaxItems"] = "20",
+            ["Demo:Producers:MaxDelay"] = "00:00:00.002",
             ["Pipeline:Consumers:Count"] = "4",
-            ["Pipeline:Consumers:MaxDelay"] = "00:00:00.002",
+            ["Demo:Consumers:MaxDelay"] = "00:00:00.002",
             ["Pipeline:Persistence:Provider"] = "InMemory",
         });
         var meters = harness.Services.GetRequiredService<IMeterFactory>();

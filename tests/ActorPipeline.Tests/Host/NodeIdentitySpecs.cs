@@ -19,14 +19,14 @@ public sealed class NodeIdentitySpecs : IDisposable
         var settings = new Dictionary<string, string>
         {
             ["DOTNET_ENVIRONMENT"] = "Container", // compact JSON on stdout, to read the events back
-            ["Pipeline__Seed"] = "444",
+            ["Demo__Seed"] = "444",
             ["Pipeline__Producers__Count"] = "5",
-            ["Pipeline__Producers__MinItems"] = "30",
-            ["Pipeline__Producers__MaxItems"] = "30",
-            ["Pipeline__Producers__MinDelay"] = "00:00:00.010",
-            ["Pipeline__Producers__MaxDelay"] = "00:00:00.030",
+            ["Demo__Producers__MinItems"] = "30",
+            ["Demo__Producers__MaxItems"] = "30",
+            ["Demo__Producers__MinDelay"] = "00:00:00.010",
+            ["Demo__Producers__MaxDelay"] = "00:00:00.030",
             ["Pipeline__Consumers__Count"] = "4",
-            ["Pipeline__Consumers__MaxDelay"] = "00:00:00.005",
+            ["Demo__Consumers__MaxDelay"] = "00:00:00.005",
         };
         string[] interruptedItems;
         string firstName;

@@ -18,11 +18,11 @@ public sealed class OperatorCommandSpecs
         {
             ["DOTNET_ENVIRONMENT"] = "Container", // compact JSON on stdout; the journal is the embedded SQLite file in the folder
             ["Pipeline__Producers__Count"] = "2",
-            ["Pipeline__Producers__MinItems"] = "10",
-            ["Pipeline__Producers__MaxItems"] = "10",
-            ["Pipeline__Producers__MaxDelay"] = "00:00:00",
+            ["Demo__Producers__MinItems"] = "10",
+            ["Demo__Producers__MaxItems"] = "10",
+            ["Demo__Producers__MaxDelay"] = "00:00:00",
             ["Pipeline__Consumers__Count"] = "2",
-            ["Pipeline__Consumers__MaxDelay"] = "00:00:00",
+            ["Demo__Consumers__MaxDelay"] = "00:00:00",
             ["Pipeline__Consumers__MaxAttempts"] = "5",
             ["Cluster__NodeName"] = "operator-spec", // items are drawn per producer id: a fixed name makes the same poison items every time
         };
@@ -41,7 +41,7 @@ public sealed class OperatorCommandSpecs
     public async Task Should_exit_2_for_a_permanent_failure_and_0_after_its_dead_letter_is_discarded()
     {
         using var folder = new TempFolder();
-        var poisoned = Run(("Pipeline__Consumers__PoisonRate", "0.2"), ("Pipeline__Consumers__PoisonPermanent", "true"));
+        var poisoned = Run(("Demo__Consumers__PoisonRate", "0.2"), ("Demo__Consumers__PoisonPermanent", "true"));
 
         using (var first = HostProcess.Start([], poisoned, folder.Path))
         {
@@ -93,7 +93,7 @@ public sealed class OperatorCommandSpecs
     public async Task Should_end_a_run_whose_node_was_killed_so_that_its_producers_put_nothing_more()
     {
         using var folder = new TempFolder();
-        var slow = Run(("Pipeline__Producers__MinItems", "1000"), ("Pipeline__Producers__MaxItems", "1000"), ("Pipeline__Producers__MaxDelay", "00:00:00.050"));
+        var slow = Run(("Demo__Producers__MinItems", "1000"), ("Demo__Producers__MaxItems", "1000"), ("Demo__Producers__MaxDelay", "00:00:00.050"));
         using (var killed = HostProcess.Start([], slow, folder.Path))
         {
             await killed.WaitForOutputAsync(lines => lines.Count(l => l.Contains(Templates.Got, StringComparison.Ordinal)) >= 5, RunLimit, Ct);

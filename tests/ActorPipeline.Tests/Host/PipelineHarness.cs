@@ -5,17 +5,19 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Serilog.Core;
 
+using ActorPipeline.Host.Demo;
+
 namespace ActorPipeline.Tests.Host;
 
 /// <summary>
-/// The whole service in-process, composed by the same <c>AddActorPipelineLogging().AddActorPipeline()</c>
+/// The whole service in-process, composed by the same <c>AddActorPipelineLogging()</c> and <c>AddDemoPipeline</c>
 /// as Program, with settings layered over the defaults and every log event captured.
 /// </summary>
-public sealed class PipelineHarness : IAsyncDisposable
+internal sealed class PipelineHarness : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    public PipelineHarness(IDictionary<string, string?> settings, Func<IServiceProvider, IWorkHandler>? handler = null)
+    public PipelineHarness(IDictionary<string, string?> settings, Func<IServiceProvider, IPayloadHandler>? handler = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
@@ -25,7 +27,8 @@ public sealed class PipelineHarness : IAsyncDisposable
             builder.Services.AddSingleton(handler); // registered first, so the default handler stands aside
         }
 
-        builder.AddActorPipelineLogging().AddActorPipeline();
+        builder.AddActorPipelineLogging();
+        builder.Services.AddDemoPipeline(builder.Configuration);
         _host = builder.Build();
         Result = _host.Services.GetRequiredService<RunResult>();
     }

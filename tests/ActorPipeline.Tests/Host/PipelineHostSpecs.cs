@@ -19,11 +19,11 @@ public sealed class PipelineHostSpecs
         var settings = new Dictionary<string, string?>
         {
             ["Pipeline:Producers:Count"] = $"{Producers}",
-            ["Pipeline:Producers:MinItems"] = "20",
-            ["Pipeline:Producers:MaxItems"] = "40",
-            ["Pipeline:Producers:MaxDelay"] = "00:00:00.002",
+            ["Demo:Producers:MinItems"] = "20",
+            ["Demo:Producers:MaxItems"] = "40",
+            ["Demo:Producers:MaxDelay"] = "00:00:00.002",
             ["Pipeline:Consumers:Count"] = $"{Consumers}",
-            ["Pipeline:Consumers:MaxDelay"] = "00:00:00.003",
+            ["Demo:Consumers:MaxDelay"] = "00:00:00.003",
             ["Pipeline:Consumers:RetryBackoff"] = "00:00:00.001",
             ["Pipeline:Drain:Timeout"] = "00:00:10",
             ["Pipeline:Persistence:Provider"] = "InMemory",
@@ -39,9 +39,9 @@ public sealed class PipelineHostSpecs
     [Fact]
     public async Task Should_get_every_added_item_exactly_once_join_after_the_last_task_done_then_cancel_consumers()
     {
-        await using var harness = new PipelineHarness(FastRun(), sp => new ObservedWorkHandler(
-            new SimulatedWorkHandler(new ConsumerOptions { MaxDelay = TimeSpan.FromMilliseconds(3) }, 444, sp.GetRequiredService<ILogger<SimulatedWorkHandler>>()),
-            sp.GetRequiredService<ILogger<ObservedWorkHandler>>()));
+        // The demo's handler as the pipeline runs it (decoded, from the container), observed.
+        await using var harness = new PipelineHarness(FastRun(("Demo:Consumers:MaxDelay", "00:00:00.003")), sp => new ObservedWorkHandler(
+            sp.GetRequiredService<PipelineParts>().CreateHandler(sp), sp.GetRequiredService<ILogger<ObservedWorkHandler>>()));
 
         var summary = await harness.RunAsync(Ct);
 
@@ -70,7 +70,7 @@ public sealed class PipelineHostSpecs
     [Fact]
     public async Task Should_log_latency_and_elapsed_seconds_with_five_decimals()
     {
-        await using var harness = new PipelineHarness(FastRun(("Pipeline:Producers:MaxItems", "20")));
+        await using var harness = new PipelineHarness(FastRun(("Demo:Producers:MaxItems", "20")));
 
         await harness.RunAsync(Ct);
 
@@ -117,10 +117,10 @@ public sealed class PipelineHostSpecs
     public async Task Should_stop_producers_without_finishing_the_run_on_a_stop_request_and_exit_3()
     {
         await using var harness = new PipelineHarness(FastRun(
-            ("Pipeline:Producers:MinItems", "1000"),
-            ("Pipeline:Producers:MaxItems", "1000"),
-            ("Pipeline:Producers:MinDelay", "00:00:00.005"),
-            ("Pipeline:Producers:MaxDelay", "00:00:00.010")));
+            ("Demo:Producers:MinItems", "1000"),
+            ("Demo:Producers:MaxItems", "1000"),
+            ("Demo:Producers:MinDelay", "00:00:00.005"),
+            ("Demo:Producers:MaxDelay", "00:00:00.010")));
         var run = harness.RunAsync(Ct);
         await WaitUntilAsync(() => harness.Sink.Count(Templates.Added) >= 20);
 
@@ -171,8 +171,8 @@ public sealed class PipelineHostSpecs
     {
         await using var harness = new PipelineHarness(FastRun(
             ("Pipeline:Queue:ProgressInterval", "00:00:00.050"),
-            ("Pipeline:Producers:MinDelay", "00:00:00.005"), // at least 100 ms of producing: several intervals
-            ("Pipeline:Producers:MaxDelay", "00:00:00.010")));
+            ("Demo:Producers:MinDelay", "00:00:00.005"), // at least 100 ms of producing: several intervals
+            ("Demo:Producers:MaxDelay", "00:00:00.010")));
 
         var summary = await harness.RunAsync(Ct);
 

@@ -8,7 +8,7 @@ namespace ActorPipeline.Tests.Host;
 /// immutable flag (chattr +i) is set instead, which binds root too.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class ReadOnlyPath : IDisposable
+internal sealed class ReadOnlyPath : IDisposable
 {
     private readonly string _path;
     private readonly UnixFileMode _mode;

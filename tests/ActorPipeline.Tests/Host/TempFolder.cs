@@ -1,7 +1,7 @@
 namespace ActorPipeline.Tests.Host;
 
 /// <summary>A folder of the spec's own (a working directory, and so where the embedded journal goes), deleted afterwards.</summary>
-public sealed class TempFolder : IDisposable
+internal sealed class TempFolder : IDisposable
 {
     public string Path { get; } = Directory.CreateTempSubdirectory("actorpipeline-spec-").FullName;
 

@@ -1,7 +1,7 @@
 namespace ActorPipeline.Tests.Host;
 
 /// <summary>The log templates a user greps for; the specs check them verbatim.</summary>
-public static class Templates
+internal static class Templates
 {
     public const string Added = "Producer {ProducerId} added <{Item}> to queue.";
     public const string ProducersFinished = "Producers of this node finished: {Producers}; items added: {Added}.";
@@ -22,5 +22,5 @@ public static class Templates
     public const string EndedByCluster = "{Cause}: this node stops; {Items}.";
 
     public const string JoinTimedOut = "Could not join the cluster within {JoinTimeout} (Cluster:JoinTimeout) through the seeds {Seeds}: are they running, and reachable from here? This node stops; it held no items.";
-    public const string DeadLetter = "Dead letter <{Item}> (delivery {DeliveryId}) after attempt {Attempts}: {Error}";
+    public const string DeadLetter = "Dead letter <{Item}> (item {ItemId}, delivery {DeliveryId}) after attempt {Attempts}: {Error}";
 }

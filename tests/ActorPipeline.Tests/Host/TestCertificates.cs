@@ -8,7 +8,7 @@ namespace ActorPipeline.Tests.Host;
 /// openssl), and a rogue self-signed certificate with the same subject that the cluster must not trust,
 /// written as PFX/PEM files to a temporary folder that is deleted on dispose.
 /// </summary>
-public sealed class TestCertificates : IDisposable
+internal sealed class TestCertificates : IDisposable
 {
     private TestCertificates(string folder) => Folder = folder;
 

@@ -8,7 +8,7 @@ namespace ActorPipeline.Tests.Host;
 /// can tell) and start it again without disturbing the shared server other specs use. As root, the
 /// server runs as the <c>postgres</c> user, which initdb requires.
 /// </summary>
-public sealed class ThrowawayPostgres : IDisposable
+internal sealed class ThrowawayPostgres : IDisposable
 {
     private readonly string _bin;
     private readonly string _folder;

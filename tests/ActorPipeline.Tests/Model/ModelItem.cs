@@ -1,7 +1,7 @@
 namespace ActorPipeline.Tests.Model;
 
 /// <summary>The reference model's view of one accepted item.</summary>
-public sealed class ModelItem(int label, long order)
+internal sealed class ModelItem(int label, long order)
 {
     public int Label { get; } = label;
 
@@ -26,7 +26,7 @@ public sealed class ModelItem(int label, long order)
     public bool IsFinished => Status is ModelItemStatus.Completed or ModelItemStatus.DeadLettered or ModelItemStatus.Dropped or ModelItemStatus.Discarded;
 }
 
-public enum ModelItemStatus
+internal enum ModelItemStatus
 {
     Queued,
     InFlight,
@@ -37,7 +37,7 @@ public enum ModelItemStatus
 }
 
 /// <summary>A simulated consumer: what it holds and has seen, and what the coordinator should know of it.</summary>
-public sealed class ModelConsumer(string name, bool windowed)
+internal sealed class ModelConsumer(string name, bool windowed)
 {
     private int _restarts;
 
@@ -72,7 +72,7 @@ public sealed class ModelConsumer(string name, bool windowed)
 }
 
 /// <summary>A simulated producer and the model's view of it.</summary>
-public sealed class ModelProducer(string id)
+internal sealed class ModelProducer(string id)
 {
     private int _restarts;
 
@@ -115,7 +115,7 @@ public sealed class ModelProducer(string id)
     }
 }
 
-public enum ModelProducerPhase
+internal enum ModelProducerPhase
 {
     Unregistered,
     Active,

@@ -1,4 +1,4 @@
 namespace ActorPipeline.Tests.Model;
 
 /// <summary>The coordinator state and the reference model disagree; the message holds the last steps.</summary>
-public sealed class ModelViolationException(string message) : Exception(message);
+internal sealed class ModelViolationException(string message) : Exception(message);

@@ -1,7 +1,7 @@
 namespace ActorPipeline.Tests.Model;
 
 /// <summary>What a step of a generated sequence does; decoded from one generated number so that CsCheck shrinks plain integers.</summary>
-public enum OperationKind
+internal enum OperationKind
 {
     Put,
     PutNowait,
@@ -38,7 +38,7 @@ public enum OperationKind
 }
 
 /// <summary>One step: a kind and a small argument (which producer or consumer, how many, how long).</summary>
-public readonly record struct QueueOperation(OperationKind Kind, int Argument)
+internal readonly record struct QueueOperation(OperationKind Kind, int Argument)
 {
     // Weights: the queue's everyday traffic often, failures and admin now and then.
     private static readonly (OperationKind Kind, int Weight)[] Weights =

@@ -104,7 +104,7 @@ public sealed class BatchingProducerSpecs(ITestOutputHelper output) : Akka.TestK
         Assert.Equal([3, 1, 1, 3], sizes);
     }
 
-    private void Start(TestProbe coordinator, IItemSource source, int batchSize, TestProbe? parent = null, long? maxPutBytes = null)
+    private void Start(TestProbe coordinator, IPayloadSource source, int batchSize, TestProbe? parent = null, long? maxPutBytes = null)
     {
         var options = new ProducerOptions { BatchSize = batchSize, MaxPutBytes = maxPutBytes, ResendAfter = TimeSpan.FromMinutes(1), MaxResendBackoff = TimeSpan.FromMinutes(1) };
         var props = ProducerActor.Props(0, Id, source, coordinator.Ref, options, NullLogger<ProducerActor>.Instance, node: "node");

@@ -78,7 +78,6 @@ public sealed class ConsumerAckSpecs(ITestOutputHelper output) : Akka.TestKit.Xu
         {
             Prefetch = 10, AckBatch = ackBatch, AckInterval = ackInterval, RefreshInterval = refresh ?? TimeSpan.FromMinutes(1),
             PrefetchWork = TimeSpan.Zero, // a window of 10 throughout: these specs are about acknowledgements
-            MinDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero,
         };
         Sys.ActorOf(ConsumerActor.Props(0, handler, coordinator.Ref, options, NullLogger<ConsumerActor>.Instance));
         coordinator.ExpectMsg<RequestWork>(cancellationToken: Ct); // its first request, from PreStart; the probe's replies go to it

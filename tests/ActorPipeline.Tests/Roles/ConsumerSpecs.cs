@@ -18,14 +18,14 @@ public sealed class ConsumerSpecs(ITestOutputHelper output) : Akka.Hosting.TestK
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private IActorRef Queue => ActorRegistry.Get<CoordinatorActor>();
+    private IActorRef Queue => ActorRegistry.Get<CoordinatorKey>();
 
-    private IActorRef Consumers => ActorRegistry.Get<ConsumerPoolActor>();
+    private IActorRef Consumers => ActorRegistry.Get<ConsumersKey>();
 
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider)
     {
         var loggers = provider.GetRequiredService<ILoggerFactory>();
-        var options = new ConsumerOptions { Count = 2, MaxAttempts = 3, RetryBackoff = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.Zero };
+        var options = new ConsumerOptions { Count = 2, MaxAttempts = 3, RetryBackoff = TimeSpan.FromMilliseconds(10) };
         builder.WithInMemoryJournal().WithInMemorySnapshotStore().AddCoordinator(new QueueOptions(), loggers).AddConsumers(options, _handler, loggers);
     }
 

@@ -62,7 +62,6 @@ public sealed class ConsumerWindowSpecs(ITestOutputHelper output) : Akka.TestKit
         var options = new ConsumerOptions
         {
             Prefetch = 10, PrefetchWork = prefetchWork, AckBatch = 64, AckInterval = TimeSpan.FromMinutes(1), RefreshInterval = TimeSpan.FromMinutes(1),
-            MinDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero,
         };
         Sys.ActorOf(ConsumerActor.Props(0, handler, coordinator.Ref, options, NullLogger<ConsumerActor>.Instance));
         return coordinator.ExpectMsg<RequestWork>(cancellationToken: Ct); // its first request, from PreStart; the probe's replies go to it

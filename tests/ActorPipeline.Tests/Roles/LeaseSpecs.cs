@@ -22,7 +22,7 @@ public sealed class LeaseSpecs(ITestOutputHelper output) : Akka.Hosting.TestKit.
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private IActorRef Queue => ActorRegistry.Get<CoordinatorActor>();
+    private IActorRef Queue => ActorRegistry.Get<CoordinatorKey>();
 
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) =>
         builder.WithInMemoryJournal().WithInMemorySnapshotStore().AddCoordinator(
@@ -32,14 +32,13 @@ public sealed class LeaseSpecs(ITestOutputHelper output) : Akka.Hosting.TestKit.
     private static ConsumerOptions Leased(TimeSpan? handlerTimeout = null) => new()
     {
         Prefetch = 1,
-        MaxDelay = TimeSpan.Zero,
         MaxAttempts = 1,
         RefreshInterval = TimeSpan.FromSeconds(2),
         LeaseInterval = TimeSpan.FromTicks(AckTimeout.Ticks / 3),
         HandlerTimeout = handlerTimeout ?? TimeSpan.FromHours(1),
     };
 
-    private IActorRef StartConsumer(int id, IWorkHandler handler, ConsumerOptions options) =>
+    private IActorRef StartConsumer(int id, IPayloadHandler handler, ConsumerOptions options) =>
         Sys.ActorOf(ConsumerActor.Props(id, handler, Queue, options, Host.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ConsumerActor>()));
 
     private async Task PutAsync(params string[] hex)

@@ -12,15 +12,18 @@ using static ActorPipeline.Producers.ProducerProtocol;
 namespace ActorPipeline.Tests.Roles;
 
 /// <summary>Producer actors against the real coordinator (capacity 1), one item per put: gather, backpressure, failures, stop.</summary>
-public abstract class ProducerSpecsBase(CountingItemSource source, ITestOutputHelper output) : Akka.Hosting.TestKit.TestKit(output: output)
+public abstract class ProducerSpecsBase : Akka.Hosting.TestKit.TestKit
 {
-    protected CountingItemSource Source { get; } = source;
+    private protected ProducerSpecsBase(CountingItemSource source, ITestOutputHelper output)
+        : base(output: output) => Source = source;
 
-    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private protected CountingItemSource Source { get; }
 
-    protected IActorRef Queue => ActorRegistry.Get<CoordinatorActor>();
+    private protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    protected IActorRef Producers => ActorRegistry.Get<ProducerPoolActor>();
+    private protected IActorRef Queue => ActorRegistry.Get<CoordinatorKey>();
+
+    private protected IActorRef Producers => ActorRegistry.Get<ProducersKey>();
 
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider)
     {
@@ -29,13 +32,13 @@ public abstract class ProducerSpecsBase(CountingItemSource source, ITestOutputHe
             .AddProducers(new ProducerOptions { Count = 3, BatchSize = 1 }, Source, "spec-node", loggers); // the seed's one put at a time
     }
 
-    protected async Task<ProducersFinished> GatherAsync() =>
+    private protected async Task<ProducersFinished> GatherAsync() =>
         await Producers.Ask<ProducersFinished>(WhenProducersFinished.Instance, RemainingOrDefault, Ct);
 
-    protected async Task<QueueStatus> StatusAsync() => await Queue.Ask<QueueStatus>(GetStatus.Instance, RemainingOrDefault, Ct);
+    private protected async Task<QueueStatus> StatusAsync() => await Queue.Ask<QueueStatus>(GetStatus.Instance, RemainingOrDefault, Ct);
 
     /// <summary>Drains the queue with a probe consumer that marks every item done; returns the items in delivery order.</summary>
-    protected async Task<List<string>> ConsumeAsync(int count)
+    private protected async Task<List<string>> ConsumeAsync(int count)
     {
         var consumer = CreateTestProbe();
         var got = new List<string>();

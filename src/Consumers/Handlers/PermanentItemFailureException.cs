@@ -1,22 +1,21 @@
-namespace ActorPipeline.Consumers;
+namespace ActorPipeline;
 
 /// <summary>
-/// Thrown by an <see cref="IWorkHandler"/> to say that an item can never succeed (its input is gone, it
+/// Thrown by a work handler (<see cref="IWorkHandler{T}"/>) to say that an item can never succeed (its input is gone, it
 /// is malformed, a record it names does not exist): the consumer dead-letters it at once, on this attempt,
 /// with this exception's message (and its inner exception's) as the error, instead of retrying it with
-/// backoff up to <see cref="ConsumerOptions.MaxAttempts"/> as it does for any other exception.
+/// backoff up to <c>Pipeline:Consumers:MaxAttempts</c> as it does for any other exception.
 /// </summary>
 /// <example>
 /// <code>
-/// public async ValueTask HandleAsync(WorkContext context, CancellationToken cancellationToken)
+/// public async ValueTask HandleAsync(UploadFile item, WorkContext context)
 /// {
-///     var path = Encoding.UTF8.GetString(context.Item.Payload.Span);
-///     if (!File.Exists(path))
+///     if (!File.Exists(item.Path))
 ///     {
-///         throw new PermanentItemFailureException($"{path} is gone"); // dead-lettered now
+///         throw new PermanentItemFailureException($"{item.Path} is gone"); // dead-lettered now
 ///     }
 ///
-///     await UploadAsync(path, cancellationToken); // a timeout here is retried with backoff
+///     await UploadAsync(item.Path, context.CancellationToken); // a timeout here is retried with backoff
 /// }
 /// </code>
 /// </example>

@@ -1,6 +1,9 @@
-namespace ActorPipeline.Hosting.Running;
+namespace ActorPipeline;
 
-/// <summary>The process's exit codes, documented in README.</summary>
+/// <summary>
+/// What a node's exit code says about its run (<see cref="ActorPipelineHostExtensions.RunActorPipelineAsync"/> returns one):
+/// 0 only when every accepted item is done. Documented in README.
+/// </summary>
 public static class ExitCodes
 {
     /// <summary>Every accepted item was completed (also after a stop request, if the drain finished).</summary>

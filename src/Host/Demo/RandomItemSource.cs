@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
-namespace ActorPipeline.Producers;
+namespace ActorPipeline.Host.Demo;
 
 /// <summary>
 /// The seed's producer: a random number of items, each a few random bytes, after a random sleep.
@@ -10,26 +11,29 @@ namespace ActorPipeline.Producers;
 /// nodes never put the same items, and a producer restarted under the same id draws the same ones,
 /// which is what lets it skip those the queue already holds.
 /// </summary>
-public sealed class RandomItemSource(ProducerOptions options, int seed, ILogger<RandomItemSource> log) : IItemSource
+internal sealed class RandomItemSource(IOptions<DemoOptions> demo, ILogger<RandomItemSource> log) : IItemSource<byte[]>
 {
-    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(
-        int index, string producerId, long skip, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private readonly DemoProducerOptions _options = demo.Value.Producers;
+    private readonly int _seed = demo.Value.Seed;
+
+    public async IAsyncEnumerable<byte[]> ReadAsync(SourceContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var (index, producerId, skip) = (context.Index, context.ProducerId, context.Skip);
         // Not HashCode.Combine: it is randomised per process, and a restarted producer must draw the same again.
-        var shape = new Random(unchecked((seed * 1_000_003) + index));
-        var content = new Random(unchecked((seed * 1_000_003) + StableHash(producerId)));
-        var count = shape.Next(options.MinItems, options.MaxItems + 1);
+        var shape = new Random(unchecked((_seed * 1_000_003) + index));
+        var content = new Random(unchecked((_seed * 1_000_003) + StableHash(producerId)));
+        var count = shape.Next(_options.MinItems, _options.MaxItems + 1);
         for (var i = 0; i < count; i++)
         {
             var delay = RandomDelay(shape);
-            var item = new byte[options.ItemBytes];
+            var item = new byte[_options.ItemBytes];
             content.NextBytes(item);
             if (i < skip)
             {
                 continue; // drawn as before the restart, not slept for and not put again
             }
 
-            ProducerLog.Sleeping(log, index, delay.TotalSeconds);
+            DemoLog.ProducerSleeping(log, index, delay.TotalSeconds);
             if (delay > TimeSpan.Zero)
             {
                 await Task.Delay(delay, cancellationToken);
@@ -53,8 +57,8 @@ public sealed class RandomItemSource(ProducerOptions options, int seed, ILogger<
 
     private TimeSpan RandomDelay(Random random)
     {
-        var min = options.MinDelay.Ticks;
-        var max = options.MaxDelay.Ticks;
+        var min = _options.MinDelay.Ticks;
+        var max = _options.MaxDelay.Ticks;
         return TimeSpan.FromTicks(min + random.NextInt64(max - min + 1));
     }
 }

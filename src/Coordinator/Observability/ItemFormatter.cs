@@ -1,0 +1,26 @@
+namespace ActorPipeline.Coordinator.Observability;
+
+/// <summary>
+/// How logs show an item: decoded by the pipeline's codec and formatted as the user asked (its
+/// <c>ToString()</c> by default), or as hex for raw bytes. Only called for lines that are written.
+/// </summary>
+internal sealed class ItemFormatter(Func<ReadOnlyMemory<byte>, string> describe)
+{
+    /// <summary>Raw bytes as lower-case hex, the way the seed prints its items.</summary>
+    public static readonly ItemFormatter Hex = new(payload => Convert.ToHexStringLower(payload.Span));
+
+    public string Describe(QueueItem item) => Describe(item.Payload);
+
+    public string Describe(ReadOnlyMemory<byte> payload)
+    {
+        try
+        {
+            return describe(payload);
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            // A log line must not fail the work it reports on; the bytes still say which item it was.
+            return $"{Convert.ToHexStringLower(payload.Span[..Math.Min(payload.Length, 32)])} (not readable as the item type: {error.Message})";
+        }
+    }
+}

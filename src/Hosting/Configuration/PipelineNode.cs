@@ -1,0 +1,135 @@
+using ActorPipeline.Hosting.Dashboard;
+using ActorPipeline.Hosting.Pipeline;
+using Akka.Hosting;
+using Akka.Logger.Serilog;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using System.Diagnostics.Metrics;
+
+namespace ActorPipeline.Hosting.Configuration;
+
+/// <summary>The composition of one node: what <see cref="ActorPipelineServiceCollectionExtensions.AddActorPipeline"/> adds once the parts fit.</summary>
+internal static class PipelineNode
+{
+    // Nodes started together (docker compose up) join within seconds of each other; one starting later than this is a later run's.
+    private static readonly TimeSpan DefaultJoinWindow = TimeSpan.FromSeconds(10);
+
+    /// <summary>Options, the actor system with coordinator, producers and consumers, and the runner.</summary>
+    public static void AddPipelineNode(this IServiceCollection services, IConfiguration configuration, PipelineParts parts)
+    {
+
+        // First of the hosted services, so the host stops it last: the seed's closing line is the process's last event.
+        services.AddSingleton<RunResult>();
+        services.AddSingleton<CoordinatorFailure>();
+        services.AddSingleton<ClusterExit>();
+        services.AddHostedService<CompletionReporter>();
+        services.TryAddSingleton<DepartingPeers>();
+        services.AddValidatedSection<PipelineOptions>(PipelineOptions.SectionName);
+        services.AddValidatedSection<NodeOptions>(NodeOptions.SectionName);
+        services.AddOptions<PipelineOptions>().PostConfigure<IOptions<NodeOptions>>((pipeline, node) =>
+        {
+            pipeline.Queue.ProducerJoinWindow ??= node.Value.SeedNodeList.Any() ? DefaultJoinWindow : TimeSpan.Zero;
+            pipeline.SizePutsToFrame();
+            pipeline.SizeLeasesToAckTimeout();
+        });
+        services.AddValidatedSection<OperationsOptions>(OperationsOptions.SectionName);
+        services.AddOperations(configuration);
+
+        // The host's own deadline must outlast the drain, or it would cut the drain short.
+        // Read unvalidated: the host resolves these while it is built, before RunActorPipelineAsync reports an invalid
+        // setting in one line; an unreadable timeout is reported there and its default stands in meanwhile.
+        services.AddOptions<HostOptions>().Configure(host =>
+        {
+            var drain = new DrainOptions().Timeout;
+            try
+            {
+                drain = configuration.GetValue($"{PipelineOptions.SectionName}:Drain:{nameof(DrainOptions.Timeout)}", drain);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+
+            host.ShutdownTimeout = drain + TimeSpan.FromSeconds(15);
+        });
+
+        // The user's parts as the actors see them: encoded, decoded, in a scope per item. A spec may register its own first.
+        services.TryAddSingleton(sp => parts.CreateSource(sp));
+        services.TryAddSingleton(sp => parts.CreateHandler(sp));
+        services.AddSingleton(parts.Formatter);
+        services.AddSingleton<JournalPreflight>();
+        services.AddSingleton(sp => NodeIdentity.Resolve(
+            sp.GetRequiredService<IOptions<NodeOptions>>().Value, sp.GetRequiredService<IOptions<PipelineOptions>>().Value));
+        services.AddMetrics();
+        services.AddSingleton(sp => new PipelineMetrics(sp.GetRequiredService<IMeterFactory>()));
+
+        var akkaLevel = ActorPipelineLoggingExtensions.AkkaLevelFor(configuration);
+        services.AddAkka(NodeOptions.SystemName, (akka, sp) =>
+        {
+            var options = sp.GetRequiredService<IOptions<PipelineOptions>>().Value;
+            var node = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
+            var loggers = sp.GetRequiredService<ILoggerFactory>();
+            var metrics = sp.GetRequiredService<PipelineMetrics>();
+            var identity = sp.GetRequiredService<NodeIdentity>();
+            var departing = sp.GetRequiredService<DepartingPeers>();
+            var coordinatorFailure = sp.GetRequiredService<CoordinatorFailure>();
+            var clusterExit = sp.GetRequiredService<ClusterExit>();
+            akka.ConfigureLoggers(setup =>
+                {
+                    setup.LogLevel = akkaLevel;
+                    setup.ClearLoggers();
+                    if (sp.GetService<AkkaLogsToSerilog>() is not null)
+                    {
+                        setup.AddSerilogLogging();
+                    }
+                    else
+                    {
+                        setup.AddLoggerFactory();
+                    }
+                })
+                // Without this Akka runs its shutdown on SIGTERM before the host stops the runner, and the drain finds no actors.
+                .AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend)
+                // Once the actor system has stopped its Serilog logger on the way out, Akka writes what is still
+                // logged (a peer's link closing as this node leaves) straight to stdout in its own plain format,
+                // a line no JSON log reader can parse (CI's compose run saw one); everything else goes through Serilog.
+                .AddHocon("akka.stdout-loglevel = OFF", HoconAddMode.Prepend)
+                // The coordinator's supervisor paces the retries while the journal fails; the journal's own circuit
+                // breaker, open for 30 s by default, would fail its attempts fast long after the store is back.
+                .AddHocon(
+                    $"akka.persistence.journal-plugin-fallback.circuit-breaker.reset-timeout = {(long)options.Queue.JournalRetryBackoff.TotalMilliseconds}ms\n" +
+                    $"akka.persistence.snapshot-store-plugin-fallback.circuit-breaker.reset-timeout = {(long)options.Queue.JournalRetryBackoff.TotalMilliseconds}ms",
+                    HoconAddMode.Prepend)
+                .AddCluster(node, identity, options, departing)
+                // Only the coordinator journals: a node without the role never opens (or creates) the journal.
+                .AddQueueStore(options.Persistence, options.Queue.Ephemeral || !node.Has(CoordinatorHostingExtensions.Role))
+                .WithActors((system, _) => coordinatorFailure.Listen(system)) // before the coordinator
+                .WithActors((system, _) => clusterExit.Listen(system))
+                .AddCoordinatorSingleton(
+                    options.Queue, loggers, options.Queue.ExpectedProducers ?? 1, node.Has(CoordinatorHostingExtensions.Role), metrics, parts.Formatter);
+            if (node.Has(ClusterRoles.Producer))
+            {
+                akka.AddProducers(options.Producers, sp.GetRequiredService<IPayloadSource>(), identity.Name, loggers, metrics);
+            }
+
+            if (node.Has(ClusterRoles.Consumer))
+            {
+                akka.AddConsumers(options.Consumers, sp.GetRequiredService<IPayloadHandler>(), loggers, metrics);
+            }
+        });
+
+        // After AddAkka and before the runner: stopped after the drain and before the actor system.
+        services.AddSingleton<DashboardFeed>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RunSampler>();
+        services.AddHostedService<DashboardService>();
+
+        services.AddHostedService<JournalDiskWatch>();
+
+        // Registered after AddAkka, so it is stopped before the actor system on shutdown.
+        services.AddHostedService<PipelineRunner>();
+    }
+
+}

@@ -1,0 +1,74 @@
+using Akka.Hosting;
+using Akka.Persistence.Hosting;
+using Akka.Persistence.Sql.Hosting;
+using LinqToDB;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace ActorPipeline.Hosting.Persistence;
+
+/// <summary>Where the coordinator journals: in memory, SQLite or PostgreSQL, from <see cref="PersistenceOptions"/>.</summary>
+internal static class QueueStore
+{
+    /// <summary>The coordinator's journal and snapshot store, created on first use.</summary>
+    /// <param name="akka">The actor system's configuration.</param>
+    /// <param name="persistence">Which store.</param>
+    /// <param name="journalsNothing">
+    /// An ephemeral queue journals nothing and recovers nothing, and a node without the coordinator has no
+    /// queue to journal, so either gets the in-memory store whatever the provider: no file is made or
+    /// opened, and no database driver is loaded at start-up.
+    /// </param>
+    public static AkkaConfigurationBuilder AddQueueStore(this AkkaConfigurationBuilder akka, PersistenceOptions persistence, bool journalsNothing = false)
+    {
+        var connection = persistence.EffectiveConnectionString;
+        switch (journalsNothing ? PersistenceProvider.InMemory : persistence.Provider)
+        {
+            case PersistenceProvider.InMemory:
+                return akka.WithInMemoryJournal().WithInMemorySnapshotStore();
+            case PersistenceProvider.PostgreSql:
+                return akka.WithSqlPersistence(connectionString: WithoutGssProbe(connection), providerName: ProviderName.PostgreSQL15, autoInitialize: true);
+            default:
+                // SQLite creates the file but not its folder.
+                if (new SqliteConnectionStringBuilder(connection).DataSource is { Length: > 0 } file && Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder)
+                {
+                    Directory.CreateDirectory(folder);
+                }
+
+                UseWriteAheadLog(connection);
+                return akka.WithSqlPersistence(connectionString: connection, providerName: ProviderName.SQLiteMS, autoInitialize: true);
+        }
+    }
+
+    /// <summary>
+    /// Npgsql asks for GSS encryption first unless told otherwise, and on a host without the Kerberos
+    /// library (slim container images) .NET prints "Cannot load library libgssapi_krb5.so.2" to stderr on
+    /// every connection. The journal uses password or certificate authentication, so the probe is off
+    /// unless the connection string asks for it.
+    /// </summary>
+    public static string WithoutGssProbe(string connectionString)
+    {
+        // Npgsql's own builder answers ContainsKey for every keyword it knows; the plain one says what the string holds.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.ContainsKey("Gss Encryption Mode") || given.ContainsKey("GssEncryptionMode") || given.ContainsKey("GssEncMode"))
+        {
+            return connectionString;
+        }
+
+        return new NpgsqlConnectionStringBuilder(connectionString) { GssEncryptionMode = GssEncryptionMode.Disable }.ConnectionString;
+    }
+
+    /// <summary>
+    /// SQLite's write-ahead log, which the file keeps once set: a commit appends to one file and syncs it
+    /// once (synchronous stays FULL, so a stored event survives a power cut), where the default rollback
+    /// journal syncs several files per commit; and readers do not block the writer.
+    /// </summary>
+    private static void UseWriteAheadLog(string connectionString)
+    {
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA journal_mode=WAL;";
+        pragma.ExecuteNonQuery();
+    }
+
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ActorPipeline.Hosting.Pipeline;
+
+/// <summary>The parts of a pipeline whose items are <typeparamref name="T"/>; made by reflection once, at registration.</summary>
+internal sealed class PipelineParts<T>(IItemCodec<T> codec, Func<T, string>? format, Type sourceType, Type handlerType, Type? resultType, Type? sinkType)
+    : PipelineParts
+{
+    public override Type ItemType => typeof(T);
+
+    public override ItemFormatter Formatter { get; } = new(payload =>
+    {
+        var item = codec.Decode(payload);
+        return format is not null ? format(item)
+            : item is byte[] bytes ? Convert.ToHexStringLower(bytes)
+            : item?.ToString() ?? "null";
+    });
+
+    public override IPayloadSource CreateSource(IServiceProvider services) =>
+        new EncodingItemSource<T>((IItemSource<T>)services.GetRequiredService(sourceType), codec, Formatter);
+
+    public override IPayloadHandler CreateHandler(IServiceProvider services)
+    {
+        var scopes = services.GetRequiredService<IServiceScopeFactory>();
+        if (resultType is null)
+        {
+            return new ScopedWorkHandler<T>(scopes, handlerType, codec, Formatter);
+        }
+
+        var handler = typeof(ScopedResultHandler<,>).MakeGenericType(typeof(T), resultType);
+        return (IPayloadHandler)Activator.CreateInstance(handler, scopes, handlerType, sinkType!, codec, Formatter)!;
+    }
+}
