@@ -1,9 +1,6 @@
 using ActorPipeline.Coordinator;
 using Akka.Actor;
 using Akka.Hosting;
-using Akka.Persistence.Hosting;
-using Akka.Persistence.Sql.Hosting;
-using LinqToDB;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,7 +11,7 @@ namespace ActorPipeline.Benchmarks;
 /// An actor system hosted as the service hosts its own (Akka.Hosting, the queue's binary serializer), with
 /// the in-memory journal or a throwaway SQLite file, for the length of one benchmark; the file is deleted after.
 /// </summary>
-public static class BenchHost
+internal static class BenchHost
 {
     public static Task<T> RunAsync<T>(bool sqlite, Func<ActorSystem, Task<T>> run) => RunAsync(sqlite, _ => { }, (system, _) => run(system));
 
@@ -28,24 +25,16 @@ public static class BenchHost
         {
             akka.ConfigureLoggers(loggers => loggers.LogLevel = Akka.Event.LogLevel.WarningLevel).WithQueueSerializer();
             configure(akka);
-            if (!sqlite)
-            {
-                akka.WithInMemoryJournal().WithInMemorySnapshotStore();
-                return;
-            }
 
-            // Experiment hooks (docs/benchmarks.md): WAL mode for the file, extra journal settings.
-            if (Environment.GetEnvironmentVariable("BENCH_WAL") == "1")
+            // The service's own store wiring (SQLite in write-ahead-log mode, as the embedded default journals), not a copy of it.
+            akka.AddQueueStore(new PersistenceOptions
             {
-                using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file}");
-                connection.Open();
-                using var pragma = connection.CreateCommand();
-                pragma.CommandText = "PRAGMA journal_mode=WAL;";
-                pragma.ExecuteNonQuery();
-            }
+                Provider = sqlite ? PersistenceProvider.Sqlite : PersistenceProvider.InMemory,
+                ConnectionString = $"Data Source={file}",
+            });
 
-            akka.WithSqlPersistence(connectionString: $"Data Source={file}", providerName: ProviderName.SQLiteMS, autoInitialize: true);
-            if (Environment.GetEnvironmentVariable("BENCH_HOCON") is { Length: > 0 } hocon)
+            // Experiment hook (docs/benchmarks.md): extra journal settings.
+            if (sqlite && Environment.GetEnvironmentVariable("BENCH_HOCON") is { Length: > 0 } hocon)
             {
                 akka.AddHocon(hocon, HoconAddMode.Prepend);
             }

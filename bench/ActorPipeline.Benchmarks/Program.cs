@@ -9,6 +9,9 @@ using BenchmarkDotNet.Running;
 //   host|host-journaled|host-durable|host-durable-lines|asyncio|asyncio-prints [settings]
 //                                  one of those, one JSON line (what shipped runs)
 //   inproc [settings]              coordinator vs Channel<T> vs asyncio.Queue, side by side, each in its own process
+//   library|library-durable [settings]
+//                                  the whole pipeline in this process through the public API (AddActorPipeline with a
+//                                  typed source and handler, RunActorPipelineAsync), in-memory or SQLite journal
 //   coordinator|journaled|channel [settings]
 //                                  one contender in this process, one JSON line (what inproc runs): the coordinator
 //                                  ephemeral (journals nothing, like the peers) or with the in-memory journal
@@ -27,7 +30,7 @@ using BenchmarkDotNet.Running;
 //           --latency-every N (keep every Nth put→get latency; 0: none, so peak memory holds no samples) (LoadSettings)
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: <micro|shipped|inproc|cross|host|host-journaled|host-durable|host-durable-lines|host-cluster|host-cluster-ephemeral|asyncio|asyncio-prints|coordinator|journaled|durable|memory|channel|rabbitmq PORT|rabbitmq-durable PORT|redis PORT> [--items N] [--producers N] [--consumers N] [--capacity N] [--batch N] [--window N] [--rate N] [--nodes N] [--latency-every N]");
+    Console.Error.WriteLine("usage: <micro|shipped|inproc|cross|host|host-journaled|host-durable|host-durable-lines|host-cluster|host-cluster-ephemeral|asyncio|asyncio-prints|library|library-durable|coordinator|journaled|durable|memory|channel|rabbitmq PORT|rabbitmq-durable PORT|redis PORT> [--items N] [--producers N] [--consumers N] [--capacity N] [--batch N] [--window N] [--rate N] [--nodes N] [--latency-every N]");
     return 1;
 }
 
@@ -61,6 +64,12 @@ switch (args[0])
         return 0;
     case "micro":
         BenchmarkSwitcher.FromAssembly(typeof(LoadResult).Assembly).Run(rest);
+        return 0;
+    case "library":
+        Console.WriteLine((await PipelineLoad.RunAsync(LoadSettings.Parse(rest), durable: false)).ToJson());
+        return 0;
+    case "library-durable":
+        Console.WriteLine((await PipelineLoad.RunAsync(LoadSettings.Parse(rest), durable: true)).ToJson());
         return 0;
     case "coordinator":
         Console.WriteLine((await CoordinatorLoad.RunAsync(LoadSettings.Parse(rest), CoordinatorJournal.None)).ToJson());
