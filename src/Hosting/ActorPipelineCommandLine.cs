@@ -29,7 +29,7 @@ public static class ActorPipelineCommandLine
 
         if (CommandLine.WantsHelp(args))
         {
-            await Console.Out.WriteAsync(CommandLine.Usage).ConfigureAwait(false);
+            await Console.Out.WriteAsync(CommandLine.ForThisProgram(CommandLine.Usage)).ConfigureAwait(false);
             return ExitCodes.Success;
         }
 

@@ -36,6 +36,12 @@ internal static class CommandLine
 
         """;
 
+    /// <summary>A usage text naming the program that is running (the Host, or a service built on the library) instead of the Host.</summary>
+    public static string ForThisProgram(string usage) =>
+        System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name is { Length: > 0 } name && name != "testhost"
+            ? usage.Replace("ActorPipeline.Host ", name + " ", StringComparison.Ordinal)
+            : usage;
+
     /// <summary>
     /// The first argument that is neither a known switch nor a <c>--Key=value</c> setting, described; null if all are fine.
     /// The configuration provider would silently ignore an unknown short switch such as <c>-x</c>.

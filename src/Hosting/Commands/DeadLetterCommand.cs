@@ -56,7 +56,7 @@ internal static class DeadLetterCommand
         // Discarding is for good: it names its items or says all, never by omission.
         if (verb is not ("list" or "requeue" or "discard") || (verb == "discard" && all == (ids.Count > 0)))
         {
-            await error.WriteAsync(Usage);
+            await error.WriteAsync(CommandLine.ForThisProgram(Usage));
             return ExitCodes.Failed;
         }
 

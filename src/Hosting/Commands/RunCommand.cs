@@ -28,7 +28,7 @@ internal static class RunCommand
     {
         if (args is not ["end", .. var settings] || settings.Any(s => !s.StartsWith("--", StringComparison.Ordinal)))
         {
-            await error.WriteAsync(Usage);
+            await error.WriteAsync(CommandLine.ForThisProgram(Usage));
             return ExitCodes.Failed;
         }
 

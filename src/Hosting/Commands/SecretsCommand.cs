@@ -31,7 +31,7 @@ internal static class SecretsCommand
     {
         if (CommandLine.WantsHelp(args))
         {
-            output.Write(Usage);
+            output.Write(CommandLine.ForThisProgram(Usage));
             return ExitCodes.Success;
         }
 
@@ -39,7 +39,7 @@ internal static class SecretsCommand
         {
             error.WriteLine($"secrets: {problem}");
             error.WriteLine();
-            error.Write(Usage);
+            error.Write(CommandLine.ForThisProgram(Usage));
             return ExitCodes.Failed;
         }
 
