@@ -18,9 +18,6 @@ builder.Services.AddActorPipeline(builder.Configuration, pipeline => pipeline
     .AddItemSource<FileSource>()
     .AddWorkHandler<HashFile>()
     .AddResultSink<HashesFile>()
-    // JSON is meant to be the default for a record; at this commit the builder's default choice throws for any type
-    // that is not byte[] or a Protocol Buffers message (ActorPipelineBuilder.CodecFor), so it is named here.
-    .UseCodec(new JsonItemCodec<FileToHash>())
     .FormatItems<FileToHash>(file => file.Path));
 
 using var host = builder.Build();

@@ -201,9 +201,13 @@ public sealed class ActorPipelineBuilder
             return new RawBytesCodec();
         }
 
-        return typeof(IMessage<>).MakeGenericType(item).IsAssignableFrom(item) && item.GetConstructor(Type.EmptyTypes) is not null
+        // The non-generic interface first: IMessage<T> cannot even be named for a T that is not a message.
+        var message = typeof(IMessage).IsAssignableFrom(item)
+            && item.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IMessage<>) && i.GetGenericArguments()[0] == item)
+            && item.GetConstructor(Type.EmptyTypes) is not null;
+        return message
             ? Activator.CreateInstance(typeof(ProtobufItemCodec<>).MakeGenericType(item))!
-            : Activator.CreateInstance(typeof(JsonItemCodec<>).MakeGenericType(item), [null])!;
+            : typeof(JsonItemCodec<>).MakeGenericType(item).GetConstructor([typeof(System.Text.Json.JsonSerializerOptions)])!.Invoke([null]);
     }
 
     private static List<Type[]> ArgumentsOf(Type type, Type openInterface) =>
