@@ -201,9 +201,10 @@ public sealed class ActorPipelineBuilder
             return new RawBytesCodec();
         }
 
-        return typeof(IMessage<>).MakeGenericType(item).IsAssignableFrom(item) && item.GetConstructor(Type.EmptyTypes) is not null
+        // Not MakeGenericType(IMessage<>): for any other item type that throws, since IMessage<T> constrains T to itself.
+        return ArgumentsOf(item, typeof(IMessage<>)).Any(a => a[0] == item) && item.GetConstructor(Type.EmptyTypes) is not null
             ? Activator.CreateInstance(typeof(ProtobufItemCodec<>).MakeGenericType(item))!
-            : Activator.CreateInstance(typeof(JsonItemCodec<>).MakeGenericType(item), [null])!;
+            : Activator.CreateInstance(typeof(JsonItemCodec<>).MakeGenericType(item))!;
     }
 
     private static List<Type[]> ArgumentsOf(Type type, Type openInterface) =>
