@@ -17,6 +17,7 @@ public static class ActorPipelineCommandLine
     /// </summary>
     /// <param name="args">The process's arguments.</param>
     /// <returns>The exit code to return, or null to go on and start the node.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="args"/> is null.</exception>
     public static async Task<int?> TryRunCommandAsync(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -65,6 +66,7 @@ public static class ActorPipelineCommandLine
     /// <param name="configuration">The host's configuration.</param>
     /// <param name="args">The process's arguments.</param>
     /// <returns>The configuration, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="configuration"/> is null.</exception>
     public static IConfigurationBuilder AddActorPipelineCommandLine(this IConfigurationBuilder configuration, string[] args)
     {
         ArgumentNullException.ThrowIfNull(configuration);

@@ -18,6 +18,8 @@ public static class ActorPipelineHostExtensions
     /// <param name="host">A built host with a pipeline.</param>
     /// <param name="cancellationToken">Stops the node, like SIGTERM: the run is then unfinished.</param>
     /// <returns>The process's exit code.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="host"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The host has no pipeline (<see cref="ActorPipelineServiceCollectionExtensions.AddActorPipeline"/> was not called).</exception>
     public static async Task<int> RunActorPipelineAsync(this IHost host, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(host);

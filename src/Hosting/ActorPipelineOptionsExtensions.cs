@@ -17,7 +17,12 @@ public static class ActorPipelineOptionsExtensions
     /// <param name="services">The host's services.</param>
     /// <param name="section">The section's path, such as <c>Hashing</c> or <c>MyApp:Source</c>.</param>
     /// <returns>The options builder, for more configuration.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="section"/> is null.</exception>
     public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions>(this IServiceCollection services, string section)
-        where TOptions : class =>
-        services.AddValidatedSection<TOptions>(section);
+        where TOptions : class
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(section);
+        return services.AddValidatedSection<TOptions>(section);
+    }
 }

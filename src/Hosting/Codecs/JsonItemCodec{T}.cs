@@ -9,11 +9,19 @@ public sealed class JsonItemCodec<T> : IItemCodec<T>
 {
     private readonly JsonTypeInfo<T> _type;
 
-    /// <summary>With the given serializer options, or <see cref="JsonSerializerOptions.Web"/>'s (camel case) when none are given.</summary>
-    /// <param name="options">How to (de)serialize; reflection-based.</param>
-    public JsonItemCodec(JsonSerializerOptions? options = null)
+    /// <summary>With <see cref="JsonSerializerOptions.Web"/>'s settings (camel case, case-insensitive reading); reflection-based.</summary>
+    public JsonItemCodec()
+        : this(JsonSerializerOptions.Web)
     {
-        var resolved = new JsonSerializerOptions(options ?? JsonSerializerOptions.Web);
+    }
+
+    /// <summary>With the given serializer options (copied, so later changes to them do not apply); reflection-based unless they carry a source-generated resolver.</summary>
+    /// <param name="options">How to (de)serialize.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    public JsonItemCodec(JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var resolved = new JsonSerializerOptions(options);
         resolved.MakeReadOnly(populateMissingResolver: true);
         _type = (JsonTypeInfo<T>)resolved.GetTypeInfo(typeof(T));
     }

@@ -26,6 +26,7 @@ public static class ActorPipelineLoggingExtensions
     /// </summary>
     /// <param name="builder">The application's builder.</param>
     /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is null.</exception>
     public static IHostApplicationBuilder AddActorPipelineLogging(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);

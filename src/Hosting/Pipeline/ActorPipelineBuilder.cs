@@ -47,6 +47,8 @@ public sealed class ActorPipelineBuilder
     /// </summary>
     /// <typeparam name="TSource">The source class.</typeparam>
     /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException"><typeparamref name="TSource"/> implements no <see cref="IItemSource{T}"/>, or more than one.</exception>
+    /// <exception cref="InvalidOperationException">A source was already added: a pipeline has one.</exception>
     public ActorPipelineBuilder AddItemSource<TSource>()
         where TSource : class
     {
@@ -75,6 +77,8 @@ public sealed class ActorPipelineBuilder
     /// </summary>
     /// <typeparam name="THandler">The handler class.</typeparam>
     /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException"><typeparamref name="THandler"/> implements no work handler interface, or more than one.</exception>
+    /// <exception cref="InvalidOperationException">A handler was already added: a pipeline has one.</exception>
     public ActorPipelineBuilder AddWorkHandler<THandler>()
         where THandler : class
     {
@@ -108,6 +112,8 @@ public sealed class ActorPipelineBuilder
     /// </summary>
     /// <typeparam name="TSink">The sink class.</typeparam>
     /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException"><typeparamref name="TSink"/> implements no <see cref="IResultSink{TResult}"/>, or more than one.</exception>
+    /// <exception cref="InvalidOperationException">A sink was already added: a pipeline has one.</exception>
     public ActorPipelineBuilder AddResultSink<TSink>()
         where TSink : class
     {
@@ -128,10 +134,15 @@ public sealed class ActorPipelineBuilder
         return this;
     }
 
-    /// <summary>Encodes items of type <typeparamref name="T"/> with <paramref name="codec"/> instead of the default for the type.</summary>
-    /// <typeparam name="T">The item type.</typeparam>
+    /// <summary>
+    /// Encodes items of type <typeparamref name="T"/> with <paramref name="codec"/> instead of the default for the type:
+    /// <see cref="RawBytesCodec"/> for <c>byte[]</c>, <see cref="ProtobufItemCodec{T}"/> for Protocol Buffers messages,
+    /// <see cref="JsonItemCodec{T}"/> (web defaults) for anything else. A later call for the same type replaces an earlier one.
+    /// </summary>
+    /// <typeparam name="T">The item type: the source's, or <see cref="ActorPipelineServiceCollectionExtensions.AddActorPipeline"/> throws.</typeparam>
     /// <param name="codec">The codec; every node must use the same.</param>
     /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="codec"/> is null.</exception>
     public ActorPipelineBuilder UseCodec<T>(IItemCodec<T> codec)
     {
         ArgumentNullException.ThrowIfNull(codec);
@@ -140,9 +151,10 @@ public sealed class ActorPipelineBuilder
     }
 
     /// <summary>Shows items of type <typeparamref name="T"/> in log lines as <paramref name="format"/> says, instead of their <c>ToString()</c>.</summary>
-    /// <typeparam name="T">The item type.</typeparam>
+    /// <typeparam name="T">The item type: the source's, or <see cref="ActorPipelineServiceCollectionExtensions.AddActorPipeline"/> throws.</typeparam>
     /// <param name="format">One short line per item; keep secrets out of it.</param>
     /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="format"/> is null.</exception>
     public ActorPipelineBuilder FormatItems<T>(Func<T, string> format)
     {
         ArgumentNullException.ThrowIfNull(format);
@@ -201,13 +213,10 @@ public sealed class ActorPipelineBuilder
             return new RawBytesCodec();
         }
 
-        // The non-generic interface first: IMessage<T> cannot even be named for a T that is not a message.
-        var message = typeof(IMessage).IsAssignableFrom(item)
-            && item.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IMessage<>) && i.GetGenericArguments()[0] == item)
-            && item.GetConstructor(Type.EmptyTypes) is not null;
-        return message
+        // Not MakeGenericType(IMessage<>): for any other item type that throws, since IMessage<T> constrains T to itself.
+        return ArgumentsOf(item, typeof(IMessage<>)).Any(a => a[0] == item) && item.GetConstructor(Type.EmptyTypes) is not null
             ? Activator.CreateInstance(typeof(ProtobufItemCodec<>).MakeGenericType(item))!
-            : typeof(JsonItemCodec<>).MakeGenericType(item).GetConstructor([typeof(System.Text.Json.JsonSerializerOptions)])!.Invoke([null]);
+            : Activator.CreateInstance(typeof(JsonItemCodec<>).MakeGenericType(item))!;
     }
 
     private static List<Type[]> ArgumentsOf(Type type, Type openInterface) =>
