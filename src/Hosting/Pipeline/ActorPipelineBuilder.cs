@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Google.Protobuf;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -201,9 +202,11 @@ public sealed class ActorPipelineBuilder
             return new RawBytesCodec();
         }
 
-        return typeof(IMessage<>).MakeGenericType(item).IsAssignableFrom(item) && item.GetConstructor(Type.EmptyTypes) is not null
+        // Asked of the type's interfaces: IMessage<T> requires T : IMessage<T>, so closing it over any other type throws.
+        return ArgumentsOf(item, typeof(IMessage<>)).Any(a => a[0] == item) && item.GetConstructor(Type.EmptyTypes) is not null
             ? Activator.CreateInstance(typeof(ProtobufItemCodec<>).MakeGenericType(item))!
-            : Activator.CreateInstance(typeof(JsonItemCodec<>).MakeGenericType(item), [null])!;
+            // The constructor named by its parameter: a null argument fits both of JsonItemCodec's, which Activator refuses as ambiguous.
+            : typeof(JsonItemCodec<>).MakeGenericType(item).GetConstructor([typeof(JsonSerializerOptions)])!.Invoke([null]);
     }
 
     private static List<Type[]> ArgumentsOf(Type type, Type openInterface) =>
