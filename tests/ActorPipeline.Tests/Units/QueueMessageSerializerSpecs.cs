@@ -59,7 +59,10 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         ["RequestWork of nothing"] = new RequestWork(0),
         ["RequestWork with progress"] = new RequestWork(8, [(1L << 40) + 3, long.MaxValue, -1], (1L << 40) + 9),
         ["DeliveredUpTo"] = new DeliveredUpTo((3L << 40) + 17),
-        ["Delivery of a batch"] = new Delivery([new(1, Item("01", PutAt)), new(long.MaxValue, Item("", PutAt)), new(-7, Item("ff00ff", DateTime.MinValue))]),
+        ["Delivery of a batch"] = new Delivery([
+            new(1, Item("01", PutAt), ItemId: 42, DeliveryCount: 3),
+            new(long.MaxValue, Item("", PutAt), ItemId: long.MaxValue, DeliveryCount: int.MaxValue),
+            new(-7, Item("ff00ff", DateTime.MinValue), ItemId: 1, DeliveryCount: 1)]),
         ["Delivery of nothing"] = new Delivery([]),
         ["CancelGet"] = CancelGet.Instance,
         ["GetCancelled"] = new GetCancelled(-2),
@@ -160,7 +163,7 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
             DuplicateAcks: long.MaxValue,
             ShutDown: false,
             ShutDownImmediately: true,
-            Items: [new(101, Item("01", PutAt), [5, 9, long.MaxValue], CurrentDelivery: long.MaxValue), new(102, Item("", DateTime.MinValue), []), new(-1, Item("ff00ff", DateTime.MaxValue), [0])],
+            Items: [new(101, Item("01", PutAt), [5, 9, long.MaxValue], CurrentDelivery: long.MaxValue, Deliveries: 12), new(102, Item("", DateTime.MinValue), []), new(-1, Item("ff00ff", DateTime.MaxValue), [0], Deliveries: int.MaxValue)],
             Producers: [new("node-a/producer-1", long.MinValue, 0, Announced: true, Done: false, Lost: true), new("", long.MaxValue, -1, Announced: false, Done: true, Lost: false, PartialSequenceNr: 12, PartialAdmitted: 3, Node: "node-ä", NodeProducers: 4), new("node-c/producer-0", 7, 70, Announced: true, Done: false, Lost: false, Stopped: true)],
             DeadLetters: [new(11, 1, Item("0bad", PutAt), 3, "first ✗"), new(long.MinValue, 0, Item("", DateTime.MaxValue), 0, "")],
             Discarded: long.MaxValue,
@@ -410,6 +413,28 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         Assert.Contains("3 payload bytes but no items", AssertRejected("P", PutOf(Batch([], 3, 0))).Message, StringComparison.Ordinal);
         var delivery = new W.Delivery { DeliveryIds = { 1, 2 }, Items = Batch([1], 1, 1) };
         Assert.Contains("2 delivery ids but 1 items", AssertRejected("D", delivery.ToByteArray()).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0, 2)] // from a node of the version before item ids
+    [InlineData(2, 0)]
+    [InlineData(1, 2)]
+    [InlineData(2, 1)]
+    [InlineData(3, 2)]
+    [InlineData(2, 3)]
+    public void Should_reject_a_delivery_whose_item_ids_or_delivery_counts_do_not_match_its_items(int itemIds, int deliveryCounts)
+    {
+        var delivery = new W.Delivery
+        {
+            DeliveryIds = { 11, 12 },
+            Items = new W.ItemBatch { PayloadLengths = { 1, 1 }, Payloads = ByteString.CopyFrom(0x01, 0x02), PutAtTicks = { 0, 0 } },
+            ItemIds = { Enumerable.Range(1, itemIds).Select(i => (long)i) },
+            DeliveryCounts = { Enumerable.Repeat(1, deliveryCounts) },
+        };
+
+        var ex = AssertRejected("D", delivery.ToByteArray());
+
+        Assert.Contains($"Delivery has 2 items but {itemIds} item ids and {deliveryCounts} delivery counts", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
