@@ -201,9 +201,12 @@ public sealed class ActorPipelineBuilder
             return new RawBytesCodec();
         }
 
-        return typeof(IMessage<>).MakeGenericType(item).IsAssignableFrom(item) && item.GetConstructor(Type.EmptyTypes) is not null
+        // Not typeof(IMessage<>).MakeGenericType(item): IMessage<T> requires T : IMessage<T>, so that throws for every other type.
+        var isMessage = item.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IMessage<>) && i.GetGenericArguments()[0] == item);
+        return isMessage && item.GetConstructor(Type.EmptyTypes) is not null
             ? Activator.CreateInstance(typeof(ProtobufItemCodec<>).MakeGenericType(item))!
-            : Activator.CreateInstance(typeof(JsonItemCodec<>).MakeGenericType(item), [null])!;
+            // The options constructor by its signature: a bare null would match the JsonTypeInfo<T> one as well.
+            : typeof(JsonItemCodec<>).MakeGenericType(item).GetConstructor([typeof(System.Text.Json.JsonSerializerOptions)])!.Invoke([null]);
     }
 
     private static List<Type[]> ArgumentsOf(Type type, Type openInterface) =>
