@@ -201,11 +201,12 @@ public sealed class ActorPipelineBuilder
             return new RawBytesCodec();
         }
 
-        // Not typeof(IMessage<>).MakeGenericType(item): IMessage<T> requires T : IMessage<T>, so that throws for every other type.
-        var isMessage = item.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IMessage<>) && i.GetGenericArguments()[0] == item);
-        return isMessage && item.GetConstructor(Type.EmptyTypes) is not null
+        // The non-generic interface first: IMessage<T> cannot even be named for a T that is not a message.
+        var message = typeof(IMessage).IsAssignableFrom(item)
+            && item.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IMessage<>) && i.GetGenericArguments()[0] == item)
+            && item.GetConstructor(Type.EmptyTypes) is not null;
+        return message
             ? Activator.CreateInstance(typeof(ProtobufItemCodec<>).MakeGenericType(item))!
-            // The options constructor by its signature: a bare null would match the JsonTypeInfo<T> one as well.
             : typeof(JsonItemCodec<>).MakeGenericType(item).GetConstructor([typeof(System.Text.Json.JsonSerializerOptions)])!.Invoke([null]);
     }
 
