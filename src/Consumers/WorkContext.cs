@@ -7,6 +7,22 @@ namespace ActorPipeline;
 /// </summary>
 public sealed class WorkContext
 {
+    /// <summary>
+    /// A context for calling a handler yourself, as in a unit test of the handler; the pipeline makes its own for
+    /// every attempt. <see cref="ConsumerId"/> and <see cref="DeliveryId"/> are 0, <see cref="PutAt"/> is now.
+    /// </summary>
+    /// <param name="itemId">The item's id.</param>
+    /// <param name="attempt">The attempt, from 1.</param>
+    /// <param name="deliveryCount">How often the item has been delivered, from 1.</param>
+    /// <param name="cancellationToken">The attempt's cancellation.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="attempt"/> or <paramref name="deliveryCount"/> is below 1.</exception>
+    public WorkContext(long itemId, int attempt = 1, int deliveryCount = 1, CancellationToken cancellationToken = default)
+        : this(0, new DeliveredItem(0, new QueueItem(ReadOnlyMemory<byte>.Empty, DateTime.UtcNow), itemId, deliveryCount), attempt, cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(attempt, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(deliveryCount, 1);
+    }
+
     internal WorkContext(int consumerId, DeliveredItem delivered, int attempt, CancellationToken cancellationToken)
     {
         ConsumerId = consumerId;

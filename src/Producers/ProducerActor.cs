@@ -110,7 +110,9 @@ internal sealed class ProducerActor : ReceiveActor, IWithTimers
             return;
         }
 
-        _items = _source.ReadAsync(new SourceContext(_id, _options.Count, _producerId, _node, skip), _stop.Token).GetAsyncEnumerator(_stop.Token);
+        // The pool numbers its producers below Count; one started on its own (a spec) still counts itself among them.
+        var context = new SourceContext(_id, Math.Max(_options.Count, _id + 1), _producerId, _node, skip);
+        _items = _source.ReadAsync(context, _stop.Token).GetAsyncEnumerator(_stop.Token);
         Pull();
     }
 

@@ -3,8 +3,22 @@ namespace ActorPipeline;
 /// <summary>Which producer reads a source: enough for the source to partition itself and to resume.</summary>
 public sealed class SourceContext
 {
-    internal SourceContext(int index, int count, string producerId, string node, long skip)
+    /// <summary>
+    /// A context for reading a source yourself, as in a unit test of the source; the pipeline makes one per producer.
+    /// </summary>
+    /// <param name="index">The producer's number on its node, from 0 to <paramref name="count"/> − 1.</param>
+    /// <param name="count">How many producers on the node read the source.</param>
+    /// <param name="producerId">The producer's id across the cluster.</param>
+    /// <param name="node">The node's name.</param>
+    /// <param name="skip">How many of this producer's items to skip.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below <paramref name="count"/>, or a number is negative.</exception>
+    public SourceContext(int index, int count, string producerId, string node, long skip)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, count);
+        ArgumentOutOfRangeException.ThrowIfNegative(skip);
+        ArgumentNullException.ThrowIfNull(producerId);
+        ArgumentNullException.ThrowIfNull(node);
         Index = index;
         Count = count;
         ProducerId = producerId;
