@@ -199,7 +199,7 @@ for name, evs in nodes.items():
             problems.append(f"{name}: no consumer was cancelled")
     if "_producers_" in name or "-producers-" in name:
         ids = {e["ProducerId"] for e in evs if e.get("@mt") == ADDED}
-        starting = [e for e in evs if "Producers" in e and "Seed" in e]
+        starting = [e for e in evs if "Producers" in e and "ItemType" in e]
         if not starting or starting[0]["Producers"] != 2:
             problems.append(f"{name}: started with {starting[0]['Producers'] if starting else '?'} producers, not appsettings.json's 2")
         if len(ids) > 2:
