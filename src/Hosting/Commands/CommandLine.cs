@@ -17,8 +17,8 @@ internal static class CommandLine
                ActorPipeline.Host dead-letters list|requeue [ID ...]|discard ID ...|--all [--Key=value ...]
                ActorPipeline.Host run end [--Key=value ...]
 
-          -p, --nprod N   producers (Pipeline:Producers:Count, default 5)
-          -c, --ncon N    consumers (Pipeline:Consumers:Count, default 10)
+          -p, --nprod N   producers on this node (Pipeline:Producers:Count)
+          -c, --ncon N    consumers on this node (Pipeline:Consumers:Count)
           -h, --help      this text
 
         Any configuration key can be given as --Key=value, e.g. --Pipeline:Queue:Capacity=100,
@@ -62,7 +62,13 @@ internal static class CommandLine
             }
             else if (arg.StartsWith("--", StringComparison.Ordinal) && arg.Length > 2)
             {
-                i += arg.Contains('=', StringComparison.Ordinal) ? 0 : 1; // --Key value
+                // --Key value: a --Key with no value after it (a typo, a flag this service does not have) would be dropped
+                // silently by the configuration provider, and the node would start as if it had not been given.
+                i += arg.Contains('=', StringComparison.Ordinal) ? 0 : 1;
+                if (i >= args.Count)
+                {
+                    return $"{arg} is not a switch this program knows, and as a setting it needs a value (--Section:Key=value).";
+                }
             }
             else
             {

@@ -61,6 +61,10 @@ internal static class DeadLetterCommand
         }
 
         await using var coordinator = await OfflineCoordinator.StartAsync(settings, error);
+        if (coordinator is null)
+        {
+            return ExitCodes.Failed;
+        }
         if (verb != "list" && ids.Count > 0)
         {
             // Ids that name no dead letter are a typo or a stale list: refuse the whole command, naming them, rather than act on part.

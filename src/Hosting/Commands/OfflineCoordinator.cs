@@ -19,12 +19,14 @@ internal sealed class OfflineCoordinator : IAsyncDisposable
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
 
     private readonly IHost _host;
+    private readonly FileStream? _claim;
     private readonly CoordinatorFailure _failure;
     private readonly IActorRef _coordinator;
     private readonly TextWriter _error;
 
-    private OfflineCoordinator(IHost host, CoordinatorFailure failure, IActorRef coordinator, TextWriter error)
+    private OfflineCoordinator(IHost host, CoordinatorFailure failure, IActorRef coordinator, TextWriter error, FileStream? claim)
     {
+        _claim = claim;
         _host = host;
         _failure = failure;
         _coordinator = coordinator;
@@ -33,7 +35,8 @@ internal sealed class OfflineCoordinator : IAsyncDisposable
 
     /// <param name="settings">The command's <c>--Key=value</c> settings.</param>
     /// <param name="error">Where a journal the coordinator cannot read is reported.</param>
-    public static async Task<OfflineCoordinator> StartAsync(IReadOnlyList<string> settings, TextWriter error)
+    /// <returns>The coordinator; null, with the reason written, when a running node holds the journal.</returns>
+    public static async Task<OfflineCoordinator?> StartAsync(IReadOnlyList<string> settings, TextWriter error)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddCommandLine([.. settings]);
@@ -52,15 +55,37 @@ internal sealed class OfflineCoordinator : IAsyncDisposable
         });
 
         var host = builder.Build();
+        FileStream? claim = null;
         try
         {
             host.Services.GetService<IStartupValidator>()?.Validate();
+
+            // A second writer of the journal would fail its first write on the running node's sequence numbers and
+            // hang: a node running on it is refused at once, and none can start on it while the command runs.
+            var persistence = host.Services.GetRequiredService<IOptions<PipelineOptions>>().Value.Persistence;
+            if (persistence.Provider == PersistenceProvider.Sqlite)
+            {
+                try
+                {
+                    claim = JournalFileLock.Acquire(persistence.EffectiveConnectionString);
+                }
+                catch (IOException)
+                {
+                    await error.WriteLineAsync(
+                        "The journal is in use by a running node: stop it first, or act on the running run from its operator's page " +
+                        "(Operations:DashboardPort; POST /api/run/end, /api/dead-letters/requeue|discard with the token). Nothing was done.");
+                    host.Dispose();
+                    return null;
+                }
+            }
+
             await host.StartAsync();
             var coordinator = await host.Services.GetRequiredService<IRequiredActor<CoordinatorKey>>().GetAsync();
-            return new OfflineCoordinator(host, failure, coordinator, error);
+            return new OfflineCoordinator(host, failure, coordinator, error, claim);
         }
         catch
         {
+            claim?.Dispose();
             host.Dispose();
             throw;
         }
@@ -90,6 +115,7 @@ internal sealed class OfflineCoordinator : IAsyncDisposable
         finally
         {
             _host.Dispose();
+            _claim?.Dispose();
         }
     }
 }

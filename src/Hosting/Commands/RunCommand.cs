@@ -33,6 +33,10 @@ internal static class RunCommand
         }
 
         await using var coordinator = await OfflineCoordinator.StartAsync(settings, error);
+        if (coordinator is null)
+        {
+            return ExitCodes.Failed;
+        }
         var requestedBy = $"the run end command ({Environment.UserName}@{Environment.MachineName})";
         if (await coordinator.AskAsync<RunEndAck>(new EndRun(requestedBy)) is not { } ended
             || await coordinator.AskAsync<QueueStatus>(GetStatus.Instance) is not { } status)

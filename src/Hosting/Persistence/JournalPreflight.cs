@@ -44,28 +44,19 @@ internal sealed class JournalPreflight(IOptions<PipelineOptions> pipeline, IOpti
     /// Coordinator nodes of one cluster may share a file (only the singleton writes), but a node without seeds
     /// is a cluster of its own, so any other process using its journal is a second coordinator writing the
     /// same queue: typically a second embedded node started in the same folder. SQLite takes its write lock
-    /// only per transaction, so the file is locked for the node's life here (flock, which SQLite's own
-    /// fcntl locks never meet, so this process's journal connections are not hindered).
+    /// only per transaction, so the file is claimed for the node's life here (<see cref="JournalFileLock"/>).
     /// </summary>
     private JournalProblem? HoldAgainstOtherNodes(string connection)
     {
-        if (new SqliteConnectionStringBuilder(connection).DataSource is not { Length: > 0 } source
-            || source.StartsWith(':'))
-        {
-            return null;
-        }
-
-        var file = Path.GetFullPath(source);
         try
         {
-            // On Unix FileShare.None is an exclusive advisory lock held until the stream is closed.
-            _held = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.None);
+            _held = JournalFileLock.Acquire(connection);
             return null;
         }
         catch (IOException)
         {
             return new JournalProblem(
-                file,
+                Path.GetFullPath(new SqliteConnectionStringBuilder(connection).DataSource),
                 "is in use by another node (an ActorPipeline node without seeds is already running on it, e.g. started in the same folder)",
                 "stop that node, or start this one in another folder (or give it a journal of its own with Pipeline:Persistence:ConnectionString)");
         }

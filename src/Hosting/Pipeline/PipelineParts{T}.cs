@@ -8,13 +8,16 @@ internal sealed class PipelineParts<T>(IItemCodec<T> codec, Func<T, string>? for
 {
     public override Type ItemType => typeof(T);
 
-    public override ItemFormatter Formatter { get; } = new(payload =>
-    {
-        var item = codec.Decode(payload);
-        return format is not null ? format(item)
-            : item is byte[] bytes ? Convert.ToHexStringLower(bytes)
-            : item?.ToString() ?? "null";
-    });
+    // Raw bytes shown as they travel need no decoding: the seed's per-item lines stay as cheap as before.
+    public override ItemFormatter Formatter { get; } = format is null && codec is RawBytesCodec
+        ? ItemFormatter.Hex
+        : new(payload =>
+        {
+            var item = codec.Decode(payload);
+            return format is not null ? format(item)
+                : item is byte[] bytes ? Convert.ToHexStringLower(bytes)
+                : item?.ToString() ?? "null";
+        });
 
     public override IPayloadSource CreateSource(IServiceProvider services) =>
         new EncodingItemSource<T>((IItemSource<T>)services.GetRequiredService(sourceType), codec, Formatter);

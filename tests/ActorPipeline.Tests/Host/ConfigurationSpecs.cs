@@ -145,6 +145,7 @@ public sealed class ConfigurationSpecs
     [InlineData(new[] { "-x", "1" }, "'-x' is not an option.")]
     [InlineData(new[] { "-p" }, "-p needs a value.")]
     [InlineData(new[] { "stray" }, "'stray' is not an option.")]
+    [InlineData(new[] { "-p", "2", "--bogus" }, "--bogus is not a switch this program knows, and as a setting it needs a value (--Section:Key=value).")]
     public void Should_refuse_unknown_switches_and_missing_values(string[] args, string message)
     {
         Assert.Equal(message, CommandLine.FindInvalidArgument(args));
