@@ -25,5 +25,6 @@ builder.Services.AddActorPipeline(builder.Configuration, pipeline => pipeline
 
 using var host = builder.Build();
 
-// 0: every item done; 1: failed; 2: some items were dead-lettered; 3: stopped before the run finished.
+// 0: every item done; 1: failed (or invalid settings); 2: some items were dead-lettered;
+// 3: stopped before the run finished (start it again the same way to resume); 4: the source failed.
 return await host.RunActorPipelineAsync();
