@@ -9,6 +9,19 @@ internal sealed class ItemFormatter(Func<ReadOnlyMemory<byte>, string> describe)
     /// <summary>Raw bytes as lower-case hex, the way the seed prints its items.</summary>
     public static readonly ItemFormatter Hex = new(payload => Convert.ToHexStringLower(payload.Span));
 
+    /// <summary>
+    /// For a reader without the item type (the operator's commands): a payload that reads as a JSON object or array
+    /// (the default codec's) as its text, anything else (Protocol Buffers, raw bytes) as hex. Only whole JSON
+    /// containers count, so that random bytes that happen to be printable still show as the hex the Host logs.
+    /// </summary>
+    public static readonly ItemFormatter JsonOrHex = new(payload =>
+    {
+        var text = System.Text.Encoding.UTF8.GetString(payload.Span);
+        var json = text is ['{', .., '}'] or ['[', .., ']']
+            && !text.Contains('\uFFFD', StringComparison.Ordinal) && !text.Any(char.IsControl);
+        return json ? text : Convert.ToHexStringLower(payload.Span);
+    });
+
     public string Describe(QueueItem item) => Describe(item.Payload);
 
     public string Describe(ReadOnlyMemory<byte> payload)

@@ -95,7 +95,7 @@ internal static class DeadLetterCommand
                 foreach (var dead in letters.Items)
                 {
                     await output.WriteLineAsync(string.Create(
-                        CultureInfo.InvariantCulture, $"item {dead.ItemId}  <{dead.Item.Hex}>  attempts {dead.Attempts}  put {dead.Item.PutAt:O}  {dead.Error}"));
+                        CultureInfo.InvariantCulture, $"item {dead.ItemId}  <{ItemFormatter.JsonOrHex.Describe(dead.Item)}>  attempts {dead.Attempts}  put {dead.Item.PutAt:O}  {dead.Error}"));
                 }
 
                 break;
