@@ -280,6 +280,13 @@ internal sealed class ProducerActor : ReceiveActor, IWithTimers
             return;
         }
 
+        if (rejected.Reason == PutRejection.Withdrawn)
+        {
+            // Taken back as this producer stops: not refused, only not put yet. The restart reads them again.
+            StopEarly();
+            return;
+        }
+
         _rejected += refused;
         if (rejected.Reason == PutRejection.RunOver)
         {
@@ -323,6 +330,12 @@ internal sealed class ProducerActor : ReceiveActor, IWithTimers
             Acknowledged();
             _inFlight = null;
         }
+        else if (_unacknowledged is Put inFlight)
+        {
+            // A put waiting for room in a bounded queue would hold the stop until consumers made room for items
+            // nobody is putting any more: take the rest back. The answer says exactly how many went in.
+            _coordinator.Tell(new WithdrawPut(_producerId, inFlight.SequenceNr));
+        }
 
         // A put in flight is awaited first, so that the producer knows exactly what the queue holds.
         StopEarly();
@@ -354,6 +367,13 @@ internal sealed class ProducerActor : ReceiveActor, IWithTimers
         }
 
         _coordinator.Tell(_unacknowledged);
+        if (_stopping && _unacknowledged is Put put)
+        {
+            // The put and its withdrawal together, in this order: whichever of the two was lost, the coordinator
+            // ends up with the put answered (accepted in whole, or withdrawn with what it admitted).
+            _coordinator.Tell(new WithdrawPut(_producerId, put.SequenceNr));
+        }
+
         _backoff = TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, _options.MaxResendBackoff.Ticks));
         Timers.StartSingleTimer(ResendTimer, Resend.Instance, _backoff);
     }

@@ -186,6 +186,7 @@ internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         Command<RegisterProducer>(register => { _state.RegisterProducer(Sender, register); Carry(); });
         Command<ProducerDone>(done => { _state.ProducerDone(Sender, done); Carry(); });
         Command<ProducerStopped>(stopped => { _state.ProducerStopped(Sender, stopped); Carry(); });
+        Command<WithdrawPut>(withdraw => { _state.WithdrawPut(Sender, withdraw); Carry(); });
         Command<CancelGet>(_ => { _state.CancelGet(Sender); Carry(); });
         Command<Release>(release => { _state.Release(Sender, release); Carry(); });
         Command<TaskFailed>(failed => { _state.TaskFailed(Sender, failed); Carry(); });

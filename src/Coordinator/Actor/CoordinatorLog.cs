@@ -98,4 +98,7 @@ internal static partial class CoordinatorLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Producer {ProducerId} stopped on request before it was done (items accepted from it: {Accepted}); the run keeps its place and waits for it to come back, or for an operator to end the run.")]
     public static partial void ProducerStoppedEarly(this ILogger log, string producerId, long accepted);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Producer {ProducerId} took back its put {SequenceNr}, which waited for room, as it stopped: {Admitted} of its items were in and stay accepted; the rest are put when it comes back.")]
+    public static partial void PutWithdrawn(this ILogger log, string producerId, long sequenceNr, int admitted);
 }

@@ -17,4 +17,7 @@ internal enum PutRejection
 
     /// <summary>An operator ended the run (<see cref="QueueEvents.RunEndedByOperator"/>): this producer puts nothing more into it, and that is not a failure.</summary>
     RunEnded,
+
+    /// <summary>Its producer was stopped while the put waited for room and took the rest back (<see cref="QueueProtocol.WithdrawPut"/>): not a failure.</summary>
+    Withdrawn,
 }

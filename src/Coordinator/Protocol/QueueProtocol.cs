@@ -60,6 +60,14 @@ internal static class QueueProtocol
     /// </summary>
     public sealed record ProducerStopped(string ProducerId, long LastSequenceNr) : IQueueMessage;
 
+    /// <summary>
+    /// A stopping producer takes back its put <paramref name="SequenceNr"/> while it waits for room: the items
+    /// admitted stay accepted, the rest are not put (the producer's restart reads them again). Answered with
+    /// <see cref="PutRejected"/> (<see cref="PutRejection.Withdrawn"/>, how many were admitted) once those are
+    /// stored; a put that is already in whole is answered as usual, with <see cref="PutAccepted"/>.
+    /// </summary>
+    public sealed record WithdrawPut(string ProducerId, long SequenceNr) : IQueueMessage;
+
     // ---- consumers -------------------------------------------------------------------------
 
     /// <summary>

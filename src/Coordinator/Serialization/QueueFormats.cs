@@ -59,6 +59,10 @@ internal static class QueueFormats
             "PS",
             m => new() { ProducerId = Out(m.ProducerId, "ProducerStopped.ProducerId"), LastSequenceNr = m.LastSequenceNr },
             w => new(In(w.ProducerId, "ProducerStopped.ProducerId"), w.LastSequenceNr)),
+        Format<WithdrawPut, W.WithdrawPut>(
+            "WP",
+            m => new() { ProducerId = Out(m.ProducerId, "WithdrawPut.ProducerId"), SequenceNr = m.SequenceNr },
+            w => new(In(w.ProducerId, "WithdrawPut.ProducerId"), w.SequenceNr)),
         Format<ProducerDoneAck, W.ProducerDoneAck>(
             "PDA",
             m => new() { ProducerId = Out(m.ProducerId, "ProducerDoneAck.ProducerId") },

@@ -307,6 +307,7 @@ internal static class WireValues
         PutRejection.TooLarge => W.PutRejection.TooLarge,
         PutRejection.RunOver => W.PutRejection.RunOver,
         PutRejection.RunEnded => W.PutRejection.RunEnded,
+        PutRejection.Withdrawn => W.PutRejection.Withdrawn,
         _ => throw new SerializationException($"Cannot serialize PutRejected.Reason {(int)reason}: not a defined {nameof(PutRejection)}."),
     };
 
@@ -317,6 +318,7 @@ internal static class WireValues
         W.PutRejection.TooLarge => PutRejection.TooLarge,
         W.PutRejection.RunOver => PutRejection.RunOver,
         W.PutRejection.RunEnded => PutRejection.RunEnded,
+        W.PutRejection.Withdrawn => PutRejection.Withdrawn,
         _ => throw new WireFormatException($"PutRejected.Reason is enum value {(int)reason}, not a defined {nameof(PutRejection)}"),
     };
 

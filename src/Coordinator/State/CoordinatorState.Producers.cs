@@ -144,6 +144,30 @@ internal sealed partial class CoordinatorState<TClient>
         _log.ProducerStoppedEarly(stopped.ProducerId, producer.Accepted);
     }
 
+    /// <summary>
+    /// A stopping producer takes back a put that waits for room, so that its node's stop does not wait for consumers
+    /// to make room for items nobody will put any more. What was admitted stays accepted (journaled as the put's
+    /// part, which the producer's restart skips); the reply waits until that is stored.
+    /// </summary>
+    public void WithdrawPut(TClient from, WithdrawPut withdraw)
+    {
+        var key = (withdraw.ProducerId, withdraw.SequenceNr);
+        if (!_parkedKeys.Remove(key))
+        {
+            return; // in whole already (its PutAccepted answers it), or never here: nothing waits
+        }
+
+        var admitted = 0;
+        _parkedPuts.RemoveAll(p =>
+        {
+            var match = p.Put.ProducerId == withdraw.ProducerId && p.Put.SequenceNr == withdraw.SequenceNr;
+            admitted = match ? p.Admitted : admitted;
+            return match;
+        });
+        _log.PutWithdrawn(withdraw.ProducerId, withdraw.SequenceNr, admitted);
+        TellWhenStored(from, new PutRejected(withdraw.ProducerId, withdraw.SequenceNr, PutRejection.Withdrawn, admitted));
+    }
+
     /// <summary>The size of the first item over <see cref="QueueOptions.MaxItemBytes"/>, if any.</summary>
     private int? OversizedItem(Put put)
     {

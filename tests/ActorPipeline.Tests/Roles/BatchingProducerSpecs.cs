@@ -104,6 +104,25 @@ public sealed class BatchingProducerSpecs(ITestOutputHelper output) : Akka.TestK
         Assert.Equal([3, 1, 1, 3], sizes);
     }
 
+    [Fact]
+    public async Task Should_take_back_a_put_waiting_for_room_when_stopped_and_stop_with_what_went_in()
+    {
+        var coordinator = CreateTestProbe();
+        var parent = CreateTestProbe();
+        Start(coordinator, new CountingItemSource(itemsPerProducer: 5), batchSize: 10, parent);
+        await RegisterAsync(coordinator, last: 0, accepted: 0);
+        var put = await coordinator.ExpectMsgAsync<Put>(cancellationToken: Ct);
+        var producer = coordinator.Sender;
+
+        producer.Tell(StopProducing.Instance, parent.Ref);
+
+        Assert.Equal(new WithdrawPut(Id, put.SequenceNr), await coordinator.ExpectMsgAsync<WithdrawPut>(cancellationToken: Ct));
+        producer.Tell(new PutRejected(Id, put.SequenceNr, PutRejection.Withdrawn, 2), coordinator.Ref);
+        Assert.Equal(new ProducerStopped(Id, put.SequenceNr), await coordinator.ExpectMsgAsync<ProducerStopped>(cancellationToken: Ct));
+        var finished = await parent.ExpectMsgAsync<ProducerFinished>(cancellationToken: Ct);
+        Assert.Equal((2L, 0L, false, true), (finished.Added, finished.Rejected, finished.Failed, finished.StoppedEarly)); // taken back is not refused
+    }
+
     private void Start(TestProbe coordinator, IPayloadSource source, int batchSize, TestProbe? parent = null, long? maxPutBytes = null)
     {
         var options = new ProducerOptions { BatchSize = batchSize, MaxPutBytes = maxPutBytes, ResendAfter = TimeSpan.FromMinutes(1), MaxResendBackoff = TimeSpan.FromMinutes(1) };

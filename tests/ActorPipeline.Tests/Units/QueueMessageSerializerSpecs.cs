@@ -53,6 +53,8 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         ["ProducerDone"] = new ProducerDone("node-a/producer-3", long.MinValue),
         ["ProducerDoneAck"] = new ProducerDoneAck("node-a/producer-3"),
         ["ProducerStopped"] = new ProducerStopped("node-a/producer-3", 42),
+        ["WithdrawPut"] = new WithdrawPut("node-a/producer-3", 43),
+        ["PutRejected withdrawn"] = new PutRejected("node-a/producer-3", 43, PutRejection.Withdrawn, 7),
         ["Get"] = new Get(1),
         ["Get without waiting"] = new Get(int.MaxValue, Wait: false),
         ["RequestWork"] = new RequestWork(100),
@@ -187,7 +189,7 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         var journalTypes = concrete.Where(typeof(IQueueEvent).IsAssignableFrom).ToHashSet();
         var sampled = Samples.Values.Select(m => m.GetType()).ToHashSet();
 
-        Assert.Equal(38, messageTypes.Count);
+        Assert.Equal(39, messageTypes.Count);
         Assert.Equal(19, journalTypes.Count);
         Assert.Empty(messageTypes.Intersect(journalTypes).Select(t => t.FullName));
         Assert.Empty(messageTypes.Union(journalTypes).Except(sampled).Select(t => t.FullName));
@@ -439,7 +441,7 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
 
     [Theory]
     [InlineData(0)] // unspecified: never sent
-    [InlineData(6)]
+    [InlineData(7)]
     [InlineData(-1)]
     public void Should_reject_a_put_rejection_that_is_not_defined(int value)
     {
