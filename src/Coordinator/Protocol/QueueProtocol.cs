@@ -208,6 +208,11 @@ internal static class QueueProtocol
     /// + <paramref name="Dropped"/> + <see cref="Unfinished"/>: a requeued dead letter moves back to unfinished, it is not accepted again.
     /// </param>
     /// <param name="EndedByOperator">An operator ended the run for adding (<see cref="EndRun"/>); it completes once the accepted items are settled.</param>
+    /// <param name="IsRunComplete">
+    /// The coordinator's own answer to whether the run is complete (the rule is written once, in its state: it also
+    /// waits for stopped producers and for producer nodes still in their join window), carried rather than worked
+    /// out again from these counts by whoever reads them.
+    /// </param>
     public sealed record QueueStatus(
         int Size,
         int InFlight,
@@ -227,7 +232,8 @@ internal static class QueueProtocol
         int ProducersDone,
         int ProducersLost,
         long Discarded = 0,
-        bool EndedByOperator = false) : IQueueMessage
+        bool EndedByOperator = false,
+        bool IsRunComplete = false) : IQueueMessage
     {
         /// <summary>Accepted items not yet finished (asyncio's <c>_unfinished_tasks</c>).</summary>
         public int Unfinished => Size + InFlight;
@@ -236,8 +242,6 @@ internal static class QueueProtocol
 
         public bool IsFull => Capacity > 0 && Size >= Capacity;
 
-        /// <summary>Every expected producer is done or lost (or an operator ended the run) and nothing accepted is unfinished.</summary>
-        public bool IsRunComplete => (EndedByOperator || ProducersDone + ProducersLost >= ExpectedProducers) && Unfinished == 0 && ParkedPuts == 0;
     }
 
     /// <summary>Asks for a <see cref="QueueOverview"/>, which the operator's page shows.</summary>

@@ -272,10 +272,11 @@ internal static class QueueFormats
         ProducersLost = s.ProducersLost,
         Discarded = s.Discarded,
         EndedByOperator = s.EndedByOperator,
+        IsRunComplete = s.IsRunComplete,
     };
 
     private static QueueStatus FromWire(W.QueueStatus s) => new(
         s.Size, s.InFlight, s.Capacity, s.IsShutDown, s.Accepted, s.Completed, s.DeadLettered, s.Dropped, s.Redelivered,
         s.ParkedPuts, s.WaitingGetters, s.DuplicateAcks, s.Consumers, s.ExpectedProducers, s.ProducersRegistered, s.ProducersDone, s.ProducersLost,
-        s.Discarded, s.EndedByOperator);
+        s.Discarded, s.EndedByOperator, s.IsRunComplete);
 }

@@ -138,7 +138,8 @@ internal sealed partial class CoordinatorState<TClient>
         _producersIn[(int)ProducerPhase.Done],
         _producersIn[(int)ProducerPhase.Lost],
         _discarded,
-        _endedByOperator);
+        _endedByOperator,
+        IsRunComplete);
 
     /// <summary>Whether some incarnation of this coordinator may have handed out the id (incarnations start at 1).</summary>
     private bool CouldHaveBeenIssued(long deliveryId) => deliveryId >> IncarnationShift >= 1 && deliveryId <= _lastDeliveryId;

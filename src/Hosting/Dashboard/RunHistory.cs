@@ -60,9 +60,12 @@ internal sealed class RunHistory(TimeSpan keep, TimeProvider time)
     /// <summary>The coordinator did not answer: the page keeps the last figures and says how old they are.</summary>
     public void Unanswered() => _answering = false;
 
+    // Complete is the coordinator's word (QueueStatus.IsRunComplete), never worked out again here: a run with
+    // nothing left to do that is not complete still waits for producers (stopped ones, or nodes in the join window).
     public static RunPhase PhaseOf(QueueStatus status) =>
         status.IsRunComplete ? RunPhase.Joined
         : status.IsShutDown ? RunPhase.ShutDown
+        : status.Unfinished == 0 && status.ParkedPuts == 0 ? RunPhase.Producing
         : !status.EndedByOperator && status.ProducersDone + status.ProducersLost < status.ExpectedProducers ? RunPhase.Producing
         : RunPhase.Draining;
 

@@ -18,9 +18,19 @@ public sealed class RunHistorySpecs
     {
         Assert.Equal(RunPhase.Producing, RunHistory.PhaseOf(Producing with { ProducersDone = 1 }));
         Assert.Equal(RunPhase.Draining, RunHistory.PhaseOf(Producing with { ProducersDone = 1, ProducersLost = 1, Size = 3 }));
-        Assert.Equal(RunPhase.Joined, RunHistory.PhaseOf(Producing with { ProducersDone = 2 }));
+        Assert.Equal(RunPhase.Joined, RunHistory.PhaseOf(Producing with { ProducersDone = 2, IsRunComplete = true }));
         Assert.Equal(RunPhase.ShutDown, RunHistory.PhaseOf(Producing with { IsShutDown = true, Size = 1 }));
-        Assert.Equal(RunPhase.Joined, RunHistory.PhaseOf(Producing with { IsShutDown = true, ProducersDone = 2 })); // over is over
+        Assert.Equal(RunPhase.Joined, RunHistory.PhaseOf(Producing with { IsShutDown = true, ProducersDone = 2, IsRunComplete = true })); // over is over
+    }
+
+    [Fact]
+    public void Should_never_say_joined_while_the_coordinator_still_waits_for_a_producer()
+    {
+        // The expected producers are done and nothing is left, but the coordinator waits: a producer node may still
+        // join within the join window, or a stopped producer come back. The page says what the coordinator says.
+        var waiting = Producing with { ProducersDone = 2, IsRunComplete = false };
+
+        Assert.Equal(RunPhase.Producing, RunHistory.PhaseOf(waiting));
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         Size: 1, InFlight: 2, Capacity: 3, IsShutDown: true, Accepted: 4_000_000_004, Completed: 5_000_000_005,
         DeadLettered: 6, Dropped: 7, Redelivered: 8, ParkedPuts: 9, WaitingGetters: 10, DuplicateAcks: long.MaxValue,
         Consumers: 12, ExpectedProducers: 13, ProducersRegistered: 14, ProducersDone: 15, ProducersLost: int.MaxValue,
-        Discarded: 16, EndedByOperator: true);
+        Discarded: 16, EndedByOperator: true, IsRunComplete: true);
 
     /// <summary>At least one of every message, event and snapshot, with the edge values each can carry, keyed by a name the test list shows.</summary>
     private static readonly Dictionary<string, object> Samples = new()
