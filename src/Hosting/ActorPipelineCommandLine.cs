@@ -1,4 +1,5 @@
 using ActorPipeline.Hosting.Commands;
+using ActorPipeline.Hosting.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -44,12 +45,7 @@ public static class ActorPipelineCommandLine
             }
             catch (OptionsValidationException invalid)
             {
-                foreach (var failure in invalid.Failures)
-                {
-                    await Console.Error.WriteLineAsync($"Invalid configuration: {failure}").ConfigureAwait(false);
-                }
-
-                return ExitCodes.Failed;
+                return await InvalidConfiguration.ReportAsync([invalid]).ConfigureAwait(false);
             }
         }
 

@@ -1,3 +1,4 @@
+using ActorPipeline.Hosting.Configuration;
 using ActorPipeline.Hosting.Persistence;
 using ActorPipeline.Hosting.Running;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,22 +41,12 @@ public static class ActorPipelineHostExtensions
         }
         catch (OptionsValidationException invalid)
         {
-            return await ReportAsync([invalid]).ConfigureAwait(false);
+            return await InvalidConfiguration.ReportAsync([invalid]).ConfigureAwait(false);
         }
         catch (AggregateException several) when (several.Flatten().InnerExceptions.All(e => e is OptionsValidationException))
         {
             // Options that read other options fail with them: each failure is reported once.
-            return await ReportAsync(several.Flatten().InnerExceptions.Cast<OptionsValidationException>()).ConfigureAwait(false);
+            return await InvalidConfiguration.ReportAsync(several.Flatten().InnerExceptions.Cast<OptionsValidationException>()).ConfigureAwait(false);
         }
-    }
-
-    private static async Task<int> ReportAsync(IEnumerable<OptionsValidationException> invalid)
-    {
-        foreach (var failure in invalid.SelectMany(e => e.Failures).Distinct())
-        {
-            await Console.Error.WriteLineAsync($"Invalid configuration: {failure}").ConfigureAwait(false);
-        }
-
-        return ExitCodes.Failed;
     }
 }

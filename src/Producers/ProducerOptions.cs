@@ -33,7 +33,7 @@ internal sealed class ProducerOptions : IValidatableObject
     public long? MaxPutBytes { get; set; }
 
     /// <summary>What <see cref="MaxPutBytes"/> counts for one item beyond its payload.</summary>
-    public const int PerItemPutBytes = 64;
+    public const int PerItemPutBytes = QueueOptions.PerItemOverheadBytes;
 
     /// <summary>A put, registration or completion not acknowledged within this time is sent again; the wait doubles each time.</summary>
     /// <value>Default 1 s.</value>

@@ -6,9 +6,6 @@ namespace ActorPipeline.Coordinator.Hosting;
 
 internal static class CoordinatorHostingExtensions
 {
-    /// <summary>The cluster role whose nodes may host the coordinator singleton.</summary>
-    public const string Role = ClusterRoles.Coordinator;
-
     /// <summary>Starts the coordinator as a plain local actor, <c>/user/coordinator</c> (actor specs, no cluster).</summary>
     public static AkkaConfigurationBuilder AddCoordinator(
         this AkkaConfigurationBuilder builder, QueueOptions options, ILoggerFactory loggers, int expectedProducers = 0) =>
@@ -17,9 +14,9 @@ internal static class CoordinatorHostingExtensions
                 system.ActorOf(CoordinatorActor.Props(options, expectedProducers, loggers.CreateLogger<CoordinatorActor>()), "coordinator")));
 
     /// <summary>
-    /// The coordinator as a cluster singleton on the <see cref="Role"/> nodes: one instance in the
+    /// The coordinator as a cluster singleton on the <see cref="ClusterRoles.Coordinator"/> nodes: one instance in the
     /// cluster, moved to another coordinator node if its node leaves. Every node registers a proxy to
-    /// it as <see cref="IRequiredActor{CoordinatorActor}"/>; the proxy buffers messages while the
+    /// it as <see cref="IRequiredActor{CoordinatorKey}"/>; the proxy buffers messages while the
     /// singleton moves (and drops the oldest beyond its buffer, which is why clients resend). The
     /// singleton is the coordinator's <see cref="CoordinatorSupervisor"/>, so a journal outage restarts
     /// the coordinator with back-off instead of leaving the cluster without one.
@@ -27,7 +24,7 @@ internal static class CoordinatorHostingExtensions
     public static AkkaConfigurationBuilder AddCoordinatorSingleton(
         this AkkaConfigurationBuilder builder, QueueOptions options, ILoggerFactory loggers, int expectedProducers, bool hostHere, PipelineMetrics? metrics = null, ItemFormatter? formatter = null)
     {
-        var singleton = new ClusterSingletonOptions { Role = Role };
+        var singleton = new ClusterSingletonOptions { Role = ClusterRoles.Coordinator };
         return hostHere
             ? builder.WithSingleton<CoordinatorKey>(
                 "coordinator",

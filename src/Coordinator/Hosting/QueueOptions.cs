@@ -86,11 +86,20 @@ internal sealed class QueueOptions : IValidatableObject
     /// The largest protocol message this configuration can produce: a full delivery of items at the
     /// size limit, with room for ids and put times. Remoting's frame is set to it.
     /// </summary>
-    public long LargestMessageBytes => ((long)MaxItemBytes + PerItemOverheadBytes) * MaxDeliveryBatch + MessageOverheadBytes;
+    public long LargestMessageBytes => FullBatchBytes + MessageOverheadBytes;
 
-    // A delivered item adds its delivery id, put time and length prefix to the payload; a message adds
-    // its manifest, ids and the remoting envelope (sender and recipient paths).
-    private const int PerItemOverheadBytes = 64;
+    /// <summary>
+    /// <see cref="MaxDeliveryBatch"/> items at <see cref="MaxItemBytes"/>, each with its framing: what one delivery,
+    /// and so one put, may carry. The producers' put budget is sized to it.
+    /// </summary>
+    public long FullBatchBytes => (long)MaxDeliveryBatch * (MaxItemBytes + PerItemOverheadBytes);
+
+    /// <summary>
+    /// What an item adds to its payload on the wire, in a put or a delivery: its ids, put time and length prefix.
+    /// </summary>
+    public const int PerItemOverheadBytes = 64;
+
+    // A message adds its manifest, ids and the remoting envelope (sender and recipient paths).
     private const int MessageOverheadBytes = 256 * 1024;
 
     /// <summary>

@@ -14,8 +14,6 @@ internal enum EffectKind
 
     /// <summary>Watch the client, so that its stop comes back as <see cref="CoordinatorState{TClient}.ClientStopped"/>.</summary>
     Watch,
-
-    Unwatch,
 }
 
 /// <summary>One effect of a decision; a struct, so that a decision allocates only its messages.</summary>

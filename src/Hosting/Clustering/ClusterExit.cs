@@ -90,7 +90,7 @@ internal sealed class ClusterExit(IHostApplicationLifetime lifetime, IOptions<No
             parts.Add("its producers' items not yet accepted were never put, and it resumes them when started again under its name");
         }
 
-        if (options.Has(CoordinatorHostingExtensions.Role))
+        if (options.Has(ClusterRoles.Coordinator))
         {
             parts.Add("the coordinator moves to another coordinator node if there is one and recovers the queue from the journal");
         }

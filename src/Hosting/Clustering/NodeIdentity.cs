@@ -74,14 +74,9 @@ internal sealed record NodeIdentity(string Name)
 
     private static string FolderOfJournal(PersistenceOptions persistence)
     {
-        if (persistence.Provider == PersistenceProvider.Sqlite
-            && new SqliteConnectionStringBuilder(persistence.EffectiveConnectionString).DataSource is { Length: > 0 } database
-            && !database.StartsWith(':'))
-        {
-            return Path.GetDirectoryName(Path.GetFullPath(database)) ?? Directory.GetCurrentDirectory();
-        }
-
-        return Directory.GetCurrentDirectory();
+        return SqliteJournalFile.PathOf(persistence) is { } journal
+            ? Path.GetDirectoryName(journal) ?? Directory.GetCurrentDirectory()
+            : Directory.GetCurrentDirectory();
     }
 
     private static string Sanitized(string name)

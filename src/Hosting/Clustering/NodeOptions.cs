@@ -12,11 +12,11 @@ internal sealed class NodeOptions : IValidatableObject
     /// <summary>The actor system's name; seed addresses must name it.</summary>
     public const string SystemName = "actor-pipeline";
 
-    public static readonly IReadOnlyList<string> KnownRoles = ["coordinator", "producer", "consumer"];
+    public static readonly IReadOnlyList<string> KnownRoles = [ClusterRoles.Coordinator, ClusterRoles.Producer, ClusterRoles.Consumer];
 
     /// <summary>Comma-separated roles of this node (a string, so one environment variable replaces it whole).</summary>
     /// <value>Default <c>coordinator,producer,consumer</c>: the embedded single node.</value>
-    public string Roles { get; set; } = "coordinator,producer,consumer";
+    public string Roles { get; set; } = string.Join(',', KnownRoles);
 
     /// <summary>
     /// This node's name in the cluster, unique in it: its producers are <c>{name}/producer-{index}</c>, so

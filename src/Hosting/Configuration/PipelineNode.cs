@@ -104,11 +104,11 @@ internal static class PipelineNode
                     HoconAddMode.Prepend)
                 .AddCluster(node, identity, options, departing)
                 // Only the coordinator journals: a node without the role never opens (or creates) the journal.
-                .AddQueueStore(options.Persistence, options.Queue.Ephemeral || !node.Has(CoordinatorHostingExtensions.Role))
+                .AddQueueStore(options.Persistence, options.Queue.Ephemeral || !node.Has(ClusterRoles.Coordinator))
                 .WithActors((system, _) => coordinatorFailure.Listen(system)) // before the coordinator
                 .WithActors((system, _) => clusterExit.Listen(system))
                 .AddCoordinatorSingleton(
-                    options.Queue, loggers, options.Queue.ExpectedProducers ?? 1, node.Has(CoordinatorHostingExtensions.Role), metrics, parts.Formatter);
+                    options.Queue, loggers, options.Queue.ExpectedProducers ?? 1, node.Has(ClusterRoles.Coordinator), metrics, parts.Formatter);
             if (node.Has(ClusterRoles.Producer))
             {
                 akka.AddProducers(options.Producers, sp.GetRequiredService<IPayloadSource>(), identity.Name, loggers, metrics);

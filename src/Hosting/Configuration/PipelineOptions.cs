@@ -26,7 +26,7 @@ internal sealed class PipelineOptions : IValidatableObject
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         // The remoting frame is sized for a delivery of MaxDeliveryBatch items at the item limit; a larger put would not fit it.
-        var frame = (long)Queue.MaxDeliveryBatch * (Queue.MaxItemBytes + ProducerOptions.PerItemPutBytes);
+        var frame = Queue.FullBatchBytes;
         if (Producers.MaxPutBytes > frame)
         {
             yield return new ValidationResult(
@@ -37,7 +37,7 @@ internal sealed class PipelineOptions : IValidatableObject
 
     /// <summary>The put budget the frame is sized for, unless one is set.</summary>
     public void SizePutsToFrame() =>
-        Producers.MaxPutBytes ??= (long)Queue.MaxDeliveryBatch * (Queue.MaxItemBytes + ProducerOptions.PerItemPutBytes);
+        Producers.MaxPutBytes ??= Queue.FullBatchBytes;
 
     /// <summary>Consumers renew their leases well inside the coordinator's ack timeout, unless a period is set.</summary>
     public void SizeLeasesToAckTimeout() => Consumers.LeaseInterval = Consumers.LeaseIntervalFor(Queue.AckTimeout);

@@ -15,9 +15,6 @@ internal sealed class RunSampler(
     IRequiredActor<CoordinatorKey> coordinator, IOptions<OperationsOptions> options, DashboardFeed feed, TimeProvider time, ILogger<RunSampler> log, CoordinatorFailure? failure = null)
     : IDisposable
 {
-    /// <summary>A coordinator silent this long is worth a warning; one slow answer (a busy journal, a hand-over) is not.</summary>
-    public static readonly TimeSpan SilenceWorthAWarning = TimeSpan.FromSeconds(10);
-
     private readonly RunHistory _history = new(options.Value.DashboardHistory, time);
     private readonly Lock _gate = new();
 
@@ -66,7 +63,7 @@ internal sealed class RunSampler(
                 }
 
                 _silentSince ??= time.GetTimestamp();
-                if (_answered && !_warned && !stopping && time.GetElapsedTime(_silentSince.Value) >= SilenceWorthAWarning)
+                if (_answered && !_warned && !stopping && time.GetElapsedTime(_silentSince.Value) >= CoordinatorSilence.WorthAWarning)
                 {
                     DashboardLog.CoordinatorSilent(log, time.GetElapsedTime(_silentSince.Value));
                     _warned = true;

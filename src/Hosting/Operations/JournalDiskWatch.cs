@@ -42,14 +42,11 @@ internal sealed class JournalDiskWatch(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var options = pipeline.Value;
-        if (!node.Value.Has(CoordinatorHostingExtensions.Role) || options.Queue.Ephemeral || options.Persistence.Provider != PersistenceProvider.Sqlite
-            || new SqliteConnectionStringBuilder(options.Persistence.EffectiveConnectionString).DataSource is not { Length: > 0 } source
-            || source.StartsWith(':'))
+        if (!node.Value.Has(ClusterRoles.Coordinator) || options.Queue.Ephemeral || SqliteJournalFile.PathOf(options.Persistence) is not { } file)
         {
             return; // no journal file on this node
         }
 
-        var file = Path.GetFullPath(source);
         var folder = Path.GetDirectoryName(file) ?? Directory.GetCurrentDirectory();
         using var timer = new PeriodicTimer(Interval, time);
         try

@@ -13,7 +13,7 @@ internal static class JournalFileLock
     /// <exception cref="IOException">Another process holds the claim.</exception>
     public static FileStream? Acquire(string connectionString)
     {
-        if (new SqliteConnectionStringBuilder(connectionString).DataSource is not { Length: > 0 } source || source.StartsWith(':'))
+        if (SqliteJournalFile.PathOf(connectionString) is not { } file)
         {
             return null;
         }
@@ -21,7 +21,7 @@ internal static class JournalFileLock
         try
         {
             // On Unix FileShare.None is an exclusive advisory lock held until the stream is closed.
-            return new FileStream(Path.GetFullPath(source), FileMode.Open, FileAccess.Read, FileShare.None);
+            return new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.None);
         }
         catch (Exception missing) when (missing is FileNotFoundException or DirectoryNotFoundException)
         {

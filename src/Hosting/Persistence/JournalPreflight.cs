@@ -21,7 +21,7 @@ internal sealed class JournalPreflight(IOptions<PipelineOptions> pipeline, IOpti
     public bool Passes()
     {
         var options = pipeline.Value;
-        if (!node.Value.Has(CoordinatorHostingExtensions.Role) || options.Queue.Ephemeral || options.Persistence.Provider != PersistenceProvider.Sqlite)
+        if (!node.Value.Has(ClusterRoles.Coordinator) || options.Queue.Ephemeral || options.Persistence.Provider != PersistenceProvider.Sqlite)
         {
             return true;
         }
@@ -56,7 +56,7 @@ internal sealed class JournalPreflight(IOptions<PipelineOptions> pipeline, IOpti
         catch (IOException)
         {
             return new JournalProblem(
-                Path.GetFullPath(new SqliteConnectionStringBuilder(connection).DataSource),
+                SqliteJournalFile.PathOf(connection)!,
                 "is in use by another node (an ActorPipeline node without seeds is already running on it, e.g. started in the same folder)",
                 "stop that node, or start this one in another folder (or give it a journal of its own with Pipeline:Persistence:ConnectionString)");
         }

@@ -29,7 +29,7 @@ internal static class QueueStore
                 return akka.WithSqlPersistence(connectionString: WithoutGssProbe(connection), providerName: ProviderName.PostgreSQL15, autoInitialize: true);
             default:
                 // SQLite creates the file but not its folder.
-                if (new SqliteConnectionStringBuilder(connection).DataSource is { Length: > 0 } file && Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder)
+                if (SqliteJournalFile.PathOf(connection) is { } file && Path.GetDirectoryName(file) is { } folder)
                 {
                     Directory.CreateDirectory(folder);
                 }

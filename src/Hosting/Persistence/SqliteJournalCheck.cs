@@ -37,13 +37,11 @@ internal static class SqliteJournalCheck
     /// </param>
     public static JournalProblem? Check(string connectionString, TimeSpan lockWait, bool probeWriteLock = true)
     {
-        var given = new SqliteConnectionStringBuilder(connectionString);
-        if (given.DataSource is not { Length: > 0 } source || source.StartsWith(':') || given.Mode == SqliteOpenMode.Memory)
+        if (SqliteJournalFile.PathOf(connectionString) is not { } file)
         {
             return null; // an in-memory database: nothing on disk to check
         }
 
-        var file = Path.GetFullPath(source);
         var folder = Path.GetDirectoryName(file) ?? Directory.GetCurrentDirectory();
         var exists = File.Exists(file);
         if (!exists)

@@ -117,7 +117,7 @@ internal sealed class PipelineRunner(
             throw new ClusterEntryFailedException();
         }
 
-        var hostsCoordinator = node.Has(CoordinatorHostingExtensions.Role);
+        var hostsCoordinator = node.Has(ClusterRoles.Coordinator);
         var queue = await services.GetRequiredService<IRequiredActor<CoordinatorKey>>().GetAsync(stoppingToken);
         var producerPool = node.Has(ClusterRoles.Producer) ? await services.GetRequiredService<IRequiredActor<ProducersKey>>().GetAsync(stoppingToken) : null;
         var consumerPool = node.Has(ClusterRoles.Consumer) ? await services.GetRequiredService<IRequiredActor<ConsumersKey>>().GetAsync(stoppingToken) : null;
@@ -289,14 +289,14 @@ internal sealed class PipelineRunner(
         var cluster = Cluster.Get(system);
         var self = cluster.SelfMember;
         var hostsSingleton = !cluster.State.Members.Any(m =>
-            m.HasRole(CoordinatorHostingExtensions.Role) && m.Status == MemberStatus.Up && m.IsOlderThan(self));
+            m.HasRole(ClusterRoles.Coordinator) && m.Status == MemberStatus.Up && m.IsOlderThan(self));
         using var limit = new CancellationTokenSource(grace);
         using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
         try
         {
             while (cluster.State.Members.Any(m =>
                        !m.Address.Equals(self.Address)
-                       && (hostsSingleton || !m.HasRole(CoordinatorHostingExtensions.Role))
+                       && (hostsSingleton || !m.HasRole(ClusterRoles.Coordinator))
                        && m.Status is not (MemberStatus.Removed or MemberStatus.Down) // gone only once removed: leaving takes a few gossip rounds
                        && !cluster.State.Unreachable.Contains(m)))
             {

@@ -9,7 +9,7 @@ namespace ActorPipeline.Hosting.Running;
 /// whether the run is over and asks again every <c>Cluster:RetryInterval</c>, because an ask or its
 /// answer can be lost while the singleton moves or a link drops. Completes the task with the
 /// coordinator's final accounting. It also asks for the status, to tell whether the coordinator
-/// answers at all, and warns when it has not for <see cref="SilenceWarning"/>: that is the warning
+/// answers at all, and warns when it has not for <see cref="CoordinatorSilence.WorthAWarning"/>: that is the warning
 /// Akka's singleton proxy was meant to give, which it gives at start-up instead (its timer fires at
 /// once), so the proxy's own is turned off (see the Host's cluster settings).
 /// </summary>
@@ -17,8 +17,6 @@ internal sealed class RunMonitorActor : ReceiveActor, IWithTimers
 {
     private readonly IActorRef _coordinator;
     private readonly TimeSpan _retryInterval;
-    /// <summary>How long the coordinator may stay silent before a node says so.</summary>
-    public static readonly TimeSpan SilenceWarning = TimeSpan.FromSeconds(30);
 
     private readonly TaskCompletionSource<QueueStatus> _completion;
     private readonly ILogger _log;
@@ -56,7 +54,7 @@ internal sealed class RunMonitorActor : ReceiveActor, IWithTimers
         _coordinator.Tell(GetStatus.Instance);
         var now = Environment.TickCount64;
         var silent = TimeSpan.FromMilliseconds(now - _heardAt);
-        if (silent >= SilenceWarning && TimeSpan.FromMilliseconds(now - _warnedAt) >= SilenceWarning)
+        if (silent >= CoordinatorSilence.WorthAWarning && TimeSpan.FromMilliseconds(now - _warnedAt) >= CoordinatorSilence.WorthAWarning)
         {
             HostLog.CoordinatorSilent(_log, Math.Round(silent.TotalSeconds));
             _warnedAt = now;
