@@ -73,9 +73,9 @@ internal sealed class OperationsOptions : IValidatableObject
             yield return new ValidationResult("is not an IP address (127.0.0.1 for this machine only, 0.0.0.0 for every interface).", [nameof(DashboardHost)]);
         }
 
-        if (!string.IsNullOrEmpty(DashboardToken) && !string.IsNullOrEmpty(DashboardTokenFile))
+        if (SecretFile.BothGiven(DashboardToken, DashboardTokenFile, nameof(DashboardToken), nameof(DashboardTokenFile)) is { } both)
         {
-            yield return new ValidationResult("set DashboardToken or DashboardTokenFile, not both.", [nameof(DashboardTokenFile)]);
+            yield return both;
             yield break;
         }
 

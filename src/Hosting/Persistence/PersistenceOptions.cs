@@ -33,9 +33,9 @@ internal sealed class PersistenceOptions : IValidatableObject
             yield return new ValidationResult($"'{Provider}' is not a provider; use Sqlite, PostgreSql or InMemory.", [nameof(Provider)]);
         }
 
-        if (!string.IsNullOrEmpty(ConnectionString) && !string.IsNullOrEmpty(ConnectionStringFile))
+        if (SecretFile.BothGiven(ConnectionString, ConnectionStringFile, nameof(ConnectionString), nameof(ConnectionStringFile)) is { } both)
         {
-            yield return new ValidationResult("set ConnectionString or ConnectionStringFile, not both.", [nameof(ConnectionStringFile)]);
+            yield return both;
         }
         else if (ConnectionStringFile is { Length: > 0 } file)
         {

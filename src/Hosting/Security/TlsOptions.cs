@@ -58,9 +58,9 @@ internal sealed class TlsOptions : IValidatableObject
             yield break;
         }
 
-        if (!string.IsNullOrEmpty(CertificatePassword) && !string.IsNullOrEmpty(CertificatePasswordFile))
+        if (SecretFile.BothGiven(CertificatePassword, CertificatePasswordFile, nameof(CertificatePassword), nameof(CertificatePasswordFile)) is { } both)
         {
-            yield return new ValidationResult("set CertificatePassword or CertificatePasswordFile, not both.", [nameof(CertificatePasswordFile)]);
+            yield return both;
             yield break;
         }
 
