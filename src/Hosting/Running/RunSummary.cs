@@ -39,9 +39,6 @@ internal sealed record RunSummary(
     bool EndedByOperator = false,
     bool AccountingKnown = true)
 {
-    /// <summary>Whether the run ended with every accepted item finished (the old name for <see cref="RunEnded"/>).</summary>
-    public bool Joined => RunEnded;
-
     /// <summary>The process exit code this outcome maps to (see <see cref="ExitCodes"/>).</summary>
     public int ExitCode =>
         !RunEnded ? ExitCodes.Unfinished

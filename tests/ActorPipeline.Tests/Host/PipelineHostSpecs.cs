@@ -157,7 +157,7 @@ public sealed class PipelineHostSpecs
         harness.Lifetime.StopApplication();
 
         var summary = await run;
-        Assert.False(summary.Joined);
+        Assert.False(summary.RunEnded);
         Assert.Equal(0, summary.Completed);
         Assert.True(summary.NotCompleted >= Consumers);
         Assert.Equal(summary.Accepted, summary.Completed + summary.DeadLettered + summary.NotCompleted);
