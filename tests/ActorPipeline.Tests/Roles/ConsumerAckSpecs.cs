@@ -67,12 +67,48 @@ public sealed class ConsumerAckSpecs(ITestOutputHelper output) : Akka.TestKit.Xu
         Assert.Equal([2L], request.Held);
     }
 
+    [Fact]
+    public async Task Should_work_a_delivery_handed_to_it_again_while_it_holds_it_only_once()
+    {
+        var coordinator = CreateTestProbe();
+        var firstMayFinish = new TaskCompletionSource();
+        var attempts = new System.Collections.Concurrent.ConcurrentDictionary<long, int>();
+        Start(coordinator, new DelegateWorkHandler(async (context, token) =>
+        {
+            attempts.AddOrUpdate(context.DeliveryId, 1, (_, n) => n + 1);
+            if (context.DeliveryId == 1)
+            {
+                await firstMayFinish.Task.WaitAsync(token);
+            }
+        }), ackBatch: 64, ackInterval: TimeSpan.FromMinutes(1));
+
+        coordinator.Reply(Delivery(1, 2)); // 1 in hand, 2 waiting in the window
+        coordinator.Reply(Delivery(2, 3)); // the coordinator repeats delivery 2 (a request it took as lost), with a new one
+        firstMayFinish.SetResult();
+
+        var acknowledged = new List<long>();
+        while (acknowledged.Count < 3)
+        {
+            acknowledged.AddRange((await coordinator.ExpectMsgAsync<TaskDone>(cancellationToken: Ct)).DeliveryIds);
+        }
+
+        Assert.Equal([1L, 2, 3], acknowledged.Order());
+        Assert.Equal(1, attempts[2]); // worked once, acknowledged once
+        var later = new List<TaskDone>();
+        await foreach (var done in coordinator.ReceiveWhileAsync(TimeSpan.FromMilliseconds(300), m => m as TaskDone, cancellationToken: Ct))
+        {
+            later.Add(done!);
+        }
+
+        Assert.Empty(later); // and no second task_done for it
+    }
+
     private static string Hex(long id) => $"{id:x2}";
 
     private static Delivery Delivery(params long[] ids) =>
         new([.. ids.Select(id => new DeliveredItem(id, new QueueItem(new[] { (byte)id }, DateTime.UtcNow)))]);
 
-    private void Start(TestProbe coordinator, ScriptedWorkHandler handler, int ackBatch, TimeSpan ackInterval, TimeSpan? refresh = null)
+    private void Start(TestProbe coordinator, IPayloadHandler handler, int ackBatch, TimeSpan ackInterval, TimeSpan? refresh = null)
     {
         var options = new ConsumerOptions
         {
