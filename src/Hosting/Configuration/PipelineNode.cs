@@ -59,7 +59,6 @@ internal static class PipelineNode
         // The user's parts as the actors see them: encoded, decoded, in a scope per item. A spec may register its own first.
         services.TryAddSingleton(sp => parts.CreateSource(sp));
         services.TryAddSingleton(sp => parts.CreateHandler(sp));
-        services.AddSingleton(parts.Formatter);
         services.AddSingleton<JournalPreflight>();
         services.AddSingleton(sp => NodeIdentity.Resolve(
             sp.GetRequiredService<IOptions<NodeOptions>>().Value, sp.GetRequiredService<IOptions<PipelineOptions>>().Value));
