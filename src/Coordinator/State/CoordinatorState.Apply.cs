@@ -347,7 +347,7 @@ internal sealed partial class CoordinatorState<TClient>
             {
                 holder.InFlight.Remove(item.CurrentDelivery);
                 item.Holder = null;
-                JoinWaitingLine(holder); // a windowed consumer may take another item now
+                EnterWaitingLine(holder); // a windowed consumer may take another item now
             }
         }
 
@@ -386,7 +386,7 @@ internal sealed partial class CoordinatorState<TClient>
         {
             holder.InFlight.Remove(item.CurrentDelivery);
             item.Holder = null;
-            JoinWaitingLine(holder);
+            EnterWaitingLine(holder);
         }
 
         _deadlines.Remove(item);

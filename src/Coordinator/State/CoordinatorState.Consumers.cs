@@ -42,7 +42,7 @@ internal sealed partial class CoordinatorState<TClient>
         }
 
         consumer.Credits = (int)Math.Min(int.MaxValue, (long)consumer.Credits + get.Credits);
-        JoinWaitingLine(consumer);
+        EnterWaitingLine(consumer);
     }
 
     public void RequestWork(TClient from, RequestWork request)
@@ -64,7 +64,7 @@ internal sealed partial class CoordinatorState<TClient>
         }
         else
         {
-            JoinWaitingLine(consumer);
+            EnterWaitingLine(consumer);
         }
     }
 

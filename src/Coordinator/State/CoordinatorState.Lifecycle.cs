@@ -10,9 +10,9 @@ internal sealed partial class CoordinatorState<TClient>
     {
         if (Unfinished == 0)
         {
-            Tell(from, Joined.Instance);
+            TellWhenStored(from, Joined.Instance);
         }
-        else if (_joiners.Add(from))
+        else if (_queueJoiners.Add(from))
         {
             Watch(from); // a joiner that stops is forgotten, not answered into the void
         }
@@ -23,7 +23,7 @@ internal sealed partial class CoordinatorState<TClient>
         if (IsRunComplete)
         {
             FinishRun();
-            Tell(from, new RunCompleted(Status()));
+            TellWhenStored(from, new RunCompleted(Status()));
         }
         else if (_runJoiners.Add(from))
         {
@@ -123,7 +123,7 @@ internal sealed partial class CoordinatorState<TClient>
             _parkedKeys.UnionWith(ParkedKeys());
         }
 
-        _joiners.Remove(gone);
+        _queueJoiners.Remove(gone);
         _runJoiners.Remove(gone);
         var now = _time.GetTimestamp();
         foreach (var producer in _producers.Values.Where(p => gone.Equals(p.Ref) && p.IsActive))
@@ -241,16 +241,18 @@ internal sealed partial class CoordinatorState<TClient>
         AnswerJoinersIfDone();
     }
 
+    // "All done" is answered only once the completions that made it so are stored: a joiner told the work is
+    // done must never see it come back after a crash (with nothing unwritten the answer goes at once).
     private void AnswerJoinersIfDone()
     {
-        if (Unfinished == 0 && _joiners.Count > 0)
+        if (Unfinished == 0 && _queueJoiners.Count > 0)
         {
-            foreach (var joiner in _joiners)
+            foreach (var joiner in _queueJoiners)
             {
-                Tell(joiner, Joined.Instance);
+                TellWhenStored(joiner, Joined.Instance);
             }
 
-            _joiners.Clear();
+            _queueJoiners.Clear();
         }
 
         if (_runJoiners.Count > 0 && IsRunComplete)
@@ -259,7 +261,7 @@ internal sealed partial class CoordinatorState<TClient>
             var completed = new RunCompleted(Status());
             foreach (var joiner in _runJoiners)
             {
-                Tell(joiner, completed);
+                TellWhenStored(joiner, completed);
             }
 
             _runJoiners.Clear();

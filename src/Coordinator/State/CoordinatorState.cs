@@ -54,7 +54,7 @@ internal sealed partial class CoordinatorState<TClient>
     private readonly Deque<ConsumerState<TClient>> _waitingGetters = new();
     private readonly Deque<PendingPut<TClient>> _parkedPuts = new();
     private readonly HashSet<(string ProducerId, long SequenceNr)> _parkedKeys = [];
-    private readonly HashSet<TClient> _joiners = [];
+    private readonly HashSet<TClient> _queueJoiners = [];
     private readonly HashSet<TClient> _runJoiners = [];
     private bool _recovering = true;
     private bool _outlivedAckTimeoutWarned;
@@ -113,7 +113,7 @@ internal sealed partial class CoordinatorState<TClient>
         ["waitingGetters"] = _waitingGetters.Count,
         ["parkedPuts"] = _parkedPuts.Count,
         ["parkedKeys"] = _parkedKeys.Count,
-        ["joiners"] = _joiners.Count + _runJoiners.Count,
+        ["joiners"] = _queueJoiners.Count + _runJoiners.Count,
         ["consumerInFlight"] = _consumers.Values.Sum(c => c.InFlight.Count),
     };
 
@@ -125,7 +125,7 @@ internal sealed partial class CoordinatorState<TClient>
     {
         if (_queued > 0)
         {
-            foreach (var consumer in _consumers.Values.Where(c => c.Available > 0))
+            foreach (var consumer in _consumers.Values.Where(c => c.IsWaiting && c.Available > 0))
             {
                 yield return $"{consumer.Ref} could take {consumer.Available} of the {_queued} queued";
             }
@@ -147,9 +147,9 @@ internal sealed partial class CoordinatorState<TClient>
             }
         }
 
-        if (_joiners.Count > 0 && Unfinished == 0)
+        if (_queueJoiners.Count > 0 && Unfinished == 0)
         {
-            yield return $"{_joiners.Count} joiners wait with nothing unfinished";
+            yield return $"{_queueJoiners.Count} joiners wait with nothing unfinished";
         }
 
         if (_runJoiners.Count > 0 && IsRunComplete)
@@ -237,7 +237,7 @@ internal sealed partial class CoordinatorState<TClient>
         return consumer;
     }
 
-    private void JoinWaitingLine(ConsumerState<TClient> consumer)
+    private void EnterWaitingLine(ConsumerState<TClient> consumer)
     {
         if (!consumer.IsWaiting && consumer.Available > 0)
         {

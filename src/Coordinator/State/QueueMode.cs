@@ -5,7 +5,7 @@ internal enum QueueMode
 {
     Open,
 
-    /// <summary>Graceful: puts are refused, what is queued still drains.</summary>
+    /// <summary>Graceful: puts are refused, what is queued is still handed out.</summary>
     ShutDown,
 
     /// <summary>Immediate: puts are refused and whatever is or comes back queued is dropped.</summary>

@@ -11,7 +11,7 @@ internal sealed partial class ModelRun
     private void ObserveAndCheck()
     {
         var directShutDownSeen = false;
-        foreach (var (to, message) in _told)
+        foreach (var (to, message, _) in _told)
         {
             switch (message)
             {
@@ -45,20 +45,26 @@ internal sealed partial class ModelRun
         AdmitParked();
         if (_joinPending && Unfinished == 0)
         {
-            Expect(_joiner, Joined.Instance);
+            ExpectStored(_joiner, Joined.Instance);
             _joinPending = false;
         }
 
         if (_runJoinPending && RunComplete)
         {
-            Expect(_runJoiner, "RunCompleted");
+            ExpectStored(_runJoiner, "RunCompleted");
             _runFinished = true;
             _runJoinPending = false;
         }
 
-        var told = _told.Where(t => t.Message is not (Delivery or QueueShutDown)).Select(t => $"{t.To}<-{Describe(t.Message)}").Order(StringComparer.Ordinal).ToList();
+        var told = _told.Where(t => t.Message is not (Delivery or QueueShutDown)).Select(Describe).Order(StringComparer.Ordinal).ToList();
         var expected = _expected.Order(StringComparer.Ordinal).ToList();
         Require(told.SequenceEqual(expected), () => $"replies differ:\n    told     [{string.Join("; ", told)}]\n    expected [{string.Join("; ", expected)}]");
+        Require(
+            _told.Where(t => t.Message is Delivery or QueueShutDown).All(t => !t.Stored),
+            () => "a delivery or a shutdown notice waited for the journal: it reports nothing journaled, and a consumer must not wait on a write");
+        var watched = _watched.Select(c => c.ToString()).Order(StringComparer.Ordinal).ToList();
+        var expectedWatches = _expectedWatches.Select(c => c.ToString()).Order(StringComparer.Ordinal).ToList();
+        Require(watched.SequenceEqual(expectedWatches), () => $"watches differ:\n    watched  [{string.Join("; ", watched)}]\n    expected [{string.Join("; ", expectedWatches)}]");
         CheckCounts();
         CheckNothingWaitsNeedlessly();
         CheckRecoveryRebuildsTheState();
@@ -143,22 +149,26 @@ internal sealed partial class ModelRun
         if (Capacity > 0)
         {
             // Items handed back go to the head whatever the room (asyncio has no such case); puts never fill past it.
-            var fresh = _queue.Count(i => i.Known.Count == 0 && i.Current == 0 && !_issued.ContainsValue(i));
-            Require(fresh <= Capacity, () => $"{fresh} items put and queued, over the capacity of {Capacity}");
+            // Counted in the state's own snapshot: an item never delivered is one a put admitted.
+            var fresh = _state.Snapshot().Items.Count(i => i.CurrentDelivery == 0 && i.Deliveries == 0);
+            Require(fresh <= Capacity, () => $"the state holds {fresh} items put and never delivered, over the capacity of {Capacity}");
         }
+
+        // The state's own word, after the Settle the shell runs after every message: nobody waits who could go.
+        var needless = _state.NeedlessWaits().ToList();
+        Require(needless.Count == 0, () => $"after settling, {string.Join("; ", needless)}");
 
         if (_queue.Count == 0)
         {
             return;
         }
 
+        // And the model's: each consumer's room as the model counts it (credits spent, window held) is used up.
         foreach (var consumer in _known.Where(c => !_released.Contains(c)))
         {
             var room = consumer.Windowed ? consumer.Window - HeldBy(consumer).Count : consumer.Credits;
             Require(room <= 0, () => $"{consumer.Client} could take {room} more while {_queue.Count} items wait");
         }
-
-        Require(_parked.Count == 0 || Room == 0, () => $"a putter waits while there is room for {Room}");
     }
 
     /// <summary>The state rebuilt from the journal, and from the last snapshot plus the events after it, is the live state.</summary>

@@ -7,7 +7,11 @@ internal sealed partial class ModelRun
 {
     private void Get(ModelConsumer consumer, int credits, bool wait)
     {
-        _known.Add(consumer);
+        if (_known.Add(consumer))
+        {
+            ExpectWatch(consumer.Client); // a consumer first heard from is watched, so what it holds comes back if it stops
+        }
+
         _released.Remove(consumer);
         if (!wait)
         {
@@ -41,7 +45,11 @@ internal sealed partial class ModelRun
 
     private void RequestWork(ModelConsumer consumer, int window)
     {
-        _known.Add(consumer);
+        if (_known.Add(consumer))
+        {
+            ExpectWatch(consumer.Client); // a consumer first heard from is watched, so what it holds comes back if it stops
+        }
+
         _released.Remove(consumer);
         consumer.Window = window;
         _requesting = consumer;
@@ -79,16 +87,18 @@ internal sealed partial class ModelRun
     private List<ModelItem> HeldBy(ModelConsumer consumer) =>
         [.. _byLabel.Values.Where(i => i.Status == ModelItemStatus.InFlight && i.Holder == consumer).OrderBy(i => i.Current)];
 
-    private static long? PickHeld(ModelConsumer consumer, int argument)
+    /// <summary>Up to <paramref name="count"/> deliveries the consumer holds, from one the argument picks on, in delivery order; it holds them no more.</summary>
+    private static List<long> PickHeld(ModelConsumer consumer, int argument, int count)
     {
         if (consumer.Held.Count == 0)
         {
-            return null;
+            return [];
         }
 
-        var id = consumer.Held.Order().ElementAt(argument / 3 % consumer.Held.Count);
-        consumer.Held.Remove(id);
-        return id;
+        List<long> held = [.. consumer.Held.Order()];
+        List<long> picked = [.. held.Skip(argument / 3 % held.Count).Take(count)];
+        consumer.Held.ExceptWith(picked);
+        return picked;
     }
 
     /// <summary>A task_done for a delivery: completes its item if the delivery is still remembered, else it is a duplicate.</summary>
@@ -176,7 +186,7 @@ internal sealed partial class ModelRun
         }
 
         _parked.Clear();
-        Expect(_operator, new ShutdownAck(queuedBefore - _queue.Count));
+        ExpectStored(_operator, new ShutdownAck(queuedBefore - _queue.Count));
         _state.Shutdown(_operator, new Shutdown(immediate));
     }
 

@@ -26,7 +26,7 @@ internal sealed partial class ModelRun
                 break;
             case OperationKind.ResendAcceptedPut when producer is { Pending: null, LastAccepted: { } last }:
                 Heard(producer);
-                Expect(producer.Client, new PutAccepted(producer.Id, last.Seq, last.Count));
+                ExpectStored(producer.Client, new PutAccepted(producer.Id, last.Seq, last.Count));
                 _state.Put(producer.Client, new Put(producer.Id, last.Seq, [.. Enumerable.Repeat(ItemOf(0), last.Count)]));
                 break;
             case OperationKind.Register:
@@ -37,13 +37,24 @@ internal sealed partial class ModelRun
                     producer.Phase = producer.Phase is ModelProducerPhase.Unregistered or ModelProducerPhase.Lost ? ModelProducerPhase.Active : producer.Phase;
                 }
 
-                Expect(producer.Client, new ProducerRegistered(producer.Id, Math.Max(producer.HighestAccepted, producer.PartialSeq), producer.AcceptedItems));
+                ExpectStored(producer.Client, new ProducerRegistered(producer.Id, Math.Max(producer.HighestAccepted, producer.PartialSeq), producer.AcceptedItems));
                 _state.RegisterProducer(producer.Client, new RegisterProducer(producer.Id));
+                break;
+            case OperationKind.ProducerDoneOvertakingItsPut when producer is { Pending: { } pending, PendingParked: true }:
+                // Its done overtook its own put, still parked for room: it must not end a producer that is still
+                // putting, so it is neither acknowledged nor counted; the producer sends it again once the put is in.
+                Heard(producer);
+                if (producer.Phase == ModelProducerPhase.Done)
+                {
+                    ExpectStored(producer.Client, new ProducerDoneAck(producer.Id)); // done once is done: every later done is acknowledged
+                }
+
+                _state.ProducerDone(producer.Client, new ProducerDone(producer.Id, pending.Seq));
                 break;
             case OperationKind.ProducerDone when producer.Pending is null:
                 Heard(producer);
                 producer.Phase = ModelProducerPhase.Done;
-                Expect(producer.Client, new ProducerDoneAck(producer.Id));
+                ExpectStored(producer.Client, new ProducerDoneAck(producer.Id));
                 _state.ProducerDone(producer.Client, new ProducerDone(producer.Id, producer.Sequence));
                 break;
             case OperationKind.StaleProducerDone when producer.HighestAccepted >= 1 && producer.Phase != ModelProducerPhase.Done:
@@ -76,24 +87,27 @@ internal sealed partial class ModelRun
             case OperationKind.RequestWork:
                 RequestWork(windowed, small);
                 break;
-            case OperationKind.TaskDone when PickHeld(consumer, op.Argument) is { } done:
-                Acknowledge(done);
+            case OperationKind.TaskDone when PickHeld(consumer, op.Argument, 1 + (op.Argument / 27 % 3)) is { Count: > 0 } done:
+                // As real consumers do, in batches; now and then with an id twice in the one message.
+                if (op.Argument / 81 % 3 == 0)
+                {
+                    done.Add(done[0]);
+                }
+
+                done.ForEach(Acknowledge);
                 _state.TaskDone(consumer.Client, new TaskDone(done));
                 break;
             case OperationKind.DuplicateTaskDone when _issued.Count > 0:
                 var any = _issued.Keys.Order().ElementAt(op.Argument % _issued.Count); // a late or repeated task_done from anyone
                 Acknowledge(any);
-                _state.TaskDone(consumer.Client, new TaskDone(any));
+                _state.TaskDone(consumer.Client, new TaskDone([any]));
                 break;
-            case OperationKind.Release when PickHeld(consumer, op.Argument) is { } released:
-                if (_issued[released] is { Status: ModelItemStatus.InFlight } back && back.Current == released)
-                {
-                    Requeue([back]);
-                }
-
-                _state.Release(consumer.Client, new Release([released]));
+            case OperationKind.Release when PickHeld(consumer, op.Argument, 1 + (op.Argument / 27 % 3)) is { Count: > 0 } released:
+                // A batch goes back to the head in the order it names; a delivery no longer current is passed over.
+                Requeue([.. released.Select(id => _issued[id]).Where((item, i) => item.Status == ModelItemStatus.InFlight && item.Current == released[i])]);
+                _state.Release(consumer.Client, new Release(released));
                 break;
-            case OperationKind.TaskFailed when PickHeld(consumer, op.Argument) is { } failed:
+            case OperationKind.TaskFailed when PickHeld(consumer, op.Argument, 1) is [var failed]:
                 if (_issued[failed] is { Status: ModelItemStatus.InFlight } dead && dead.Current == failed)
                 {
                     Finish(dead, ModelItemStatus.DeadLettered);
@@ -105,7 +119,7 @@ internal sealed partial class ModelRun
 
                 _state.TaskFailed(consumer.Client, new TaskFailed(failed, 3, "boom"));
                 break;
-            case OperationKind.LoseTaskDone when PickHeld(consumer, op.Argument) is { }:
+            case OperationKind.LoseTaskDone when PickHeld(consumer, op.Argument, 1) is [_]:
                 break; // the consumer finished it; its task_done never arrives
             case OperationKind.LoseNextDelivery:
                 consumer.LoseNextDelivery = true;
@@ -126,11 +140,12 @@ internal sealed partial class ModelRun
             case OperationKind.Join:
                 if (Unfinished == 0)
                 {
-                    Expect(_joiner, Joined.Instance);
+                    ExpectStored(_joiner, Joined.Instance);
                 }
-                else
+                else if (!_joinPending)
                 {
                     _joinPending = true;
+                    ExpectWatch(_joiner); // a joiner that stops is forgotten, not answered into the void
                 }
 
                 _state.Join(_joiner);
@@ -138,12 +153,13 @@ internal sealed partial class ModelRun
             case OperationKind.JoinRun:
                 if (RunComplete)
                 {
-                    Expect(_runJoiner, "RunCompleted");
+                    ExpectStored(_runJoiner, "RunCompleted");
                     _runFinished = true;
                 }
-                else
+                else if (!_runJoinPending)
                 {
                     _runJoinPending = true;
+                    ExpectWatch(_runJoiner);
                 }
 
                 _state.JoinRun(_runJoiner);
@@ -160,7 +176,7 @@ internal sealed partial class ModelRun
                     _queue.Add(item); // back to unfinished; it was accepted once and is not accepted again
                 }
 
-                Expect(_operator, new DeadLettersRequeuedAck(deadLetters.Count));
+                ExpectStored(_operator, new DeadLettersRequeuedAck(deadLetters.Count));
                 _state.RequeueDeadLetters(_operator, new RequeueDeadLetters([]));
                 break;
             case OperationKind.RequeueOneDeadLetter:
@@ -173,7 +189,7 @@ internal sealed partial class ModelRun
                     _queue.Add(toRequeue);
                 }
 
-                Expect(_operator, new DeadLettersRequeuedAck(toRequeue is null ? 0 : 1));
+                ExpectStored(_operator, new DeadLettersRequeuedAck(toRequeue is null ? 0 : 1));
                 _state.RequeueDeadLetters(_operator, new RequeueDeadLetters([toRequeue is null ? NotADeadLetter : ItemIdOf(toRequeue)]));
                 break;
             case OperationKind.DiscardDeadLetters:
@@ -184,7 +200,7 @@ internal sealed partial class ModelRun
                     _discarded++;
                 }
 
-                Expect(_operator, new DeadLettersDiscardedAck(discarded.Count));
+                ExpectStored(_operator, new DeadLettersDiscardedAck(discarded.Count));
                 _state.DiscardDeadLetters(_operator, new DiscardDeadLetters([]));
                 break;
             case OperationKind.DiscardOneDeadLetter:
@@ -195,7 +211,7 @@ internal sealed partial class ModelRun
                     _discarded++;
                 }
 
-                Expect(_operator, new DeadLettersDiscardedAck(toDiscard is null ? 0 : 1));
+                ExpectStored(_operator, new DeadLettersDiscardedAck(toDiscard is null ? 0 : 1));
                 _state.DiscardDeadLetters(_operator, new DiscardDeadLetters([toDiscard is null ? NotADeadLetter : ItemIdOf(toDiscard)]));
                 break;
             case OperationKind.EndRun:
@@ -252,13 +268,19 @@ internal sealed partial class ModelRun
 
         _parked.Clear();
         _endedByOperator = true;
-        Expect(_operator, new RunEndAck(ended, (int)Unfinished, AlreadyOver: false));
+        ExpectStored(_operator, new RunEndAck(ended, (int)Unfinished, AlreadyOver: false));
         _state.EndRun(_operator, new EndRun("model"));
     }
 
-    private static void Heard(ModelProducer producer)
+    /// <summary>The coordinator hears from the producer: it watches the client it hears from, once, so that its stop is noticed.</summary>
+    private void Heard(ModelProducer producer)
     {
         producer.SilentSince = null;
+        if (producer.HeardFrom != producer.Client)
+        {
+            ExpectWatch(producer.Client);
+        }
+
         producer.HeardFrom = producer.Client;
     }
 
@@ -351,7 +373,7 @@ internal sealed partial class ModelRun
         producer.LastAccepted = (seq, labels.Length);
         producer.Pending = null;
         producer.PendingParked = false;
-        Expect(producer.Client, new PutAccepted(producer.Id, seq, labels.Length));
+        ExpectStored(producer.Client, new PutAccepted(producer.Id, seq, labels.Length));
     }
 
     /// <summary>Lets parked putters fill the room there is, oldest first, as the coordinator does after items leave the queue.</summary>

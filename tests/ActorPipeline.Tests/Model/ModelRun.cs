@@ -25,8 +25,10 @@ internal sealed partial class ModelRun
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly List<IQueueEvent> _journal = [];
     private readonly List<string> _trace = [];
-    private readonly List<(ModelClient To, object Message)> _told = [];
+    private readonly List<(ModelClient To, object Message, bool Stored)> _told = [];
     private readonly List<string> _expected = [];
+    private readonly List<ModelClient> _watched = [];
+    private readonly List<ModelClient> _expectedWatches = [];
     private readonly List<ModelItem> _queue = []; // head first
     private readonly Dictionary<int, ModelItem> _byLabel = [];
     private readonly Dictionary<long, ModelItem> _issued = []; // every delivery id ever made
@@ -103,6 +105,8 @@ internal sealed partial class ModelRun
         Steps++;
         _expected.Clear();
         _told.Clear();
+        _watched.Clear();
+        _expectedWatches.Clear();
         _requesting = null;
         _nowaitBudget = 0;
         _current = operation;
@@ -112,7 +116,7 @@ internal sealed partial class ModelRun
             _state.Settle(); // as the actor does once after every message
             Collect();
             ObserveAndCheck();
-            _trace.Add($"{operation}: {string.Join(", ", _told.Select(t => $"{t.To}<-{Describe(t.Message)}"))}");
+            _trace.Add($"{operation}: {string.Join(", ", _told.Select(Describe))}");
         }
         catch (Exception e) when (e is not ModelViolationException)
         {
@@ -123,7 +127,7 @@ internal sealed partial class ModelRun
     private CoordinatorState<ModelClient> NewState() =>
         new(_options, ExpectedProducers, _time, NullLogger.Instance);
 
-    /// <summary>Takes the state's effects: journaled events into the journal, messages into what was told.</summary>
+    /// <summary>Takes the state's effects: journaled events into the journal, messages into what was told (and whether once stored), watches.</summary>
     private void Collect()
     {
         foreach (var effect in _state.Effects)
@@ -134,7 +138,10 @@ internal sealed partial class ModelRun
                     _journal.Add((IQueueEvent)effect.Message!);
                     break;
                 case EffectKind.Tell or EffectKind.TellWhenStored:
-                    _told.Add((effect.To!, effect.Message!));
+                    _told.Add((effect.To!, effect.Message!, effect.Kind == EffectKind.TellWhenStored));
+                    break;
+                case EffectKind.Watch:
+                    _watched.Add(effect.To!);
                     break;
             }
         }
@@ -151,7 +158,17 @@ internal sealed partial class ModelRun
 
     private static int LabelOf(QueueItem item) => BinaryPrimitives.ReadInt32BigEndian(item.Payload.Span);
 
-    private void Expect(ModelClient to, object message) => _expected.Add($"{to}<-{Describe(message)}");
+    /// <summary>A reply that reports the state as it is: it goes at once.</summary>
+    private void Expect(ModelClient to, object message) => _expected.Add(Describe((to, message, false)));
+
+    /// <summary>A reply that reports something journaled (accepted, registered, done, settled): it waits until that is stored.</summary>
+    private void ExpectStored(ModelClient to, object message) => _expected.Add(Describe((to, message, true)));
+
+    /// <summary>The coordinator must watch this client from now on, so that its stop comes back to it.</summary>
+    private void ExpectWatch(ModelClient client) => _expectedWatches.Add(client);
+
+    private static string Describe((ModelClient To, object Message, bool Stored) told) =>
+        $"{told.To}<-{Describe(told.Message)}{(told.Stored ? " once stored" : string.Empty)}";
 
     private static string Describe(object message) => message switch
     {
@@ -161,7 +178,7 @@ internal sealed partial class ModelRun
     };
 
     private ModelViolationException Violation(string what) =>
-        new($"{what}\nat step {Steps}, {_current} (told: {string.Join(", ", _told.Select(t => $"{t.To}<-{Describe(t.Message)}"))}), after (capacity {Capacity}):\n  {string.Join("\n  ", _trace.TakeLast(40))}");
+        new($"{what}\nat step {Steps}, {_current} (told: {string.Join(", ", _told.Select(Describe))}), after (capacity {Capacity}):\n  {string.Join("\n  ", _trace.TakeLast(40))}");
 
     private void Require(bool condition, Func<string> what)
     {

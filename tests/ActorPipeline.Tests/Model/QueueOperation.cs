@@ -10,6 +10,7 @@ internal enum OperationKind
     Register,
     ProducerDone,
     StaleProducerDone,
+    ProducerDoneOvertakingItsPut,
     ProducerStopped,
     Get,
     GetNowait,
@@ -44,7 +45,7 @@ internal readonly record struct QueueOperation(OperationKind Kind, int Argument)
     private static readonly (OperationKind Kind, int Weight)[] Weights =
     [
         (OperationKind.Put, 14), (OperationKind.PutNowait, 3), (OperationKind.ResendPut, 4), (OperationKind.ResendAcceptedPut, 1),
-        (OperationKind.Register, 3), (OperationKind.ProducerDone, 2), (OperationKind.StaleProducerDone, 1), (OperationKind.ProducerStopped, 1),
+        (OperationKind.Register, 3), (OperationKind.ProducerDone, 2), (OperationKind.StaleProducerDone, 1), (OperationKind.ProducerDoneOvertakingItsPut, 1), (OperationKind.ProducerStopped, 1),
         (OperationKind.Get, 5), (OperationKind.GetNowait, 2), (OperationKind.CancelGet, 1), (OperationKind.RequestWork, 8),
         (OperationKind.TaskDone, 14), (OperationKind.DuplicateTaskDone, 1), (OperationKind.Release, 2), (OperationKind.TaskFailed, 2),
         (OperationKind.LoseTaskDone, 2), (OperationKind.LoseNextDelivery, 2), (OperationKind.ConsumerStopped, 1), (OperationKind.AdvanceTime, 4),
