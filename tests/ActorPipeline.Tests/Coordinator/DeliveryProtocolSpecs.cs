@@ -6,7 +6,7 @@ namespace ActorPipeline.Tests.Coordinator;
 
 /// <summary>
 /// The parts of the protocol that make it survive a network, through the actor: resends, producers and the
-/// run's join. Ack timeouts and lost messages are specified on a fake clock in CoordinatorCore.DeliveryRepairSpecs.
+/// run's join. Ack timeouts and lost messages are specified on a fake clock in CoordinatorRules.DeliveryRepairSpecs.
 /// </summary>
 public sealed class DeliveryProtocolSpecs(ITestOutputHelper output)
     : CoordinatorSpecBase(capacity: 0, output, expectedProducers: 2)

@@ -1,5 +1,5 @@
 using ActorPipeline.Coordinator;
-using ActorPipeline.Tests.CoordinatorCore;
+using ActorPipeline.Tests.CoordinatorRules;
 using ActorPipeline.Tests.Fakes;
 using Akka.Actor;
 using Akka.Hosting;

@@ -8,7 +8,7 @@ namespace ActorPipeline.Tests.Coordinator;
 /// "Nothing more came" without waiting on the clock: the probe asks the coordinator for its status, and
 /// since one actor's messages to another keep their order, anything the coordinator had sent the probe
 /// arrives before that status. (A reply that waits for the journal could still come later; the rules
-/// behind those are checked without an actor system, in the CoordinatorCore and Model specs.)
+/// behind those are checked without an actor system, in the CoordinatorRules and Model specs.)
 /// </summary>
 internal static class ProbeBarrier
 {

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using static ActorPipeline.Coordinator.Persistence.QueueEvents;
 using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
-namespace ActorPipeline.Tests.CoordinatorCore;
+namespace ActorPipeline.Tests.CoordinatorRules;
 
 /// <summary>
 /// A <see cref="CoordinatorState{TClient}"/> on a fake clock with its effects collected: what it told

@@ -2,7 +2,7 @@ using ActorPipeline.Coordinator;
 using ActorPipeline.Tests.Model;
 using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
-namespace ActorPipeline.Tests.CoordinatorCore;
+namespace ActorPipeline.Tests.CoordinatorRules;
 
 /// <summary>What a snapshot keeps: a put admitted in part, and the counts that used to reset on failover.</summary>
 public sealed class SnapshotRecoverySpecs

@@ -2,7 +2,7 @@ using ActorPipeline.Coordinator;
 using ActorPipeline.Tests.Model;
 using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
-namespace ActorPipeline.Tests.CoordinatorCore;
+namespace ActorPipeline.Tests.CoordinatorRules;
 
 /// <summary>
 /// Which producers the run waits for when no total is configured (<c>--scale</c> of any role): those

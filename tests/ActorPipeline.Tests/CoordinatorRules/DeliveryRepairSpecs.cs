@@ -2,7 +2,7 @@ using ActorPipeline.Coordinator;
 using ActorPipeline.Tests.Model;
 using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
-namespace ActorPipeline.Tests.CoordinatorCore;
+namespace ActorPipeline.Tests.CoordinatorRules;
 
 /// <summary>How a delivery that went wrong on the way is repaired: lost messages, the ack timeout on a fake clock, late and repeated acks.</summary>
 public sealed class DeliveryRepairSpecs

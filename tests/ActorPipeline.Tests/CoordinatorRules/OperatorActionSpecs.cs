@@ -3,7 +3,7 @@ using ActorPipeline.Tests.Model;
 using static ActorPipeline.Coordinator.Persistence.QueueEvents;
 using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
-namespace ActorPipeline.Tests.CoordinatorCore;
+namespace ActorPipeline.Tests.CoordinatorRules;
 
 /// <summary>An operator's word on a run, on the pure state: discarding dead letters, and ending the run for adding.</summary>
 public sealed class OperatorActionSpecs

@@ -2,7 +2,7 @@ using ActorPipeline.Coordinator;
 using ActorPipeline.Tests.Model;
 using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
-namespace ActorPipeline.Tests.CoordinatorCore;
+namespace ActorPipeline.Tests.CoordinatorRules;
 
 /// <summary>
 /// A stop is not a finish, in the coordinator's rules: a producer stopped on request keeps its place,

@@ -1,7 +1,7 @@
 using ActorPipeline.Coordinator;
 using Microsoft.Extensions.Time.Testing;
 
-namespace ActorPipeline.Tests.CoordinatorCore;
+namespace ActorPipeline.Tests.CoordinatorRules;
 
 /// <summary>The journal outage's rules on a fake clock: the back-off, the limit, the end of an outage.</summary>
 public sealed class JournalOutageSpecs

@@ -2,7 +2,7 @@ using ActorPipeline.Coordinator;
 using ActorPipeline.Tests.Model;
 using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
-namespace ActorPipeline.Tests.CoordinatorCore;
+namespace ActorPipeline.Tests.CoordinatorRules;
 
 /// <summary>Producers in the run: lost and back, done only when it really is, silent after a restart (fake clock), and joiners.</summary>
 public sealed class ProducerRunSpecs

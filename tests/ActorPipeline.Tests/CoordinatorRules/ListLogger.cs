@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace ActorPipeline.Tests.CoordinatorCore;
+namespace ActorPipeline.Tests.CoordinatorRules;
 
 /// <summary>An <see cref="ILogger"/> (of the coordinator, whose props ask for that type) that keeps every event's level and rendered message, for specs that read what was logged.</summary>
 internal sealed class ListLogger : ILogger<CoordinatorActor>

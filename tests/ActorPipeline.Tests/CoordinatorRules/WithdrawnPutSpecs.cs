@@ -1,7 +1,7 @@
 using ActorPipeline.Tests.Model;
 using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
-namespace ActorPipeline.Tests.CoordinatorCore;
+namespace ActorPipeline.Tests.CoordinatorRules;
 
 /// <summary>
 /// A stopping producer takes back a put that waits for room in a bounded queue: what went in stays accepted, the

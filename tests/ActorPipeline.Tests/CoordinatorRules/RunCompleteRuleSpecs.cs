@@ -1,7 +1,7 @@
 using ActorPipeline.Tests.Model;
 using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
-namespace ActorPipeline.Tests.CoordinatorCore;
+namespace ActorPipeline.Tests.CoordinatorRules;
 
 /// <summary>
 /// The run-complete rule is the coordinator's alone: the status it hands out (to the page, the runner) carries its

@@ -2,7 +2,7 @@ using ActorPipeline.Coordinator;
 using ActorPipeline.Tests.Model;
 using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
-namespace ActorPipeline.Tests.CoordinatorCore;
+namespace ActorPipeline.Tests.CoordinatorRules;
 
 /// <summary>The overview the operator's page shows, from the queue's own state on a fake clock.</summary>
 public sealed class OverviewSpecs
