@@ -141,6 +141,27 @@ public sealed class HttpServerSpecs
         Assert.Equal(ExitCodes.Unfinished, await host.WaitForExitAsync(RunLimit, Ct));
     }
 
+    [Theory]
+    [InlineData("Operations__HealthPort", "8081", "Operations:HealthPort is no longer read: ", "Operations:HealthEnabled = true and Operations:HttpPort")]
+    [InlineData("Operations__MetricsPort", "9464", "Operations:MetricsPort is no longer read: ", "Operations:MetricsEnabled = true and Operations:HttpPort")]
+    [InlineData("Operations__DashboardPort", "8080", "Operations:DashboardPort is no longer read: ", "Operations:DashboardEnabled = true and Operations:HttpPort")]
+    [InlineData("Operations__DashboardHost", "0.0.0.0", "Operations:DashboardHost is no longer read: ", "Operations:HttpHost")]
+    [InlineData("Operations__HttpHost", "localhost", "Operations:HttpHost = localhost: is not an IP address", "0.0.0.0 for every interface")]
+    [InlineData("Operations__HttpPort", "0", "Operations:HttpPort = 0: ", "between 1 and 65535")]
+    public async Task Should_stop_start_up_naming_a_retired_or_wrong_setting_of_the_server(string variable, string value, string says, string instead)
+    {
+        using var folder = new TempFolder();
+
+        // Health on, so a setting the server ignored would show as a node that runs instead of one that stops.
+        using var host = HostProcess.Start([], LongRun(("Operations__HealthEnabled", "true"), (variable, value)), folder.Path);
+
+        Assert.Equal(1, await host.WaitForExitAsync(RunLimit, Ct));
+        var line = Assert.Single(host.Stderr);
+        Assert.StartsWith($"Invalid configuration: {says}", line, StringComparison.Ordinal);
+        Assert.Contains(instead, line, StringComparison.Ordinal);
+        Assert.DoesNotContain(host.Stdout, l => l.Contains(Listening, StringComparison.Ordinal));
+    }
+
     /// <summary>A run that is still going when the spec has looked: compact JSON, one producer putting slowly.</summary>
     private static Dictionary<string, string> LongRun(params (string Key, string Value)[] settings)
     {
