@@ -42,7 +42,8 @@ internal sealed class NodeHttpService(
             // honoured: said like one, naming the key, exit 1.
             await _server.DisposeAsync();
             _server = null;
-            var key = e is SocketException { SocketErrorCode: SocketError.AddressNotAvailable }
+            // Kestrel wraps the socket's error in an IOException; either way the error code tells address from port.
+            var key = (e as SocketException ?? e.InnerException as SocketException) is { SocketErrorCode: SocketError.AddressNotAvailable }
                 ? $"{nameof(OperationsOptions.HttpHost)} = {settings.HttpHost}"
                 : $"{nameof(OperationsOptions.HttpPort)} = {settings.HttpPort}";
             throw new OptionsValidationException(

@@ -162,6 +162,18 @@ public sealed class HttpServerSpecs
         Assert.DoesNotContain(host.Stdout, l => l.Contains(Listening, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Should_stop_start_up_naming_the_address_when_this_machine_has_no_such_address()
+    {
+        using var folder = new TempFolder();
+
+        // A documentation address (TEST-NET-1) that no interface here has: the bind fails, and no packet is sent.
+        using var host = HostProcess.Start([], LongRun(("Operations__HealthEnabled", "true"), ("Operations__HttpHost", "192.0.2.1")), folder.Path);
+
+        Assert.Equal(1, await host.WaitForExitAsync(RunLimit, Ct));
+        Assert.Contains(host.Stderr, line => line.StartsWith("Invalid configuration: Operations:HttpHost = 192.0.2.1: cannot listen on 192.0.2.1:8080", StringComparison.Ordinal));
+    }
+
     /// <summary>A run that is still going when the spec has looked: compact JSON, one producer putting slowly.</summary>
     private static Dictionary<string, string> LongRun(params (string Key, string Value)[] settings)
     {
