@@ -1,7 +1,7 @@
 #!/bin/sh
 # One whole run of the shipped Host on its embedded default (SQLite journal, in a fresh folder that is
 # removed afterwards): 5 producers x 200,000 items and 10 consumers with no delays, the per-item log
-# lines off. Extra arguments go to the Host (e.g. --Operations:DashboardPort=18199 for the page on).
+# lines off. Extra arguments go to the Host (e.g. --Operations:DashboardEnabled=true --Operations:HttpPort=18199 for the page on).
 # Time it as a whole process, alternating the builds compared (docs/benchmarks.md, the operator's page):
 #   /usr/bin/time -f '%e s %M KiB' bench/host-run.sh src/Host/bin/Release/net10.0/ActorPipeline.Host.dll
 set -eu

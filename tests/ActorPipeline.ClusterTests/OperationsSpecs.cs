@@ -18,11 +18,11 @@ public sealed class OperationsSpecs(ITestOutputHelper output)
         var consumerHealth = HostProcess.FreePort();
 
         // One expected producer that never comes: the run stays open while the spec looks.
-        var coordinator = cluster.StartCoordinator(("Operations__HealthPort", $"{coordinatorHealth}"));
+        var coordinator = cluster.StartCoordinator(("Operations__HealthEnabled", "true"), ("Operations__HttpPort", $"{coordinatorHealth}"));
         await WaitForAsync(coordinatorHealth, "live", HttpStatusCode.OK);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, await ProbeAsync(coordinatorHealth, "ready")); // alone, it is not Up yet
 
-        var consumer = cluster.StartConsumers(("Operations__HealthPort", $"{consumerHealth}"));
+        var consumer = cluster.StartConsumers(("Operations__HealthEnabled", "true"), ("Operations__HttpPort", $"{consumerHealth}"));
         await WaitForAsync(coordinatorHealth, "ready", HttpStatusCode.OK);
         await WaitForAsync(consumerHealth, "ready", HttpStatusCode.OK);
 

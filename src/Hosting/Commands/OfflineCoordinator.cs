@@ -73,7 +73,7 @@ internal sealed class OfflineCoordinator : IAsyncDisposable
                 {
                     await error.WriteLineAsync(
                         "The journal is in use by a running node: stop it first, or act on the running run from its operator's page " +
-                        "(Operations:DashboardPort; POST /api/run/end, /api/dead-letters/requeue|discard with the token). Nothing was done.");
+                        "(Operations:DashboardEnabled on Operations:HttpPort; POST /api/run/end, /api/dead-letters/requeue|discard with the token). Nothing was done.");
                     host.Dispose();
                     return null;
                 }

@@ -1,4 +1,5 @@
 using ActorPipeline.Hosting.Dashboard;
+using ActorPipeline.Hosting.Http;
 using ActorPipeline.Hosting.Pipeline;
 using Akka.Hosting;
 using Akka.Logger.Serilog;
@@ -119,10 +120,13 @@ internal static class PipelineNode
             }
         });
 
-        // After AddAkka and before the runner: stopped after the drain and before the actor system.
+        // After AddAkka and before the runner: stopped after the drain and before the actor system. The server first,
+        // so it stops after the page's sampling, which ends every open page's stream.
         services.AddSingleton<DashboardFeed>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RunSampler>();
+        services.AddSingleton<IEndpointGroup, DashboardEndpoints>();
+        services.AddHostedService<NodeHttpService>();
         services.AddHostedService<DashboardService>();
 
         services.AddHostedService<JournalDiskWatch>();

@@ -9,9 +9,9 @@ namespace ActorPipeline.Hosting.Configuration;
 
 /// <summary>
 /// Validates an options tree bound from one configuration section with its data annotations and
-/// cross-field rules, and rejects keys that bind to nothing. Every failure names the full
-/// configuration key (<c>Pipeline:Producers:Count</c>) and the value it had, because that is what
-/// the user must fix.
+/// cross-field rules, and rejects keys that bind to nothing (a retired one with what replaced it,
+/// <see cref="RetiredSettingAttribute"/>). Every failure names the full configuration key
+/// (<c>Pipeline:Producers:Count</c>) and the value it had, because that is what the user must fix.
 /// </summary>
 internal sealed class SectionValidator<TOptions>(IConfiguration configuration, string section) : IValidateOptions<TOptions>
     where TOptions : class
@@ -66,7 +66,11 @@ internal sealed class SectionValidator<TOptions>(IConfiguration configuration, s
         foreach (var child in section.GetChildren())
         {
             var property = type.GetProperty(child.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
-            if (property is null || !property.CanWrite)
+            if (property is null && type.GetCustomAttributes<RetiredSettingAttribute>().FirstOrDefault(r => r.Key.Equals(child.Key, StringComparison.OrdinalIgnoreCase)) is { } retired)
+            {
+                failures.Add($"{child.Path} is no longer read: {retired.Instead}.");
+            }
+            else if (property is null || !property.CanWrite)
             {
                 failures.Add($"{child.Path} is not a setting this service knows; check its spelling.");
             }

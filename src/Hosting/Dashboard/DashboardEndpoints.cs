@@ -1,19 +1,23 @@
 using System.Text.Json;
+using ActorPipeline.Hosting.Http;
 using Akka.Actor;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
 namespace ActorPipeline.Hosting.Dashboard;
 
 /// <summary>
-/// The page and its API: <c>GET /</c> and its assets, <c>GET /api/overview</c> (the whole view),
-/// <c>GET /api/events</c> (server-sent events: the whole view, then each new one) and
-/// <c>POST /api/dead-letters/requeue</c> (needs the token; the body names the items or says all).
+/// The page and its API, when <see cref="OperationsOptions.DashboardEnabled"/>: <c>GET /</c> and its assets,
+/// <c>GET /api/overview</c> (the whole view), <c>GET /api/events</c> (server-sent events: the whole view, then each
+/// new one) and <c>POST /api/dead-letters/requeue</c> (needs the token; the body names the items or says all).
+/// Every one of them answers only to loopback names when the server listens on loopback (<see cref="LoopbackHostOnly"/>).
 /// </summary>
-internal static class DashboardEndpoints
+internal sealed class DashboardEndpoints(RunSampler sampler, DashboardFeed feed, IOptions<OperationsOptions> options, ILogger<DashboardEndpoints> log)
+    : IEndpointGroup
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -21,18 +25,26 @@ internal static class DashboardEndpoints
     private const string ContentSecurityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-    public static void Map(IEndpointRouteBuilder app, RunSampler sampler, DashboardFeed feed, string? token, ILogger log)
+    public bool Enabled => options.Value.DashboardEnabled;
+
+    public string Description => options.Value.EffectiveDashboardToken is null
+        ? "the operator's page (/; read-only: no Operations:DashboardToken)"
+        : "the operator's page (/; operator actions with the token)";
+
+    public void Map(IEndpointRouteBuilder endpoints)
     {
+        var token = options.Value.EffectiveDashboardToken;
+        var page = endpoints.MapGroup("").WithMetadata(LoopbackHostOnly.Metadata);
         foreach (var (path, file) in DashboardAssets.Files)
         {
-            app.MapGet(path, (HttpContext context) => ServeAsset(context, file));
+            page.MapGet(path, (HttpContext context) => ServeAsset(context, file));
         }
 
-        app.MapGet("/api/overview", (HttpContext context) => WriteJsonAsync(context, sampler.FullView()));
-        app.MapGet("/api/events", (HttpContext context) => StreamAsync(context, sampler, feed));
-        app.MapPost("/api/dead-letters/requeue", (HttpContext context) => RequeueAsync(context, sampler, token, log));
-        app.MapPost("/api/dead-letters/discard", (HttpContext context) => DiscardAsync(context, sampler, token, log));
-        app.MapPost("/api/run/end", (HttpContext context) => EndRunAsync(context, sampler, token, log));
+        page.MapGet("/api/overview", (HttpContext context) => WriteJsonAsync(context, sampler.FullView()));
+        page.MapGet("/api/events", (HttpContext context) => StreamAsync(context, sampler, feed));
+        page.MapPost("/api/dead-letters/requeue", (HttpContext context) => RequeueAsync(context, sampler, token, log));
+        page.MapPost("/api/dead-letters/discard", (HttpContext context) => DiscardAsync(context, sampler, token, log));
+        page.MapPost("/api/run/end", (HttpContext context) => EndRunAsync(context, sampler, token, log));
     }
 
     private static Task ServeAsset(HttpContext context, (byte[] Content, string ContentType, string ETag) file)

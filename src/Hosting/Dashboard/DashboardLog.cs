@@ -5,9 +5,6 @@ namespace ActorPipeline.Hosting.Dashboard;
 /// <summary>The dashboard's log events.</summary>
 internal static partial class DashboardLog
 {
-    [LoggerMessage(Level = LogLevel.Information, Message = "Operator dashboard on {Url} ({Access}).")]
-    public static partial void Listening(ILogger log, string url, string access);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "The coordinator has not answered the dashboard for {Silence}; the page shows the last figures it had.")]
     public static partial void CoordinatorSilent(ILogger log, TimeSpan silence);
 

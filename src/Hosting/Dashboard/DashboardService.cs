@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,54 +5,37 @@ using Microsoft.Extensions.Options;
 namespace ActorPipeline.Hosting.Dashboard;
 
 /// <summary>
-/// The operator's page, when <see cref="OperationsOptions.DashboardPort"/> is set: its server
-/// (<see cref="DashboardServer"/>) and the loop that reads the coordinator's overview.
-/// Registered between the actor system and the runner, so it stops after the drain (the page shows it)
-/// and before the actor system (the last overview can still be read).
+/// The loop that reads the coordinator's overview for the operator's page, when <see cref="OperationsOptions.DashboardEnabled"/>
+/// (the node's HTTP server serves the page: <see cref="DashboardEndpoints"/>). Registered between the actor system and
+/// the runner, so it stops after the drain (the page shows it) and before the actor system (the last overview can
+/// still be read); and after the server, so every open page gets the end of its stream before the server stops.
 /// </summary>
 internal sealed class DashboardService(
-    IOptions<OperationsOptions> options, RunSampler sampler, DashboardFeed feed, RunResult result, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
+    IOptions<OperationsOptions> options, RunSampler sampler, DashboardFeed feed, RunResult result, ILoggerFactory loggers) : IHostedService, IDisposable
 {
-    private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan FinalSampleLimit = TimeSpan.FromSeconds(2);
 
     private readonly ILogger _log = loggers.CreateLogger<DashboardService>();
     private readonly CancellationTokenSource _stopping = new();
-    private DashboardServer? _server;
+    private bool _started;
     private Task _sampling = Task.CompletedTask;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        if (settings.DashboardPort == 0)
+        if (!settings.DashboardEnabled)
         {
-            return;
+            return Task.CompletedTask;
         }
 
-        _server = CreateServer(settings);
-        try
-        {
-            await _server.StartAsync(cancellationToken);
-        }
-        catch (IOException taken)
-        {
-            // A port another process holds is a setting that cannot be honoured: said like one, naming the key, exit 1.
-            _server = null;
-            throw new OptionsValidationException(
-                OperationsOptions.SectionName,
-                typeof(OperationsOptions),
-                [$"{OperationsOptions.SectionName}:{nameof(OperationsOptions.DashboardPort)} = {settings.DashboardPort}: cannot listen on {settings.DashboardHost}:{settings.DashboardPort}: {taken.InnerException?.Message ?? taken.Message}"]);
-        }
-
-        DashboardLog.Listening(
-            _log, $"http://{settings.DashboardHost}:{settings.DashboardPort}/",
-            settings.EffectiveDashboardToken is null ? "read-only: no Operations:DashboardToken" : "requeue allowed with the token");
+        _started = true;
         _sampling = SampleAsync(settings.DashboardSampleInterval, _stopping.Token);
+        return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_server is null)
+        if (!_started)
         {
             return;
         }
@@ -68,26 +50,12 @@ internal sealed class DashboardService(
         }
         finally
         {
-            // Whatever became of the last reading, every page gets the end of its stream and the server stops.
+            // Whatever became of the last reading, every page gets the end of its stream.
             feed.Complete();
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            limit.CancelAfter(StopLimit);
-            await _server.StopAsync(limit.Token);
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _stopping.Dispose();
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
-
-    // Not inlined: ASP.NET Core's assemblies load when this is compiled, so only on a node with the page on.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private DashboardServer CreateServer(OperationsOptions settings) => new(settings, sampler, feed, loggers, _log);
+    public void Dispose() => _stopping.Dispose();
 
     private async Task SampleAsync(TimeSpan interval, CancellationToken stopping)
     {

@@ -44,9 +44,6 @@ internal static partial class HostLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run not finished: this node was stopped before the run ended ({StoppedEarly} of {Producers} producers on it stopped early); nothing was dropped. Start the node again the same way (same folder or Cluster:NodeName) to resume.")]
     public static partial void RunNotFinishedUnknown(ILogger log, int stoppedEarly, int producers);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "A health probe was abandoned before its answer was sent ({Error}).")]
-    public static partial void HealthProbeAbandoned(ILogger log, string error);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Other nodes were still up {Grace} after the run ended; leaving anyway.")]
     public static partial void NodesStillUp(ILogger log, TimeSpan grace);
 
@@ -61,9 +58,6 @@ internal static partial class HostLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run not finished: this node was stopped before the run ended ({StoppedEarly} of {Producers} producers on it stopped early, {Unfinished} accepted items not yet done); nothing was dropped. Start the node again the same way (same folder or Cluster:NodeName) to resume.")]
     public static partial void RunNotFinished(ILogger log, int stoppedEarly, int producers, long unfinished);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Health endpoints on port {Port}: /health/live, /health/ready.")]
-    public static partial void HealthListening(ILogger log, int port);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Could not join the cluster within {JoinTimeout} (Cluster:JoinTimeout) through the seeds {Seeds}: are they running, and reachable from here? This node stops; it held no items.")]
     public static partial void JoinTimedOut(ILogger log, TimeSpan joinTimeout, string seeds);

@@ -1,9 +1,19 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
+using ActorPipeline.Hosting.Configuration;
 
 namespace ActorPipeline.Hosting.Operations;
 
 /// <summary>What an operator can watch from outside. Bound from <c>Operations</c>.</summary>
+/// <remarks>
+/// Until health, metrics and the page shared one server each had a port of its own (and the page an address of its own).
+/// Those keys are refused by name rather than taken as aliases: three ports cannot become one without a choice the user
+/// should make, and a key that is silently ignored would leave an endpoint off that its user thinks is on.
+/// </remarks>
+[RetiredSetting("HealthPort", "health, metrics and the page now share one server: set Operations:HealthEnabled = true and Operations:HttpPort to the port (or remove the key to leave health off)")]
+[RetiredSetting("MetricsPort", "health, metrics and the page now share one server: set Operations:MetricsEnabled = true and Operations:HttpPort to the port (or remove the key to leave metrics off)")]
+[RetiredSetting("DashboardPort", "health, metrics and the page now share one server: set Operations:DashboardEnabled = true and Operations:HttpPort to the port (or remove the key to leave the page off)")]
+[RetiredSetting("DashboardHost", "health, metrics and the page now share one server: set Operations:HttpHost instead")]
 internal sealed class OperationsOptions : IValidatableObject
 {
     public const string SectionName = "Operations";
@@ -11,25 +21,35 @@ internal sealed class OperationsOptions : IValidatableObject
     /// <summary>Shorter tokens are refused: the token is all that stands between the network and a requeue.</summary>
     public const int MinimumTokenLength = 16;
 
-    /// <summary>Port of the Prometheus scrape endpoint (<c>/metrics</c>, all interfaces); 0 turns it off.</summary>
-    /// <value>Default 0 (off) for the embedded run; compose sets 9464.</value>
-    [Range(0, 65535)]
-    public int MetricsPort { get; set; }
+    /// <summary>
+    /// Port of the node's one HTTP server, which serves whichever of health, metrics and the operator's page are on;
+    /// with none on, no server is started and this port is not opened.
+    /// </summary>
+    /// <value>Default 8080; compose sets it on every node.</value>
+    [Range(1, 65535)]
+    public int HttpPort { get; set; } = 8080;
 
-    /// <summary>Port of <c>/health/live</c> and <c>/health/ready</c> (all interfaces); 0 turns them off.</summary>
-    /// <value>Default 0 (off) for the embedded run; compose sets 8081.</value>
-    [Range(0, 65535)]
-    public int HealthPort { get; set; }
-
-    /// <summary>Port of the operator's page and its API (<c>/</c>, <c>/api/...</c>); 0 turns it off.</summary>
-    /// <value>Default 0 (off) for the embedded run; compose sets 8080.</value>
-    [Range(0, 65535)]
-    public int DashboardPort { get; set; }
-
-    /// <summary>The address the page listens on.</summary>
-    /// <value>Default 127.0.0.1, this machine only; compose sets 0.0.0.0 and publishes it on the host's loopback only.</value>
+    /// <summary>The address the node's HTTP server listens on: one for health, metrics and the page alike.</summary>
+    /// <value>
+    /// Default 127.0.0.1, this machine only; compose and any other orchestrator that probes or scrapes from outside set 0.0.0.0.
+    /// </value>
     [Required]
-    public string DashboardHost { get; set; } = "127.0.0.1";
+    public string HttpHost { get; set; } = "127.0.0.1";
+
+    /// <summary>Serve <c>/health/live</c> and <c>/health/ready</c> on <see cref="HttpPort"/>.</summary>
+    /// <value>Default false; compose turns it on for its healthchecks.</value>
+    public bool HealthEnabled { get; set; }
+
+    /// <summary>Serve the Prometheus scrape endpoint <c>/metrics</c> on <see cref="HttpPort"/>.</summary>
+    /// <value>Default false: without it no metrics are collected at all.</value>
+    public bool MetricsEnabled { get; set; }
+
+    /// <summary>Serve the operator's page and its API (<c>/</c>, <c>/api/...</c>) on <see cref="HttpPort"/>.</summary>
+    /// <value>Default false; compose turns it on for its coordinator.</value>
+    public bool DashboardEnabled { get; set; }
+
+    /// <summary>Whether the node starts its HTTP server at all.</summary>
+    public bool HttpEnabled => HealthEnabled || MetricsEnabled || DashboardEnabled;
 
     /// <summary>Bearer token that allows requeueing dead letters from the page; without one the page is read-only.</summary>
     public string? DashboardToken { get; set; }
@@ -63,14 +83,9 @@ internal sealed class OperationsOptions : IValidatableObject
                 [nameof(DashboardHistory)]);
         }
 
-        if (DashboardPort != 0 && (DashboardPort == HealthPort || DashboardPort == MetricsPort))
+        if (!IPAddress.TryParse(HttpHost, out _))
         {
-            yield return new ValidationResult("is also the health or metrics port; each endpoint needs a port of its own.", [nameof(DashboardPort)]);
-        }
-
-        if (!IPAddress.TryParse(DashboardHost, out _))
-        {
-            yield return new ValidationResult("is not an IP address (127.0.0.1 for this machine only, 0.0.0.0 for every interface).", [nameof(DashboardHost)]);
+            yield return new ValidationResult("is not an IP address (127.0.0.1 for this machine only, 0.0.0.0 for every interface).", [nameof(HttpHost)]);
         }
 
         if (SecretFile.BothGiven(DashboardToken, DashboardTokenFile, nameof(DashboardToken), nameof(DashboardTokenFile)) is { } both)

@@ -1,4 +1,4 @@
-using ActorPipeline.Hosting.Operations;
+using ActorPipeline.Hosting.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
@@ -8,32 +8,27 @@ namespace ActorPipeline.Hosting.Operations;
 /// <summary>The operator's view of a node: metrics and health.</summary>
 internal static class OperationsSetup
 {
-    /// <summary>Metrics (meter ActorPipeline, Prometheus when a port is set) and the health checks behind the health endpoint.</summary>
+    /// <summary>
+    /// The health checks and their endpoints, and metrics (meter ActorPipeline, scraped by Prometheus) with theirs;
+    /// each endpoint group is served by the node's HTTP server when its setting is on.
+    /// </summary>
     public static void AddOperations(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddHealthChecks()
-            .AddCheck<ActorSystemHealthCheck>("actor-system", tags: [HealthEndpoint.LiveTag])
-            .AddCheck<ClusterMemberHealthCheck>("cluster-member", tags: [HealthEndpoint.ReadyTag])
-            .AddCheck<CoordinatorHealthCheck>("coordinator", tags: [HealthEndpoint.ReadyTag]);
-        services.AddHostedService<HealthEndpoint>();
+            .AddCheck<ActorSystemHealthCheck>("actor-system", tags: [HealthEndpoints.LiveTag])
+            .AddCheck<ClusterMemberHealthCheck>("cluster-member", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<CoordinatorHealthCheck>("coordinator", tags: [HealthEndpoints.ReadyTag]);
+        services.AddSingleton<IEndpointGroup, HealthEndpoints>();
+        services.AddSingleton<IEndpointGroup, MetricsEndpoint>();
 
-        var metricsPort = configuration.GetValue<int>($"{OperationsOptions.SectionName}:{nameof(OperationsOptions.MetricsPort)}");
-        if (metricsPort > 0)
+        // Decided here, from the raw setting, because the meter provider is registered now or never. Only with metrics
+        // on: a provider would aggregate every measurement on the hot path whether or not anyone scrapes. A value that
+        // is no boolean counts as off here, and start-up validation then stops the node naming it.
+        if (bool.TryParse(configuration[$"{OperationsOptions.SectionName}:{nameof(OperationsOptions.MetricsEnabled)}"], out var metrics) && metrics)
         {
-            services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            services.AddOpenTelemetry().WithMetrics(meters => meters
                 .AddMeter(PipelineMetrics.MeterName)
-                .AddPrometheusHttpListener(exporter =>
-                {
-                    exporter.Port = metricsPort;
-
-                    // Every interface, since it is scraped from other containers; the option itself takes one host name.
-                    exporter.ConfigureHttpListener = (_, listener) =>
-                    {
-                        listener.Prefixes.Clear();
-                        listener.Prefixes.Add($"http://*:{metricsPort}/metrics/");
-                    };
-                }));
+                .AddPrometheusExporter());
         }
     }
-
 }

@@ -1,7 +1,7 @@
 
 namespace ActorPipeline.Tests.Host;
 
-/// <summary>The dashboard's settings as start-up validates them: off by default, and a bad one stops the node naming its key.</summary>
+/// <summary>The operator's settings (the page, health, metrics and their one server) as start-up validates them: off by default, and a bad one stops the node naming its key.</summary>
 public sealed class DashboardOptionsSpecs : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("actorpipeline-dashboard-").FullName;
@@ -11,8 +11,12 @@ public sealed class DashboardOptionsSpecs : IDisposable
     {
         var options = ConfiguredOptions.Resolve<OperationsOptions>();
 
-        Assert.Equal(0, options.DashboardPort);
-        Assert.Equal("127.0.0.1", options.DashboardHost);
+        Assert.False(options.DashboardEnabled);
+        Assert.False(options.HealthEnabled);
+        Assert.False(options.MetricsEnabled);
+        Assert.False(options.HttpEnabled);
+        Assert.Equal(8080, options.HttpPort);
+        Assert.Equal("127.0.0.1", options.HttpHost);
         Assert.Null(options.EffectiveDashboardToken);
     }
 
@@ -61,8 +65,9 @@ public sealed class DashboardOptionsSpecs : IDisposable
     }
 
     [Theory]
-    [InlineData("Operations:DashboardHost", "localhost")]
-    [InlineData("Operations:DashboardPort", "70000")]
+    [InlineData("Operations:HttpHost", "localhost")]
+    [InlineData("Operations:HttpPort", "70000")]
+    [InlineData("Operations:HttpPort", "0")]
     [InlineData("Operations:DashboardSampleInterval", "00:00:00")]
     [InlineData("Operations:DashboardHistory", "2.00:00:00")]
     public void Should_refuse_a_setting_out_of_range_naming_it(string key, string value)
@@ -79,12 +84,17 @@ public sealed class DashboardOptionsSpecs : IDisposable
         Assert.StartsWith("Operations:DashboardHistory = 01:00:00: keeps 36000 chart points", failure, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Should_refuse_the_port_of_the_health_endpoint()
+    [Theory]
+    [InlineData("HealthPort", "8081", "Operations:HealthEnabled = true")]
+    [InlineData("MetricsPort", "9464", "Operations:MetricsEnabled = true")]
+    [InlineData("DashboardPort", "8080", "Operations:DashboardEnabled = true")]
+    [InlineData("DashboardHost", "0.0.0.0", "Operations:HttpHost")]
+    public void Should_refuse_a_retired_key_naming_what_replaced_it(string retired, string value, string instead)
     {
-        var failure = ConfiguredOptions.SingleFailure<OperationsOptions>(("Operations:DashboardPort", "8081"), ("Operations:HealthPort", "8081"));
+        var failure = ConfiguredOptions.SingleFailure<OperationsOptions>(($"Operations:{retired}", value));
 
-        Assert.StartsWith("Operations:DashboardPort = 8081: is also the health or metrics port", failure, StringComparison.Ordinal);
+        Assert.StartsWith($"Operations:{retired} is no longer read: health, metrics and the page now share one server", failure, StringComparison.Ordinal);
+        Assert.Contains(instead, failure, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -93,10 +103,10 @@ public sealed class DashboardOptionsSpecs : IDisposable
         using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         holder.Start();
         var port = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
-        using var host = HostProcess.Start([$"--Operations:DashboardPort={port}"], new Dictionary<string, string>(), _folder);
+        using var host = HostProcess.Start([$"--Operations:DashboardEnabled=true", $"--Operations:HttpPort={port}"], new Dictionary<string, string>(), _folder);
 
         Assert.Equal(1, await host.WaitForExitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken));
-        Assert.Contains(host.Stderr, line => line.StartsWith($"Invalid configuration: Operations:DashboardPort = {port}: cannot listen on 127.0.0.1:{port}", StringComparison.Ordinal));
+        Assert.Contains(host.Stderr, line => line.StartsWith($"Invalid configuration: Operations:HttpPort = {port}: cannot listen on 127.0.0.1:{port}", StringComparison.Ordinal));
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

@@ -7,7 +7,7 @@ namespace ActorPipeline.Tests.Host;
 
 /// <summary>
 /// The operator's page of the shipped Host, started the way README says (the embedded default plus
-/// <c>--Operations:DashboardPort</c>), loaded in headless Chromium and read as a person reads it: the text
+/// <c>--Operations:DashboardEnabled=true</c>), loaded in headless Chromium and read as a person reads it: the text
 /// on the page. What it shows is compared with the coordinator's status as the health endpoint reports it
 /// (its own ask, not the page's) during the run, and with the run summary the node logs at its end.
 /// </summary>
@@ -293,11 +293,14 @@ public sealed class DashboardSpecs
             }
 
             var browser = await HeadlessChromium.StartAsync(Ct);
-            var (dashboard, health) = (HostProcess.FreePort(), HostProcess.FreePort());
+            // One server serves both, so the page's and the health endpoint's port are the same.
+            var port = HostProcess.FreePort();
+            var (dashboard, health) = (port, port);
             settings["Serilog__CompactJson"] = "true";
-            settings["Operations__HealthPort"] = $"{health}";
+            settings["Operations__HealthEnabled"] = "true";
+            settings["Operations__HttpPort"] = $"{port}";
             var folder = new TempFolder();
-            var run = new WatchedRun(browser, folder, HostProcess.Start([$"--Operations:DashboardPort={dashboard}"], settings, folder.Path), dashboard, health);
+            var run = new WatchedRun(browser, folder, HostProcess.Start(["--Operations:DashboardEnabled=true"], settings, folder.Path), dashboard, health);
             try
             {
                 await WaitForDashboardAsync(run.Http, dashboard, run.Host);

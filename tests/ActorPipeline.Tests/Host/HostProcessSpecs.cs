@@ -151,10 +151,11 @@ public sealed class HostProcessSpecs
     public async Task Should_serve_prometheus_metrics_and_health_while_running()
     {
         var metricsPort = HostProcess.FreePort();
-        var healthPort = HostProcess.FreePort();
+        var healthPort = metricsPort; // one server serves both
         using var host = HostProcess.Start([], JsonFastRun(
-            ("Operations__MetricsPort", $"{metricsPort}"),
-            ("Operations__HealthPort", $"{healthPort}"),
+            ("Operations__HttpPort", $"{metricsPort}"),
+            ("Operations__MetricsEnabled", "true"),
+            ("Operations__HealthEnabled", "true"),
             ("Demo__Producers__MinItems", "10000"),
             ("Demo__Producers__MaxItems", "10000"),
             ("Demo__Producers__MinDelay", "00:00:00.005")));

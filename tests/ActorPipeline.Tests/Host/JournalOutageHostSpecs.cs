@@ -35,7 +35,8 @@ public sealed class JournalOutageHostSpecs
         using var host = HostProcess.Start([], new Dictionary<string, string>
         {
             ["DOTNET_ENVIRONMENT"] = "Container",
-            ["Operations__HealthPort"] = $"{healthPort}",
+            ["Operations__HealthEnabled"] = "true",
+            ["Operations__HttpPort"] = $"{healthPort}",
             ["Pipeline__Persistence__Provider"] = "PostgreSql",
             ["Pipeline__Persistence__ConnectionString"] = postgres.ConnectionString,
             ["Pipeline__Producers__Count"] = $"{Producers}",
