@@ -33,7 +33,7 @@ public sealed class CoordinatorMetricsSpecs(ITestOutputHelper output) : Akka.Hos
         var producer = CreateTestProbe();
         var consumer = CreateTestProbe();
 
-        queue.Tell(new Put("p", 1, [.. Enumerable.Range(1, 6).Select(i => new QueueItem([(byte)i], DateTime.UtcNow))]), producer.Ref);
+        queue.Tell(new Put("p", 1, [.. Enumerable.Range(1, 6).Select(i => new QueueItem(new[] { (byte)i }, DateTime.UtcNow))]), producer.Ref);
         await producer.ExpectMsgAsync<PutAccepted>(cancellationToken: Ct);
         var delivered = await TakeAsync(queue, consumer, 6);
 
@@ -65,7 +65,7 @@ public sealed class CoordinatorMetricsSpecs(ITestOutputHelper output) : Akka.Hos
     }
 
     /// <summary>Asks for <paramref name="count"/> items and gathers their deliveries, however the coordinator batches them.</summary>
-    private async Task<List<DeliveredItem>> TakeAsync(Akka.Actor.IActorRef queue, TestProbe consumer, int count)
+    private static async Task<List<DeliveredItem>> TakeAsync(Akka.Actor.IActorRef queue, TestProbe consumer, int count)
     {
         queue.Tell(new Get(count), consumer.Ref);
         var items = new List<DeliveredItem>();
