@@ -39,8 +39,8 @@ internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     /// <summary>Most events in one journal entry, so that one entry stays a modest blob however far the journal fell behind.</summary>
     private const int MaxEventsPerEntry = 4096;
 
-    /// <summary>How a decision is carried out: journaled first, or (ephemeral) at once.</summary>
-    private readonly Action _carry;
+    /// <summary>How a decision is carried out: journaled first, or (ephemeral) at once. A mode fixed at start, not a phase.</summary>
+    private readonly Action _carryOut;
     private readonly Action<IQueueEvent> _onStored;
     private readonly Action<Effect<IActorRef>> _tellStored;
 
@@ -76,7 +76,7 @@ internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         _failure = failure;
         _state = new CoordinatorState<IActorRef>(options, expectedProducers, time ?? TimeProvider.System, log, metrics, formatter);
         _restarter = offline ? ActorRefs.Nobody : Context.Parent;
-        _carry = options.Ephemeral ? CarryAtOnce : CarryJournaled;
+        _carryOut = options.Ephemeral ? CarryAtOnce : CarryJournaled;
         _onStored = OnWriteStored;
         _tellStored = effect => effect.To!.Tell(effect.Message, Self);
 
@@ -199,7 +199,7 @@ internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private void BecomeLive()
     {
         _state.CompleteRecovery(offline: false);
-        _carry();
+        Carry();
 
         // Expiry is checked a few times per timeout, but at least every second and at most every 10 ms.
         var interval = TimeSpan.FromTicks(Math.Clamp(_options.AckTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
@@ -218,29 +218,29 @@ internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         Become(() =>
         {
             // The chattiest messages first; each hands the sender to the state and carries out its decision.
-            Command<Put>(put => { _state.Put(Sender, put); _carry(); });
-            Command<TaskDone>(done => { _state.TaskDone(Sender, done); _carry(); });
-            Command<RequestWork>(request => { _state.RequestWork(Sender, request); _carry(); });
-            Command<Get>(get => { _state.Get(Sender, get); _carry(); });
-            Command<RegisterProducer>(register => { _state.RegisterProducer(Sender, register); _carry(); });
-            Command<ProducerDone>(done => { _state.ProducerDone(Sender, done); _carry(); });
-            Command<ProducerStopped>(stopped => { _state.ProducerStopped(Sender, stopped); _carry(); });
-            Command<WithdrawPut>(withdraw => { _state.WithdrawPut(Sender, withdraw); _carry(); });
-            Command<CancelGet>(_ => { _state.CancelGet(Sender); _carry(); });
-            Command<Release>(release => { _state.Release(Sender, release); _carry(); });
-            Command<TaskFailed>(failed => { _state.TaskFailed(Sender, failed); _carry(); });
-            Command<Join>(_ => { _state.Join(Sender); _carry(); });
-            Command<JoinRun>(_ => { _state.JoinRun(Sender); _carry(); });
-            Command<Shutdown>(shutdown => { _state.Shutdown(Sender, shutdown); _carry(); });
-            Command<Terminated>(terminated => { _state.ClientStopped(terminated.ActorRef); _carry(); });
-            Command<ExpireDeliveries>(_ => { _state.Tick(); _carry(); });
+            Command<Put>(put => { _state.Put(Sender, put); Carry(); });
+            Command<TaskDone>(done => { _state.TaskDone(Sender, done); Carry(); });
+            Command<RequestWork>(request => { _state.RequestWork(Sender, request); Carry(); });
+            Command<Get>(get => { _state.Get(Sender, get); Carry(); });
+            Command<RegisterProducer>(register => { _state.RegisterProducer(Sender, register); Carry(); });
+            Command<ProducerDone>(done => { _state.ProducerDone(Sender, done); Carry(); });
+            Command<ProducerStopped>(stopped => { _state.ProducerStopped(Sender, stopped); Carry(); });
+            Command<WithdrawPut>(withdraw => { _state.WithdrawPut(Sender, withdraw); Carry(); });
+            Command<CancelGet>(_ => { _state.CancelGet(Sender); Carry(); });
+            Command<Release>(release => { _state.Release(Sender, release); Carry(); });
+            Command<TaskFailed>(failed => { _state.TaskFailed(Sender, failed); Carry(); });
+            Command<Join>(_ => { _state.Join(Sender); Carry(); });
+            Command<JoinRun>(_ => { _state.JoinRun(Sender); Carry(); });
+            Command<Shutdown>(shutdown => { _state.Shutdown(Sender, shutdown); Carry(); });
+            Command<Terminated>(terminated => { _state.ClientStopped(terminated.ActorRef); Carry(); });
+            Command<ExpireDeliveries>(_ => { _state.Tick(); Carry(); });
             Command<ReportProgress>(_ => _state.ReportProgress());
             Command<ClusterEvent.MemberUp>(up => OnMember(up.Member, up: true));
             Command<ClusterEvent.MemberRemoved>(removed => OnMember(removed.Member, up: false));
             Command<ClusterEvent.IMemberEvent>(_ => { }); // joining, leaving, exiting: Up and Removed are what count
 
             // The run completes through its joiners once the accepted items are settled.
-            Command<EndRun>(end => { _state.EndRun(Sender, end); _carry(); });
+            Command<EndRun>(end => { _state.EndRun(Sender, end); Carry(); });
             Operations();
         });
     }
@@ -252,7 +252,7 @@ internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private void BecomeOffline()
     {
         _state.CompleteRecovery(offline: true);
-        _carry();
+        Carry();
         Become(() =>
         {
             // Nobody joins the run offline, so a run with nothing left to settle is finished here and the next start begins a new one.
@@ -260,7 +260,7 @@ internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             {
                 _state.EndRun(Sender, end);
                 _state.FinishRunIfComplete();
-                _carry();
+                Carry();
             });
             Operations();
         });
@@ -285,7 +285,7 @@ internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             _state.ProducerNodeGone(node);
         }
 
-        _carry();
+        Carry();
     }
 
     /// <summary>What both behaviours answer: the operator's questions and commands, and the journal's housekeeping.</summary>
@@ -293,9 +293,9 @@ internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     {
         Command<GetStatus>(_ => Sender.Tell(_state.Status()));
         Command<GetOverview>(_ => Sender.Tell(_state.Overview(consumer => consumer.Path.ToString())));
-        Command<GetDeadLetters>(_ => { _state.GetDeadLetters(Sender); _carry(); });
-        Command<RequeueDeadLetters>(requeue => { _state.RequeueDeadLetters(Sender, requeue); _carry(); });
-        Command<DiscardDeadLetters>(discard => { _state.DiscardDeadLetters(Sender, discard); _carry(); });
+        Command<GetDeadLetters>(_ => { _state.GetDeadLetters(Sender); Carry(); });
+        Command<RequeueDeadLetters>(requeue => { _state.RequeueDeadLetters(Sender, requeue); Carry(); });
+        Command<DiscardDeadLetters>(discard => { _state.DiscardDeadLetters(Sender, discard); Carry(); });
         Command<TakeSnapshot>(_ => SnapshotNow());
         Command<SaveSnapshotSuccess>(saved =>
         {
@@ -329,6 +329,16 @@ internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         }
 
         _state.ClearEffects();
+    }
+
+    /// <summary>
+    /// Settles the state after the command (dispatch, joiners, the run: once here, so no handler can forget it),
+    /// then carries out its decision the way this queue keeps its events (<see cref="_carryOut"/>).
+    /// </summary>
+    private void Carry()
+    {
+        _state.Settle();
+        _carryOut();
     }
 
     /// <summary>Carries out the state's decision: journal its events, then reply now or once they are stored, and watch.</summary>
