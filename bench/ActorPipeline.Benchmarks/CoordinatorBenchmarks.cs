@@ -30,8 +30,8 @@ public class CoordinatorBenchmarks
             akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
             akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
             """));
-        var options = new QueueOptions { MaxDeliveryBatch = Batch, ProgressInterval = TimeSpan.Zero };
-        var coordinator = _system.ActorOf(CoordinatorActor.Props(options, 0, NullLogger<CoordinatorActor>.Instance), "coordinator");
+        var options = new QueueOptions { MaxDeliveryBatch = Batch, ProgressInterval = TimeSpan.Zero, ExpectedProducers = 0 };
+        var coordinator = _system.ActorOf(CoordinatorActor.Props(options, NullLogger<CoordinatorActor>.Instance), "coordinator");
         _driver = _system.ActorOf(Props.Create(() => new Driver(coordinator, Batch)), "driver");
     }
 

@@ -24,7 +24,7 @@ public static class OutstandingMemory
         var producer = new ProducerOptions { Count = 1, BatchSize = settings.Batch };
         await BenchHost.RunAsync(
             sqlite: true,
-            akka => akka.AddCoordinator(options, NullLoggerFactory.Instance, 1)
+            akka => akka.AddCoordinator(options, NullLoggerFactory.Instance)
                 .AddProducers(producer, new BenchItemSource(settings with { Producers = 1 }), "bench", NullLoggerFactory.Instance),
             async (_, registry) =>
         {

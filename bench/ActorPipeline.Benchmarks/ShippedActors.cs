@@ -19,11 +19,12 @@ internal static class ShippedActors
         var queue = new QueueOptions
         {
             Capacity = settings.Capacity, MaxDeliveryBatch = Math.Min(settings.Batch, new QueueOptions().MaxDeliveryBatch), ProgressInterval = TimeSpan.Zero, Ephemeral = ephemeral,
+            ExpectedProducers = settings.Producers,
         };
         var producers = new ProducerOptions { Count = settings.Producers, BatchSize = settings.Batch };
         var consumers = new ConsumerOptions { Count = settings.Consumers, Prefetch = settings.Window };
         var loggers = NullLoggerFactory.Instance;
-        return akka.AddCoordinator(queue, loggers, settings.Producers)
+        return akka.AddCoordinator(queue, loggers)
             .AddProducers(producers, source, nodeName, loggers)
             .AddConsumers(consumers, handler, loggers);
     }

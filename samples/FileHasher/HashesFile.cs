@@ -78,7 +78,7 @@ internal sealed class HashesFile : IResultSink<FileHash>, IDisposable
                 if (written == hash.EscapedPath)
                 {
                     // A redelivery (its consumer stopped after this write, before the item was marked done).
-                    _log.LogDebug("Item {ItemId} ({Path}) came again (delivery {DeliveryCount}); its line is written already.", result.ItemId, hash.Path, result.DeliveryCount);
+                    HashesFileLog.CameAgain(_log, result.ItemId, hash.Path, result.DeliveryCount);
                     return;
                 }
 
@@ -147,14 +147,14 @@ internal sealed class HashesFile : IResultSink<FileHash>, IDisposable
         var uncommitted = RandomAccess.GetLength(_output) - _outputLength;
         if (uncommitted > 0 || RandomAccess.GetLength(_ids) > _idsLength)
         {
-            _log.LogInformation("Cut {Bytes} bytes from the end of {Output} that a stopped run wrote without recording their items; those items are written again.", uncommitted, _outputPath);
+            HashesFileLog.CutUnrecorded(_log, uncommitted, _outputPath);
             RandomAccess.SetLength(_output, _outputLength);
             RandomAccess.SetLength(_ids, _idsLength);
         }
 
         if (_written.Count > 0)
         {
-            _log.LogInformation("Appending to {Output}, which holds {Count} hashes already; an item it holds is not written again.", _outputPath, _written.Count);
+            HashesFileLog.Appending(_log, _outputPath, _written.Count);
         }
     }
 

@@ -30,11 +30,17 @@ internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 
     private readonly QueueOptions _options;
     private readonly ILogger _log;
-    private readonly bool _offline;
+    private readonly CoordinatorFailure _failure;
     private readonly CoordinatorState<IActorRef> _state;
+
+    /// <summary>Who restarts it when its journal fails: its supervisor; nobody offline, where a failed recovery is final.</summary>
+    private readonly IActorRef _restarter;
+
     /// <summary>Most events in one journal entry, so that one entry stays a modest blob however far the journal fell behind.</summary>
     private const int MaxEventsPerEntry = 4096;
 
+    /// <summary>How a decision is carried out: journaled first, or (ephemeral) at once. A mode fixed at start, not a phase.</summary>
+    private readonly Action _carryOut;
     private readonly Action<IQueueEvent> _onStored;
     private readonly Action<Effect<IActorRef>> _tellStored;
 
@@ -48,36 +54,46 @@ internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private bool _journalWorked;
 
     /// <param name="options">The queue's settings.</param>
-    /// <param name="expectedProducers">Producers the batch run waits for.</param>
+    /// <param name="expectedProducers">Producers the run waits for at least.</param>
+    /// <param name="offline">Whether it serves the operator commands on a stopped service rather than the service (see <see cref="OfflineProps"/>).</param>
     /// <param name="log">Where its events go.</param>
+    /// <param name="failure">Where it says that it cannot recover the queue.</param>
     /// <param name="metrics">Instruments to report to, if any.</param>
-    /// <param name="offline">
-    /// For operator commands run while the service is stopped (listing and requeueing dead letters):
-    /// recover and answer those, but start no incarnation or run and expire nothing.
-    /// </param>
     /// <param name="time">The clock for ack deadlines, producer silence and progress; the system clock unless a spec fakes it.</param>
     /// <param name="formatter">How its log lines show an item; hex unless the pipeline's item type says otherwise.</param>
     public CoordinatorActor(
-        QueueOptions options, int expectedProducers, ILogger<CoordinatorActor> log, PipelineMetrics? metrics = null, bool offline = false, TimeProvider? time = null, ItemFormatter? formatter = null)
+        QueueOptions options,
+        int expectedProducers,
+        bool offline,
+        ILogger<CoordinatorActor> log,
+        CoordinatorFailure failure,
+        PipelineMetrics? metrics,
+        TimeProvider? time,
+        ItemFormatter? formatter)
     {
         _options = options;
         _log = log;
-        _offline = offline;
+        _failure = failure;
         _state = new CoordinatorState<IActorRef>(options, expectedProducers, time ?? TimeProvider.System, log, metrics, formatter);
+        _restarter = offline ? ActorRefs.Nobody : Context.Parent;
+        _carryOut = options.Ephemeral ? CarryAtOnce : CarryJournaled;
         _onStored = OnWriteStored;
         _tellStored = effect => effect.To!.Tell(effect.Message, Self);
 
+        // Recovering: Akka.Persistence stashes every command until the journal is read; then a behaviour for good.
         Recover<SnapshotOffer>(offer => _state.Restore((CoordinatorSnapshot)offer.Snapshot));
         Recover<IQueueEvent>(_state.Apply);
-        Recover<RecoveryCompleted>(_ => OnRecovered());
-        if (offline)
+        Recover<RecoveryCompleted>(_ =>
         {
-            Offline();
-        }
-        else
-        {
-            Active();
-        }
+            if (offline)
+            {
+                BecomeOffline();
+            }
+            else
+            {
+                BecomeLive();
+            }
+        });
     }
 
     public override string PersistenceId => QueuePersistenceId;
@@ -87,34 +103,35 @@ internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    /// <summary>The coordinator on its own, with nothing to restart it: actor specs and benchmarks.</summary>
     public static Props Props(
-        QueueOptions options, int expectedProducers, ILogger<CoordinatorActor> log, PipelineMetrics? metrics = null, bool offline = false, TimeProvider? time = null, ItemFormatter? formatter = null) =>
-        Akka.Actor.Props.Create(() => new CoordinatorActor(options, expectedProducers, log, metrics, offline, time, formatter));
+        QueueOptions options, ILogger<CoordinatorActor> log, PipelineMetrics? metrics = null, TimeProvider? time = null, ItemFormatter? formatter = null, CoordinatorFailure? failure = null) =>
+        Akka.Actor.Props.Create(() => new CoordinatorActor(options, options.ExpectedProducers, false, log, failure ?? new CoordinatorFailure(), metrics, time, formatter));
 
     /// <summary>The coordinator under its <see cref="CoordinatorSupervisor"/>, which outlives journal outages: what the service runs.</summary>
     public static Props SupervisedProps(
-        QueueOptions options, int expectedProducers, ILoggerFactory loggers, PipelineMetrics? metrics = null, TimeProvider? time = null, ItemFormatter? formatter = null) =>
+        QueueOptions options, ILoggerFactory loggers, CoordinatorFailure failure, PipelineMetrics? metrics = null, TimeProvider? time = null, ItemFormatter? formatter = null) =>
         CoordinatorSupervisor.Props(
-            Props(options, expectedProducers, loggers.CreateLogger<CoordinatorActor>(), metrics, offline: false, time, formatter),
+            Props(options, loggers.CreateLogger<CoordinatorActor>(), metrics, time, formatter, failure),
             options,
             loggers.CreateLogger<CoordinatorSupervisor>(),
+            failure,
             time);
 
-    protected override void PreStart()
-    {
-        base.PreStart();
-        if (!_offline && IsClustered)
-        {
-            // The run waits for the producers of every producer node in the cluster: no total is configured.
-            Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.IMemberEvent));
-        }
-    }
+    /// <summary>
+    /// For the operator commands run while the service is stopped (listing, requeueing and discarding dead
+    /// letters, ending the run): it recovers and answers those, but starts no incarnation and expires nothing.
+    /// No producer is expected, so that a run ended here with nothing left to settle is finished here. Nothing
+    /// restarts it: any failure to recover is final, and said at once.
+    /// </summary>
+    public static Props OfflineProps(QueueOptions options, ILogger<CoordinatorActor> log, CoordinatorFailure failure) =>
+        Akka.Actor.Props.Create(() => new CoordinatorActor(options, 0, true, log, failure, null, null, null));
 
     protected override void PostStop()
     {
-        if (!_offline && IsClustered)
+        if (IsClustered)
         {
-            Cluster.Get(Context.System).Unsubscribe(Self);
+            Cluster.Get(Context.System).Unsubscribe(Self); // a no-op if it never went live
         }
 
         base.PostStop();
@@ -122,18 +139,18 @@ internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
     {
-        if (_offline || IsUnreadableData(reason))
+        if (_restarter.IsNobody() || IsUnreadableData(reason))
         {
             // Retrying cannot help with data this code cannot read, and serving an empty queue would lose
-            // what the journal holds: say why, and let the Host stop (it listens for this).
+            // what the journal holds: say why, and let the host stop (it awaits this).
             _log.RecoveryFailed(reason.Message, reason);
-            Context.System.EventStream.Publish(new CoordinatorRecoveryFailed(reason.Message));
+            _failure.Fail(reason.Message);
         }
         else
         {
             // The store did not answer (down, unreachable, full): a later attempt may read it. The supervisor restarts this actor with back-off.
             _log.RecoveryInterrupted(Describe(reason), reason);
-            Context.Parent.Tell(new JournalFailing(Describe(reason)));
+            _restarter.Tell(new JournalFailing(Describe(reason)));
         }
 
         base.OnRecoveryFailure(reason, message);
@@ -144,7 +161,7 @@ internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         // Akka.Persistence stops the actor: its state may be ahead of the journal. The supervisor starts it
         // again with back-off, and it recovers from what was stored; replies that waited for the write were never sent.
         _log.PersistFailed(@event.GetType().Name, cause);
-        Context.Parent.Tell(new JournalFailing(Describe(cause)));
+        _restarter.Tell(new JournalFailing(Describe(cause)));
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
@@ -175,31 +192,78 @@ internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         base.Unhandled(message);
     }
 
-    /// <summary>The service's behaviour: the whole protocol.</summary>
-    private void Active()
+    /// <summary>
+    /// Recovered, it serves the service: the whole protocol, the cluster's producer nodes, and the timers
+    /// that expire deliveries and report progress. A new incarnation starts here.
+    /// </summary>
+    private void BecomeLive()
     {
-        // The chattiest messages first; each hands the sender to the state and carries out its decision.
-        Command<Put>(put => { _state.Put(Sender, put); Carry(); });
-        Command<TaskDone>(done => { _state.TaskDone(Sender, done); Carry(); });
-        Command<RequestWork>(request => { _state.RequestWork(Sender, request); Carry(); });
-        Command<Get>(get => { _state.Get(Sender, get); Carry(); });
-        Command<RegisterProducer>(register => { _state.RegisterProducer(Sender, register); Carry(); });
-        Command<ProducerDone>(done => { _state.ProducerDone(Sender, done); Carry(); });
-        Command<ProducerStopped>(stopped => { _state.ProducerStopped(Sender, stopped); Carry(); });
-        Command<WithdrawPut>(withdraw => { _state.WithdrawPut(Sender, withdraw); Carry(); });
-        Command<CancelGet>(_ => { _state.CancelGet(Sender); Carry(); });
-        Command<Release>(release => { _state.Release(Sender, release); Carry(); });
-        Command<TaskFailed>(failed => { _state.TaskFailed(Sender, failed); Carry(); });
-        Command<Join>(_ => { _state.Join(Sender); Carry(); });
-        Command<JoinRun>(_ => { _state.JoinRun(Sender); Carry(); });
-        Command<Shutdown>(shutdown => { _state.Shutdown(Sender, shutdown); Carry(); });
-        Command<Terminated>(terminated => { _state.ClientStopped(terminated.ActorRef); Carry(); });
-        Command<ExpireDeliveries>(_ => { _state.Tick(); Carry(); });
-        Command<ReportProgress>(_ => _state.ReportProgress());
-        Command<ClusterEvent.MemberUp>(up => OnMember(up.Member, up: true));
-        Command<ClusterEvent.MemberRemoved>(removed => OnMember(removed.Member, up: false));
-        Command<ClusterEvent.IMemberEvent>(_ => { }); // joining, leaving, exiting: Up and Removed are what count
-        Operations();
+        _state.CompleteRecovery(offline: false);
+        Carry();
+
+        // Expiry is checked a few times per timeout, but at least every second and at most every 10 ms.
+        var interval = TimeSpan.FromTicks(Math.Clamp(_options.AckTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
+        Timers.StartPeriodicTimer(nameof(ExpireDeliveries), ExpireDeliveries.Instance, interval);
+        if (_options.ProgressInterval > TimeSpan.Zero)
+        {
+            Timers.StartPeriodicTimer(nameof(ReportProgress), ReportProgress.Instance, _options.ProgressInterval);
+        }
+
+        if (IsClustered)
+        {
+            // The run waits for the producers of every producer node in the cluster: no total is configured.
+            Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.IMemberEvent));
+        }
+
+        Become(() =>
+        {
+            // The chattiest messages first; each hands the sender to the state and carries out its decision.
+            Command<Put>(put => { _state.Put(Sender, put); Carry(); });
+            Command<TaskDone>(done => { _state.TaskDone(Sender, done); Carry(); });
+            Command<RequestWork>(request => { _state.RequestWork(Sender, request); Carry(); });
+            Command<Get>(get => { _state.Get(Sender, get); Carry(); });
+            Command<RegisterProducer>(register => { _state.RegisterProducer(Sender, register); Carry(); });
+            Command<ProducerDone>(done => { _state.ProducerDone(Sender, done); Carry(); });
+            Command<ProducerStopped>(stopped => { _state.ProducerStopped(Sender, stopped); Carry(); });
+            Command<WithdrawPut>(withdraw => { _state.WithdrawPut(Sender, withdraw); Carry(); });
+            Command<CancelGet>(_ => { _state.CancelGet(Sender); Carry(); });
+            Command<Release>(release => { _state.Release(Sender, release); Carry(); });
+            Command<TaskFailed>(failed => { _state.TaskFailed(Sender, failed); Carry(); });
+            Command<Join>(_ => { _state.Join(Sender); Carry(); });
+            Command<JoinRun>(_ => { _state.JoinRun(Sender); Carry(); });
+            Command<Shutdown>(shutdown => { _state.Shutdown(Sender, shutdown); Carry(); });
+            Command<Terminated>(terminated => { _state.ClientStopped(terminated.ActorRef); Carry(); });
+            Command<ExpireDeliveries>(_ => { _state.Tick(); Carry(); });
+            Command<ReportProgress>(_ => _state.ReportProgress());
+            Command<ClusterEvent.MemberUp>(up => OnMember(up.Member, up: true));
+            Command<ClusterEvent.MemberRemoved>(removed => OnMember(removed.Member, up: false));
+            Command<ClusterEvent.IMemberEvent>(_ => { }); // joining, leaving, exiting: Up and Removed are what count
+
+            // The run completes through its joiners once the accepted items are settled.
+            Command<EndRun>(end => { _state.EndRun(Sender, end); Carry(); });
+            Operations();
+        });
+    }
+
+    /// <summary>
+    /// Recovered for an operator command on a stopped service: dead letters, status and ending the run;
+    /// no incarnation, nothing expires, no cluster.
+    /// </summary>
+    private void BecomeOffline()
+    {
+        _state.CompleteRecovery(offline: true);
+        Carry();
+        Become(() =>
+        {
+            // Nobody joins the run offline, so a run with nothing left to settle is finished here and the next start begins a new one.
+            Command<EndRun>(end =>
+            {
+                _state.EndRun(Sender, end);
+                _state.FinishRunIfComplete();
+                Carry();
+            });
+            Operations();
+        });
     }
 
     private static bool IsClustered => Context.System is ExtendedActorSystem { Provider: ClusterActorRefProvider };
@@ -224,9 +288,7 @@ internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         Carry();
     }
 
-    /// <summary>An operator command on a stopped service: dead letters and status only, no incarnation, nothing expires.</summary>
-    private void Offline() => Operations();
-
+    /// <summary>What both behaviours answer: the operator's questions and commands, and the journal's housekeeping.</summary>
     private void Operations()
     {
         Command<GetStatus>(_ => Sender.Tell(_state.Status()));
@@ -234,7 +296,6 @@ internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         Command<GetDeadLetters>(_ => { _state.GetDeadLetters(Sender); Carry(); });
         Command<RequeueDeadLetters>(requeue => { _state.RequeueDeadLetters(Sender, requeue); Carry(); });
         Command<DiscardDeadLetters>(discard => { _state.DiscardDeadLetters(Sender, discard); Carry(); });
-        Command<EndRun>(HandleEndRun);
         Command<TakeSnapshot>(_ => SnapshotNow());
         Command<SaveSnapshotSuccess>(saved =>
         {
@@ -249,56 +310,47 @@ internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         Command<DeleteSnapshotsFailure>(failure => _log.CleanupFailed("snapshots", failure.Criteria.MaxSequenceNr, failure.Cause));
     }
 
-    /// <summary>
-    /// Online, the run completes through its joiners once the accepted items are settled; offline nobody
-    /// joins, so a run with nothing left to settle is finished here and the next start begins a new one.
-    /// </summary>
-    private void HandleEndRun(EndRun end)
+    /// <summary>Ephemeral: nothing is journaled, so every reply goes at once.</summary>
+    private void CarryAtOnce()
     {
-        _state.EndRun(Sender, end);
-        if (_offline)
+        var effects = _state.Effects;
+        for (var i = 0; i < effects.Count; i++)
         {
-            _state.FinishRunIfComplete();
+            var effect = effects[i];
+            switch (effect.Kind)
+            {
+                case EffectKind.Tell or EffectKind.TellWhenStored:
+                    effect.To!.Tell(effect.Message, Self);
+                    break;
+                case EffectKind.Watch when !effect.To!.IsNobody():
+                    Context.Watch(effect.To);
+                    break;
+            }
         }
 
-        Carry();
-    }
-
-    private void OnRecovered()
-    {
-        _state.CompleteRecovery(_offline);
-        Carry();
-        if (_offline)
-        {
-            return;
-        }
-
-        // Expiry is checked a few times per timeout, but at least every second and at most every 10 ms.
-        var interval = TimeSpan.FromTicks(Math.Clamp(_options.AckTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
-        Timers.StartPeriodicTimer(nameof(ExpireDeliveries), ExpireDeliveries.Instance, interval);
-        if (_options.ProgressInterval > TimeSpan.Zero)
-        {
-            Timers.StartPeriodicTimer(nameof(ReportProgress), ReportProgress.Instance, _options.ProgressInterval);
-        }
+        _state.ClearEffects();
     }
 
     /// <summary>
     /// Settles the state after the command (dispatch, joiners, the run: once here, so no handler can forget it),
-    /// then carries out its decision: journal its events, then reply now or once they are stored, and watch.
+    /// then carries out its decision the way this queue keeps its events (<see cref="_carryOut"/>).
     /// </summary>
     private void Carry()
     {
         _state.Settle();
+        _carryOut();
+    }
+
+    /// <summary>Carries out the state's decision: journal its events, then reply now or once they are stored, and watch.</summary>
+    private void CarryJournaled()
+    {
         var effects = _state.Effects;
-        if (!_options.Ephemeral)
+        for (var i = 0; i < effects.Count; i++)
         {
-            for (var i = 0; i < effects.Count; i++)
+            if (effects[i].Kind == EffectKind.Journal)
             {
-                if (effects[i].Kind == EffectKind.Journal)
-                {
-                    _unwritten.Add((IQueueEvent)effects[i].Message!);
-                    _eventsSinceSnapshot++;
-                }
+                _unwritten.Add((IQueueEvent)effects[i].Message!);
+                _eventsSinceSnapshot++;
             }
         }
 
@@ -308,7 +360,7 @@ internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             switch (effect.Kind)
             {
                 case EffectKind.Tell:
-                case EffectKind.TellWhenStored when _options.Ephemeral || (_entriesInFlight == 0 && _unwritten.Count == 0):
+                case EffectKind.TellWhenStored when _entriesInFlight == 0 && _unwritten.Count == 0:
                     effect.To!.Tell(effect.Message, Self);
                     break;
                 case EffectKind.TellWhenStored when _unwritten.Count == 0:
@@ -378,10 +430,10 @@ internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     /// <summary>An entry is stored; once the whole write is, what gathered meanwhile is the next one.</summary>
     private void OnWriteStored(IQueueEvent stored)
     {
-        if (!_journalWorked && !_offline)
+        if (!_journalWorked)
         {
             _journalWorked = true;
-            Context.Parent.Tell(JournalWorking.Instance); // the first write of this incarnation: any outage is over
+            _restarter.Tell(JournalWorking.Instance); // the first write of this incarnation: any outage is over
         }
 
         if (--_entriesInFlight == 0)

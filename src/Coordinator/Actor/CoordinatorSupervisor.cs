@@ -9,7 +9,8 @@ namespace ActorPipeline.Coordinator.Actor;
 /// stopped itself is not brought back. This supervisor starts it again after a growing back-off, and
 /// it recovers from what was stored; producers resend what was not acknowledged and consumers'
 /// requests repair their deliveries meanwhile. While the journal fails it warns every interval; past
-/// <see cref="QueueOptions.JournalOutageLimit"/> it gives up and the Host exits 1 saying so.
+/// <see cref="QueueOptions.JournalOutageLimit"/> it gives up and the host exits 1 saying so. The outage, and
+/// giving up, are reported to <see cref="CoordinatorFailure"/>, which readiness, the page and the runner read.
 /// Messages are forwarded with their sender, so replies go straight from the coordinator to clients;
 /// while it is down they are dropped, which the clients' resends already cover.
 /// </summary>
@@ -19,6 +20,7 @@ internal sealed class CoordinatorSupervisor : ReceiveActor, IWithTimers
     private readonly Props _coordinator;
     private readonly QueueOptions _options;
     private readonly ILogger _log;
+    private readonly CoordinatorFailure _failure;
     private readonly JournalOutage _outage;
     private readonly TimeSpan _warnEvery;
     private IActorRef _child = ActorRefs.Nobody;
@@ -26,13 +28,15 @@ internal sealed class CoordinatorSupervisor : ReceiveActor, IWithTimers
 
     /// <param name="coordinator">The coordinator's props (<see cref="CoordinatorActor.Props"/>).</param>
     /// <param name="options">The queue's settings: back-off, outage limit and warning interval.</param>
-    /// <param name="log">Where the outage is reported.</param>
+    /// <param name="log">Where the outage is logged.</param>
+    /// <param name="failure">Where the outage, and giving up, are reported to the host.</param>
     /// <param name="time">The clock the outage is measured on; the system clock unless a spec fakes it.</param>
-    public CoordinatorSupervisor(Props coordinator, QueueOptions options, ILogger<CoordinatorSupervisor> log, TimeProvider? time = null)
+    public CoordinatorSupervisor(Props coordinator, QueueOptions options, ILogger<CoordinatorSupervisor> log, CoordinatorFailure failure, TimeProvider? time = null)
     {
         _coordinator = coordinator;
         _options = options;
         _log = log;
+        _failure = failure;
         _outage = new JournalOutage(options, time ?? TimeProvider.System);
         _warnEvery = options.ProgressInterval > TimeSpan.Zero ? options.ProgressInterval : TimeSpan.FromSeconds(10);
         Running();
@@ -40,8 +44,8 @@ internal sealed class CoordinatorSupervisor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(Props coordinator, QueueOptions options, ILogger<CoordinatorSupervisor> log, TimeProvider? time = null) =>
-        Akka.Actor.Props.Create(() => new CoordinatorSupervisor(coordinator, options, log, time));
+    public static Props Props(Props coordinator, QueueOptions options, ILogger<CoordinatorSupervisor> log, CoordinatorFailure failure, TimeProvider? time = null) =>
+        Akka.Actor.Props.Create(() => new CoordinatorSupervisor(coordinator, options, log, failure, time));
 
     // The coordinator stops itself on journal failures; any exception it throws is a bug, and a restart
     // (recovery from the journal) is the safe answer, as before it had a supervisor.
@@ -90,7 +94,7 @@ internal sealed class CoordinatorSupervisor : ReceiveActor, IWithTimers
         var lasted = _outage.Healthy();
         Timers.Cancel(nameof(WarnOutage));
         _log.JournalBack(lasted.TotalSeconds);
-        Context.System.EventStream.Publish(new CoordinatorJournalAvailable(lasted));
+        _failure.JournalBack();
     }
 
     private void OnCoordinatorStopped(Terminated _)
@@ -108,13 +112,13 @@ internal sealed class CoordinatorSupervisor : ReceiveActor, IWithTimers
             var message = $"The journal has failed for {_outage.Duration.TotalSeconds:0} s, longer than Pipeline:Queue:JournalOutageLimit ({_options.JournalOutageLimit}); last error: {reason}. " +
                           "Nothing acknowledged is lost: start the node again once the journal answers.";
             _log.JournalGaveUp(message);
-            Context.System.EventStream.Publish(new CoordinatorRecoveryFailed(message));
+            _failure.Fail(message);
             Context.Stop(Self);
             return;
         }
 
         _log.JournalFailedRestarting(reason, Math.Round(backoff.TotalSeconds, 2), _outage.Failures);
-        Context.System.EventStream.Publish(new CoordinatorJournalUnavailable(_outage.Since!.Value, reason, _outage.Failures, backoff));
+        _failure.JournalFailing(new CoordinatorJournalUnavailable(_outage.Since!.Value, reason, _outage.Failures, backoff));
         if (_outage.Failures == 1)
         {
             Timers.StartPeriodicTimer(nameof(WarnOutage), WarnOutage.Instance, _warnEvery);

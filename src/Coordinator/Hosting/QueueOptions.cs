@@ -68,7 +68,7 @@ internal sealed class QueueOptions : IValidatableObject
     /// </summary>
     /// <value>Default 1: a run with no producer never ends.</value>
     [Range(1, 1_000_000)]
-    public int? ExpectedProducers { get; set; }
+    public int ExpectedProducers { get; set; } = 1;
 
     /// <summary>
     /// How long after the first producer registers the run still waits for producer nodes that have
@@ -76,11 +76,20 @@ internal sealed class QueueOptions : IValidatableObject
     /// nodes start together but join at different speeds, such as <c>docker compose up</c>.
     /// </summary>
     /// <value>
-    /// Unset, the Host makes it 10 s on a node that joins seed nodes (a cluster of several) and 0 on the
-    /// embedded single node, whose producers are its own.
+    /// Unset, <see cref="JoinWindowWithSeeds"/> (10 s) on a node that joins seed nodes (a cluster of several)
+    /// and 0 on the embedded single node, whose producers are its own (<see cref="DefaultJoinWindow"/>).
     /// </value>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan? ProducerJoinWindow { get; set; }
+
+    /// <summary>
+    /// The join window of a node that joins seed nodes, unless one is set: nodes started together
+    /// (<c>docker compose up</c>) join within seconds of each other; one starting later than this is a later run's.
+    /// </summary>
+    public static readonly TimeSpan JoinWindowWithSeeds = TimeSpan.FromSeconds(10);
+
+    /// <summary>Gives <see cref="ProducerJoinWindow"/> its default, unless it is set: it depends on whether the node joins seed nodes.</summary>
+    public void DefaultJoinWindow(bool joinsSeeds) => ProducerJoinWindow ??= joinsSeeds ? JoinWindowWithSeeds : TimeSpan.Zero;
 
     /// <summary>
     /// The largest protocol message this configuration can produce: a full delivery of items at the

@@ -99,11 +99,12 @@ internal static class QueueEvents
 
     /// <summary>
     /// The whole coordinator state after the last journaled event it covers: the queue's totals as the value
-    /// the state holds, its unfinished items, the producers of the run and the dead letters.
+    /// the state holds, its unfinished items, the producers of the run and the dead letters. Not an event:
+    /// nothing replays it, and the serializer is bound to it by name (<see cref="QueueSerializerHostingExtensions"/>).
     /// </summary>
     public sealed record CoordinatorSnapshot(
         QueueTotals Totals,
         IReadOnlyList<SnapshotItem> Items,
         IReadOnlyList<SnapshotProducer> Producers,
-        IReadOnlyList<DeadLetteredItem> DeadLetters) : IQueueEvent;
+        IReadOnlyList<DeadLetteredItem> DeadLetters);
 }

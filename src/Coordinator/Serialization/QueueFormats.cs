@@ -130,7 +130,7 @@ internal static class QueueFormats
             w => new(w.ProducersEnded, w.Unfinished, w.AlreadyOver)),
 
         // ---- the journal: events start with 'E', the snapshot is "S"
-        Format<EventGroup, W.EventGroup>("EG", GroupedEvents.ToWire, GroupedEvents.FromWire),
+        Format<EventGroup, W.EventGroup>("EG", EventGroupFormat.ToWire, EventGroupFormat.FromWire),
         Format<ItemsAccepted, W.ItemsAccepted>(
             "EIA",
             m => new()

@@ -1,6 +1,5 @@
 using ActorPipeline.Coordinator;
 using System.Security.Cryptography;
-using Microsoft.Data.Sqlite;
 
 namespace ActorPipeline.Hosting.Clustering;
 

@@ -13,7 +13,7 @@ internal static class CommandLine
 
     public const string Usage = """
         Usage: ActorPipeline.Host [-p|--nprod N] [-c|--ncon N] [--Section:Key=value ...]
-               ActorPipeline.Host secrets init --out DIR [--ca-dir DIR] [--import DIR]
+               ActorPipeline.Host secrets init --out DIR [--ca-dir DIR] [--import DIR] [--node-hosts ...] [--journal-connection ...]
                ActorPipeline.Host dead-letters list|requeue [ID ...]|discard ID ...|--all [--Key=value ...]
                ActorPipeline.Host run end [--Key=value ...]
 

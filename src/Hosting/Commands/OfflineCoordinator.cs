@@ -49,9 +49,8 @@ internal sealed class OfflineCoordinator : IAsyncDisposable
             akka.AddHocon("akka.loglevel = ERROR", HoconAddMode.Prepend)
                 .AddQueueStore(options.Persistence)
                 .WithQueueSerializer()
-                .WithActors((system, _) => failure.Listen(system)) // before the coordinator
                 .WithActors((system, registry) => registry.Register<CoordinatorKey>(system.ActorOf(
-                    CoordinatorActor.Props(options.Queue, 0, sp.GetRequiredService<ILogger<CoordinatorActor>>(), offline: true), "coordinator")));
+                    CoordinatorActor.OfflineProps(options.Queue, sp.GetRequiredService<ILogger<CoordinatorActor>>(), failure), "coordinator")));
         });
 
         var host = builder.Build();
@@ -102,7 +101,7 @@ internal sealed class OfflineCoordinator : IAsyncDisposable
             return await ask;
         }
 
-        await _error.WriteLineAsync($"The coordinator cannot recover the queue from its journal: {_failure.Failed.Result.Reason}");
+        await _error.WriteLineAsync($"The coordinator cannot recover the queue from its journal: {await _failure.Failed}");
         return null;
     }
 

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace ActorPipeline.Hosting.Commands;
 
 /// <summary>
-/// <c>ActorPipeline.Host secrets init --out DIR [--ca-dir DIR] [--import DIR]</c>: a one-shot command
+/// <c>ActorPipeline.Host secrets init --out DIR [--ca-dir DIR] [--import DIR] [--node-hosts NAMES] [--journal-connection TEXT]</c>: a one-shot command
 /// for compose's init container, which runs this image (so .NET's crypto, no openssl), to make, reuse or
 /// import the cluster's secrets before any node or postgres starts (<see cref="ClusterSecrets"/>).
 /// </summary>
@@ -13,6 +13,7 @@ internal static class SecretsCommand
 
     public const string Usage = """
         Usage: ActorPipeline.Host secrets init --out DIR [--ca-dir DIR] [--import DIR]
+                   [--node-hosts NAME,...] [--journal-connection TEXT]
 
         Makes in DIR what a TLS cluster with a PostgreSQL journal needs, each file mode 0644: ca.pem,
         node.pfx and node.pfx.password (Cluster:Tls), journal.connection
@@ -24,6 +25,13 @@ internal static class SecretsCommand
                         without it the key is not kept, and a new node certificate needs a new CA
           --import DIR  copy ca.pem, node.pfx, node.pfx.password and journal.connection from DIR
                         (what scripts/make-secrets.sh makes) if it holds them, and derive postgres.password
+          --node-hosts NAME,...
+                        the host names nodes dial each other by (compose's services); the node
+                        certificate names them, localhost and 127.0.0.1
+          --journal-connection TEXT
+                        the journal's connection string without a password, e.g.
+                        Host=postgres;Database=actor_pipeline;Username=actor_pipeline; needed when
+                        journal.connection is made, which then adds the new password to it
 
         """;
 
@@ -45,7 +53,10 @@ internal static class SecretsCommand
 
         try
         {
-            new ClusterSecrets(options["--out"], options.GetValueOrDefault("--ca-dir"), output).Init(options.GetValueOrDefault("--import"), DateTimeOffset.UtcNow);
+            var deployment = new SecretsDeployment(
+                options.TryGetValue("--node-hosts", out var hosts) ? hosts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [],
+                options.GetValueOrDefault("--journal-connection"));
+            new ClusterSecrets(options["--out"], options.GetValueOrDefault("--ca-dir"), deployment, output).Init(options.GetValueOrDefault("--import"), DateTimeOffset.UtcNow);
             return ExitCodes.Success;
         }
         catch (Exception e) when (e is SecretsInitFailedException or IOException or UnauthorizedAccessException or CryptographicException or InvalidOperationException)
@@ -69,14 +80,21 @@ internal static class SecretsCommand
         {
             var arg = args[i];
             var (name, value) = arg.Split('=', 2) is [var n, var v] ? (n, v) : (arg, i + 1 < args.Count ? args[++i] : null);
-            if (name is not ("--out" or "--ca-dir" or "--import"))
+            var needs = name switch
+            {
+                "--out" or "--ca-dir" or "--import" => "a folder",
+                "--node-hosts" => "host names",
+                "--journal-connection" => "a connection string",
+                _ => null,
+            };
+            if (needs is null)
             {
                 return $"'{arg}' is not an option of secrets init.";
             }
 
             if (string.IsNullOrWhiteSpace(value) || value.StartsWith("--", StringComparison.Ordinal))
             {
-                return $"{name} needs a folder.";
+                return $"{name} needs {needs}.";
             }
 
             if (!options.TryAdd(name, value))
@@ -97,9 +115,22 @@ internal static class SecretsCommand
             return "--ca-dir must not be the --out folder: the nodes mount that one, and the CA's key must stay off them.";
         }
 
-        return options.TryGetValue("--import", out var importFolder) && FullPath(importFolder) == outFolder
-            ? "--import must name another folder than --out."
-            : null;
+        if (options.TryGetValue("--import", out var importFolder) && FullPath(importFolder) == outFolder)
+        {
+            return "--import must name another folder than --out.";
+        }
+
+        // The password is made here, and must be the one postgres is initialised with: one given as well would be a second.
+        try
+        {
+            return options.TryGetValue("--journal-connection", out var connection) && ClusterSecrets.PasswordIn(connection, "--journal-connection") is not null
+                ? "--journal-connection must name no password: secrets init makes it."
+                : null;
+        }
+        catch (SecretsInitFailedException notAConnectionString)
+        {
+            return notAConnectionString.Message;
+        }
     }
 
     private static string FullPath(string folder) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));

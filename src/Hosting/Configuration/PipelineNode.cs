@@ -16,9 +16,6 @@ namespace ActorPipeline.Hosting.Configuration;
 /// <summary>The composition of one node: what <see cref="ActorPipelineServiceCollectionExtensions.AddActorPipeline"/> adds once the parts fit.</summary>
 internal static class PipelineNode
 {
-    // Nodes started together (docker compose up) join within seconds of each other; one starting later than this is a later run's.
-    private static readonly TimeSpan DefaultJoinWindow = TimeSpan.FromSeconds(10);
-
     /// <summary>Options, the actor system with coordinator, producers and consumers, and the runner.</summary>
     public static void AddPipelineNode(this IServiceCollection services, IConfiguration configuration, PipelineParts parts)
     {
@@ -33,7 +30,7 @@ internal static class PipelineNode
         services.AddValidatedSection<NodeOptions>(NodeOptions.SectionName);
         services.AddOptions<PipelineOptions>().PostConfigure<IOptions<NodeOptions>>((pipeline, node) =>
         {
-            pipeline.Queue.ProducerJoinWindow ??= node.Value.SeedNodeList.Any() ? DefaultJoinWindow : TimeSpan.Zero;
+            pipeline.Queue.DefaultJoinWindow(joinsSeeds: node.Value.SeedNodeList.Any());
             pipeline.SizePutsToFrame();
             pipeline.SizeLeasesToAckTimeout();
         });
@@ -105,10 +102,8 @@ internal static class PipelineNode
                 .AddCluster(node, identity, options, departing)
                 // Only the coordinator journals: a node without the role never opens (or creates) the journal.
                 .AddQueueStore(options.Persistence, options.Queue.Ephemeral || !node.Has(ClusterRoles.Coordinator))
-                .WithActors((system, _) => coordinatorFailure.Listen(system)) // before the coordinator
                 .WithActors((system, _) => clusterExit.Listen(system))
-                .AddCoordinatorSingleton(
-                    options.Queue, loggers, options.Queue.ExpectedProducers ?? 1, node.Has(ClusterRoles.Coordinator), metrics, parts.Formatter);
+                .AddCoordinatorSingleton(options.Queue, loggers, node.Has(ClusterRoles.Coordinator), coordinatorFailure, metrics, parts.Formatter);
             if (node.Has(ClusterRoles.Producer))
             {
                 akka.AddProducers(options.Producers, sp.GetRequiredService<IPayloadSource>(), identity.Name, loggers, metrics);

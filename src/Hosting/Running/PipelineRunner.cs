@@ -57,24 +57,32 @@ internal sealed class PipelineRunner(
                 stopRequested.Cancel();
             }
         });
+
+        // Cancelled when the run cannot go on here, which is no stop request: nothing is drained for it. (Not
+        // disposed either: the run it abandons is left behind holding its token.)
+        var abandoned = new CancellationTokenSource();
         try
         {
-            // A coordinator that cannot recover the queue ends the run at once: nothing here can finish it. So does the cluster ending this node.
-            var run = RunAsync(stopRequested.Token);
+            // This node's coordinator failing to recover the queue ends the run at once, as does the cluster ending
+            // this node: nothing here can finish it, and each has said why. The run is left to the host's stop.
+            var run = RunAsync(stopRequested.Token, abandoned.Token);
             var first = await Task.WhenAny(run, coordinatorFailure.Failed, clusterExit.Ended);
             if (first == coordinatorFailure.Failed)
             {
-                throw new CoordinatorRecoveryFailedException(coordinatorFailure.Failed.Result.Reason);
+                await abandoned.CancelAsync();
+                result.Fail(new CoordinatorRecoveryFailedException(await coordinatorFailure.Failed)); // exit 1 without a run
             }
-
-            if (first == clusterExit.Ended)
+            else if (first == clusterExit.Ended)
             {
-                throw new ClusterExitedException();
+                await abandoned.CancelAsync();
+                result.Fail(new ClusterExitedException());
             }
-
-            result.Complete(await run);
+            else
+            {
+                result.Complete(await run);
+            }
         }
-        catch (Exception refused) when (refused is ClusterEntryFailedException or CoordinatorRecoveryFailedException or ClusterExitedException)
+        catch (ClusterEntryFailedException refused)
         {
             result.Fail(refused); // already logged, saying why: exit 1 without a run
         }
@@ -99,7 +107,9 @@ internal sealed class PipelineRunner(
         }
     }
 
-    private async Task<RunSummary> RunAsync(CancellationToken stoppingToken)
+    /// <param name="stoppingToken">A stop request: the producers stop, the consumers drain.</param>
+    /// <param name="abandoned">The run cannot go on here (see <see cref="ExecuteAsync"/>): start nothing more, drain nothing.</param>
+    private async Task<RunSummary> RunAsync(CancellationToken stoppingToken, CancellationToken abandoned)
     {
         var started = Stopwatch.GetTimestamp();
         var settings = options.Value;
@@ -128,9 +138,9 @@ internal sealed class PipelineRunner(
         using var drain = new CancellationTokenSource();
         var onStop = stoppingToken.Register(() =>
         {
-            if (coordinatorFailure.Failed.IsCompleted)
+            if (abandoned.IsCancellationRequested)
             {
-                return; // the host is stopping because of it: there is no run to drain
+                return; // the host is stopping because the run cannot go on: there is no run to drain
             }
 
             HostLog.Draining(log, settings.Drain.Timeout);
@@ -145,11 +155,8 @@ internal sealed class PipelineRunner(
         HostLog.Address(
             log, identity.Name, cluster.SelfAddress.ToString(),
             node.Tls.Enabled ? "mutual TLS (peers must present a certificate from a trusted CA)" : "plain TCP (Cluster:Tls:Enabled is false)");
-        if (coordinatorFailure.Failed.IsCompleted)
-        {
-            // It failed while this node was entering the cluster: start nothing for a run that cannot happen.
-            throw new CoordinatorRecoveryFailedException(coordinatorFailure.Failed.Result.Reason);
-        }
+        // Abandoned while this node was entering the cluster: start nothing for a run that cannot happen.
+        abandoned.ThrowIfCancellationRequested();
 
         consumerPool?.Tell(StartConsuming.Instance);
         producerPool?.Tell(StartProducing.Instance);

@@ -20,8 +20,12 @@ internal sealed class CertificateAuthority : IDisposable
 
     public static readonly TimeSpan NodeLifetime = TimeSpan.FromDays(397);
 
-    /// <summary>The compose services and localhost (with 127.0.0.1), so <c>Cluster:Tls:ValidateHostname</c> can be switched on there.</summary>
-    public static readonly IReadOnlyList<string> NodeDnsNames = ["coordinator", "coordinator-standby", "producers", "consumers", "localhost"];
+    /// <summary>
+    /// Named by every node certificate beside the hosts it is issued for (with 127.0.0.1), so that
+    /// <c>Cluster:Tls:ValidateHostname</c> holds on one machine too. Which hosts a deployment has is its own
+    /// configuration (compose passes its services to <c>secrets init --node-hosts</c>), not this code's.
+    /// </summary>
+    public const string LocalHost = "localhost";
 
     private const int KeyBits = 3072;
     private const string ServerAuth = "1.3.6.1.5.5.7.3.1";
@@ -97,7 +101,10 @@ internal sealed class CertificateAuthority : IDisposable
     /// client authentication), packed with the CA's certificate into a PKCS#12 file under <paramref name="password"/>.
     /// </summary>
     /// <exception cref="InvalidOperationException">The CA itself has expired.</exception>
-    public IssuedNodeCertificate IssueNode(string password, DateTimeOffset now)
+    /// <param name="password">The PKCS#12 file's password.</param>
+    /// <param name="hostNames">The host names nodes dial each other by (the deployment's); <see cref="LocalHost"/> is added.</param>
+    /// <param name="now">When it is issued.</param>
+    public IssuedNodeCertificate IssueNode(string password, IReadOnlyList<string> hostNames, DateTimeOffset now)
     {
         var caNotAfter = new DateTimeOffset(Certificate.NotAfter);
         if (caNotAfter <= now)
@@ -111,7 +118,7 @@ internal sealed class CertificateAuthority : IDisposable
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, critical: true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(ServerAuth), new Oid(ClientAuth)], critical: false));
         var names = new SubjectAlternativeNameBuilder();
-        foreach (var name in NodeDnsNames)
+        foreach (var name in hostNames.Append(LocalHost).Distinct(StringComparer.OrdinalIgnoreCase))
         {
             names.AddDnsName(name);
         }

@@ -14,8 +14,12 @@ namespace ActorPipeline.Hosting.Security;
 /// </summary>
 /// <param name="folder">Where the nodes' and postgres's files go (mode 0644).</param>
 /// <param name="caFolder">Where the CA's key goes (ca.key, mode 0600), away from the nodes; null: the key is not kept.</param>
+/// <param name="deployment">
+/// What the deployment names (compose's services): the hosts the node certificate is for, and the journal's
+/// connection string without its password. Configuration, given on the command line, not written here.
+/// </param>
 /// <param name="report">One line per action.</param>
-internal sealed class ClusterSecrets(string folder, string? caFolder, TextWriter report)
+internal sealed class ClusterSecrets(string folder, string? caFolder, SecretsDeployment deployment, TextWriter report)
 {
     public const string CaCertificateFile = "ca.pem";
     public const string CaKeyFile = "ca.key";
@@ -60,7 +64,13 @@ internal sealed class ClusterSecrets(string folder, string? caFolder, TextWriter
 
     /// <summary>The journal's password from a connection string, as PostgreSQL's client would read it (Npgsql also takes PWD and PSW).</summary>
     /// <exception cref="SecretsInitFailedException">The text is not a connection string, or names no password.</exception>
-    public static string PasswordOf(string connectionString, string source)
+    public static string PasswordOf(string connectionString, string source) =>
+        PasswordIn(connectionString, source)
+        ?? throw new SecretsInitFailedException($"{source} names no Password, so postgres.password cannot be derived from it.");
+
+    /// <summary>The password a connection string names, if any (Npgsql also takes PWD and PSW).</summary>
+    /// <exception cref="SecretsInitFailedException">The text is not a connection string.</exception>
+    public static string? PasswordIn(string connectionString, string source)
     {
         var builder = new DbConnectionStringBuilder();
         try
@@ -81,7 +91,7 @@ internal sealed class ClusterSecrets(string folder, string? caFolder, TextWriter
             }
         }
 
-        throw new SecretsInitFailedException($"{source} names no Password, so postgres.password cannot be derived from it.");
+        return null;
     }
 
     private static void CreateFolder(string path, UnixFileMode mode)
@@ -146,7 +156,7 @@ internal sealed class ClusterSecrets(string folder, string? caFolder, TextWriter
         File.Delete(NodePfxPath);
         using var authority = existing ?? NewAuthority(now);
         var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        var issued = authority.IssueNode(password, now);
+        var issued = authority.IssueNode(password, deployment.NodeHosts, now);
         AtomicFile.WriteText(NodePasswordPath, password, AtomicFile.Shared);
         AtomicFile.Write(NodePfxPath, issued.Pfx, AtomicFile.Shared);
         report.WriteLine(
@@ -231,11 +241,15 @@ internal sealed class ClusterSecrets(string folder, string? caFolder, TextWriter
             return;
         }
 
+        var database = deployment.JournalConnection
+            ?? throw new SecretsInitFailedException(
+                $"{ConnectionPath} must be made, and no --journal-connection says which database it names (e.g. Host=postgres;Database=actor_pipeline;Username=actor_pipeline).");
+
         // As with node.pfx: journal.connection is written last and removed first, so a complete pair always agrees.
         File.Delete(ConnectionPath);
         var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)); // hex: nothing to quote in a connection string
         AtomicFile.WriteText(PostgresPasswordPath, password, AtomicFile.Shared);
-        AtomicFile.WriteText(ConnectionPath, $"Host=postgres;Database=actor_pipeline;Username=actor_pipeline;Password={password}\n", AtomicFile.Shared);
+        AtomicFile.WriteText(ConnectionPath, $"{database.TrimEnd(';')};Password={password}\n", AtomicFile.Shared);
         var why = missing.Count < JournalFiles.Length ? $" ({string.Join(", ", missing)} was missing)" : "";
         report.WriteLine($"secrets: made {ConnectionPath} and {PostgresPasswordPath} with a new random database password{why}");
     }

@@ -31,9 +31,8 @@ public sealed class ProtocolFuzzSpecs(ITestOutputHelper output) : Akka.Hosting.T
 
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) =>
         builder.WithInMemoryJournal().WithInMemorySnapshotStore().AddCoordinator(
-            new QueueOptions { AckTimeout = TimeSpan.FromMilliseconds(300), MaxDeliveryBatch = 2 },
-            provider.GetRequiredService<ILoggerFactory>(),
-            expectedProducers: Producers);
+            new QueueOptions { AckTimeout = TimeSpan.FromMilliseconds(300), MaxDeliveryBatch = 2, ExpectedProducers = Producers },
+            provider.GetRequiredService<ILoggerFactory>());
 
     [Theory]
     [InlineData(1)]

@@ -38,11 +38,16 @@ public sealed class SecretsCommandSpecs : IDisposable
 
     private string OutFile(string name) => Path.Combine(Out, name);
 
+    /// <summary>What docker-compose.yml tells <c>secrets init</c> its deployment names.</summary>
+    private static readonly string[] Compose =
+        ["--node-hosts", "coordinator,coordinator-standby,producers,consumers", "--journal-connection", "Host=postgres;Database=actor_pipeline;Username=actor_pipeline"];
+
+    /// <summary><c>secrets</c> with <paramref name="args"/>, and compose's names after them unless they name their own.</summary>
     private static (int ExitCode, string Output, string Error) Run(params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = SecretsCommand.Run(args, output, error);
+        var exitCode = SecretsCommand.Run(args is ["init", ..] && !args.Any(a => a.StartsWith("--node-hosts", StringComparison.Ordinal) || a.StartsWith("--journal-connection", StringComparison.Ordinal)) ? [.. args, .. Compose] : args, output, error);
         return (exitCode, output.ToString(), error.ToString());
     }
 
@@ -392,6 +397,16 @@ public sealed class SecretsCommandSpecs : IDisposable
         Assert.False(validator.Validate(stranger, null, "stranger", SslPolicyErrors.None, NoLogger.Instance));
     }
 
+    [Fact]
+    public void Should_not_make_a_journal_connection_without_being_told_which_database_it_names()
+    {
+        var (exitCode, _, error) = Run("init", "--out", Out, "--node-hosts", "coordinator");
+
+        Assert.Equal(ExitCodes.Failed, exitCode);
+        Assert.Contains("no --journal-connection says which database it names", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(OutFile(ClusterSecrets.JournalConnectionFile)));
+    }
+
     [Theory]
     [InlineData("which subcommand?")]
     [InlineData("'make' is not a subcommand", "make")]
@@ -402,6 +417,8 @@ public sealed class SecretsCommandSpecs : IDisposable
     [InlineData("--out is given twice", "init", "--out", "x", "--out=y")]
     [InlineData("--ca-dir must not be the --out folder", "init", "--out", "x", "--ca-dir", "x/")]
     [InlineData("--import must name another folder than --out", "init", "--out=x", "--import=x")]
+    [InlineData("--journal-connection must name no password", "init", "--out=x", "--journal-connection=Host=db;Password=secret")]
+    [InlineData("--node-hosts needs host names", "init", "--out=x", "--node-hosts")]
     public void Should_refuse_bad_arguments_with_exit_code_1_naming_the_problem(string problem, params string[] args)
     {
         var (exitCode, output, error) = Run(args);
@@ -417,7 +434,7 @@ public sealed class SecretsCommandSpecs : IDisposable
     [Fact]
     public async Task Should_run_secrets_init_in_the_built_host_and_exit_0()
     {
-        using var host = HostProcess.Start(["secrets", "init", "--out", Out, "--ca-dir", CaDir], new Dictionary<string, string>());
+        using var host = HostProcess.Start(["secrets", "init", "--out", Out, "--ca-dir", CaDir, .. Compose], new Dictionary<string, string>());
 
         Assert.Equal(ExitCodes.Success, await host.WaitForExitAsync(RunLimit, Ct));
 

@@ -1,4 +1,4 @@
-using ActorPipeline.Tests.Coordinator;
+using ActorPipeline.Tests.CoordinatorShell;
 using Akka.Persistence;
 using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 

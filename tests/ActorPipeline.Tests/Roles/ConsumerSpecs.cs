@@ -26,7 +26,7 @@ public sealed class ConsumerSpecs(ITestOutputHelper output) : Akka.Hosting.TestK
     {
         var loggers = provider.GetRequiredService<ILoggerFactory>();
         var options = new ConsumerOptions { Count = 2, MaxAttempts = 3, RetryBackoff = TimeSpan.FromMilliseconds(10) };
-        builder.WithInMemoryJournal().WithInMemorySnapshotStore().AddCoordinator(new QueueOptions(), loggers).AddConsumers(options, _handler, loggers);
+        builder.WithInMemoryJournal().WithInMemorySnapshotStore().AddCoordinator(new QueueOptions { ExpectedProducers = 0 }, loggers).AddConsumers(options, _handler, loggers);
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class LeaseSpecs(ITestOutputHelper output) : Akka.Hosting.TestKit.
 
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) =>
         builder.WithInMemoryJournal().WithInMemorySnapshotStore().AddCoordinator(
-            new QueueOptions { AckTimeout = AckTimeout, ProgressInterval = TimeSpan.Zero },
+            new QueueOptions { AckTimeout = AckTimeout, ProgressInterval = TimeSpan.Zero, ExpectedProducers = 0 },
             provider.GetRequiredService<ILoggerFactory>());
 
     private static ConsumerOptions Leased(TimeSpan? handlerTimeout = null) => new()

@@ -28,7 +28,7 @@ public abstract class ProducerSpecsBase : Akka.Hosting.TestKit.TestKit
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider)
     {
         var loggers = provider.GetRequiredService<ILoggerFactory>();
-        builder.WithInMemoryJournal().WithInMemorySnapshotStore().AddCoordinator(new QueueOptions { Capacity = 1 }, loggers)
+        builder.WithInMemoryJournal().WithInMemorySnapshotStore().AddCoordinator(new QueueOptions { Capacity = 1, ExpectedProducers = 0 }, loggers)
             .AddProducers(new ProducerOptions { Count = 3, BatchSize = 1 }, Source, "spec-node", loggers); // the seed's one put at a time
     }
 

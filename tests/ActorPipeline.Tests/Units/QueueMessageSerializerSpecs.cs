@@ -188,7 +188,7 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         // Every concrete type the serializer is bound to, wherever it is declared.
         var concrete = typeof(IQueueMessage).Assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false }).ToList();
         var messageTypes = concrete.Where(typeof(IQueueMessage).IsAssignableFrom).ToHashSet();
-        var journalTypes = concrete.Where(typeof(IQueueEvent).IsAssignableFrom).ToHashSet();
+        var journalTypes = concrete.Where(typeof(IQueueEvent).IsAssignableFrom).Append(typeof(CoordinatorSnapshot)).ToHashSet();
         var sampled = Samples.Values.Select(m => m.GetType()).ToHashSet();
 
         Assert.Equal(39, messageTypes.Count);
@@ -478,13 +478,12 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         Assert.Equal("half a pair: \uFFFD, and a whole one: 🚀", back.Error);
     }
 
+    // A snapshot in a group does not compile: a snapshot is no event. A group is one, so that one is refused here.
     [Fact]
-    public void Should_refuse_to_write_a_group_inside_a_group_or_a_snapshot_in_one()
+    public void Should_refuse_to_write_a_group_inside_a_group()
     {
-        var snapshot = (CoordinatorSnapshot)Samples["CoordinatorSnapshot of nothing"];
-
         Assert.Throws<ArgumentException>(() => Serializer.ToBinary(new EventGroup([new EventGroup([])])));
-        Assert.Throws<ArgumentException>(() => Serializer.ToBinary(new EventGroup([new RunStarted(1), snapshot])));
+        Assert.Throws<ArgumentException>(() => Serializer.ToBinary(new EventGroup([new RunStarted(1), new EventGroup([new RunStarted(2)])])));
     }
 
     [Fact]

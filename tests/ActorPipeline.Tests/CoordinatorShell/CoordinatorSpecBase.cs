@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
-namespace ActorPipeline.Tests.Coordinator;
+namespace ActorPipeline.Tests.CoordinatorShell;
 
 /// <summary>An actor system with the coordinator registered by the production <c>AddCoordinator</c>, and the moves every spec needs.</summary>
 public abstract class CoordinatorSpecBase(int capacity, ITestOutputHelper output, int expectedProducers = 0)
@@ -19,9 +19,8 @@ public abstract class CoordinatorSpecBase(int capacity, ITestOutputHelper output
 
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) =>
         builder.WithInMemoryJournal().WithInMemorySnapshotStore().AddCoordinator(
-            new QueueOptions { Capacity = capacity },
-            provider.GetRequiredService<ILoggerFactory>(),
-            expectedProducers);
+            new QueueOptions { Capacity = capacity, ExpectedProducers = expectedProducers },
+            provider.GetRequiredService<ILoggerFactory>());
 
     private protected static QueueItem Item(string hex) => new(Convert.FromHexString(hex), DateTime.UtcNow);
 

@@ -7,7 +7,7 @@ using Akka.Persistence.Hosting;
 using static ActorPipeline.Coordinator.Persistence.QueueEvents;
 using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
-namespace ActorPipeline.Tests.Coordinator;
+namespace ActorPipeline.Tests.CoordinatorShell;
 
 /// <summary>
 /// Group commit: while one write is being stored, what the coordinator decides meanwhile waits and goes
@@ -23,7 +23,7 @@ public sealed class GroupCommitSpecs(ITestOutputHelper output) : Akka.Hosting.Te
     [Fact]
     public async Task Should_store_the_puts_that_arrive_during_a_write_as_one_entry_and_accept_none_before_it_is_stored()
     {
-        var queue = Sys.ActorOf(CoordinatorActor.Props(new QueueOptions(), 0, new ListLogger()));
+        var queue = Sys.ActorOf(CoordinatorActor.Props(new QueueOptions { ExpectedProducers = 0 }, new ListLogger()));
         var first = CreateTestProbe();
         queue.Tell(Put("x"), first.Ref);
         await first.ExpectMsgAsync<PutAccepted>(cancellationToken: Ct); // every write so far is stored
@@ -56,7 +56,7 @@ public sealed class GroupCommitSpecs(ITestOutputHelper output) : Akka.Hosting.Te
 
         // A coordinator that recovers from these entries holds what this one held.
         await StopAsync(queue);
-        var recovered = Sys.ActorOf(CoordinatorActor.Props(new QueueOptions(), 0, new ListLogger()));
+        var recovered = Sys.ActorOf(CoordinatorActor.Props(new QueueOptions { ExpectedProducers = 0 }, new ListLogger()));
         var after = await recovered.Ask<QueueStatus>(GetStatus.Instance, Ct);
         Assert.Equal((4L, 4), (after.Accepted, after.Size));
     }
@@ -64,7 +64,7 @@ public sealed class GroupCommitSpecs(ITestOutputHelper output) : Akka.Hosting.Te
     [Fact]
     public async Task Should_answer_a_resent_put_only_once_the_write_that_accepted_it_is_stored()
     {
-        var queue = Sys.ActorOf(CoordinatorActor.Props(new QueueOptions(), 0, new ListLogger()));
+        var queue = Sys.ActorOf(CoordinatorActor.Props(new QueueOptions { ExpectedProducers = 0 }, new ListLogger()));
         var producer = CreateTestProbe();
         queue.Tell(Put("x"), producer.Ref);
         await producer.ExpectMsgAsync<PutAccepted>(cancellationToken: Ct);

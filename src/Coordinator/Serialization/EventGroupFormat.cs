@@ -11,7 +11,7 @@ namespace ActorPipeline.Coordinator.Serialization;
 /// <see cref="W.GroupedEvent"/>'s oneof, found by its generated type, so that the schema is the only
 /// list of which events a group may hold.
 /// </summary>
-internal static class GroupedEvents
+internal static class EventGroupFormat
 {
     private static readonly OneofDescriptor Event = W.GroupedEvent.Descriptor.Oneofs[0];
 
@@ -24,7 +24,7 @@ internal static class GroupedEvents
         wire.Events.Capacity = group.Events.Count;
         foreach (var e in group.Events)
         {
-            var format = e is EventGroup or CoordinatorSnapshot ? null : QueueFormats.ForRecord(e);
+            var format = e is EventGroup ? null : QueueFormats.ForRecord(e);
             if (format is null || !FieldOf.TryGetValue(format.WireType, out var field))
             {
                 throw new ArgumentException($"An {nameof(EventGroup)} holds single events only, not a {e.GetType().Name}.", nameof(group));

@@ -2,7 +2,7 @@ using ActorPipeline.Coordinator;
 using Akka.Actor;
 using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
-namespace ActorPipeline.Tests.Coordinator;
+namespace ActorPipeline.Tests.CoordinatorShell;
 
 /// <summary>CPython's test_queues.py behaviours on an unbounded queue, as messages.</summary>
 public sealed class CoordinatorSpecs(ITestOutputHelper output) : CoordinatorSpecBase(capacity: 0, output)

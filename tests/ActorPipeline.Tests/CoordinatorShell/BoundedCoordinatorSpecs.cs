@@ -2,7 +2,7 @@ using ActorPipeline.Coordinator;
 using Akka.Actor;
 using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
-namespace ActorPipeline.Tests.Coordinator;
+namespace ActorPipeline.Tests.CoordinatorShell;
 
 /// <summary>Backpressure and shutdown on a queue of capacity 2 (asyncio's <c>Queue(maxsize=2)</c>).</summary>
 public sealed class BoundedCoordinatorSpecs(ITestOutputHelper output) : CoordinatorSpecBase(capacity: 2, output)

@@ -2,7 +2,7 @@ using ActorPipeline.Coordinator;
 using Akka.Actor;
 using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
-namespace ActorPipeline.Tests.Coordinator;
+namespace ActorPipeline.Tests.CoordinatorShell;
 
 /// <summary>
 /// The parts of the protocol that make it survive a network, through the actor: resends, producers and the

@@ -1,8 +1,8 @@
-namespace ActorPipeline.Coordinator.Protocol;
+namespace ActorPipeline.Coordinator.Hosting;
 
 /// <summary>
-/// Published on the local event stream while the coordinator's journal fails: the coordinator is
-/// stopped and restarts after <paramref name="RetryIn"/>. The Host's readiness and page show it.
+/// An ongoing outage of the coordinator's journal, as its supervisor reports it to <see cref="CoordinatorFailure"/>:
+/// the coordinator is stopped and restarts after <paramref name="RetryIn"/>. Readiness and the page show it.
 /// </summary>
 /// <param name="Since">When the outage began.</param>
 /// <param name="Reason">The journal's last error.</param>

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
-namespace ActorPipeline.Tests.Coordinator;
+namespace ActorPipeline.Tests.CoordinatorShell;
 
 /// <summary>
 /// Real producers and consumers on the supervised coordinator the service runs, over a journal that is
@@ -24,11 +24,13 @@ public sealed class JournalOutageRunSpecs(ITestOutputHelper output) : Akka.Hosti
     private const int ItemsPerProducer = 200; // the item's second byte is its index
     private const int Consumers = 3;
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly CoordinatorFailure _failure = new(); // what the host reads
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static QueueOptions Options => new()
     {
+        ExpectedProducers = Producers,
         AckTimeout = TimeSpan.FromSeconds(5),
         JournalRetryBackoff = TimeSpan.FromMilliseconds(20),
         MaxJournalRetryBackoff = TimeSpan.FromMilliseconds(100),
@@ -42,16 +44,13 @@ public sealed class JournalOutageRunSpecs(ITestOutputHelper output) : Akka.Hosti
         builder.AddHocon(SwitchableJournal.Hocon, HoconAddMode.Prepend)
             .WithInMemorySnapshotStore()
             .WithActors((system, registry) => registry.Register<CoordinatorKey>(
-                system.ActorOf(CoordinatorActor.SupervisedProps(Options, Producers, loggers, time: _time), "coordinator")));
+                system.ActorOf(CoordinatorActor.SupervisedProps(Options, loggers, _failure, time: _time), "coordinator")));
     }
 
     [Fact]
     public async Task Should_complete_every_item_once_when_the_journal_fails_for_a_while_mid_run()
     {
         var coordinator = ActorRegistry.Get<CoordinatorKey>();
-        var outages = CreateTestProbe();
-        Sys.EventStream.Subscribe(outages.Ref, typeof(CoordinatorJournalUnavailable));
-        Sys.EventStream.Subscribe(outages.Ref, typeof(CoordinatorJournalAvailable));
         var loggers = Host.Services.GetRequiredService<ILoggerFactory>();
         var processed = new ConcurrentDictionary<string, int>();
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -80,12 +79,12 @@ public sealed class JournalOutageRunSpecs(ITestOutputHelper output) : Akka.Hosti
         var journal = SwitchableJournal.Current!; // this system's: the coordinator has written through it by now
         journal.SwitchOff();
         release.SetResult(); // the consumers' task_done now need a write: the coordinator stops on it
-        var first = await outages.ExpectMsgAsync<CoordinatorJournalUnavailable>(TimeSpan.FromSeconds(20), cancellationToken: Ct);
-        var again = await outages.ExpectMsgAsync<CoordinatorJournalUnavailable>(TimeSpan.FromSeconds(20), cancellationToken: Ct); // restarted, and its recovery failed too
-        Assert.Equal((1, 2), (first.Failures, again.Failures));
-        Assert.Equal(first.Since, again.Since);
+        await AwaitConditionAsync(() => Task.FromResult(_failure.JournalOutage is not null), TimeSpan.FromSeconds(20), cancellationToken: Ct);
+        var first = _failure.JournalOutage!;
+        await AwaitConditionAsync(() => Task.FromResult(_failure.JournalOutage?.Failures > first.Failures), TimeSpan.FromSeconds(20), cancellationToken: Ct); // restarted, and its recovery failed too
+        Assert.Equal(first.Since, _failure.JournalOutage!.Since); // one outage, however many failures
         journal.SwitchOn();
-        await outages.ExpectMsgAsync<CoordinatorJournalAvailable>(TimeSpan.FromSeconds(20), cancellationToken: Ct);
+        await AwaitConditionAsync(() => Task.FromResult(_failure.JournalOutage is null), TimeSpan.FromSeconds(20), cancellationToken: Ct);
 
         var completed = await JoinAsync(coordinator);
 
@@ -100,9 +99,6 @@ public sealed class JournalOutageRunSpecs(ITestOutputHelper output) : Akka.Hosti
     public async Task Should_give_up_with_one_clear_reason_once_the_outage_outlasts_its_limit()
     {
         var coordinator = ActorRegistry.Get<CoordinatorKey>();
-        var events = CreateTestProbe();
-        Sys.EventStream.Subscribe(events.Ref, typeof(CoordinatorJournalUnavailable));
-        Sys.EventStream.Subscribe(events.Ref, typeof(CoordinatorRecoveryFailed));
         var producer = CreateTestProbe();
         coordinator.Tell(new RegisterProducer("p"), producer.Ref);
         await producer.ExpectMsgAsync<ProducerRegistered>(TimeSpan.FromSeconds(10), cancellationToken: Ct);
@@ -110,13 +106,14 @@ public sealed class JournalOutageRunSpecs(ITestOutputHelper output) : Akka.Hosti
 
         journal.SwitchOff();
         coordinator.Tell(new Put("p", 1, [new QueueItem(new byte[] { 1 }, DateTime.UtcNow)]), producer.Ref);
-        await events.ExpectMsgAsync<CoordinatorJournalUnavailable>(TimeSpan.FromSeconds(10), cancellationToken: Ct);
+        await AwaitConditionAsync(() => Task.FromResult(_failure.JournalOutage is not null), TimeSpan.FromSeconds(10), cancellationToken: Ct);
+        Assert.False(_failure.Failed.IsCompleted); // an outage within its limit is survived
         _time.Advance(Options.JournalOutageLimit);
 
-        var failed = await events.FishForMessageAsync<CoordinatorRecoveryFailed>(m => m is CoordinatorRecoveryFailed, TimeSpan.FromSeconds(10), cancellationToken: Ct);
+        var reason = await _failure.Failed.WaitAsync(TimeSpan.FromSeconds(10), Ct);
 
-        Assert.Contains("Pipeline:Queue:JournalOutageLimit", failed.Reason, StringComparison.Ordinal);
-        Assert.Contains("Nothing acknowledged is lost", failed.Reason, StringComparison.Ordinal);
+        Assert.Contains("Pipeline:Queue:JournalOutageLimit", reason, StringComparison.Ordinal);
+        Assert.Contains("Nothing acknowledged is lost", reason, StringComparison.Ordinal);
     }
 
     /// <summary>The runner's join, asked again until answered: while the coordinator restarts, an ask can fall between incarnations.</summary>

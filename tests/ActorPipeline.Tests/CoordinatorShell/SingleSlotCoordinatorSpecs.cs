@@ -2,7 +2,7 @@ using ActorPipeline.Coordinator;
 using Akka.Actor;
 using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
-namespace ActorPipeline.Tests.Coordinator;
+namespace ActorPipeline.Tests.CoordinatorShell;
 
 /// <summary>asyncio's <c>Queue(maxsize=1)</c>: every put waits for a get, and nothing deadlocks.</summary>
 public sealed class SingleSlotCoordinatorSpecs(ITestOutputHelper output) : CoordinatorSpecBase(capacity: 1, output)

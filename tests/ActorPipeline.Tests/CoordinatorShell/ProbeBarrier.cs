@@ -2,7 +2,7 @@ using Akka.Actor;
 using Akka.TestKit;
 using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
-namespace ActorPipeline.Tests.Coordinator;
+namespace ActorPipeline.Tests.CoordinatorShell;
 
 /// <summary>
 /// "Nothing more came" without waiting on the clock: the probe asks the coordinator for its status, and

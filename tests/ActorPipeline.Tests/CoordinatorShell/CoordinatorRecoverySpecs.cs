@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
-namespace ActorPipeline.Tests.Coordinator;
+namespace ActorPipeline.Tests.CoordinatorShell;
 
 /// <summary>
 /// A coordinator the spec starts itself, so that it can stop it and start it again on the same journal:
@@ -124,10 +124,13 @@ public abstract class RestartableCoordinatorSpecBase(ITestOutputHelper output) :
 
     private protected async Task<T> AskAsync<T>(object message) => await Queue.Ask<T>(message, RemainingOrDefault, Ct);
 
-    private void Start() =>
+    private void Start()
+    {
+        _options.ExpectedProducers = _expectedProducers;
         Queue = Sys.ActorOf(
-            CoordinatorActor.Props(_options, _expectedProducers, Host.Services.GetRequiredService<ILogger<CoordinatorActor>>()),
+            CoordinatorActor.Props(_options, Host.Services.GetRequiredService<ILogger<CoordinatorActor>>()),
             $"coordinator-{++_incarnations}");
+    }
 }
 
 /// <summary>What survives a crash of the coordinator, recovered from the in-memory journal and snapshot store.</summary>

@@ -8,7 +8,7 @@ using Microsoft.Data.Sqlite;
 using Npgsql;
 using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
-namespace ActorPipeline.Tests.Coordinator;
+namespace ActorPipeline.Tests.CoordinatorShell;
 
 /// <summary>
 /// The coordinator's durability on the real stores the host configures (Akka.Persistence.Sql with the production

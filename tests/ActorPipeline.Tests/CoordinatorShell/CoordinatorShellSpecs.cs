@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 using static ActorPipeline.Coordinator.Persistence.QueueEvents;
 using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
-namespace ActorPipeline.Tests.Coordinator;
+namespace ActorPipeline.Tests.CoordinatorShell;
 
 /// <summary>What only the actor shell does: snapshots and the journal's clean-up.</summary>
 public sealed class CoordinatorShellSpecs(ITestOutputHelper output) : Akka.Hosting.TestKit.TestKit(output: output)
@@ -22,7 +22,7 @@ public sealed class CoordinatorShellSpecs(ITestOutputHelper output) : Akka.Hosti
     public async Task Should_log_a_failed_clean_up_of_old_events_or_snapshots_as_such_and_go_on()
     {
         var log = new ListLogger();
-        var queue = Sys.ActorOf(CoordinatorActor.Props(new QueueOptions(), 0, log));
+        var queue = Sys.ActorOf(CoordinatorActor.Props(new QueueOptions { ExpectedProducers = 0 }, log));
 
         queue.Tell(new DeleteMessagesFailure(new InvalidOperationException("disk full"), 42));
         queue.Tell(new DeleteSnapshotsFailure(new SnapshotSelectionCriteria(41), new InvalidOperationException("disk full")));
@@ -38,7 +38,7 @@ public sealed class CoordinatorShellSpecs(ITestOutputHelper output) : Akka.Hosti
     public async Task Should_take_a_snapshot_while_a_put_waits_for_room()
     {
         var log = new ListLogger();
-        var queue = Sys.ActorOf(CoordinatorActor.Props(new QueueOptions { Capacity = 2, SnapshotEvery = 3 }, 0, log));
+        var queue = Sys.ActorOf(CoordinatorActor.Props(new QueueOptions { Capacity = 2, SnapshotEvery = 3, ExpectedProducers = 0 }, log));
         var producer = CreateTestProbe();
         var consumer = CreateTestProbe();
 
