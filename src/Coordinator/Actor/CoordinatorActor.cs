@@ -232,7 +232,7 @@ internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             Command<Join>(_ => { _state.Join(Sender); Carry(); });
             Command<JoinRun>(_ => { _state.JoinRun(Sender); Carry(); });
             Command<Shutdown>(shutdown => { _state.Shutdown(Sender, shutdown); Carry(); });
-            Command<Terminated>(terminated => { _state.ClientStopped(terminated.ActorRef); Carry(); });
+            Command<Terminated>(terminated => { _state.ClientTerminated(terminated.ActorRef); Carry(); });
             Command<ExpireDeliveries>(_ => { _state.Tick(); Carry(); });
             Command<ReportProgress>(_ => _state.ReportProgress());
             Command<ClusterEvent.MemberUp>(up => OnMember(up.Member, up: true));

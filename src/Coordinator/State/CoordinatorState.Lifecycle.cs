@@ -113,8 +113,8 @@ internal sealed partial class CoordinatorState<TClient>
         _log.WaitingForStoppedProducers(string.Join(", ", stopped.Take(10)) + (stopped.Count > 10 ? $" and {stopped.Count - 10} more" : string.Empty));
     }
 
-    /// <summary>A client the shell watched has stopped: what it held goes back, what it waited for is forgotten.</summary>
-    public void ClientStopped(TClient gone)
+    /// <summary>A client the shell watched has terminated (died or left, not a node's stop): what it held goes back, what it waited for is forgotten.</summary>
+    public void ClientTerminated(TClient gone)
     {
         if (_parkedPuts.RemoveAll(p => p.Putter.Equals(gone)) > 0)
         {

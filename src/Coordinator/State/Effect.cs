@@ -12,7 +12,7 @@ internal enum EffectKind
     /// <summary>Send the message once every event journaled so far is stored: it promises durability.</summary>
     TellWhenStored,
 
-    /// <summary>Watch the client, so that its stop comes back as <see cref="CoordinatorState{TClient}.ClientStopped"/>.</summary>
+    /// <summary>Watch the client, so that its stop comes back as <see cref="CoordinatorState{TClient}.ClientTerminated"/>.</summary>
     Watch,
 }
 

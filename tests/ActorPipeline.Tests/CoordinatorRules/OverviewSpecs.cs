@@ -38,7 +38,7 @@ public sealed class OverviewSpecs
             Overview.Consumers);
 
         // b stops holding two: they go back, to a (whose window of 3 has room for them), and b's row stays with what it had completed.
-        _q.Do(s => s.ClientStopped(_b));
+        _q.Do(s => s.ClientTerminated(_b));
         Assert.Equal(
             [new ConsumerOverview("consumer-a", 3, 2, Connected: true), new ConsumerOverview("consumer-b", 0, 0, Connected: false)],
             Overview.Consumers);
@@ -54,7 +54,7 @@ public sealed class OverviewSpecs
             .Do(s => s.Put(_q.Producer, _q.PutOf("01", "02")))
             .Do(s => s.ProducerDone(_q.Producer, new ProducerDone(_q.Producer.ToString(), 1)))
             .Do(s => s.Put(other, new Put("other-producer", 1, [_q.Item("03")])))
-            .Do(s => s.ClientStopped(other));
+            .Do(s => s.ClientTerminated(other));
 
         Assert.Equal(
             [new ProducerOverview("other-producer", "node-a", ProducerPhase.Active, 1), new ProducerOverview(_q.Producer.ToString(), "node-a", ProducerPhase.Done, 2)],
@@ -118,7 +118,7 @@ public sealed class OverviewSpecs
         _q.Time.Advance(TimeSpan.FromSeconds(30));
 
         // a stops holding it; b gets it 30 s later: a redelivery, whose wait is the consumer's failure, not the queue's.
-        _q.Do(s => s.ClientStopped(_a)).Do(s => s.RequestWork(_b, new RequestWork(1)));
+        _q.Do(s => s.ClientTerminated(_a)).Do(s => s.RequestWork(_b, new RequestWork(1)));
 
         Assert.Single(_q.SingleDelivery(_b).Items);
         var latency = Overview.Latency;

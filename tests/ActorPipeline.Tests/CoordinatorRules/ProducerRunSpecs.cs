@@ -16,7 +16,7 @@ public sealed class ProducerRunSpecs
     {
         var first = new ModelClient("producer-0 (first actor)");
         var second = new ModelClient("producer-0 (restarted)");
-        _q.Do(s => s.RegisterProducer(first, new RegisterProducer("p-0"))).Do(s => s.ClientStopped(first));
+        _q.Do(s => s.RegisterProducer(first, new RegisterProducer("p-0"))).Do(s => s.ClientTerminated(first));
         _q.Time.Advance(TimeSpan.FromSeconds(30));
         _q.Do(s => s.Tick());
         Assert.Equal(1, _q.State.Status().ProducersLost);
@@ -37,7 +37,7 @@ public sealed class ProducerRunSpecs
     public void Should_wait_again_for_a_lost_producer_that_puts_again()
     {
         var producer = new ModelClient("producer-0");
-        _q.Do(s => s.RegisterProducer(producer, new RegisterProducer("p-0"))).Do(s => s.ClientStopped(producer));
+        _q.Do(s => s.RegisterProducer(producer, new RegisterProducer("p-0"))).Do(s => s.ClientTerminated(producer));
         _q.Time.Advance(TimeSpan.FromSeconds(30));
         _q.Do(s => s.Tick());
 
@@ -68,7 +68,7 @@ public sealed class ProducerRunSpecs
     {
         var producer = new ModelClient("producer-0 (its node was killed)");
         _q.Do(s => s.RegisterProducer(producer, new RegisterProducer("p-0"))).Do(s => s.JoinRun(_joiner));
-        _q.Do(s => s.ClientStopped(producer));
+        _q.Do(s => s.ClientTerminated(producer));
 
         _q.Time.Advance(TimeSpan.FromSeconds(30) - TimeSpan.FromTicks(1));
         _q.Do(s => s.Tick());
@@ -86,7 +86,7 @@ public sealed class ProducerRunSpecs
         var before = new ModelClient("producer-0 (before its node restarted)");
         var after = new ModelClient("producer-0 (after)");
         _q.Do(s => s.RegisterProducer(before, new RegisterProducer("p-0")));
-        _q.Do(s => s.Put(before, new Put("p-0", 1, [_q.Item("01")]))).Do(s => s.ClientStopped(before)).Do(s => s.JoinRun(_joiner));
+        _q.Do(s => s.Put(before, new Put("p-0", 1, [_q.Item("01")]))).Do(s => s.ClientTerminated(before)).Do(s => s.JoinRun(_joiner));
         _q.Time.Advance(TimeSpan.FromSeconds(1));
 
         _q.Do(s => s.RegisterProducer(after, new RegisterProducer("p-0")));
@@ -163,7 +163,7 @@ public sealed class ProducerRunSpecs
         var delivered = Assert.Single(_q.SingleDelivery(_consumer).Items);
         _q.Do(s => s.Join(_joiner)).Do(s => s.JoinRun(_joiner));
 
-        _q.Do(s => s.ClientStopped(_joiner)).Do(s => s.TaskDone(_consumer, new TaskDone(delivered.DeliveryId)));
+        _q.Do(s => s.ClientTerminated(_joiner)).Do(s => s.TaskDone(_consumer, new TaskDone(delivered.DeliveryId)));
 
         Assert.DoesNotContain(_q.Told, t => t.To == _joiner);
         Assert.Equal(0, _q.State.StructureSizes["joiners"]);

@@ -21,7 +21,7 @@ public sealed class StoppedProducerSpecs
         _q.Do(s => s.RegisterProducer(_first, new RegisterProducer("p-0")));
         _q.Do(s => s.Put(_first, new Put("p-0", 1, [_q.Item("01")]))).Do(s => s.Get(_consumer, new Get(1)));
         _q.Do(s => s.TaskDone(_consumer, new TaskDone(Assert.Single(_q.SingleDelivery(_consumer).Items).DeliveryId)));
-        _q.Do(s => s.ProducerStopped(_first, new ProducerStopped("p-0", 1))).Do(s => s.ClientStopped(_first)).Do(s => s.JoinRun(_joiner));
+        _q.Do(s => s.ProducerStopped(_first, new ProducerStopped("p-0", 1))).Do(s => s.ClientTerminated(_first)).Do(s => s.JoinRun(_joiner));
     }
 
     [Fact]

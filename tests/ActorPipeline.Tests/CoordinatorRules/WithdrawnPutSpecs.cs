@@ -32,7 +32,7 @@ public sealed class WithdrawnPutSpecs
         _q.Do(s => s.TaskDone(_consumer, new TaskDone([.. delivered.Select(d => d.DeliveryId)])));
         Assert.Equal(2L, _q.State.Status().Accepted);
 
-        _q.Do(s => s.ProducerStopped(_first, new ProducerStopped("p-0", 1))).Do(s => s.ClientStopped(_first));
+        _q.Do(s => s.ProducerStopped(_first, new ProducerStopped("p-0", 1))).Do(s => s.ClientTerminated(_first));
         _q.Recover(); // what went in is journaled as the put's part, across a coordinator restart too
         var second = new ModelClient("producer-0 (its node started again)");
         _q.Do(s => s.RegisterProducer(second, new RegisterProducer("p-0")));

@@ -73,7 +73,7 @@ internal sealed partial class ModelRun
                     producer.PendingParked = false; // what it had admitted stays; it resends the rest
                 }
 
-                _state.ClientStopped(producer.Client);
+                _state.ClientTerminated(producer.Client);
                 producer.Restart();
                 break;
             case OperationKind.Get or OperationKind.GetNowait:
@@ -131,7 +131,7 @@ internal sealed partial class ModelRun
                 }
 
                 _released.Remove(consumer);
-                _state.ClientStopped(consumer.Client);
+                _state.ClientTerminated(consumer.Client);
                 consumer.Restart();
                 break;
             case OperationKind.AdvanceTime:
