@@ -28,7 +28,12 @@ internal sealed class JournalPreflight(IOptions<PipelineOptions> pipeline, IOpti
 
         var connection = options.Persistence.EffectiveConnectionString;
         var ownCluster = node.Value.SeedNodeList.Count == 0;
-        var problem = SqliteJournalCheck.Check(connection, LockWait, probeWriteLock: ownCluster) ?? (ownCluster ? HoldAgainstOtherNodes(connection) : null);
+        // The claim comes first: a running node's steady writes would otherwise meet the write-lock probe and be
+        // reported as a locked file, when the one thing to say is that another node is using it. A file that does
+        // not exist yet is claimed once the check has made it.
+        var problem = (ownCluster ? HoldAgainstOtherNodes(connection) : null)
+            ?? SqliteJournalCheck.Check(connection, LockWait, probeWriteLock: ownCluster)
+            ?? (ownCluster && _held is null ? HoldAgainstOtherNodes(connection) : null);
         if (problem is null)
         {
             return true;
