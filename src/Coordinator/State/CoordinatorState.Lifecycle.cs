@@ -54,7 +54,11 @@ internal sealed partial class CoordinatorState<TClient>
         List<long> ids = requeue.ItemIds.Count == 0
             ? [.. _deadLetters.Keys.Order()]
             : [.. requeue.ItemIds.Where(_deadLetters.ContainsKey).Distinct()];
-        Record(new DeadLettersRequeued(ids));
+        if (ids.Count > 0)
+        {
+            Record(new DeadLettersRequeued(ids)); // nothing to requeue journals nothing, as a discard of nothing
+        }
+
         TellWhenStored(from, new DeadLettersRequeuedAck(ids.Count));
     }
 

@@ -18,6 +18,8 @@ public sealed class BoundedCoordinatorSpecs(ITestOutputHelper output) : Coordina
 
         Queue.Tell(PutOne(producer, "03"), producer.Ref);
         await producer.ExpectNothingMoreFromAsync(Queue);
+        var parked = await StatusAsync();
+        Assert.Equal((2, 1, 2L), (parked.Size, parked.ParkedPuts, parked.Accepted)); // waiting, not admitted over capacity
 
         Assert.Equal("01", (await GetAsync(consumer)).Item.Hex);
         Assert.Equal(3, (await producer.ExpectMsgAsync<PutAccepted>(cancellationToken: Ct)).SequenceNr);

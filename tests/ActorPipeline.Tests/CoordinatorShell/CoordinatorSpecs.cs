@@ -240,6 +240,7 @@ public sealed class CoordinatorSpecs(ITestOutputHelper output) : CoordinatorSpec
             if (i == numbers.Length - 1)
             {
                 await joiner.ExpectNothingMoreFromAsync(Queue); // 99 done, one outstanding: join must still wait
+                Assert.Equal(1, (await StatusAsync()).Unfinished);
             }
 
             Queue.Tell(new TaskDone(delivered.DeliveryId), worker.Ref);

@@ -46,6 +46,8 @@ public sealed class DeliveryProtocolSpecs(ITestOutputHelper output)
         var delivered = await GetAsync(consumer);
         Queue.Tell(new TaskDone(delivered.DeliveryId), consumer.Ref);
         await joiner.ExpectNothingMoreFromAsync(Queue); // the queue is empty, but "second" is not done
+        var waiting = await StatusAsync();
+        Assert.Equal((0, false), (waiting.Unfinished, waiting.IsRunComplete));
 
         Queue.Tell(new ProducerDone("second", 0), second.Ref);
 
