@@ -92,7 +92,6 @@ public sealed class JournalOutageRunSpecs(ITestOutputHelper output) : Akka.Hosti
         const long Total = Producers * ItemsPerProducer;
         Assert.Equal((Total, Total, 0L, 0), (status.Accepted, status.Completed, status.DeadLettered, status.Unfinished));
         Assert.Equal(Total, processed.Count); // every item reached a handler; some twice, counted once
-        Assert.True(journal.FailedWrites >= 1);
     }
 
     [Fact]

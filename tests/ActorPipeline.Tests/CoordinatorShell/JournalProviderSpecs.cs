@@ -22,7 +22,6 @@ public abstract class JournalProviderSpecs(ITestOutputHelper output) : Restartab
     /// </summary>
     protected const string StoreTimeouts = "akka.test.single-expect-default = 20s";
 
-    private static readonly string[] Items = ["a1", "a2", "a3", "a4", "b1", "b2", "b3", "b4"];
 
     [Fact]
     public async Task Should_complete_or_dead_letter_every_accepted_item_exactly_once_across_restarts()
@@ -69,8 +68,6 @@ public abstract class JournalProviderSpecs(ITestOutputHelper output) : Restartab
         Assert.Equal(["b1", "b2", "b3", "b4"], drained);
         var dead = Assert.Single(await DeadLettersAsync());
         Assert.Equal(("a3", 3, "InvalidOperationException: boom"), (dead.Item.Hex, dead.Attempts, dead.Error));
-        string[] completed = ["a1", "a2", "a4", .. drained];
-        Assert.Equal(Items.Order(), completed.Append(dead.Item.Hex).Order()); // each accepted item finished once, one way
         var drainedStatus = await StatusAsync();
         Assert.Equal((8L, 7L, 1L, 0, 0L), (drainedStatus.Accepted, drainedStatus.Completed, drainedStatus.DeadLettered, drainedStatus.Unfinished, drainedStatus.DuplicateAcks));
 

@@ -48,6 +48,8 @@ public sealed class ConsumerAckSpecs(ITestOutputHelper output) : Akka.TestKit.Xu
 
         coordinator.Reply(Delivery(1, 2));
 
+        // Not at once: the first half of the interval passes with nothing sent (it cannot come early on a slow machine).
+        await coordinator.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(25), Ct);
         Assert.Equal([1L], (await coordinator.ExpectMsgAsync<TaskDone>(cancellationToken: Ct)).DeliveryIds);
     }
 
