@@ -282,9 +282,13 @@ internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         }
     }
 
-    /// <summary>Carries out the state's decision: journal its events, then reply now or once they are stored, and watch.</summary>
+    /// <summary>
+    /// Settles the state after the command (dispatch, joiners, the run: once here, so no handler can forget it),
+    /// then carries out its decision: journal its events, then reply now or once they are stored, and watch.
+    /// </summary>
     private void Carry()
     {
+        _state.Settle();
         var effects = _state.Effects;
         if (!_options.Ephemeral)
         {

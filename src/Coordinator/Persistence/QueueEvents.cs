@@ -91,31 +91,19 @@ internal static class QueueEvents
         long HighestAccepted,
         long Accepted,
         bool Announced,
-        bool Done,
-        bool Lost,
+        ProducerPhase Phase,
         long PartialSequenceNr = long.MinValue,
         int PartialAdmitted = 0,
         string Node = "",
-        int NodeProducers = 0,
-        bool Stopped = false);
+        int NodeProducers = 0);
 
-    /// <summary>The whole coordinator state after the last journaled event it covers.</summary>
+    /// <summary>
+    /// The whole coordinator state after the last journaled event it covers: the queue's totals as the value
+    /// the state holds, its unfinished items, the producers of the run and the dead letters.
+    /// </summary>
     public sealed record CoordinatorSnapshot(
-        long RunNumber,
-        bool RunFinished,
-        long Incarnation,
-        long LastItemId,
-        long LastDeliveryId,
-        long Accepted,
-        long Completed,
-        long Dropped,
-        long Redelivered,
-        long DuplicateAcks,
-        bool ShutDown,
-        bool ShutDownImmediately,
+        QueueTotals Totals,
         IReadOnlyList<SnapshotItem> Items,
         IReadOnlyList<SnapshotProducer> Producers,
-        IReadOnlyList<DeadLetteredItem> DeadLetters,
-        long Discarded = 0,
-        bool EndedByOperator = false) : IQueueEvent;
+        IReadOnlyList<DeadLetteredItem> DeadLetters) : IQueueEvent;
 }

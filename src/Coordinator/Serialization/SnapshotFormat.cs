@@ -14,43 +14,45 @@ internal static class SnapshotFormat
 
     public static W.CoordinatorSnapshot ToWire(CoordinatorSnapshot s) => new()
     {
-        RunNumber = s.RunNumber,
-        RunFinished = s.RunFinished,
-        Incarnation = s.Incarnation,
-        LastItemId = s.LastItemId,
-        LastDeliveryId = s.LastDeliveryId,
-        Accepted = s.Accepted,
-        Completed = s.Completed,
-        Dropped = s.Dropped,
-        Redelivered = s.Redelivered,
-        DuplicateAcks = s.DuplicateAcks,
-        ShutDown = s.ShutDown,
-        ShutDownImmediately = s.ShutDownImmediately,
+        RunNumber = s.Totals.RunNumber,
+        RunFinished = s.Totals.RunFinished,
+        Incarnation = s.Totals.Incarnation,
+        LastItemId = s.Totals.LastItemId,
+        LastDeliveryId = s.Totals.LastDeliveryId,
+        Accepted = s.Totals.Accepted,
+        Completed = s.Totals.Completed,
+        Dropped = s.Totals.Dropped,
+        Redelivered = s.Totals.Redelivered,
+        DuplicateAcks = s.Totals.DuplicateAcks,
+        ShutDown = s.Totals.Mode != QueueMode.Open,
+        ShutDownImmediately = s.Totals.Mode == QueueMode.ShutDownImmediately,
         Items = { Out(s.Items, ToWire, "CoordinatorSnapshot.Items", StateLimit) },
         Producers = { Out(s.Producers, ToWire, "CoordinatorSnapshot.Producers") },
         DeadLetters = { Out(s.DeadLetters, Out, "CoordinatorSnapshot.DeadLetters", StateLimit) },
-        Discarded = s.Discarded,
-        EndedByOperator = s.EndedByOperator,
+        Discarded = s.Totals.Discarded,
+        EndedByOperator = s.Totals.EndedByOperator,
     };
 
     public static CoordinatorSnapshot FromWire(W.CoordinatorSnapshot s) => new(
-        s.RunNumber,
-        s.RunFinished,
-        s.Incarnation,
-        s.LastItemId,
-        s.LastDeliveryId,
-        s.Accepted,
-        s.Completed,
-        s.Dropped,
-        s.Redelivered,
-        s.DuplicateAcks,
-        s.ShutDown,
-        s.ShutDownImmediately,
+        new QueueTotals
+        {
+            RunNumber = s.RunNumber,
+            RunFinished = s.RunFinished,
+            Incarnation = s.Incarnation,
+            LastItemId = s.LastItemId,
+            LastDeliveryId = s.LastDeliveryId,
+            Accepted = s.Accepted,
+            Completed = s.Completed,
+            Dropped = s.Dropped,
+            Redelivered = s.Redelivered,
+            DuplicateAcks = s.DuplicateAcks,
+            Discarded = s.Discarded,
+            EndedByOperator = s.EndedByOperator,
+            Mode = s.ShutDownImmediately ? QueueMode.ShutDownImmediately : s.ShutDown ? QueueMode.ShutDown : QueueMode.Open,
+        },
         In(s.Items, FromWire, "CoordinatorSnapshot.Items", StateLimit),
         In(s.Producers, FromWire, "CoordinatorSnapshot.Producers"),
-        In(s.DeadLetters, In, "CoordinatorSnapshot.DeadLetters", StateLimit),
-        s.Discarded,
-        s.EndedByOperator);
+        In(s.DeadLetters, In, "CoordinatorSnapshot.DeadLetters", StateLimit));
 
     private static W.SnapshotItem ToWire(SnapshotItem item, string field) => new()
     {
@@ -70,13 +72,15 @@ internal static class SnapshotFormat
         HighestAccepted = p.HighestAccepted,
         Accepted = p.Accepted,
         Announced = p.Announced,
-        Done = p.Done,
-        Lost = p.Lost,
+
+        // The wire keeps the flags it always had (older snapshots read the same); the phase is one value in C#.
+        Done = p.Phase == ProducerPhase.Done,
+        Lost = p.Phase == ProducerPhase.Lost,
+        Stopped = p.Phase == ProducerPhase.Stopped,
         PartialSequenceNr = p.PartialSequenceNr,
         PartialAdmitted = p.PartialAdmitted,
         Node = Out(p.Node, "CoordinatorSnapshot.Producers.Node"),
         NodeProducers = p.NodeProducers,
-        Stopped = p.Stopped,
     };
 
     private static SnapshotProducer FromWire(W.SnapshotProducer p, string field) => new(
@@ -84,11 +88,16 @@ internal static class SnapshotFormat
         p.HighestAccepted,
         p.Accepted,
         p.Announced,
-        p.Done,
-        p.Lost,
+        PhaseOf(p),
         p.PartialSequenceNr,
         p.PartialAdmitted,
         In(p.Node, "CoordinatorSnapshot.Producers.Node"),
-        NodeProducers(p.NodeProducers, "CoordinatorSnapshot.Producers.NodeProducers"),
-        p.Stopped);
+        NodeProducers(p.NodeProducers, "CoordinatorSnapshot.Producers.NodeProducers"));
+
+    private static ProducerPhase PhaseOf(W.SnapshotProducer p) =>
+        p.Done ? ProducerPhase.Done
+        : p.Lost ? ProducerPhase.Lost
+        : p.Stopped ? ProducerPhase.Stopped
+        : p.Announced ? ProducerPhase.Active
+        : ProducerPhase.Unregistered;
 }

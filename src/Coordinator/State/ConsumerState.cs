@@ -24,9 +24,6 @@ internal sealed class ConsumerState<TClient>(TClient consumer)
     /// <summary>The highest delivery id sent to it: a request that has not seen it gets a <see cref="QueueProtocol.DeliveredUpTo"/> mark.</summary>
     public long LastDelivered { get; set; }
 
-    /// <summary>Items it completed while holding them (live only: a restarted coordinator counts afresh).</summary>
-    public long Completed { get; set; }
-
     /// <summary>How many more items it may be sent now.</summary>
     public int Available => Mode == ConsumerMode.Window ? Math.Max(0, Window - InFlight.Count) : Math.Max(0, Credits);
 }

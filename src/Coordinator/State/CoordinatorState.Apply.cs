@@ -5,12 +5,14 @@ namespace ActorPipeline.Coordinator.State;
 internal sealed partial class CoordinatorState<TClient>
 {
     /// <summary>
-    /// The only way journaled state changes, live and in recovery alike. In recovery no client holds
-    /// anything and the queue's order is rebuilt at the end (<see cref="CompleteRecovery"/>), so the
-    /// deque is left alone until then.
+    /// The only way journaled state changes, live and in recovery alike (<see cref="Restore"/> goes through
+    /// the same steps). In recovery no client holds anything and the queue's order is rebuilt at the end
+    /// (<see cref="CompleteRecovery"/>), so the deque is left alone until then. The operator's page hears of
+    /// each event through one call, before it changes the state, while it can still tell who held an item.
     /// </summary>
     public void Apply(IQueueEvent @event)
     {
+        _tally.Observe(@event, HolderOf);
         switch (@event)
         {
             case ItemsAccepted e:
@@ -27,20 +29,17 @@ internal sealed partial class CoordinatorState<TClient>
                 ApplyDelivered(e);
                 break;
             case ItemsCompleted e:
+                var completed = 0;
                 foreach (var id in e.ItemIds)
                 {
                     if (_items.TryGetValue(id, out var item))
                     {
-                        if (item.Holder is { } holder)
-                        {
-                            holder.Completed++; // for the operator's page; Finish forgets the holder
-                        }
-
                         Finish(item);
-                        _completed++;
+                        completed++;
                     }
                 }
 
+                _totals = _totals with { Completed = _totals.Completed + completed };
                 break;
             case ItemsRequeued e:
                 // Walk backwards so the items keep the event's order at the head of the queue.
@@ -54,7 +53,7 @@ internal sealed partial class CoordinatorState<TClient>
 
                 break;
             case AcksIgnored e:
-                _duplicateAcks += e.Count;
+                _totals = _totals with { DuplicateAcks = _totals.DuplicateAcks + e.Count };
                 break;
             case ItemDeadLettered e:
                 if (_items.TryGetValue(e.ItemId, out var failed))
@@ -69,10 +68,8 @@ internal sealed partial class CoordinatorState<TClient>
                 {
                     if (_deadLetters.Remove(id, out var dead))
                     {
-                        var item = new ItemState<TClient>(id, dead.Item) { FromDeadLetters = true, Deliveries = 1 };
-                        _items.Add(id, item);
-                        PushBackUnlessRecovering(item);
-                        _queued++; // accepted once already: it moves from dead-lettered back to unfinished
+                        // Accepted once already: it moves from dead-lettered back to unfinished, delivered before.
+                        AddItem(new ItemState<TClient>(id, dead.Item) { FromDeadLetters = true, Deliveries = 1 });
                     }
                 }
 
@@ -114,12 +111,15 @@ internal sealed partial class CoordinatorState<TClient>
                 ApplyShutdown(e.Immediate);
                 break;
             case IncarnationStarted e:
-                _incarnation = e.Incarnation;
-                _lastDeliveryId = Math.Max(_lastDeliveryId, e.Incarnation << IncarnationShift);
+                _totals = _totals with
+                {
+                    Incarnation = e.Incarnation,
+                    LastDeliveryId = Math.Max(_totals.LastDeliveryId, e.Incarnation << IncarnationShift),
+                };
                 ReturnEveryDelivery();
                 break;
             case RunFinished:
-                _runFinished = true;
+                _totals = _totals with { RunFinished = true };
                 break;
             case RunStarted e:
                 ApplyRunStarted(e.RunNumber);
@@ -129,18 +129,20 @@ internal sealed partial class CoordinatorState<TClient>
         }
     }
 
+    private TClient? HolderOf(long itemId) => _items.TryGetValue(itemId, out var item) ? item.Holder?.Ref : null;
+
     private void ApplyAccepted(ItemsAccepted e)
     {
         for (var i = 0; i < e.Items.Count; i++)
         {
-            var item = new ItemState<TClient>(e.FirstItemId + i, e.Items[i]);
-            _items.Add(item.Id, item);
-            PushBackUnlessRecovering(item);
+            AddItem(new ItemState<TClient>(e.FirstItemId + i, e.Items[i]));
         }
 
-        _queued += e.Items.Count;
-        _accepted += e.Items.Count;
-        _lastItemId = Math.Max(_lastItemId, e.FirstItemId + e.Items.Count - 1);
+        _totals = _totals with
+        {
+            Accepted = _totals.Accepted + e.Items.Count,
+            LastItemId = Math.Max(_totals.LastItemId, e.FirstItemId + e.Items.Count - 1),
+        };
         var producer = ProducerFor(e.ProducerId);
         producer.Accepted += e.Items.Count;
         if (e.PutComplete)
@@ -160,6 +162,17 @@ internal sealed partial class CoordinatorState<TClient>
         producer.PartialAdmitted += e.Items.Count;
     }
 
+    /// <summary>An unfinished item joins the state, queued at the back (its order is rebuilt after recovery).</summary>
+    private void AddItem(ItemState<TClient> item)
+    {
+        _items.Add(item.Id, item);
+        Move(item, ItemPlace.Queued);
+        if (!_recovering)
+        {
+            _queue.PushBack(item);
+        }
+    }
+
     private void ApplyDelivered(ItemsDelivered e)
     {
         for (var i = 0; i < e.ItemIds.Count; i++)
@@ -169,41 +182,65 @@ internal sealed partial class CoordinatorState<TClient>
                 continue;
             }
 
-            if (item.IsQueued)
-            {
-                _queued--;
-                _inFlight++;
-            }
-            else
+            if (item.Place == ItemPlace.InFlight)
             {
                 // In recovery of an older journal: it was handed back or timed out without an event and delivered again.
                 Supersede(item);
             }
 
-            var deliveryId = e.FirstDeliveryId + i;
-            item.CurrentDelivery = deliveryId;
             item.Deliveries++;
-            _deliveries[deliveryId] = item;
-            if (item.Superseded is { Count: >= ItemState<TClient>.MaxKnownDeliveries } superseded)
-            {
-                // A task_done for the forgotten delivery will count as a duplicate; the item still ends once.
-                _deliveries.Remove(superseded[0]);
-                superseded.RemoveAt(0);
-            }
+            HandOut(item, e.FirstDeliveryId + i);
         }
 
-        _lastDeliveryId = Math.Max(_lastDeliveryId, e.FirstDeliveryId + e.ItemIds.Count - 1);
+        _totals = _totals with { LastDeliveryId = Math.Max(_totals.LastDeliveryId, e.FirstDeliveryId + e.ItemIds.Count - 1) };
+    }
+
+    /// <summary>The item is in flight under this delivery, which is remembered (the oldest forgotten past the limit).</summary>
+    private void HandOut(ItemState<TClient> item, long deliveryId)
+    {
+        Move(item, ItemPlace.InFlight);
+        item.CurrentDelivery = deliveryId;
+        _deliveries[deliveryId] = item;
+        if (item.Superseded is { Count: >= ItemState<TClient>.MaxKnownDeliveries } superseded)
+        {
+            // A task_done for the forgotten delivery will count as a duplicate; the item still ends once.
+            _deliveries.Remove(superseded[0]);
+            superseded.RemoveAt(0);
+        }
+    }
+
+    /// <summary>
+    /// The one writer of the queued and in-flight counts: an item changes place, and the counts follow. The
+    /// queue's deque is the caller's (a finished item's entry stays there and is skipped).
+    /// </summary>
+    private void Move(ItemState<TClient> item, ItemPlace to)
+    {
+        switch (item.Place)
+        {
+            case ItemPlace.Queued:
+                _queued--;
+                break;
+            case ItemPlace.InFlight:
+                _inFlight--;
+                break;
+        }
+
+        switch (to)
+        {
+            case ItemPlace.Queued:
+                _queued++;
+                break;
+            case ItemPlace.InFlight:
+                _inFlight++;
+                break;
+        }
+
+        item.Place = to;
     }
 
     private void ApplyAnnounced(ProducerState<TClient> producer, string node, int nodeProducers)
     {
-        if (!producer.IsAnnounced)
-        {
-            producer.IsAnnounced = true;
-            _producersRegistered++;
-            CountOnNode(producer, node, nodeProducers);
-        }
-
+        Announce(producer, node, nodeProducers);
         if (!_recovering)
         {
             StartJoinWindow();
@@ -215,46 +252,56 @@ internal sealed partial class CoordinatorState<TClient>
         }
     }
 
+    /// <summary>A producer registered in this run, counted once, under its node.</summary>
+    private void Announce(ProducerState<TClient> producer, string node, int nodeProducers)
+    {
+        if (!producer.IsAnnounced)
+        {
+            producer.IsAnnounced = true;
+            _producersRegistered++;
+            CountOnNode(producer, node, nodeProducers);
+        }
+    }
+
     private void ApplyShutdown(bool immediate)
     {
         if (!immediate)
         {
-            _mode = _mode == QueueMode.Open ? QueueMode.ShutDown : _mode;
+            _totals = _totals with { Mode = _totals.Mode == QueueMode.Open ? QueueMode.ShutDown : _totals.Mode };
             return;
         }
 
-        _mode = QueueMode.ShutDownImmediately;
-        foreach (var item in _items.Values.Where(i => i.IsQueued).ToList())
+        _totals = _totals with { Mode = QueueMode.ShutDownImmediately };
+        var dropped = 0;
+        foreach (var item in _items.Values.Where(i => i.Place == ItemPlace.Queued).ToList())
         {
             Finish(item);
-            _dropped++;
+            dropped++;
         }
 
+        _totals = _totals with { Dropped = _totals.Dropped + dropped };
         _queue.Clear();
     }
 
     private void ApplyRunStarted(long runNumber)
     {
         // A new batch run: producers and counts start afresh; requeued dead letters already queued stay.
-        _runNumber = runNumber;
-        _runFinished = false;
         _producers.Clear();
-        _departedConsumers.Clear();
-        foreach (var consumer in _consumers.Values)
-        {
-            consumer.Completed = 0; // the overview's figures are the run's
-        }
-
         Array.Clear(_producersIn);
         _producersRegistered = 0;
-        _accepted = _items.Count + _deadLetters.Count; // what carries over is this run's to settle, so the counts add up
-        _completed = 0;
-        _discarded = 0;
-        _endedByOperator = false;
-        _dropped = 0;
-        _redelivered = 0;
-        _duplicateAcks = 0;
-        _mode = QueueMode.Open;
+        _totals = _totals with
+        {
+            RunNumber = runNumber,
+            RunFinished = false,
+            Accepted = _items.Count + _deadLetters.Count, // what carries over is this run's to settle, so the counts add up
+            Completed = 0,
+            Discarded = 0,
+            EndedByOperator = false,
+            Dropped = 0,
+            Redelivered = 0,
+            DuplicateAcks = 0,
+            Mode = QueueMode.Open,
+        };
     }
 
     /// <summary>
@@ -264,22 +311,14 @@ internal sealed partial class CoordinatorState<TClient>
     /// </summary>
     private void ReturnEveryDelivery()
     {
-        foreach (var item in _items.Values.Where(i => !i.IsQueued).ToList())
+        foreach (var item in _items.Values.Where(i => i.Place == ItemPlace.InFlight).ToList())
         {
             // Queued again, so delivered again: counted redelivered like any other return (the summary's figure
             // is the journal's, replayed the same way). The queue's order is rebuilt once recovery completes.
             if (TakeBack(item))
             {
-                _redelivered++;
+                _totals = _totals with { Redelivered = _totals.Redelivered + 1 };
             }
-        }
-    }
-
-    private void PushBackUnlessRecovering(ItemState<TClient> item)
-    {
-        if (!_recovering)
-        {
-            _queue.PushBack(item);
         }
     }
 
@@ -294,15 +333,14 @@ internal sealed partial class CoordinatorState<TClient>
     private void Finish(ItemState<TClient> item)
     {
         _items.Remove(item.Id);
-        item.IsFinished = true;
-        if (item.IsQueued)
+        var wasQueued = item.Place == ItemPlace.Queued;
+        Move(item, ItemPlace.Finished);
+        if (wasQueued)
         {
-            _queued--; // its entry stays in the deque and is skipped there
-            CompactQueueIfSparse();
+            CompactQueueIfSparse(); // its entry stays in the deque and is skipped there
         }
         else
         {
-            _inFlight--;
             _deliveries.Remove(item.CurrentDelivery);
             _deadlines.Remove(item);
             if (item.Holder is { } holder)
@@ -330,7 +368,7 @@ internal sealed partial class CoordinatorState<TClient>
             return;
         }
 
-        _redelivered++;
+        _totals = _totals with { Redelivered = _totals.Redelivered + 1 };
         if (!_recovering)
         {
             _queue.PushFront(item);
@@ -353,15 +391,14 @@ internal sealed partial class CoordinatorState<TClient>
 
         _deadlines.Remove(item);
         Supersede(item);
-        _inFlight--;
-        _queued++;
-        if (_mode != QueueMode.ShutDownImmediately)
+        Move(item, ItemPlace.Queued);
+        if (_totals.Mode != QueueMode.ShutDownImmediately)
         {
             return true;
         }
 
         Finish(item);
-        _dropped++;
+        _totals = _totals with { Dropped = _totals.Dropped + 1 };
         return false;
     }
 }

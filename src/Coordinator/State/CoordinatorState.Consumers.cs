@@ -32,7 +32,6 @@ internal sealed partial class CoordinatorState<TClient>
                 left -= batch;
             }
 
-            Dispatch();
             return;
         }
 
@@ -44,7 +43,6 @@ internal sealed partial class CoordinatorState<TClient>
 
         consumer.Credits = (int)Math.Min(int.MaxValue, (long)consumer.Credits + get.Credits);
         JoinWaitingLine(consumer);
-        Dispatch();
     }
 
     public void RequestWork(TClient from, RequestWork request)
@@ -67,10 +65,7 @@ internal sealed partial class CoordinatorState<TClient>
         else
         {
             JoinWaitingLine(consumer);
-            Dispatch();
         }
-
-        AnswerJoinersIfDone(); // after an immediate shutdown, what a repair hands back is dropped
     }
 
     public void CancelGet(TClient from)
@@ -120,8 +115,6 @@ internal sealed partial class CoordinatorState<TClient>
         }
 
         CountDuplicates(duplicates);
-        Dispatch();
-        AnswerJoinersIfDone();
     }
 
     public void Release(TClient from, Release release)
@@ -143,9 +136,6 @@ internal sealed partial class CoordinatorState<TClient>
         {
             Record(new ItemsRequeued(back));
         }
-
-        Dispatch();
-        AnswerJoinersIfDone();
     }
 
     public void TaskFailed(TClient from, TaskFailed failed)
@@ -169,8 +159,6 @@ internal sealed partial class CoordinatorState<TClient>
         Record(new ItemDeadLettered(item.Id, failed.DeliveryId, failed.Attempts, failed.Error));
         _metrics?.DeadLettered.Add(1);
         _log.DeadLettered(_formatter.Describe(item.Item), failed.DeliveryId, failed.Attempts, failed.Error);
-        Dispatch();
-        AnswerJoinersIfDone();
     }
 
     private void CountDuplicates(long duplicates)
@@ -334,7 +322,7 @@ internal sealed partial class CoordinatorState<TClient>
             }
         }
 
-        var delivered = new ItemsDelivered(_lastDeliveryId + 1, itemIds);
+        var delivered = new ItemsDelivered(_totals.LastDeliveryId + 1, itemIds);
         Record(delivered);
 
         var now = _time.GetTimestamp();

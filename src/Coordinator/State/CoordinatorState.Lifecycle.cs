@@ -45,8 +45,6 @@ internal sealed partial class CoordinatorState<TClient>
         _parkedKeys.Clear();
         _log.ShutDown(shutdown.Immediate ? "immediate" : "graceful", dropped, _queued, _inFlight);
         TellWhenStored(from, new ShutdownAck(dropped));
-        Dispatch();
-        AnswerJoinersIfDone();
     }
 
     public void GetDeadLetters(TClient from) => Tell(from, new DeadLetters(DeadLettersInOrder()));
@@ -58,7 +56,6 @@ internal sealed partial class CoordinatorState<TClient>
             : [.. requeue.ItemIds.Where(_deadLetters.ContainsKey).Distinct()];
         Record(new DeadLettersRequeued(ids));
         TellWhenStored(from, new DeadLettersRequeuedAck(ids.Count));
-        Dispatch();
     }
 
     /// <summary>
@@ -89,8 +86,6 @@ internal sealed partial class CoordinatorState<TClient>
         }
 
         WarnIfOnlyStoppedProducersRemain(now);
-        Dispatch();
-        AnswerJoinersIfDone();
     }
 
     /// <summary>
@@ -101,7 +96,7 @@ internal sealed partial class CoordinatorState<TClient>
     /// </summary>
     private void WarnIfOnlyStoppedProducersRemain(long now)
     {
-        if (_producersIn[(int)ProducerPhase.Stopped] == 0 || Unfinished > 0 || _producersIn[(int)ProducerPhase.Active] > 0 || _endedByOperator)
+        if (_producersIn[(int)ProducerPhase.Stopped] == 0 || Unfinished > 0 || _producersIn[(int)ProducerPhase.Active] > 0 || _totals.EndedByOperator)
         {
             _onlyStoppedSince = null;
             return;
@@ -142,7 +137,7 @@ internal sealed partial class CoordinatorState<TClient>
 
         if (_consumers.Remove(gone, out var consumer))
         {
-            RememberDeparted(consumer);
+            _tally.Departed(consumer.Ref);
             consumer.Credits = 0;
             consumer.Window = 0;
             if (consumer.IsWaiting)
@@ -160,16 +155,13 @@ internal sealed partial class CoordinatorState<TClient>
                 _log.ConsumerLostItems(gone.ToString() ?? string.Empty, held.Count);
             }
         }
-
-        Dispatch();
-        AnswerJoinersIfDone();
     }
 
     /// <summary>A progress event: how far the run is, how fast it goes, when it may end. Silent when nothing changed.</summary>
     public void ReportProgress()
     {
-        var finished = _completed + _deadLetters.Count + _discarded;
-        if (finished == _progressFinished && _accepted == _progressAccepted)
+        var finished = _totals.Completed + _deadLetters.Count + _totals.Discarded;
+        if (finished == _progressFinished && _totals.Accepted == _progressAccepted)
         {
             return;
         }
@@ -180,29 +172,30 @@ internal sealed partial class CoordinatorState<TClient>
         var active = _producersIn[(int)ProducerPhase.Active];
         var producing = active + Math.Max(0, ProducersKnown - _producersIn[(int)ProducerPhase.Done] - _producersIn[(int)ProducerPhase.Lost] - _producersIn[(int)ProducerPhase.Stopped] - active);
         _log.Progress(
-            finished, _accepted, Math.Round(rate, 1), Unfinished, Math.Round(OldestWaitingAge().TotalSeconds, 1),
+            finished, _totals.Accepted, Math.Round(rate, 1), Unfinished, Math.Round(OldestWaitingAge().TotalSeconds, 1),
             producing, eta is { } known && producing == 0 ? known.ToString() : "unknown");
-        (_progressFinished, _progressAccepted, _progressAt) = (finished, _accepted, now);
+        (_progressFinished, _progressAccepted, _progressAt) = (finished, _totals.Accepted, now);
     }
 
     /// <summary>Reports the queue's gauges to the metrics, if any.</summary>
     public void ReportGauges()
     {
         _metrics?.ReportQueue(_queued, Unfinished, OldestWaiting(), _consumers.Count, _producersIn[(int)ProducerPhase.Active]);
-        _metrics?.ReportRun(_accepted, _completed, _deadLetters.Count, _discarded, _dropped, Unfinished);
+        _metrics?.ReportRun(_totals.Accepted, _totals.Completed, _deadLetters.Count, _totals.Discarded, _totals.Dropped, Unfinished);
     }
 
     /// <summary>
-    /// Ends recovery. Unless <paramref name="offline"/> (an operator command on a stopped service), a
-    /// new incarnation starts, which queues again every item that was in flight (see
+    /// Ends recovery. A new incarnation starts, which queues again every item that was in flight (see
     /// <see cref="ReturnEveryDelivery"/>), and a new run if the last one finished. The queue's order is
-    /// then rebuilt: unfinished items oldest first.
+    /// then rebuilt: unfinished items oldest first. <paramref name="offline"/> (an operator command on a
+    /// stopped service) sees the state the next start will see, but journals nothing of its own: the
+    /// incarnation is applied, not recorded, so a command that only reads writes nothing.
     /// </summary>
     public void CompleteRecovery(bool offline)
     {
         if (offline)
         {
-            ReturnEveryDelivery(); // nothing is delivered offline; the next incarnation would do the same
+            Apply(new IncarnationStarted(_totals.Incarnation + 1));
         }
         else
         {
@@ -218,23 +211,34 @@ internal sealed partial class CoordinatorState<TClient>
             }
 
             // The incarnation first: what comes back from the last one is dropped if that run ended in an immediate shutdown.
-            Record(new IncarnationStarted(_incarnation + 1));
-            if (_runFinished)
+            Record(new IncarnationStarted(_totals.Incarnation + 1));
+            if (_totals.RunFinished)
             {
-                Record(new RunStarted(_runNumber + 1));
+                Record(new RunStarted(_totals.RunNumber + 1));
             }
             if (_items.Count > 0 || _producers.Count > 0)
             {
-                _log.Recovered(_runNumber, _items.Count, _producers.Count, _deadLetters.Count);
+                _log.Recovered(_totals.RunNumber, _items.Count, _producers.Count, _deadLetters.Count);
             }
         }
 
         _recovering = false;
         _queue.Clear();
-        foreach (var item in _items.Values.Where(i => i.IsQueued).OrderBy(i => i.Id))
+        foreach (var item in _items.Values.Where(i => i.Place == ItemPlace.Queued).OrderBy(i => i.Id))
         {
             _queue.PushBack(item);
         }
+    }
+
+    /// <summary>
+    /// The step after every command, taken by the shell once per message so that no command can forget it:
+    /// queued items go to the consumers waiting for them and freed room to parked putters, joiners whose wait
+    /// is over are answered, and a complete run is finished for those who joined it.
+    /// </summary>
+    public void Settle()
+    {
+        Dispatch();
+        AnswerJoinersIfDone();
     }
 
     private void AnswerJoinersIfDone()
@@ -265,11 +269,11 @@ internal sealed partial class CoordinatorState<TClient>
     /// <summary>Journals the end of the run once, so the next start begins a new one.</summary>
     private void FinishRun()
     {
-        if (!_runFinished)
+        if (!_totals.RunFinished)
         {
             // The last progress event now, before the summary, rather than from the timer after the node has said it is done.
             ReportProgress();
-            Record(new RunFinished(_runNumber));
+            Record(new RunFinished(_totals.RunNumber));
             ReportGauges(); // the tick may not come again before the node leaves
         }
     }

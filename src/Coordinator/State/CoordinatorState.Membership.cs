@@ -31,8 +31,7 @@ internal sealed partial class CoordinatorState<TClient>
     public void ProducerNodeGone(string node)
     {
         _producerMembers.Remove(node);
-        _departedNodes.Add(node);
-        AnswerJoinersIfDone(); // the run may be over now that it no longer waits for this node
+        _departedNodes.Add(node); // the run may be over now that it no longer waits for this node: Settle sees to it
     }
 
     /// <summary>Producers the run waits for right now: those registered plus those it knows are still to come.</summary>

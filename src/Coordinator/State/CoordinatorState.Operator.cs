@@ -13,12 +13,8 @@ internal sealed partial class CoordinatorState<TClient>
 {
     private const int LoggedIdsAtMost = 20;
 
-    // Journaled: DeadLettersDiscarded and RunEndedByOperator, reset by RunStarted.
-    private long _discarded;
-    private bool _endedByOperator;
-
     /// <summary>Whether an operator ended this run for adding.</summary>
-    public bool IsEndedByOperator => _endedByOperator;
+    public bool IsEndedByOperator => _totals.EndedByOperator;
 
     public void DiscardDeadLetters(TClient from, DiscardDeadLetters discard)
     {
@@ -33,12 +29,11 @@ internal sealed partial class CoordinatorState<TClient>
         }
 
         TellWhenStored(from, new DeadLettersDiscardedAck(ids.Count));
-        AnswerJoinersIfDone();
     }
 
     public void EndRun(TClient from, EndRun end)
     {
-        if (_runFinished || _endedByOperator)
+        if (_totals.RunFinished || _totals.EndedByOperator)
         {
             Tell(from, new RunEndAck(0, Unfinished, AlreadyOver: true));
             return;
@@ -54,10 +49,8 @@ internal sealed partial class CoordinatorState<TClient>
         }
 
         _parkedKeys.Clear();
-        _log.RunEnded(_runNumber, end.RequestedBy, ended, Unfinished);
+        _log.RunEnded(_totals.RunNumber, end.RequestedBy, ended, Unfinished);
         TellWhenStored(from, new RunEndAck(ended, Unfinished, AlreadyOver: false));
-        Dispatch();
-        AnswerJoinersIfDone();
     }
 
     /// <summary>For the offline command: journals the end of a run that an operator ended and that has nothing left to settle.</summary>
@@ -76,18 +69,21 @@ internal sealed partial class CoordinatorState<TClient>
 
     private void ApplyDiscarded(DeadLettersDiscarded e)
     {
+        var discarded = 0;
         foreach (var id in e.ItemIds)
         {
             if (_deadLetters.Remove(id))
             {
-                _discarded++;
+                discarded++;
             }
         }
+
+        _totals = _totals with { Discarded = _totals.Discarded + discarded };
     }
 
     private void ApplyRunEnded()
     {
-        _endedByOperator = true;
+        _totals = _totals with { EndedByOperator = true };
         foreach (var producer in _producers.Values.Where(EndsByOperator).ToList())
         {
             MoveTo(producer, ProducerPhase.Done);

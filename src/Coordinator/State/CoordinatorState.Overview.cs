@@ -11,18 +11,15 @@ internal sealed partial class CoordinatorState<TClient>
     /// <summary>Dead letters an overview lists, the newest.</summary>
     public const int OverviewDeadLetters = 50;
 
-    /// <summary>Consumers that stopped are remembered with what they completed, this many at most (the latest).</summary>
-    public const int DepartedConsumersKept = 256;
-
-    // Live only, for the overview: who did the work of this run, after they have gone (at its end, every consumer).
-    private readonly Queue<(TClient Ref, long Completed)> _departedConsumers = new();
+    // Live only, for the overview: who did the work of this run, after they have gone too (at its end, every consumer).
+    private readonly ConsumerTally<TClient> _tally = new();
 
     /// <param name="describe">How the shell names a consumer (an actor's path).</param>
     public QueueOverview Overview(Func<TClient, string> describe) => new(
         Status(),
         [
-            .. _consumers.Values.Select(c => new ConsumerOverview(describe(c.Ref), c.InFlight.Count, c.Completed, Connected: true))
-                .Concat(_departedConsumers.Select(d => new ConsumerOverview(describe(d.Ref), 0, d.Completed, Connected: false)))
+            .. _consumers.Values.Select(c => new ConsumerOverview(describe(c.Ref), c.InFlight.Count, _tally.CompletedBy(c.Ref), Connected: true))
+                .Concat(_tally.DepartedConsumers.Select(d => new ConsumerOverview(describe(d.Consumer), 0, d.Completed, Connected: false)))
                 .OrderBy(c => c.Consumer, StringComparer.Ordinal),
         ],
         [.. _producers.Values.Where(p => p.IsJournaled).Select(p => new ProducerOverview(p.Id, p.Node, p.Phase, p.Accepted)).OrderBy(p => p.ProducerId, StringComparer.Ordinal)],
@@ -43,14 +40,5 @@ internal sealed partial class CoordinatorState<TClient>
         }
 
         return [.. newest.UnorderedItems.Select(e => e.Element).OrderByDescending(d => d.ItemId).Select(DeadLetterOverview.Of)];
-    }
-
-    private void RememberDeparted(ConsumerState<TClient> consumer)
-    {
-        _departedConsumers.Enqueue((consumer.Ref, consumer.Completed));
-        if (_departedConsumers.Count > DepartedConsumersKept)
-        {
-            _departedConsumers.Dequeue();
-        }
     }
 }

@@ -16,18 +16,18 @@ internal sealed partial class CoordinatorState<TClient>
             return;
         }
 
-        if (_endedByOperator)
+        if (_totals.EndedByOperator)
         {
             // An operator ended the run for adding: this producer's remaining items are never put, by their word, not by a fault.
-            _log.PutAfterRunEnded(put.ProducerId, put.SequenceNr, _runNumber);
+            _log.PutAfterRunEnded(put.ProducerId, put.SequenceNr, _totals.RunNumber);
             Tell(from, new PutRejected(put.ProducerId, put.SequenceNr, PutRejection.RunEnded, 0));
             return;
         }
 
-        if (_runFinished)
+        if (_totals.RunFinished)
         {
             // Nothing is acknowledged into a run that is over: its summary has been given.
-            _log.PutAfterRunOver(put.ProducerId, put.SequenceNr, _runNumber);
+            _log.PutAfterRunOver(put.ProducerId, put.SequenceNr, _totals.RunNumber);
             Tell(from, new PutRejected(put.ProducerId, put.SequenceNr, PutRejection.RunOver, 0));
             return;
         }
@@ -69,7 +69,6 @@ internal sealed partial class CoordinatorState<TClient>
             }
 
             Admit(from, put, already, put.Items.Count - already);
-            Dispatch();
             return;
         }
 
@@ -81,8 +80,6 @@ internal sealed partial class CoordinatorState<TClient>
             _parkedPuts.PushBack(new PendingPut<TClient>(from, put, admitted));
             _parkedKeys.Add((put.ProducerId, put.SequenceNr));
         }
-
-        Dispatch();
     }
 
     public void RegisterProducer(TClient from, RegisterProducer register)
@@ -125,7 +122,6 @@ internal sealed partial class CoordinatorState<TClient>
         Record(new ProducerCompleted(done.ProducerId));
         TellWhenStored(from, new ProducerDoneAck(done.ProducerId));
         _log.ProducerDone(done.ProducerId, producer.Accepted);
-        AnswerJoinersIfDone();
     }
 
     /// <summary>
@@ -192,7 +188,7 @@ internal sealed partial class CoordinatorState<TClient>
         }
 
         var items = from == 0 && complete ? put.Items : put.Items.Skip(from).Take(count).ToArray();
-        Record(new ItemsAccepted(put.ProducerId, put.SequenceNr, _lastItemId + 1, items, complete));
+        Record(new ItemsAccepted(put.ProducerId, put.SequenceNr, _totals.LastItemId + 1, items, complete));
         _metrics?.Accepted.Add(count);
         if (complete)
         {

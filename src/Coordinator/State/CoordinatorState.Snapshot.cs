@@ -6,59 +6,33 @@ internal sealed partial class CoordinatorState<TClient>
 {
     /// <summary>The journaled state after every event applied so far: what recovery from this snapshot rebuilds.</summary>
     public CoordinatorSnapshot Snapshot() => new(
-        _runNumber, _runFinished, _incarnation, _lastItemId, _lastDeliveryId, _accepted, _completed, _dropped,
-        _redelivered, _duplicateAcks,
-        _mode != QueueMode.Open, _mode == QueueMode.ShutDownImmediately,
+        _totals,
         [.. _items.Values.OrderBy(i => i.Id).Select(i => new SnapshotItem(i.Id, i.Item, DeliveryIdsOf(i), i.CurrentDelivery, i.Deliveries))],
         [.. _producers.Values.Where(p => p.IsJournaled).OrderBy(p => p.Id, StringComparer.Ordinal).Select(p => new SnapshotProducer(
-            p.Id, p.HighestAccepted, p.Accepted, p.IsAnnounced, p.Phase == ProducerPhase.Done, p.Phase == ProducerPhase.Lost,
-            p.PartialSequenceNr, p.PartialAdmitted, p.Node, p.NodeProducers, p.Phase == ProducerPhase.Stopped))],
-        DeadLettersInOrder(),
-        _discarded,
-        _endedByOperator);
+            p.Id, p.HighestAccepted, p.Accepted, p.IsAnnounced, p.Phase, p.PartialSequenceNr, p.PartialAdmitted, p.Node, p.NodeProducers))],
+        DeadLettersInOrder());
 
-    /// <summary>Restores a snapshot in recovery; the events after it are applied next.</summary>
+    /// <summary>
+    /// Restores a snapshot in recovery, before the events after it are applied. It writes nothing itself: the
+    /// totals come back as the value the snapshot copied, and items and producers are rebuilt by the steps
+    /// <see cref="Apply"/> takes (an item added, then handed out under its remembered deliveries; a producer announced).
+    /// </summary>
     public void Restore(CoordinatorSnapshot snapshot)
     {
-        _runNumber = snapshot.RunNumber;
-        _runFinished = snapshot.RunFinished;
-        _incarnation = snapshot.Incarnation;
-        _lastItemId = snapshot.LastItemId;
-        _lastDeliveryId = snapshot.LastDeliveryId;
-        _accepted = snapshot.Accepted;
-        _completed = snapshot.Completed;
-        _dropped = snapshot.Dropped;
-        _redelivered = snapshot.Redelivered;
-        _duplicateAcks = snapshot.DuplicateAcks;
-        _discarded = snapshot.Discarded;
-        _endedByOperator = snapshot.EndedByOperator;
-        _mode = snapshot.ShutDownImmediately ? QueueMode.ShutDownImmediately : snapshot.ShutDown ? QueueMode.ShutDown : QueueMode.Open;
+        _totals = snapshot.Totals;
         foreach (var saved in snapshot.Items)
         {
-            // An older snapshot may remember more deliveries than an item keeps now: the newest are kept.
-            var ids = saved.DeliveryIds.Skip(Math.Max(0, saved.DeliveryIds.Count - ItemState<TClient>.MaxKnownDeliveries)).ToList();
             // A snapshot from before delivery counts were kept: at least one per delivery it remembers.
             var item = new ItemState<TClient>(saved.Id, saved.Item) { Deliveries = Math.Max(saved.Deliveries, saved.DeliveryIds.Count) };
-            if (saved.CurrentDelivery != 0 && ids.Remove(saved.CurrentDelivery))
+            AddItem(item);
+            foreach (var deliveryId in saved.DeliveryIds.Where(id => id != saved.CurrentDelivery))
             {
-                item.CurrentDelivery = saved.CurrentDelivery; // in flight, held by nobody until recovery completes
-                _inFlight++;
-            }
-            else
-            {
-                _queued++;
+                RememberSuperseded(item, deliveryId);
             }
 
-            item.Superseded = ids.Count == 0 ? null : ids;
-            _items.Add(saved.Id, item);
-            if (!item.IsQueued)
+            if (saved.CurrentDelivery != 0 && saved.DeliveryIds.Contains(saved.CurrentDelivery))
             {
-                _deliveries[item.CurrentDelivery] = item;
-            }
-
-            foreach (var deliveryId in ids)
-            {
-                _deliveries[deliveryId] = item;
+                HandOut(item, saved.CurrentDelivery); // in flight, held by nobody until recovery completes
             }
         }
 
@@ -71,12 +45,10 @@ internal sealed partial class CoordinatorState<TClient>
             producer.PartialAdmitted = saved.PartialAdmitted;
             if (saved.Announced)
             {
-                producer.IsAnnounced = true;
-                _producersRegistered++;
-                CountOnNode(producer, saved.Node, saved.NodeProducers);
+                Announce(producer, saved.Node, saved.NodeProducers);
             }
 
-            MoveTo(producer, saved.Done ? ProducerPhase.Done : saved.Lost ? ProducerPhase.Lost : saved.Stopped ? ProducerPhase.Stopped : saved.Announced ? ProducerPhase.Active : ProducerPhase.Unregistered);
+            MoveTo(producer, saved.Phase);
         }
 
         foreach (var dead in snapshot.DeadLetters)
@@ -85,10 +57,25 @@ internal sealed partial class CoordinatorState<TClient>
         }
     }
 
+    /// <summary>
+    /// An earlier delivery of the item, remembered so that a late ack for it still counts once. An older snapshot
+    /// may remember more than an item keeps now: the newest are kept.
+    /// </summary>
+    private void RememberSuperseded(ItemState<TClient> item, long deliveryId)
+    {
+        (item.Superseded ??= []).Add(deliveryId);
+        _deliveries[deliveryId] = item;
+        if (item.Superseded.Count > ItemState<TClient>.MaxKnownDeliveries)
+        {
+            _deliveries.Remove(item.Superseded[0]);
+            item.Superseded.RemoveAt(0);
+        }
+    }
+
     private static List<long> DeliveryIdsOf(ItemState<TClient> item)
     {
         var ids = new List<long>(item.Superseded ?? []);
-        if (!item.IsQueued)
+        if (item.Place == ItemPlace.InFlight)
         {
             ids.Add(item.CurrentDelivery);
         }

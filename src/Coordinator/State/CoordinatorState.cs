@@ -36,26 +36,16 @@ internal sealed partial class CoordinatorState<TClient>
     private readonly HashSet<long> _scratch = [];
     private readonly LatencyWindow _latency;
 
-    // Journaled: rebuilt by Apply and Restore.
+    // Journaled: written by Apply alone (Restore hands it a snapshot through the same steps).
     private readonly Dictionary<long, ItemState<TClient>> _items = [];
     private readonly Dictionary<long, ItemState<TClient>> _deliveries = []; // every remembered delivery id of an unfinished item
     private readonly Dictionary<string, ProducerState<TClient>> _producers = [];
     private readonly Dictionary<long, DeadLetteredItem> _deadLetters = [];
     private readonly int[] _producersIn = new int[Enum.GetValues<ProducerPhase>().Length]; // producers per ProducerPhase
     private int _producersRegistered;
-    private long _runNumber = 1;
-    private bool _runFinished;
-    private long _incarnation;
-    private long _lastItemId;
-    private long _lastDeliveryId;
-    private QueueMode _mode = QueueMode.Open;
-    private int _queued;
+    private QueueTotals _totals = QueueTotals.Initial;
+    private int _queued; // derived from the items' places, kept by Move alone
     private int _inFlight;
-    private long _accepted;
-    private long _completed;
-    private long _dropped;
-    private long _redelivered;
-    private long _duplicateAcks;
 
     // Live only: who holds what, who waits.
     private readonly Deque<ItemState<TClient>> _queue = new(); // queued items in order; a finished one is skipped
@@ -98,7 +88,7 @@ internal sealed partial class CoordinatorState<TClient>
 
     public int InFlight => _inFlight;
 
-    public bool IsShutDown => _mode != QueueMode.Open;
+    public bool IsShutDown => _totals.Mode != QueueMode.Open;
 
     /// <summary>
     /// Every producer the run waits for (see <see cref="ProducersKnown"/>) is done or lost, none is
@@ -107,7 +97,7 @@ internal sealed partial class CoordinatorState<TClient>
     public bool IsRunComplete =>
         Unfinished == 0
         && _parkedPuts.Count == 0
-        && (_endedByOperator // an operator closed it for adding: nobody else is waited for
+        && (_totals.EndedByOperator // an operator closed it for adding: nobody else is waited for
             || (_producersIn[(int)ProducerPhase.Active] == 0
                 && _producersIn[(int)ProducerPhase.Stopped] == 0 // stopped on request: it comes back, a stop is not a finish
                 && _producersIn[(int)ProducerPhase.Done] + _producersIn[(int)ProducerPhase.Lost] >= _expectedProducers
@@ -127,22 +117,63 @@ internal sealed partial class CoordinatorState<TClient>
         ["consumerInFlight"] = _consumers.Values.Sum(c => c.InFlight.Count),
     };
 
+    /// <summary>
+    /// Who waits although they could go now: a consumer with room while items are queued, a parked put while
+    /// there is room for it, a joiner whose wait is over. Nothing, after every <see cref="Settle"/>; for the specs.
+    /// </summary>
+    public IEnumerable<string> NeedlessWaits()
+    {
+        if (_queued > 0)
+        {
+            foreach (var consumer in _consumers.Values.Where(c => c.Available > 0))
+            {
+                yield return $"{consumer.Ref} could take {consumer.Available} of the {_queued} queued";
+            }
+        }
+
+        if (_parkedPuts.Count > 0 && Room > 0)
+        {
+            yield return $"{_parkedPuts.Count} parked puts wait while there is room for {Room}";
+        }
+
+        if (IsShutDown && _queued == 0)
+        {
+            for (var i = 0; i < _waitingGetters.Count; i++)
+            {
+                if (_waitingGetters[i] is { Available: > 0 } getter && ReleasesNow(getter))
+                {
+                    yield return $"{getter.Ref} was not told the queue is shut down";
+                }
+            }
+        }
+
+        if (_joiners.Count > 0 && Unfinished == 0)
+        {
+            yield return $"{_joiners.Count} joiners wait with nothing unfinished";
+        }
+
+        if (_runJoiners.Count > 0 && IsRunComplete)
+        {
+            yield return $"{_runJoiners.Count} run joiners wait for a run that is complete";
+        }
+    }
+
     private int Room => _options.Capacity == 0 ? int.MaxValue : Math.Max(0, _options.Capacity - _queued);
 
     public QueueStatus Status() => new(
         _queued, _inFlight, _options.Capacity, IsShutDown,
-        _accepted, _completed, _deadLetters.Count, _dropped, _redelivered,
-        _parkedPuts.Count, _consumers.Values.Count(c => c.Available > 0), _duplicateAcks, _consumers.Count,
+        _totals.Accepted, _totals.Completed, _deadLetters.Count, _totals.Dropped, _totals.Redelivered,
+        _parkedPuts.Count, _consumers.Values.Count(c => c.Available > 0), _totals.DuplicateAcks, _consumers.Count,
         ProducersKnown,
         _producersRegistered,
         _producersIn[(int)ProducerPhase.Done],
         _producersIn[(int)ProducerPhase.Lost],
-        _discarded,
-        _endedByOperator,
+        _totals.Discarded,
+        _totals.EndedByOperator,
         IsRunComplete);
 
     /// <summary>Whether some incarnation of this coordinator may have handed out the id (incarnations start at 1).</summary>
-    private bool CouldHaveBeenIssued(long deliveryId) => deliveryId >> IncarnationShift >= 1 && deliveryId <= _lastDeliveryId;
+    private bool CouldHaveBeenIssued(long deliveryId) => deliveryId >> IncarnationShift >= 1 && deliveryId <= _totals.LastDeliveryId;
 
     // ---- effects -----------------------------------------------------------------------------
 
@@ -215,7 +246,7 @@ internal sealed partial class CoordinatorState<TClient>
         }
     }
 
-    private static bool IsLive(ItemState<TClient> entry) => entry.IsQueued && !entry.IsFinished;
+    private static bool IsLive(ItemState<TClient> entry) => entry.Place == ItemPlace.Queued;
 
     /// <summary>Drops the deque's skipped entries once they outnumber the queued items, so it stays bounded by them.</summary>
     private void CompactQueueIfSparse()

@@ -22,10 +22,8 @@ internal sealed class ItemState<TClient>(long id, QueueItem item)
     /// </summary>
     public List<long>? Superseded { get; set; }
 
-    /// <summary>Completed, dead-lettered or dropped: an id of it still in the queue's deque is skipped.</summary>
-    public bool IsFinished { get; set; }
-
-    public bool IsQueued => CurrentDelivery == 0;
+    /// <summary>Queued, in flight or finished; only <c>CoordinatorState.Move</c> changes it, and the state's counts with it.</summary>
+    public ItemPlace Place { get; set; }
 
     /// <summary>
     /// How often it has been delivered, the current delivery included: rebuilt from the journal's deliveries

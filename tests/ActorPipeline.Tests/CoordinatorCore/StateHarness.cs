@@ -45,10 +45,11 @@ internal sealed class StateHarness
 
     public Put PutOf(params string[] hexes) => new(Producer.ToString(), ++_sequenceNr, [.. hexes.Select(Item)]);
 
-    /// <summary>Runs a command and collects its effects.</summary>
+    /// <summary>Runs a command, settles the state after it as the actor does, and collects its effects.</summary>
     public StateHarness Do(Action<CoordinatorState<ModelClient>> command)
     {
         command(State);
+        State.Settle();
         Collect(State, Journal, Told, Watched);
         return this;
     }
@@ -82,6 +83,7 @@ internal sealed class StateHarness
 
         journal.ForEach(state.Apply);
         state.CompleteRecovery(offline: false);
+        state.Settle();
         Collect(state, into, [], []);
         return state;
     }

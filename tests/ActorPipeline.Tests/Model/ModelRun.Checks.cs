@@ -217,9 +217,7 @@ internal sealed partial class ModelRun
     private static string Describe(CoordinatorSnapshot s) => string.Join(
         "\n",
         [
-            $"run {s.RunNumber} finished {s.RunFinished} incarnation {s.Incarnation} last item {s.LastItemId} last delivery {s.LastDeliveryId} " +
-            $"accepted {s.Accepted} completed {s.Completed} dropped {s.Dropped} redelivered {s.Redelivered} duplicates {s.DuplicateAcks} shut down {s.ShutDown}/{s.ShutDownImmediately} " +
-            $"discarded {s.Discarded} ended by operator {s.EndedByOperator}",
+            s.Totals.ToString(),
             .. s.Items.Select(i => $"item {i.Id} {i.Item.Hex} [{string.Join(",", i.DeliveryIds)}] current {i.CurrentDelivery}"),
             .. s.Producers.Select(p => p.ToString()),
             .. s.DeadLetters.Select(d => $"dead {d.ItemId} {d.DeliveryId} {d.Item.Hex} {d.Attempts} {d.Error}"),

@@ -64,6 +64,7 @@ internal sealed partial class ModelRun
         _options = new QueueOptions { Capacity = capacity, MaxDeliveryBatch = MaxDeliveryBatch, AckTimeout = AckTimeout, ProducerTimeout = ProducerTimeout };
         _state = NewState();
         _state.CompleteRecovery(offline: false);
+        _state.Settle();
         Collect();
         _told.Clear();
     }
@@ -108,6 +109,7 @@ internal sealed partial class ModelRun
         try
         {
             Do(operation);
+            _state.Settle(); // as the actor does once after every message
             Collect();
             ObserveAndCheck();
             _trace.Add($"{operation}: {string.Join(", ", _told.Select(t => $"{t.To}<-{Describe(t.Message)}"))}");

@@ -153,24 +153,26 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         ]),
         ["EventGroup of nothing"] = new EventGroup([]),
         ["CoordinatorSnapshot"] = new CoordinatorSnapshot(
-            RunNumber: 3,
-            RunFinished: true,
-            Incarnation: long.MaxValue,
-            LastItemId: 4_000_000_004,
-            LastDeliveryId: long.MinValue,
-            Accepted: 5,
-            Completed: 6,
-            Dropped: -7,
-            Redelivered: 8,
-            DuplicateAcks: long.MaxValue,
-            ShutDown: false,
-            ShutDownImmediately: true,
+            new QueueTotals
+            {
+                RunNumber = 3,
+                RunFinished = true,
+                Incarnation = long.MaxValue,
+                LastItemId = 4_000_000_004,
+                LastDeliveryId = long.MinValue,
+                Accepted = 5,
+                Completed = 6,
+                Dropped = -7,
+                Redelivered = 8,
+                DuplicateAcks = long.MaxValue,
+                Mode = QueueMode.ShutDownImmediately,
+                Discarded = long.MaxValue,
+                EndedByOperator = true,
+            },
             Items: [new(101, Item("01", PutAt), [5, 9, long.MaxValue], CurrentDelivery: long.MaxValue, Deliveries: 12), new(102, Item("", DateTime.MinValue), []), new(-1, Item("ff00ff", DateTime.MaxValue), [0], Deliveries: int.MaxValue)],
-            Producers: [new("node-a/producer-1", long.MinValue, 0, Announced: true, Done: false, Lost: true), new("", long.MaxValue, -1, Announced: false, Done: true, Lost: false, PartialSequenceNr: 12, PartialAdmitted: 3, Node: "node-ä", NodeProducers: 4), new("node-c/producer-0", 7, 70, Announced: true, Done: false, Lost: false, Stopped: true)],
-            DeadLetters: [new(11, 1, Item("0bad", PutAt), 3, "first ✗"), new(long.MinValue, 0, Item("", DateTime.MaxValue), 0, "")],
-            Discarded: long.MaxValue,
-            EndedByOperator: true),
-        ["CoordinatorSnapshot of nothing"] = new CoordinatorSnapshot(0, false, 0, 0, 0, 0, 0, 0, 0, 0, false, false, [], [], []),
+            Producers: [new("node-a/producer-1", long.MinValue, 0, Announced: true, ProducerPhase.Lost), new("", long.MaxValue, -1, Announced: false, ProducerPhase.Done, PartialSequenceNr: 12, PartialAdmitted: 3, Node: "node-ä", NodeProducers: 4), new("node-c/producer-0", 7, 70, Announced: true, ProducerPhase.Stopped)],
+            DeadLetters: [new(11, 1, Item("0bad", PutAt), 3, "first ✗"), new(long.MinValue, 0, Item("", DateTime.MaxValue), 0, "")]),
+        ["CoordinatorSnapshot of nothing"] = new CoordinatorSnapshot(default, [], [], []),
     };
 
     public static TheoryData<string> SampleNames => new(Samples.Keys);
@@ -574,7 +576,7 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
 
         // Parts of a snapshot are written inside it, never on their own.
         Assert.Throws<ArgumentException>(() => Serializer.Manifest(new SnapshotItem(1, Item("01", PutAt), [])));
-        Assert.Throws<ArgumentException>(() => Serializer.ToBinary(new SnapshotProducer("p", 1, 1, true, false, false)));
+        Assert.Throws<ArgumentException>(() => Serializer.ToBinary(new SnapshotProducer("p", 1, 1, true, ProducerPhase.Active)));
     }
 
     [Theory]
