@@ -91,10 +91,44 @@ public sealed class ProducerResendSpecs : Akka.TestKit.Xunit.TestKit
         Assert.Empty(await SentAfterAsync(producer, Interval * 10));
     }
 
-    /// <summary>Starts a producer and answers its registration (resent once an interval passes unanswered, like a put).</summary>
-    private async Task<IActorRef> StartRegisteredAsync(IPayloadSource source, TimeSpan maxBackoff, TestProbe? parent = null)
+    [Fact]
+    public async Task Should_ignore_late_duplicate_answers_and_keep_resending_what_is_still_unanswered()
     {
-        var options = new ProducerOptions { BatchSize = 10, ResendAfter = Interval, MaxResendBackoff = maxBackoff };
+        var parent = CreateTestProbe();
+        var producer = await StartRegisteredAsync(new CountingItemSource(itemsPerProducer: 2), maxBackoff: Interval, parent, batchSize: 1);
+        var first = await _coordinator.ExpectMsgAsync<Put>(cancellationToken: Ct);
+        producer.Tell(new PutAccepted(Id, first.SequenceNr, 1), _coordinator.Ref);
+        var second = await _coordinator.ExpectMsgAsync<Put>(cancellationToken: Ct);
+        Assert.Equal(2L, second.SequenceNr);
+
+        // Answers to resends of what was answered already: the registration again (taken for a fresh one it would
+        // start the source over at sequence number 1), and the first put, accepted or refused, which the second is not.
+        producer.Tell(new ProducerRegistered(Id, 0, 0), _coordinator.Ref);
+        producer.Tell(new PutAccepted(Id, first.SequenceNr, 1), _coordinator.Ref);
+        producer.Tell(new PutRejected(Id, first.SequenceNr, PutRejection.ShutDown, 0), _coordinator.Ref);
+        Assert.Empty(await SentAfterAsync(producer, TimeSpan.Zero));
+        Assert.Equal(Describe(second), Describe(Assert.IsType<Put>(Assert.Single(await SentAfterAsync(producer, Interval)))));
+
+        producer.Tell(new PutAccepted(Id, second.SequenceNr, 1), _coordinator.Ref);
+        Assert.Equal(new ProducerDone(Id, 2), await _coordinator.ExpectMsgAsync<ProducerDone>(cancellationToken: Ct));
+        producer.Tell(new PutAccepted(Id, second.SequenceNr, 1), _coordinator.Ref);
+        Assert.Equal([new ProducerDone(Id, 2)], await SentAfterAsync(producer, Interval));
+
+        producer.Tell(new ProducerDoneAck(Id), _coordinator.Ref);
+        producer.Tell(new ProducerDoneAck(Id), _coordinator.Ref);
+        var finished = await parent.ExpectMsgAsync<ProducerFinished>(cancellationToken: Ct);
+        Assert.Equal((2L, false), (finished.Added, finished.StoppedEarly));
+        Assert.Empty(await SentAfterAsync(producer, Interval * 10));
+
+        // The parent hears of it once: its Identify is answered after both acknowledgements were handled.
+        producer.Tell(new Identify(null), parent.Ref);
+        await parent.ExpectMsgAsync<ActorIdentity>(cancellationToken: Ct);
+    }
+
+    /// <summary>Starts a producer and answers its registration (resent once an interval passes unanswered, like a put).</summary>
+    private async Task<IActorRef> StartRegisteredAsync(IPayloadSource source, TimeSpan maxBackoff, TestProbe? parent = null, int batchSize = 10)
+    {
+        var options = new ProducerOptions { BatchSize = batchSize, ResendAfter = Interval, MaxResendBackoff = maxBackoff };
         var props = ProducerActor.Props(0, Id, source, _coordinator.Ref, options, NullLogger<ProducerActor>.Instance, node: "node");
         var producer = parent is null ? Sys.ActorOf(props) : parent.ChildActorOf(props, cancellationToken: Ct);
         var registration = await _coordinator.ExpectMsgAsync<RegisterProducer>(cancellationToken: Ct);
