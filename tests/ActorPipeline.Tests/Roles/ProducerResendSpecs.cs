@@ -144,6 +144,11 @@ public sealed class ProducerResendSpecs : Akka.TestKit.Xunit.TestKit
     /// </summary>
     private async Task<List<object>> SentAfterAsync(IActorRef producer, TimeSpan elapsed)
     {
+        // The producer tells a message before it starts that message's resend timer: the clock must not move
+        // until the handler that sent what the spec last saw has returned, or the timer would start too late.
+        var settled = CreateTestProbe();
+        producer.Tell(new Identify(null), settled.Ref);
+        await settled.ExpectMsgAsync<ActorIdentity>(cancellationToken: Ct);
         Clock.Advance(elapsed);
         producer.Tell(new Identify(elapsed), _coordinator.Ref);
         var sent = new List<object>();
