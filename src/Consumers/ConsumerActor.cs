@@ -13,6 +13,12 @@ namespace ActorPipeline.Consumers;
 /// delivery lost on the network never stalls it for long. A failing handler is retried with backoff and the item dead-lettered after the last attempt;
 /// whatever it holds when it stops goes back to the queue.
 /// </summary>
+/// <remarks>
+/// Its phases are behaviours: <see cref="Working"/> (asking for items and working them) and
+/// <see cref="Draining"/> (finishing what it holds, handing back what it has not started and what still
+/// arrives, and telling whoever asked once it is idle). What a drain has counted is a <see cref="DrainTally"/>,
+/// which the draining phase hands to the handlers it shares with the working one.
+/// </remarks>
 internal sealed class ConsumerActor : ReceiveActor, IWithTimers
 {
     private readonly int _id;
@@ -29,9 +35,6 @@ internal sealed class ConsumerActor : ReceiveActor, IWithTimers
     private DeliveredItem? _current;
     private int _attempt;
     private bool _queueShutDown;
-    private IActorRef? _drainRequester;
-    private int _finishedWhileDraining;
-    private int _handedBack;
     private long _lastSeen; // highest delivery id (or DeliveredUpTo mark) received: the progress every request reports
     private CancellationTokenSource? _attemptCancel; // the running attempt's token: the node's stop, or its hard limit
     private bool _overran; // the running attempt passed HandlerTimeout and was cancelled: its lease is no longer renewed
@@ -45,18 +48,7 @@ internal sealed class ConsumerActor : ReceiveActor, IWithTimers
         _options = options;
         _log = log;
         _window = new PrefetchWindow(options.Prefetch, options.PrefetchWork);
-        Receive<Delivery>(HandleDelivery);
-        Receive<DeliveredUpTo>(mark => _lastSeen = Math.Max(_lastSeen, mark.LastDeliveryId));
-        Receive<WorkSucceeded>(HandleWorkSucceeded);
-        Receive<WorkFailed>(HandleWorkFailed);
-        Receive<RetryWork>(HandleRetryWork);
-        Receive<TaskDoneRejected>(HandleTaskDoneRejected);
-        Receive<QueueShutDown>(HandleQueueShutDown);
-        Receive<Drain>(HandleDrain);
-        Receive<Cancel>(HandleCancel);
-        Receive<RefreshRequest>(HandleRefreshRequest);
-        Receive<AttemptOverran>(HandleAttemptOverran);
-        Receive<FlushAcks>(_ => SendTaskDone());
+        Working();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -83,33 +75,91 @@ internal sealed class ConsumerActor : ReceiveActor, IWithTimers
         _cancel.Dispose();
     }
 
-    private void HandleDelivery(Delivery delivery)
+    /// <summary>Takes items and works them, asking for more as its window frees up.</summary>
+    private void Working()
     {
-        List<long>? unwanted = null;
-        foreach (var item in delivery.Items)
+        Receive<Delivery>(delivery =>
         {
-            _lastSeen = Math.Max(_lastSeen, item.DeliveryId);
-            if (_drainRequester is not null)
+            foreach (var item in delivery.Items)
             {
-                (unwanted ??= []).Add(item.DeliveryId); // sent before the coordinator saw the drain
+                _lastSeen = Math.Max(_lastSeen, item.DeliveryId);
+                if (_held.Add(item.DeliveryId))
+                {
+                    _buffer.Enqueue(item);
+                }
             }
-            else if (_held.Add(item.DeliveryId))
-            {
-                _buffer.Enqueue(item);
-            }
-        }
 
-        if (unwanted is not null)
+            StartNextIfIdle(drain: null);
+        });
+        Receive<WorkSucceeded>(done => HandleWorkSucceeded(done, drain: null));
+        Receive<WorkFailed>(failed => HandleWorkFailed(failed, drain: null));
+        Receive<Drain>(_ => StartDraining(new DrainTally(Sender)));
+        Receive<RefreshRequest>(_ =>
         {
-            _handedBack += unwanted.Count;
-            SendTaskDone();
-            _coordinator.Tell(new Release(unwanted));
-        }
-
-        StartNextIfIdle();
+            if (!_queueShutDown)
+            {
+                RequestWork(_window.Current);
+            }
+            else if (_held.Count > 0)
+            {
+                RequestWork(0); // shut down: no more items, but the leases of those in hand still run
+            }
+        });
+        InEveryPhase();
     }
 
-    private void HandleWorkSucceeded(WorkSucceeded done)
+    /// <summary>
+    /// Asked to drain: it takes no more items, finishes the one in hand, hands back what it has not started
+    /// and whatever the coordinator still sends, and tells the one who asked each time it is found idle.
+    /// </summary>
+    private void Draining(DrainTally drain)
+    {
+        Receive<Delivery>(delivery =>
+        {
+            List<long> unwanted = []; // sent before the coordinator saw the drain
+            foreach (var item in delivery.Items)
+            {
+                _lastSeen = Math.Max(_lastSeen, item.DeliveryId);
+                unwanted.Add(item.DeliveryId);
+            }
+
+            if (unwanted.Count > 0)
+            {
+                drain.HandedBack += unwanted.Count;
+                SendTaskDone();
+                _coordinator.Tell(new Release(unwanted));
+            }
+
+            StartNextIfIdle(drain);
+        });
+        Receive<WorkSucceeded>(done => HandleWorkSucceeded(done, drain));
+        Receive<WorkFailed>(failed => HandleWorkFailed(failed, drain));
+        Receive<Drain>(_ => { }); // draining already, for whoever asked first
+        Receive<RefreshRequest>(_ =>
+        {
+            if (_held.Count > 0)
+            {
+                RequestWork(0); // no more items, but the leases of those in hand still run
+            }
+        });
+        InEveryPhase();
+    }
+
+    /// <summary>What it handles alike whether it works or drains.</summary>
+    private void InEveryPhase()
+    {
+        Receive<DeliveredUpTo>(mark => _lastSeen = Math.Max(_lastSeen, mark.LastDeliveryId));
+        Receive<RetryWork>(HandleRetryWork);
+        Receive<TaskDoneRejected>(HandleTaskDoneRejected);
+        Receive<QueueShutDown>(HandleQueueShutDown);
+        Receive<Cancel>(HandleCancel);
+        Receive<AttemptOverran>(HandleAttemptOverran);
+        Receive<FlushAcks>(_ => SendTaskDone());
+    }
+
+    /// <param name="done">The attempt's result.</param>
+    /// <param name="drain">What the drain has counted, if it drains.</param>
+    private void HandleWorkSucceeded(WorkSucceeded done, DrainTally? drain)
     {
         if (_current?.DeliveryId != done.DeliveryId)
         {
@@ -117,11 +167,11 @@ internal sealed class ConsumerActor : ReceiveActor, IWithTimers
         }
 
         EndAttempt(); // done, even past its hard limit: a result that arrives is a result
-        Finished();
+        Finished(drain);
         _finished.Add(done.DeliveryId);
         var resized = _window.Record(done.Took);
-        StartNextIfIdle();
-        if (resized && _drainRequester is null && !_queueShutDown)
+        StartNextIfIdle(drain);
+        if (resized && drain is null && !_queueShutDown)
         {
             RequestWork(_window.Current); // sends the acks first
         }
@@ -152,7 +202,9 @@ internal sealed class ConsumerActor : ReceiveActor, IWithTimers
         _finished.Clear();
     }
 
-    private void HandleWorkFailed(WorkFailed failed)
+    /// <param name="failed">The attempt's failure.</param>
+    /// <param name="drain">What the drain has counted, if it drains.</param>
+    private void HandleWorkFailed(WorkFailed failed, DrainTally? drain)
     {
         if (_current is not { } current || current.DeliveryId != failed.DeliveryId)
         {
@@ -184,10 +236,10 @@ internal sealed class ConsumerActor : ReceiveActor, IWithTimers
             ConsumerLog.GaveUp(_log, _id, _handler.Formatter.Describe(current.Item), _attempt, failed.Error);
         }
 
-        Finished();
+        Finished(drain);
         SendTaskDone();
         _coordinator.Tell(new TaskFailed(current.DeliveryId, _attempt, DescribeFailure(failed.Error)));
-        StartNextIfIdle();
+        StartNextIfIdle(drain);
     }
 
     private void HandleRetryWork(RetryWork retry)
@@ -208,14 +260,9 @@ internal sealed class ConsumerActor : ReceiveActor, IWithTimers
         StopIfDrained();
     }
 
-    private void HandleDrain(Drain _)
+    private void StartDraining(DrainTally drain)
     {
-        if (_drainRequester is not null)
-        {
-            return;
-        }
-
-        _drainRequester = Sender;
+        Become(() => Draining(drain));
         RequestWork(0); // first (after the acks it sends), so that nothing handed back below comes straight back here
         if (_buffer.Count > 0)
         {
@@ -223,23 +270,11 @@ internal sealed class ConsumerActor : ReceiveActor, IWithTimers
             var unstarted = _buffer.Select(d => d.DeliveryId).ToList();
             _buffer.Clear();
             _held.ExceptWith(unstarted);
-            _handedBack += unstarted.Count;
+            drain.HandedBack += unstarted.Count;
             _coordinator.Tell(new Release(unstarted));
         }
 
-        ReportDrainedIfIdle();
-    }
-
-    private void HandleRefreshRequest(RefreshRequest _)
-    {
-        if (_drainRequester is null && !_queueShutDown)
-        {
-            RequestWork(_window.Current);
-        }
-        else if (_held.Count > 0)
-        {
-            RequestWork(0); // draining or shut down: no more items, but the leases of those in hand still run
-        }
+        ReportDrainedIfIdle(drain);
     }
 
     /// <summary>
@@ -290,7 +325,8 @@ internal sealed class ConsumerActor : ReceiveActor, IWithTimers
         Context.Stop(Self);
     }
 
-    private void StartNextIfIdle()
+    /// <param name="drain">What the drain has counted, if it drains: found idle, it tells the one who asked.</param>
+    private void StartNextIfIdle(DrainTally? drain)
     {
         if (_current is not null)
         {
@@ -299,7 +335,7 @@ internal sealed class ConsumerActor : ReceiveActor, IWithTimers
 
         if (!_buffer.TryDequeue(out var next))
         {
-            ReportDrainedIfIdle();
+            ReportDrainedIfIdle(drain);
             StopIfDrained();
             return;
         }
@@ -357,22 +393,22 @@ internal sealed class ConsumerActor : ReceiveActor, IWithTimers
         _overran = false;
     }
 
-    private void Finished()
+    private void Finished(DrainTally? drain)
     {
         _held.Remove(_current!.Value.DeliveryId);
         _current = null;
-        if (_drainRequester is not null)
+        if (drain is not null)
         {
-            _finishedWhileDraining++;
+            drain.Finished++;
         }
     }
 
-    private void ReportDrainedIfIdle()
+    private void ReportDrainedIfIdle(DrainTally? drain)
     {
-        if (_drainRequester is not null && _current is null && _buffer.Count == 0)
+        if (drain is not null && _current is null && _buffer.Count == 0)
         {
             SendTaskDone();
-            _drainRequester.Tell(new ConsumerDrained(_id, _finishedWhileDraining, _handedBack));
+            drain.Requester.Tell(new ConsumerDrained(_id, drain.Finished, drain.HandedBack));
         }
     }
 

@@ -9,6 +9,13 @@ namespace ActorPipeline.Consumers;
 /// Starts this node's consumers, replaces one that dies (the coordinator re-queues what it held),
 /// and cancels them all on request, answering once every one has stopped.
 /// </summary>
+/// <remarks>
+/// Its phases are behaviours: <see cref="Idle"/> (nothing started), <see cref="Running"/> (consumers
+/// started, a dead one replaced), <see cref="Draining"/> (asked to drain: none replaced, the askers answered
+/// once all are idle) and <see cref="Cancelling"/> (asked to cancel: none replaced, the askers answered once
+/// all have stopped; a drain asked before or after is still answered). Each phase registers every message
+/// it can get, so that nothing the runner sends is logged as unexpected.
+/// </remarks>
 internal sealed class ConsumerPoolActor : ReceiveActor
 {
     private readonly ConsumerOptions _options;
@@ -23,9 +30,6 @@ internal sealed class ConsumerPoolActor : ReceiveActor
     private readonly Dictionary<int, ConsumerDrained> _drained = [];
     private readonly List<IActorRef> _drainWaiters = [];
     private int _replacements;
-    private bool _started;
-    private bool _cancelling;
-    private bool _draining;
 
     public ConsumerPoolActor(ConsumerOptions options, IPayloadHandler handler, IActorRef coordinator, ILoggerFactory loggers, PipelineMetrics? metrics = null)
     {
@@ -35,12 +39,7 @@ internal sealed class ConsumerPoolActor : ReceiveActor
         _coordinator = coordinator;
         _consumerLog = loggers.CreateLogger<ConsumerActor>();
         _log = loggers.CreateLogger<ConsumerPoolActor>();
-        Receive<StartConsuming>(HandleStartConsuming);
-        Receive<CancelConsumers>(HandleCancelConsumers);
-        Receive<ConsumerFinished>(HandleConsumerFinished);
-        Receive<DrainConsumers>(HandleDrainConsumers);
-        Receive<ConsumerDrained>(HandleConsumerDrained);
-        Receive<Terminated>(HandleTerminated);
+        Idle();
     }
 
     public static Props Props(ConsumerOptions options, IPayloadHandler handler, IActorRef coordinator, ILoggerFactory loggers, PipelineMetrics? metrics = null) =>
@@ -56,35 +55,127 @@ internal sealed class ConsumerPoolActor : ReceiveActor
         base.Unhandled(message);
     }
 
-    private void HandleStartConsuming(StartConsuming _)
+    /// <summary>Nothing started yet: a start starts the consumers, once.</summary>
+    private void Idle()
     {
-        if (_started || _cancelling)
+        Receive<StartConsuming>(_ =>
         {
-            return;
-        }
+            StartAll();
+            Become(Running);
+        });
+        Receive<DrainConsumers>(_ =>
+        {
+            Become(DrainingUnstarted);
+            DrainAll();
+        });
+        Receive<Terminated>(_ => { }); // it watches nothing yet
+        InEveryPhase();
+    }
 
-        _started = true;
+    /// <summary>The consumers run: one that stops before it finished is replaced under a new name.</summary>
+    private void Running()
+    {
+        Receive<StartConsuming>(_ => { }); // started once already
+        Receive<DrainConsumers>(_ =>
+        {
+            Become(Draining);
+            DrainAll();
+        });
+        Receive<Terminated>(terminated =>
+        {
+            if (_running.Remove(terminated.ActorRef, out var id) && !_finished.Contains(id))
+            {
+                var replacement = $"consumer-{id}-r{++_replacements}";
+                ConsumerLog.Replacing(_log, terminated.ActorRef.Path.Name, replacement);
+                Spawn(id, replacement);
+            }
+        });
+        InEveryPhase();
+    }
+
+    /// <summary>
+    /// Asked to drain before it was started. A start still starts the consumers, as it always did, though
+    /// they are not drained: nothing sends one after a drain, and the askers were answered already.
+    /// </summary>
+    private void DrainingUnstarted()
+    {
+        Receive<StartConsuming>(_ =>
+        {
+            StartAll();
+            Become(Draining);
+        });
+        Draining();
+    }
+
+    /// <summary>
+    /// Asked to drain: a consumer that stops now is not replaced (its items go back to the queue), and every
+    /// asker is answered once all that still run are idle.
+    /// </summary>
+    private void Draining()
+    {
+        Receive<StartConsuming>(_ => { }); // started once already
+        Receive<DrainConsumers>(_ => DrainAll());
+        Receive<Terminated>(terminated =>
+        {
+            if (_running.Remove(terminated.ActorRef, out _))
+            {
+                AnswerDrainWaitersIfIdle();
+            }
+        });
+        InEveryPhase();
+    }
+
+    /// <summary>
+    /// Asked to cancel: no consumer is started or replaced any more, and every asker is answered once all
+    /// have stopped. A drain may still be asked for, or still be waited for, and is answered as ever.
+    /// </summary>
+    private void Cancelling()
+    {
+        Receive<StartConsuming>(_ => { }); // too late: the run is ending
+        Receive<DrainConsumers>(_ => DrainAll());
+        Receive<Terminated>(terminated =>
+        {
+            if (_running.Remove(terminated.ActorRef, out _))
+            {
+                AnswerWaitersIfAllStopped();
+                AnswerDrainWaitersIfIdle();
+            }
+        });
+        InEveryPhase();
+    }
+
+    /// <summary>What every phase handles alike; last, after what the phase handles its own way.</summary>
+    private void InEveryPhase()
+    {
+        Receive<CancelConsumers>(_ =>
+        {
+            Become(Cancelling);
+            _waiters.Add(Sender);
+            foreach (var consumer in _running.Keys)
+            {
+                consumer.Tell(Cancel.Instance);
+            }
+
+            AnswerWaitersIfAllStopped();
+        });
+        Receive<ConsumerFinished>(finished => _finished.Add(finished.ConsumerId));
+        Receive<ConsumerDrained>(drained =>
+        {
+            _drained[drained.ConsumerId] = drained;
+            AnswerDrainWaitersIfIdle();
+        });
+    }
+
+    private void StartAll()
+    {
         for (var i = 0; i < _options.Count; i++)
         {
             Spawn(i, $"consumer-{i}");
         }
     }
 
-    private void HandleCancelConsumers(CancelConsumers _)
+    private void DrainAll()
     {
-        _cancelling = true;
-        _waiters.Add(Sender);
-        foreach (var consumer in _running.Keys)
-        {
-            consumer.Tell(Cancel.Instance);
-        }
-
-        AnswerWaitersIfAllStopped();
-    }
-
-    private void HandleDrainConsumers(DrainConsumers _)
-    {
-        _draining = true;
         _drainWaiters.Add(Sender);
         foreach (var consumer in _running.Keys)
         {
@@ -94,15 +185,10 @@ internal sealed class ConsumerPoolActor : ReceiveActor
         AnswerDrainWaitersIfIdle();
     }
 
-    private void HandleConsumerDrained(ConsumerDrained drained)
-    {
-        _drained[drained.ConsumerId] = drained;
-        AnswerDrainWaitersIfIdle();
-    }
-
+    /// <summary>Answers those waiting for a drain, if any, once every consumer still running has drained.</summary>
     private void AnswerDrainWaitersIfIdle()
     {
-        if (!_draining || _running.Values.Any(id => !_drained.ContainsKey(id)))
+        if (_drainWaiters.Count == 0 || _running.Values.Any(id => !_drained.ContainsKey(id)))
         {
             return;
         }
@@ -116,26 +202,6 @@ internal sealed class ConsumerPoolActor : ReceiveActor
         _drainWaiters.Clear();
     }
 
-    private void HandleConsumerFinished(ConsumerFinished finished) => _finished.Add(finished.ConsumerId);
-
-    private void HandleTerminated(Terminated terminated)
-    {
-        if (!_running.Remove(terminated.ActorRef, out var id))
-        {
-            return;
-        }
-
-        if (!_cancelling && !_draining && !_finished.Contains(id))
-        {
-            var replacement = $"consumer-{id}-r{++_replacements}";
-            ConsumerLog.Replacing(_log, terminated.ActorRef.Path.Name, replacement);
-            Spawn(id, replacement);
-        }
-
-        AnswerWaitersIfAllStopped();
-        AnswerDrainWaitersIfIdle();
-    }
-
     private void Spawn(int id, string name)
     {
         var consumer = Context.ActorOf(ConsumerActor.Props(id, _handler, _coordinator, _options, _consumerLog, _metrics), name);
@@ -143,9 +209,10 @@ internal sealed class ConsumerPoolActor : ReceiveActor
         _running.Add(consumer, id);
     }
 
+    /// <summary>Answers those waiting for the cancellation, if any, once every consumer has stopped.</summary>
     private void AnswerWaitersIfAllStopped()
     {
-        if (!_cancelling || _running.Count > 0)
+        if (_waiters.Count == 0 || _running.Count > 0)
         {
             return;
         }

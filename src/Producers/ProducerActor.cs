@@ -17,6 +17,13 @@ namespace ActorPipeline.Producers;
 /// (and through a singleton proxy during hand-over) messages are lost; the coordinator recognises
 /// resends by producer id and sequence number.
 /// </summary>
+/// <remarks>
+/// Its phases are behaviours, each knowing what it waits for: <see cref="Registering"/> (the registration
+/// unanswered), <see cref="Producing"/> (reading, nothing unanswered), <see cref="Putting"/> (one put
+/// unanswered, reading ahead), <see cref="Stopping"/> (asked to stop with a put unanswered: its withdrawal
+/// sent), <see cref="ReportingDone"/> (its completion unanswered) and <see cref="Finished"/>. What it has
+/// read and not put is a <see cref="ReadAhead"/>, the one thing that knows where the source stands.
+/// </remarks>
 internal sealed class ProducerActor : ReceiveActor, IWithTimers
 {
     private const string ResendTimer = "resend";
@@ -28,19 +35,12 @@ internal sealed class ProducerActor : ReceiveActor, IWithTimers
     private readonly ILogger _log;
     private readonly PipelineMetrics? _metrics;
     private readonly string _node;
+    private readonly RegisterProducer _registration;
     private readonly CancellationTokenSource _stop = new();
-    private readonly List<QueueItem> _ready = []; // read ahead, not yet put
-    private IAsyncEnumerator<ReadOnlyMemory<byte>>? _items;
-    private object? _unacknowledged;
-    private TimeSpan _backoff;
-    private QueueItem[]? _inFlight; // the items of the put awaiting its answer
-    private bool _pulling;
-    private bool _sourceEnded;
-    private int _singly; // items to put one per put: a batch refused as too large is split to find the culprit
+    private ReadAhead? _reader; // from the registration on; the phases that read get it as their argument, PostStop disposes it
     private long _sequenceNr;
     private long _added;
     private long _rejected;
-    private bool _stopping;
     private bool _failed;
 
     /// <param name="id">Its number on its node, for the seed's log lines.</param>
@@ -62,38 +62,223 @@ internal sealed class ProducerActor : ReceiveActor, IWithTimers
         _coordinator = coordinator;
         _options = options;
         _log = log;
-        Receive<ProducerRegistered>(HandleRegistered);
-        Receive<ItemReady>(HandleItemReady);
-        Receive<SourceEnded>(HandleSourceEnded);
-        Receive<PutAccepted>(HandlePutAccepted);
-        Receive<PutRejected>(HandlePutRejected);
-        Receive<ProducerDoneAck>(HandleDoneAck);
-        Receive<StopProducing>(HandleStopProducing);
-        Receive<Resend>(HandleResend);
+
+        // With its node's producer count, so the run waits for the node's others even if this one finishes first.
+        _registration = new RegisterProducer(_producerId, _node, _node.Length == 0 ? 0 : _options.Count);
+        Registering();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>
+    /// How many items it reads ahead while a put is in flight: a whole batch, for the next put. With a batch
+    /// of one it takes nothing while a put is in flight, exactly the seed's <c>await q.put</c>.
+    /// </summary>
+    private int ReadAheadWhilePutting => _options.BatchSize > 1 ? _options.BatchSize : 0;
 
     public static Props Props(
         int id, string producerId, IPayloadSource source, IActorRef coordinator, ProducerOptions options, ILogger<ProducerActor> log, PipelineMetrics? metrics = null, string node = "") =>
         Akka.Actor.Props.Create(() => new ProducerActor(id, producerId, source, coordinator, options, log, metrics, node));
 
-    // With its node's producer count, so the run waits for the node's others even if this one finishes first.
-    protected override void PreStart() => SendReliably(new RegisterProducer(_producerId, _node, _node.Length == 0 ? 0 : _options.Count));
+    protected override void PreStart() => SendReliably(_registration);
 
     protected override void PostStop()
     {
         _stop.Cancel();
-        _items?.DisposeAsync().AsTask().ContinueWith(_ => _stop.Dispose(), TaskScheduler.Default);
+        _reader?.DisposeAsync().AsTask().ContinueWith(_ => _stop.Dispose(), TaskScheduler.Default);
+    }
+
+    /// <summary>Its registration is unanswered: it reads nothing and puts nothing until the queue says how far it had got.</summary>
+    private void Registering()
+    {
+        Receive<ProducerRegistered>(HandleRegistered);
+        Receive<StopProducing>(_ =>
+        {
+            // Nothing was put yet: the restart learns what the queue holds.
+            _stop.Cancel();
+            Acknowledged();
+            StopEarly();
+        });
+        Receive<Resend>(resend => SendAgain(resend, _registration));
+        IgnoreTheRest();
+    }
+
+    /// <summary>Registered and nothing unanswered: it reads its source, and puts what is ready.</summary>
+    private void Producing(ReadAhead reader)
+    {
+        Receive<ItemReady>(ready =>
+        {
+            reader.Arrived(ready.Payload);
+            Pull(reader);
+        });
+        Receive<SourceEnded>(ended =>
+        {
+            EndOfSource(reader, ended);
+            SendReady(reader);
+        });
+        Receive<StopProducing>(_ =>
+        {
+            _stop.Cancel(); // ends a sleep in the source at once
+            StopEarly();
+        });
+        IgnoreTheRest();
+    }
+
+    /// <summary>One put unanswered: it reads the next batch meanwhile, and puts nothing more until the answer.</summary>
+    private void Putting(ReadAhead reader, Put put)
+    {
+        Receive<ItemReady>(ready =>
+        {
+            reader.Arrived(ready.Payload);
+            ReadUpTo(reader, ReadAheadWhilePutting);
+        });
+        Receive<SourceEnded>(ended => EndOfSource(reader, ended));
+        Receive<PutAccepted>(accepted =>
+        {
+            if (accepted.SequenceNr != put.SequenceNr)
+            {
+                return; // the answer to a resend of a put already acknowledged
+            }
+
+            Acknowledged();
+            Added(put.Items, put.Items.Count);
+            Become(() => Producing(reader));
+            Pull(reader); // with a batch of one, nothing was taken while the put was in flight: the next item now
+        });
+        Receive<PutRejected>(rejected =>
+        {
+            if (rejected.SequenceNr != put.SequenceNr)
+            {
+                return;
+            }
+
+            Refused(put, rejected);
+            if (rejected.Reason != PutRejection.TooLarge)
+            {
+                return;
+            }
+
+            Become(() => Producing(reader));
+            if (put.Items.Count > 1)
+            {
+                // Refused whole: put its items one by one, so that only the oversized one is left out.
+                reader.PutBackOneByOne(put.Items);
+                SendReady(reader);
+                return;
+            }
+
+            Pull(reader);
+        });
+        Receive<StopProducing>(stop =>
+        {
+            _stop.Cancel(); // ends a sleep in the source at once
+            if (stop.AbandonPutInFlight)
+            {
+                // The wait for the put's answer is over: the restart learns what the queue holds.
+                Acknowledged();
+                StopEarly();
+                return;
+            }
+
+            // A put waiting for room in a bounded queue would hold the stop until consumers made room for items
+            // nobody is putting any more: take the rest back. The answer says exactly how many went in, and
+            // comes first, so that the producer knows exactly what the queue holds.
+            _coordinator.Tell(new WithdrawPut(_producerId, put.SequenceNr));
+            Become(() => Stopping(put));
+        });
+        Receive<Resend>(resend => SendAgain(resend, put));
+        IgnoreTheRest();
+    }
+
+    /// <summary>
+    /// Asked to stop while a put was unanswered: its withdrawal is sent, and the answer (accepted in whole,
+    /// or withdrawn with what it admitted) is awaited before the stop. It reads nothing more: what the
+    /// source makes now was never offered, and the restarted producer makes it again.
+    /// </summary>
+    private void Stopping(Put put)
+    {
+        Receive<PutAccepted>(accepted =>
+        {
+            if (accepted.SequenceNr != put.SequenceNr)
+            {
+                return;
+            }
+
+            Acknowledged();
+            Added(put.Items, put.Items.Count);
+            StopEarly();
+        });
+        Receive<PutRejected>(rejected =>
+        {
+            if (rejected.SequenceNr != put.SequenceNr)
+            {
+                return;
+            }
+
+            Refused(put, rejected);
+            if (rejected.Reason == PutRejection.TooLarge)
+            {
+                StopEarly(); // its items are not put one by one now: the restart puts them
+            }
+        });
+        Receive<StopProducing>(stop =>
+        {
+            if (stop.AbandonPutInFlight)
+            {
+                Acknowledged();
+                StopEarly();
+            }
+        });
+        Receive<Resend>(resend =>
+        {
+            // The put and its withdrawal together, in this order: whichever of the two was lost, the coordinator
+            // ends up with the put answered (accepted in whole, or withdrawn with what it admitted).
+            SendAgain(resend, put);
+            _coordinator.Tell(new WithdrawPut(_producerId, put.SequenceNr));
+        });
+        IgnoreTheRest();
+    }
+
+    /// <summary>
+    /// It told the coordinator that it puts nothing more, and waits for that to be acknowledged; the pool
+    /// learns it then. It reads nothing more, and a stop changes nothing: it is done, and saying so.
+    /// </summary>
+    private void ReportingDone(ProducerDone done)
+    {
+        Receive<ProducerDoneAck>(_ =>
+        {
+            Acknowledged();
+            ProducerLog.Finished(_log, _id, _added);
+            Context.Parent.Tell(new ProducerFinished(_id, _added, _rejected, _failed));
+            Become(Finished);
+        });
+        Receive<Resend>(resend => SendAgain(resend, done));
+        IgnoreTheRest();
+    }
+
+    private void Finished()
+    {
+        ReceiveAny(_ => { }); // late source results, duplicate acks and repeated stops change nothing now
+    }
+
+    /// <summary>
+    /// Last in every phase but the end: what the phase has no use for changes nothing. Answers to resends of
+    /// what was answered already, a stop repeated, the source's results once the producer no longer reads it.
+    /// </summary>
+    private void IgnoreTheRest()
+    {
+        Receive<ProducerRegistered>(_ => { }); // a late duplicate
+        Receive<PutAccepted>(_ => { });
+        Receive<PutRejected>(_ => { });
+        Receive<ProducerDoneAck>(_ => { });
+        Receive<StopProducing>(_ => { });
+        Receive<ItemReady>(_ => { });
+        Receive<SourceEnded>(_ => { });
+        Receive<Resend>(_ => { });
     }
 
     private void HandleRegistered(ProducerRegistered registered)
     {
-        if (_unacknowledged is not RegisterProducer)
-        {
-            return; // a late duplicate
-        }
-
         Acknowledged();
 
         // Restarted under the same id: the queue already holds this producer's first puts and items.
@@ -104,102 +289,34 @@ internal sealed class ProducerActor : ReceiveActor, IWithTimers
             ProducerLog.Resuming(_log, _id, _sequenceNr);
         }
 
-        if (_stopping)
-        {
-            StopEarly();
-            return;
-        }
-
         // The pool numbers its producers below Count; one started on its own (a spec) still counts itself among them.
         var context = new SourceContext(_id, Math.Max(_options.Count, _id + 1), _producerId, _node, skip);
-        _items = _source.ReadAsync(context, _stop.Token).GetAsyncEnumerator(_stop.Token);
-        Pull();
+        var reader = new ReadAhead(_source.ReadAsync(context, _stop.Token).GetAsyncEnumerator(_stop.Token), _options);
+        _reader = reader;
+        Become(() => Producing(reader));
+        Pull(reader);
     }
 
-    /// <summary>
-    /// Reads ahead until a batch is ready: items the source has at once are taken at once, and the
-    /// first it has to wait for arrives as a message. Then puts what is ready, if nothing is in flight.
-    /// With a batch of one it takes nothing while a put is in flight, exactly the seed's <c>await q.put</c>.
-    /// </summary>
-    private void Pull()
+    /// <summary>Reads ahead until a batch is ready, then puts what is ready (producing, with nothing in flight).</summary>
+    private void Pull(ReadAhead reader)
     {
-        while (!_pulling && !_sourceEnded && !_stopping && _ready.Count < _options.BatchSize && (_inFlight is null || _options.BatchSize > 1))
-        {
-            var next = _items!.MoveNextAsync();
-            if (!next.IsCompletedSuccessfully)
-            {
-                _pulling = true;
-                var items = _items;
-                next.AsTask().PipeTo(
-                    Self,
-                    success: more => more ? new ItemReady(items.Current) : new SourceEnded(null),
-                    failure: error => new SourceEnded(error));
-                break;
-            }
-
-            if (!next.Result)
-            {
-                _sourceEnded = true;
-                break;
-            }
-
-            _ready.Add(new QueueItem(_items.Current, DateTime.UtcNow));
-        }
-
-        SendReady();
+        ReadUpTo(reader, _options.BatchSize);
+        SendReady(reader);
     }
 
-    private void HandleItemReady(ItemReady ready)
+    /// <summary>Reads until <paramref name="wanted"/> items are ready; the first the source has to wait for arrives as a message.</summary>
+    private void ReadUpTo(ReadAhead reader, int wanted) =>
+        reader.Fill(wanted)?.PipeTo(
+            Self,
+            success: item => item is { } payload ? new ItemReady(payload) : new SourceEnded(null),
+            failure: error => new SourceEnded(error));
+
+    /// <summary>Puts what is ready; once the source has ended and all is put, reports done.</summary>
+    private void SendReady(ReadAhead reader)
     {
-        _pulling = false;
-        if (_stopping)
+        if (!reader.HasReady)
         {
-            // Made but never offered: the queue did not accept it, and the restarted producer makes it again.
-            StopEarly();
-            return;
-        }
-
-        _ready.Add(new QueueItem(ready.Payload, DateTime.UtcNow));
-        Pull();
-    }
-
-    private void HandleSourceEnded(SourceEnded ended)
-    {
-        _pulling = false;
-        if (_stopping)
-        {
-            // Whatever the source did once it was cancelled (threw, or just ended), it did not run out: the producer stops early.
-            StopEarly();
-            return;
-        }
-
-        _sourceEnded = true;
-        if (ended.Error is not null)
-        {
-            _failed = true;
-            ProducerLog.SourceFailed(_log, _id, ended.Error);
-        }
-
-        SendReady();
-    }
-
-    /// <summary>Puts what is ready when no put is in flight; once the source has ended and all is put, reports done.</summary>
-    private void SendReady()
-    {
-        if (_inFlight is not null || _unacknowledged is not null)
-        {
-            return;
-        }
-
-        if (_stopping)
-        {
-            StopEarly();
-            return;
-        }
-
-        if (_ready.Count == 0)
-        {
-            if (_sourceEnded)
+            if (reader.Exhausted)
             {
                 ReportDone();
             }
@@ -207,102 +324,62 @@ internal sealed class ProducerActor : ReceiveActor, IWithTimers
             return;
         }
 
-        var count = _singly > 0 ? 1 : BatchFromReady();
-        _singly = Math.Max(0, _singly - 1);
-        _inFlight = [.. _ready.GetRange(0, count)];
-        _ready.RemoveRange(0, count);
-        SendReliably(new Put(_producerId, ++_sequenceNr, _inFlight));
-        Pull(); // read the next batch while this one is on its way
+        var put = new Put(_producerId, ++_sequenceNr, reader.TakeBatch());
+        SendReliably(put);
+        Become(() => Putting(reader, put));
+        ReadUpTo(reader, ReadAheadWhilePutting); // read the next batch while this one is on its way
     }
 
-    /// <summary>How many of the ready items the next put takes: up to the batch size and the byte budget, and at least one.</summary>
-    private int BatchFromReady()
+    private void EndOfSource(ReadAhead reader, SourceEnded ended)
     {
-        var count = Math.Min(_options.BatchSize, _ready.Count);
-        if (_options.MaxPutBytes is not { } budget)
+        reader.Ended();
+        if (ended.Error is not null)
         {
-            return count;
+            _failed = true;
+            ProducerLog.SourceFailed(_log, _id, ended.Error);
         }
-
-        var bytes = 0L;
-        for (var i = 0; i < count; i++)
-        {
-            bytes += _ready[i].Payload.Length + ProducerOptions.PerItemPutBytes;
-            if (bytes > budget)
-            {
-                return Math.Max(1, i); // an item over the budget alone still goes, and the coordinator says whether it is too large
-            }
-        }
-
-        return count;
     }
 
-    private void HandlePutAccepted(PutAccepted accepted)
+    /// <summary>
+    /// The put's answer is a refusal: what it admitted is counted, and the refusal's reason decides what comes
+    /// next. Only a refusal for size leaves the rest to the phase: any other ends the producing here.
+    /// </summary>
+    private void Refused(Put put, PutRejected rejected)
     {
-        if (_inFlight is not { } items || accepted.SequenceNr != _sequenceNr)
-        {
-            return; // the answer to a resend of a put already acknowledged
-        }
-
         Acknowledged();
-        _inFlight = null;
-        Added(items, items.Length);
-        Pull(); // with a batch of one, nothing was taken while the put was in flight: the next item now
-    }
-
-    private void HandlePutRejected(PutRejected rejected)
-    {
-        if (_inFlight is not { } items || rejected.SequenceNr != _sequenceNr)
+        Added(put.Items, rejected.Accepted); // a put parked for room may be in part; the first items of it are
+        var refused = put.Items.Count - rejected.Accepted;
+        switch (rejected.Reason)
         {
-            return;
-        }
-
-        Acknowledged();
-        _inFlight = null;
-        Added(items, rejected.Accepted); // a put parked for room may be in part; the first items of it are
-        var refused = items.Length - rejected.Accepted;
-        if (rejected.Reason == PutRejection.TooLarge)
-        {
-            if (items.Length > 1)
-            {
-                // Refused whole: put its items one by one, so that only the oversized one is left out.
-                _ready.InsertRange(0, items);
-                _singly = items.Length;
-                SendReady();
+            case PutRejection.TooLarge when put.Items.Count > 1:
+                return; // refused whole, none of it counted yet: the phase decides whether to put its items one by one
+            case PutRejection.TooLarge:
+                // Bad input, not a closed queue: the item is reported (and fails the run's exit code), the rest still goes in.
+                _failed = true;
+                _rejected += refused;
+                ProducerLog.TooLarge(_log, _id, Abbreviated(put.Items[0]), put.Items[0].Payload.Length);
                 return;
-            }
-
-            // Bad input, not a closed queue: the item is reported (and fails the run's exit code), the rest still goes in.
-            _failed = true;
-            _rejected += refused;
-            ProducerLog.TooLarge(_log, _id, Abbreviated(items[0]), items[0].Payload.Length);
-            Pull();
-            return;
+            case PutRejection.Withdrawn:
+                // Taken back as this producer stops: not refused, only not put yet. The restart reads them again.
+                StopEarly();
+                return;
+            case PutRejection.RunOver:
+                // The run ended without these items (a node that came back too late): they were not added, and the exit code says so.
+                _rejected += refused;
+                _failed = true;
+                ProducerLog.RunOver(_log, _id, Abbreviated(put.Items[rejected.Accepted]));
+                ReportDone();
+                return;
+            default:
+                _rejected += refused;
+                ProducerLog.Rejected(_log, _id, refused, rejected.Reason.ToString());
+                ReportDone();
+                return;
         }
-
-        if (rejected.Reason == PutRejection.Withdrawn)
-        {
-            // Taken back as this producer stops: not refused, only not put yet. The restart reads them again.
-            StopEarly();
-            return;
-        }
-
-        _rejected += refused;
-        if (rejected.Reason == PutRejection.RunOver)
-        {
-            // The run ended without these items (a node that came back too late): they were not added, and the exit code says so.
-            _failed = true;
-            ProducerLog.RunOver(_log, _id, Abbreviated(items[rejected.Accepted]));
-            ReportDone();
-            return;
-        }
-
-        ProducerLog.Rejected(_log, _id, refused, rejected.Reason.ToString());
-        ReportDone();
     }
 
     /// <summary>The first <paramref name="count"/> items of a put are in the queue: the seed's line for each.</summary>
-    private void Added(QueueItem[] items, int count)
+    private void Added(IReadOnlyList<QueueItem> items, int count)
     {
         _added += count;
         _metrics?.Produced.Add(count);
@@ -315,123 +392,52 @@ internal sealed class ProducerActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void HandleStopProducing(StopProducing stop)
-    {
-        if (_unacknowledged is ProducerDone || (_stopping && !stop.AbandonPutInFlight))
-        {
-            return; // done, and saying so; or already stopping, as asked
-        }
-
-        _stopping = true;
-        _stop.Cancel(); // ends a sleep in the source at once
-        if (_unacknowledged is RegisterProducer || (stop.AbandonPutInFlight && _unacknowledged is Put))
-        {
-            // Nothing was put yet, or the wait for the put's answer is over: the restart learns what the queue holds.
-            Acknowledged();
-            _inFlight = null;
-        }
-        else if (_unacknowledged is Put inFlight)
-        {
-            // A put waiting for room in a bounded queue would hold the stop until consumers made room for items
-            // nobody is putting any more: take the rest back. The answer says exactly how many went in.
-            _coordinator.Tell(new WithdrawPut(_producerId, inFlight.SequenceNr));
-        }
-
-        // A put in flight is awaited first, so that the producer knows exactly what the queue holds.
-        StopEarly();
-    }
-
     /// <summary>
-    /// Stops without reporting done once no put is in flight: a stop is not a finish. The coordinator keeps
+    /// Stops without reporting done, with nothing unanswered: a stop is not a finish. The coordinator keeps
     /// this producer's place as journaled (its last accepted put and item), so the node started again
     /// resumes right after it; what was read ahead but never offered is read again then.
     /// </summary>
     private void StopEarly()
     {
-        if (_unacknowledged is not null)
-        {
-            return; // the answer to the put in flight comes first
-        }
-
         ProducerLog.StoppedEarly(_log, _id, _added);
         _coordinator.Tell(new ProducerStopped(_producerId, _sequenceNr)); // its place is kept: the run waits for it to come back
         Context.Parent.Tell(new ProducerFinished(_id, _added, _rejected, _failed, StoppedEarly: true));
         Become(Finished);
     }
 
-    private void HandleResend(Resend _)
-    {
-        if (_unacknowledged is null)
-        {
-            return;
-        }
-
-        _coordinator.Tell(_unacknowledged);
-        if (_stopping && _unacknowledged is Put put)
-        {
-            // The put and its withdrawal together, in this order: whichever of the two was lost, the coordinator
-            // ends up with the put answered (accepted in whole, or withdrawn with what it admitted).
-            _coordinator.Tell(new WithdrawPut(_producerId, put.SequenceNr));
-        }
-
-        _backoff = TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, _options.MaxResendBackoff.Ticks));
-        Timers.StartSingleTimer(ResendTimer, Resend.Instance, _backoff);
-    }
-
-    private void HandleDoneAck(ProducerDoneAck _)
-    {
-        if (_unacknowledged is not ProducerDone)
-        {
-            return;
-        }
-
-        Acknowledged();
-        ProducerLog.Finished(_log, _id, _added);
-        Context.Parent.Tell(new ProducerFinished(_id, _added, _rejected, _failed));
-        Become(Finished);
-    }
-
     /// <summary>Tells the coordinator this producer puts nothing more; the pool learns it once the coordinator has.</summary>
     private void ReportDone()
     {
-        if (_unacknowledged is ProducerDone)
-        {
-            return;
-        }
-
-        SendReliably(new ProducerDone(_producerId, _sequenceNr));
+        var done = new ProducerDone(_producerId, _sequenceNr);
+        SendReliably(done);
+        Become(() => ReportingDone(done));
     }
 
     /// <summary>An oversized item's first bytes, enough to find it without flooding the log.</summary>
     private string Abbreviated(QueueItem item) =>
         item.Payload.Length <= 32 ? _source.Formatter.Describe(item) : $"{Convert.ToHexStringLower(item.Payload.Span[..32])}…";
 
+    /// <summary>Sends a message the coordinator must answer, and resends it until then (see <see cref="SendAgain"/>).</summary>
     private void SendReliably(object message)
     {
-        _unacknowledged = message;
-        _backoff = _options.ResendAfter;
         _coordinator.Tell(message);
-        Timers.StartSingleTimer(ResendTimer, Resend.Instance, _backoff);
+        Timers.StartSingleTimer(ResendTimer, new Resend(_options.ResendAfter), _options.ResendAfter);
     }
 
-    private void Acknowledged()
+    /// <summary>The message is still unanswered: sent again as it was (the coordinator recognises a resend), the next wait twice as long, up to the longest backoff.</summary>
+    private void SendAgain(Resend last, object message)
     {
-        _unacknowledged = null;
-        Timers.Cancel(ResendTimer);
+        _coordinator.Tell(message);
+        var next = TimeSpan.FromTicks(Math.Min(last.After.Ticks * 2, _options.MaxResendBackoff.Ticks));
+        Timers.StartSingleTimer(ResendTimer, new Resend(next), next);
     }
 
-    private void Finished()
-    {
-        ReceiveAny(_ => { }); // late source results, duplicate acks and repeated stops change nothing now
-    }
+    private void Acknowledged() => Timers.Cancel(ResendTimer);
 
     private sealed record ItemReady(ReadOnlyMemory<byte> Payload);
 
     private sealed record SourceEnded(Exception? Error);
 
-    private sealed class Resend
-    {
-        public static readonly Resend Instance = new();
-        private Resend() { }
-    }
+    /// <summary>Time to send the unanswered message again; it had waited <paramref name="After"/>.</summary>
+    private sealed record Resend(TimeSpan After);
 }
