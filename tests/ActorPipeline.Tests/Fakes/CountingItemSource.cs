@@ -11,8 +11,12 @@ namespace ActorPipeline.Tests.Fakes;
 internal sealed class CountingItemSource(int itemsPerProducer, int? failAfter = null, int? hangAfter = null, int? oversizedAt = null, int oversizedBytes = 0) : IPayloadSource
 {
     private int _taken;
+    private int _hanging;
 
     public int Taken => Volatile.Read(ref _taken);
+
+    /// <summary>Sources now in their endless sleep (with <c>hangAfter</c>): a stop can only end a sleep that began.</summary>
+    public int Hanging => Volatile.Read(ref _hanging);
 
     public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(SourceContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -26,6 +30,7 @@ internal sealed class CountingItemSource(int itemsPerProducer, int? failAfter = 
 
             if (i == hangAfter)
             {
+                Interlocked.Increment(ref _hanging);
                 await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
             }
 

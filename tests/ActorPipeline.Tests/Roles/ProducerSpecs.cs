@@ -136,11 +136,13 @@ public sealed class HangingSourceProducerSpecs(ITestOutputHelper output)
     public async Task Should_end_a_sleep_in_the_source_when_asked_to_stop()
     {
         Producers.Tell(StartProducing.Instance);
+        await AwaitConditionAsync(() => Task.FromResult(Source.Hanging == 3), cancellationToken: Ct); // every source asleep
         Producers.Tell(StopProducing.Instance);
 
-        var finished = await GatherAsync();
+        var finished = await GatherAsync(); // answers only once all three sleeps have ended
 
-        Assert.Equal((0L, 0), (finished.Added, finished.Failed)); // a cancelled sleep is a stop, not a failure
+        // A cancelled sleep is a stop, not a failure.
+        Assert.Equal((3, 0L, 0, 3), (finished.Producers, finished.Added, finished.Failed, finished.StoppedEarly));
     }
 }
 
