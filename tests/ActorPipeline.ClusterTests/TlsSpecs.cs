@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using ActorPipeline.Tests.Host;
 
 namespace ActorPipeline.ClusterTests;
@@ -26,14 +27,21 @@ public sealed class TlsSpecs(ITestOutputHelper output)
 
         // Three members: the run cannot start until a consumer node joins, so an intruder that got in would start it and take items.
         using var cluster = new ClusterNodes(output, members: 3, certificates);
-        var coordinator = cluster.StartCoordinator();
+        // Akka's own Info lines: the coordinator's node (the leader) logs each node that is JOINING, and a node let in logs "Welcome from".
+        var akkaInfo = ("Serilog__MinimumLevel__Override__Akka", "Information");
+        var coordinator = cluster.StartCoordinator(akkaInfo);
         var producer = cluster.StartProducers(NodeSettings.Producers(2, 10, "00:00:00.020"));
-        var consumerSettings = NodeSettings.Consumers(2, "0:0:0", "00:00:00.010");
+        (string, string)[] consumerSettings = [.. NodeSettings.Consumers(2, "0:0:0", "00:00:00.010"), akkaInfo];
         // They keep knocking for the whole spec (a join timeout longer than it), so "never welcomed" is checked to the end.
         var persistent = ("Cluster__JoinTimeout", "00:10:00");
-        var plain = cluster.StartConsumers(
+        // On ports of their own, so that the coordinator's log can be searched for them.
+        var plain = cluster.StartOnOwnPort(
+            "consumer",
             [.. consumerSettings, persistent, ("Cluster__Tls__Enabled", "false"), ("Cluster__SeedNodes", $"akka.tcp://actor-pipeline@127.0.0.1:{cluster.SeedPort}")]);
-        var rogue = cluster.StartConsumers([.. consumerSettings, .. certificates.RogueSettings, persistent, ("Cluster__Tls__CertificatePasswordFile", "")]);
+        var rogue = cluster.StartOnOwnPort("consumer", [.. consumerSettings, .. certificates.RogueSettings, persistent, ("Cluster__Tls__CertificatePasswordFile", "")]);
+        bool Joining(HostProcess node) =>
+            coordinator.Stdout.Any(l => l.Contains("is JOINING", StringComparison.Ordinal)
+                && Regex.IsMatch(l, $@"127\.0\.0\.1:{cluster.PortOf(node)}(?![0-9])"));
 
         // Both have knocked and been turned away, each with its reason in the coordinator node's log.
         await coordinator.WaitForOutputAsync(
@@ -41,14 +49,16 @@ public sealed class TlsSpecs(ITestOutputHelper output)
                 && lines.Any(l => l.Contains("Refused TLS peer", StringComparison.Ordinal) && l.Contains("does not chain to a CA this cluster trusts", StringComparison.Ordinal)),
             RunLimit,
             Ct);
-        Assert.Empty(coordinator.WithTemplate(Templates.Summary)); // nobody joined, so the run has not started
+        // Turned away, not let in: the leader never saw either of them joining.
+        Assert.False(Joining(plain), "the plain TCP node was joining");
+        Assert.False(Joining(rogue), "the self-signed node was joining");
 
         // Akka's transport refuses a missing client certificate itself ("rejected by the provided RemoteCertificateValidationCallback").
         var knock = await KnockWithoutCertificateAsync(cluster.SeedPort);
         output.WriteLine($"TLS client without a certificate: {knock}");
         Assert.NotEqual("answered", knock);
 
-        var consumer = cluster.StartConsumers(consumerSettings);
+        var consumer = cluster.StartOnOwnPort("consumer", consumerSettings);
 
         Assert.Equal(0, await coordinator.WaitForExitAsync(RunLimit, Ct));
         Assert.Equal(0, await producer.WaitForExitAsync(RunLimit, Ct));
@@ -59,9 +69,13 @@ public sealed class TlsSpecs(ITestOutputHelper output)
 
         // The intruders were never welcomed and never given an item: still trying when the run ended, or given up
         // without a run (a refused node's actor system may stop on its own; it never exits 0, which would mean it ran).
+        // The same checks see the node that was let in: the leader logged it joining, and it was welcomed.
+        Assert.True(Joining(consumer), "the consumer node's JOINING line is not in the coordinator's log");
+        Assert.True(consumer.Lines("Welcome from") >= 1, "the consumer node logged no welcome");
         foreach (var intruder in new[] { plain, rogue })
         {
             Assert.True(!intruder.HasExited || intruder.ExitCode != 0, "an intruder exited 0, as if it had run");
+            Assert.False(Joining(intruder), $"the leader saw the intruder on port {cluster.PortOf(intruder)} joining");
             Assert.Equal(0, intruder.Lines("Welcome from"));
             Assert.Empty(intruder.Items(Templates.Got));
             intruder.KillNow();

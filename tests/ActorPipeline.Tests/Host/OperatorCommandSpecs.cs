@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace ActorPipeline.Tests.Host;
 
@@ -93,19 +95,50 @@ public sealed class OperatorCommandSpecs
     public async Task Should_end_a_run_whose_node_was_killed_so_that_its_producers_put_nothing_more()
     {
         using var folder = new TempFolder();
-        var slow = Run(("Demo__Producers__MinItems", "1000"), ("Demo__Producers__MaxItems", "1000"), ("Demo__Producers__MaxDelay", "00:00:00.050"));
+
+        // Producers far ahead of slow consumers: when the node is killed, items are accepted and not yet done,
+        // so the run end closes the run for adding and the next start has something to settle.
+        (string, string)[] producers = [("Demo__Producers__MinItems", "1000"), ("Demo__Producers__MaxItems", "1000"), ("Demo__Producers__MaxDelay", "00:00:00.005")];
+        var slow = Run([.. producers, ("Demo__Consumers__MinDelay", "00:00:00.050"), ("Demo__Consumers__MaxDelay", "00:00:00.100")]);
         using (var killed = HostProcess.Start([], slow, folder.Path))
         {
-            await killed.WaitForOutputAsync(lines => lines.Count(l => l.Contains(Templates.Got, StringComparison.Ordinal)) >= 5, RunLimit, Ct);
+            static int Count(IEnumerable<string> lines, string template) => lines.Count(l => l.Contains(template, StringComparison.Ordinal));
+            await killed.WaitForOutputAsync(
+                lines => Count(lines, Templates.Got) >= 5 && Count(lines, Templates.Added) >= Count(lines, Templates.Got) + 10, RunLimit, Ct);
             killed.KillNow();
             await killed.WaitForExitAsync(RunLimit, Ct);
         }
 
+        long accepted;
         using (var end = HostProcess.Start(["run", "end"], new Dictionary<string, string>(), folder.Path))
         {
             Assert.Equal(0, await end.WaitForExitAsync(RunLimit, Ct));
             var said = Assert.Single(end.Stdout);
-            Assert.Matches(@"^run (ended|closed for adding): 2 producers ended early; \d+ accepted", said);
+            var figures = Regex.Match(
+                said,
+                @"^run closed for adding: 2 producers ended early; (?<accepted>\d+) accepted, (?<completed>\d+) completed, 0 dead-lettered, 0 discarded, (?<unfinished>\d+) unfinished; start the service to settle the unfinished items$");
+            Assert.True(figures.Success, said);
+            accepted = long.Parse(figures.Groups["accepted"].Value, CultureInfo.InvariantCulture);
+            var unfinished = long.Parse(figures.Groups["unfinished"].Value, CultureInfo.InvariantCulture);
+            Assert.True(unfinished >= 10, said); // at least the items added and not yet delivered when it was killed
+            Assert.Equal(accepted, long.Parse(figures.Groups["completed"].Value, CultureInfo.InvariantCulture) + unfinished);
+        }
+
+        // The node started again the same way (same folder, same node name, same producers): its producers put
+        // nothing more, the accepted items are settled, and the run is over.
+        using (var restarted = HostProcess.Start([], Run(producers), folder.Path)) // consumers at full speed now
+        {
+            var exitCode = await restarted.WaitForExitAsync(RunLimit, Ct);
+            Assert.True(exitCode == ExitCodes.Success, $"exit code {exitCode}:\n{string.Join('\n', restarted.Stdout.TakeLast(5))}");
+            var events = restarted.JsonEvents;
+            Assert.DoesNotContain(events, e => e.GetProperty("@mt").GetString() == Templates.Added);
+            var summary = Summary(restarted);
+            Assert.Equal(
+                (accepted, accepted, 0L, 0L),
+                (summary.GetProperty("Accepted").GetInt64(), summary.GetProperty("Completed").GetInt64(),
+                    summary.GetProperty("NotCompleted").GetInt64(), summary.GetProperty("DeadLettered").GetInt64()));
+            Assert.Equal(summary.GetProperty("Rejected").GetInt64(), summary.GetProperty("Produced").GetInt64()); // whatever they offered was refused
+            Assert.Single(events, e => e.GetProperty("@mt").GetString() == Templates.Joined);
         }
 
         using var again = HostProcess.Start(["run", "end"], new Dictionary<string, string>(), folder.Path);

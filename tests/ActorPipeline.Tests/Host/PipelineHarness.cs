@@ -17,7 +17,11 @@ internal sealed class PipelineHarness : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    public PipelineHarness(IDictionary<string, string?> settings, Func<IServiceProvider, IPayloadHandler>? handler = null)
+    /// <param name="settings">Configuration layered over the defaults.</param>
+    /// <param name="handler">The work handler, instead of the demo's.</param>
+    /// <param name="configure">More services, registered after the harness's own (for example another log sink).</param>
+    public PipelineHarness(
+        IDictionary<string, string?> settings, Func<IServiceProvider, IPayloadHandler>? handler = null, Action<IServiceCollection>? configure = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
@@ -29,6 +33,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
 
         builder.AddActorPipelineLogging();
         builder.Services.AddDemoPipeline(builder.Configuration);
+        configure?.Invoke(builder.Services);
         _host = builder.Build();
         Result = _host.Services.GetRequiredService<RunResult>();
     }

@@ -72,10 +72,13 @@ public sealed class PipelineHostSpecs
     {
         await using var harness = new PipelineHarness(FastRun(("Demo:Producers:MaxItems", "20")));
 
-        await harness.RunAsync(Ct);
+        var summary = await harness.RunAsync(Ct);
 
         var events = harness.Sink.Events;
-        Assert.All(events.Where(e => e.Is(Templates.Got)), e =>
+        var got = events.Where(e => e.Is(Templates.Got)).ToList();
+        Assert.True(summary.Completed >= Producers * 20, $"{summary.Completed} completed"); // MinItems = MaxItems = 20 per producer
+        Assert.Equal(summary.Completed, got.Count); // one Got per completed item, so the format check below is not vacuous
+        Assert.All(got, e =>
             Assert.Matches(@"^\d+\.\d{5}$", ((decimal)e.Property("Latency")!).ToString(CultureInfo.InvariantCulture)));
         var elapsed = (decimal)Assert.Single(events, e => e.Is(Templates.Completed)).Property("Elapsed")!;
         Assert.Matches(@"^\d+\.\d{5}$", elapsed.ToString(CultureInfo.InvariantCulture));
@@ -182,6 +185,14 @@ public sealed class PipelineHostSpecs
         Assert.All(figures.Zip(figures.Skip(1)), pair => Assert.NotEqual(pair.Item1, pair.Item2)); // silent when nothing changed
         Assert.All(figures, f => Assert.InRange(f.Item1, 0, f.Item2));
         Assert.All(figures, f => Assert.InRange(f.Item2, 0, summary.Accepted));
+        Assert.All(figures.Zip(figures.Skip(1)), pair =>
+        {
+            Assert.True(pair.Item2.Item1 >= pair.Item1.Item1, $"done went back from {pair.Item1.Item1} to {pair.Item2.Item1}");
+            Assert.True(pair.Item2.Item2 >= pair.Item1.Item2, $"accepted went back from {pair.Item1.Item2} to {pair.Item2.Item2}");
+        });
+        Assert.True(summary.Accepted >= Producers * 20, $"{summary.Accepted} accepted"); // MinItems 20 per producer
+        Assert.Equal(summary.Accepted, summary.Completed); // nothing fails in this run
+        Assert.Equal((summary.Accepted, summary.Accepted), figures[^1]); // the last event is everything done
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
