@@ -13,6 +13,7 @@ internal sealed class ReadAhead(IAsyncEnumerator<ReadOnlyMemory<byte>> items, Pr
     private readonly List<QueueItem> _ready = [];
     private Reading _reading = Reading.Ready;
     private int _singly; // items to put one per put: a batch refused as too large is split to find the culprit
+    private Task? _pending; // the read under way, if one had to wait
 
     private enum Reading
     {
@@ -47,7 +48,9 @@ internal sealed class ReadAhead(IAsyncEnumerator<ReadOnlyMemory<byte>> items, Pr
             if (!next.IsCompletedSuccessfully)
             {
                 _reading = Reading.Waiting;
-                return NextAsync(next, items);
+                var read = NextAsync(next, items);
+                _pending = read;
+                return read;
             }
 
             if (!next.Result)
@@ -92,7 +95,20 @@ internal sealed class ReadAhead(IAsyncEnumerator<ReadOnlyMemory<byte>> items, Pr
         _singly = batch.Count;
     }
 
-    public ValueTask DisposeAsync() => items.DisposeAsync();
+    /// <summary>
+    /// Ends the source. An async iterator refuses to be disposed while a read is under way (NotSupportedException,
+    /// seen when a journal outage stopped the producers mid-read), so a read still pending, which the producer's
+    /// stop has cancelled, is let finish first; how it finished no longer matters.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_pending is { IsCompleted: false } pending)
+        {
+            await pending.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        await items.DisposeAsync();
+    }
 
     private static async Task<ReadOnlyMemory<byte>?> NextAsync(ValueTask<bool> next, IAsyncEnumerator<ReadOnlyMemory<byte>> source) =>
         await next ? source.Current : null;

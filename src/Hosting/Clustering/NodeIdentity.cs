@@ -1,5 +1,6 @@
-using ActorPipeline.Coordinator;
 using System.Security.Cryptography;
+using ActorPipeline.Coordinator;
+using Microsoft.Extensions.Options;
 
 namespace ActorPipeline.Hosting.Clustering;
 
@@ -49,24 +50,29 @@ internal sealed record NodeIdentity(string Name)
 
         // A free port changes on every start, so the name is kept in a file instead, beside the journal.
         var file = Path.Combine(FolderOfJournal(persistence), FileName);
-        if (File.Exists(file) && File.ReadAllText(file).Trim() is { Length: > 0 } kept)
-        {
-            return new NodeIdentity(kept);
-        }
-
-        var made = Fresh().Name;
         try
         {
+            if (File.Exists(file) && File.ReadAllText(file).Trim() is { Length: > 0 } kept)
+            {
+                return new NodeIdentity(kept);
+            }
+
+            var made = Fresh().Name;
             Directory.CreateDirectory(Path.GetDirectoryName(file)!);
             File.WriteAllText(file, made + Environment.NewLine);
+            return new NodeIdentity(made);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Without the file the next start would be another node, and its producers would not resume.
-            throw new InvalidOperationException($"Cannot keep this node's name in {file} ({e.Message}); set {NodeOptions.SectionName}:{nameof(NodeOptions.NodeName)}.", e);
+            // Without the file the next start would be another node, and its producers would not resume. Said as a
+            // setting that cannot be honoured (one line naming the key, exit 1), not as a crash: a file left by sudo
+            // or a volume owned by another user is an everyday cause.
+            var key = $"{NodeOptions.SectionName}:{nameof(NodeOptions.NodeName)}";
+            throw new OptionsValidationException(
+                NodeOptions.SectionName,
+                typeof(NodeOptions),
+                [$"{key}: not set, and this node's name cannot be read from or kept in {file} ({e.Message}); make that file readable and writable for this user, or set {key}"]);
         }
-
-        return new NodeIdentity(made);
     }
 
     private static NodeIdentity Fresh() => new($"node-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}");

@@ -58,6 +58,10 @@ internal sealed class JournalPreflight(IOptions<PipelineOptions> pipeline, IOpti
             _held = JournalFileLock.Acquire(connection);
             return null;
         }
+        catch (UnauthorizedAccessException)
+        {
+            return null; // unreadable for this user, or a folder: SQLite's own check that follows names it
+        }
         catch (IOException)
         {
             return new JournalProblem(

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Data.Sqlite;
 
 namespace ActorPipeline.Hosting.Persistence;
 
@@ -58,5 +59,31 @@ internal sealed class PersistenceOptions : IValidatableObject
         {
             yield return new ValidationResult("PostgreSql needs a connection string (ConnectionString or ConnectionStringFile).", [nameof(ConnectionString)]);
         }
+        else if (Provider == PersistenceProvider.Sqlite && ConnectionString is { Length: > 0 } sqlite && SqliteProblem(sqlite) is { } problem)
+        {
+            yield return new ValidationResult(problem, [nameof(ConnectionString)]);
+        }
+    }
+
+    /// <summary>
+    /// What is wrong with a SQLite connection string, named before anything opens it: a key or value SQLite does not
+    /// know would otherwise surface as an unhandled exception, and a journal without a file (no data source, or an
+    /// in-memory database) would vanish with the node while the coordinator retried its tables forever.
+    /// </summary>
+    private static string? SqliteProblem(string connectionString)
+    {
+        SqliteConnectionStringBuilder given;
+        try
+        {
+            given = new SqliteConnectionStringBuilder(connectionString);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            return $"is not a SQLite connection string SQLite accepts: {e.Message}";
+        }
+
+        return given.DataSource is not { Length: > 0 } source || source.StartsWith(':') || given.Mode == SqliteOpenMode.Memory
+            ? "names no journal file (an empty Data Source or an in-memory database would lose every accepted item with the node); give Data Source=<file>, or use Provider=InMemory for a journal that is meant to vanish"
+            : null;
     }
 }

@@ -42,6 +42,11 @@ internal static class SqliteJournalCheck
             return null; // an in-memory database: nothing on disk to check
         }
 
+        if (Directory.Exists(file))
+        {
+            return new JournalProblem(file, "is a folder, not a journal file", $"move that folder away, or point {Setting} at a file elsewhere");
+        }
+
         var folder = Path.GetDirectoryName(file) ?? Directory.GetCurrentDirectory();
         var exists = File.Exists(file);
         if (!exists)

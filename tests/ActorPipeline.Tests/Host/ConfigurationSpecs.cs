@@ -99,6 +99,19 @@ public sealed class ConfigurationSpecs
         Assert.StartsWith("Pipeline:Persistence:ConnectionStringFile: cannot read '/nonexistent/secret'", failure, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Data Source=x.db;Mode=Bogus", "is not a SQLite connection string")]
+    [InlineData("Data Source=x.db;Foo=bar", "is not a SQLite connection string")]
+    [InlineData("Data Source=", "names no journal file")]
+    [InlineData("Data Source=:memory:", "names no journal file")]
+    [InlineData("Data Source=x.db;Mode=Memory", "names no journal file")]
+    public void Should_refuse_a_sqlite_connection_string_without_a_usable_file_naming_the_key(string connection, string problem)
+    {
+        var failure = SingleFailure(("Pipeline:Persistence:ConnectionString", connection));
+
+        Assert.StartsWith($"Pipeline:Persistence:ConnectionString: {problem}", failure, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Should_refuse_max_items_below_min_items()
     {

@@ -58,6 +58,18 @@ public sealed class JournalDamageSpecs : IDisposable
     }
 
     [Fact]
+    public async Task Should_refuse_a_journal_path_that_is_a_folder_in_one_line_instead_of_crashing()
+    {
+        Directory.CreateDirectory(Journal); // like an unreadable file for a user without root: the claim on it is refused
+
+        using var host = HostProcess.Start([], Settings(), _folder.Path);
+
+        Assert.Equal(1, await host.WaitForExitAsync(RunLimit, Ct));
+        AssertOneFatalLine(host, "is a folder, not a journal file", "point Pipeline:Persistence:ConnectionString at a file elsewhere");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Journal)); // left as it was
+    }
+
+    [Fact]
     public async Task Should_refuse_a_journal_another_process_holds_a_write_lock_on_in_one_line()
     {
         await WriteRealJournalAsync();
