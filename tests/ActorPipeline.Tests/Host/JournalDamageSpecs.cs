@@ -70,6 +70,19 @@ public sealed class JournalDamageSpecs : IDisposable
     }
 
     [Fact]
+    public async Task Should_refuse_a_node_name_file_it_cannot_use_naming_the_key_instead_of_crashing()
+    {
+        Directory.CreateDirectory(Path.Combine(_folder.Path, "actor-pipeline.node")); // unusable even for root
+
+        using var host = HostProcess.Start([], Settings(), _folder.Path);
+
+        Assert.Equal(1, await host.WaitForExitAsync(RunLimit, Ct));
+        var line = Assert.Single(host.Stderr);
+        Assert.StartsWith("Invalid configuration: Cluster:NodeName: not set, and this node's name cannot be read from or kept in", line, StringComparison.Ordinal);
+        Assert.EndsWith("or set Cluster:NodeName", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Should_refuse_a_journal_another_process_holds_a_write_lock_on_in_one_line()
     {
         await WriteRealJournalAsync();
