@@ -143,8 +143,9 @@ internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         {
             // Retrying cannot help with data this code cannot read, and serving an empty queue would lose
             // what the journal holds: say why, and let the host stop (it awaits this).
-            _log.RecoveryFailed(reason.Message, reason);
-            _failure.Fail(reason.Message);
+            var said = WithRemedy(reason.Message);
+            _log.RecoveryFailed(said);
+            _failure.Fail(said);
         }
         else
         {
@@ -153,7 +154,7 @@ internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             _restarter.Tell(new JournalFailing(Describe(reason)));
         }
 
-        base.OnRecoveryFailure(reason, message);
+        // Not the base's: it only logs the failure again, with its stack trace, after the line above.
     }
 
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
@@ -166,6 +167,14 @@ internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     }
 
     /// <summary>Data this release cannot read (another format, damaged bytes), as opposed to a store that does not answer.</summary>
+    /// <summary>What to do about data the journal holds and this code cannot read, unless the reason says it already.</summary>
+    private static string WithRemedy(string reason) =>
+        reason.Contains(PreProtobufJournalSerializer.Advice, StringComparison.Ordinal)
+            ? reason
+            : $"{reason.TrimEnd('.')}. Nothing in the journal was changed: keep a copy of it, then restore a backup, finish the run with the release that wrote it, "
+              + "or move the journal away (the SQLite file of Pipeline:Persistence:ConnectionString, by default ./actor-pipeline.db, or the PostgreSQL journal "
+              + "and snapshot tables) to start again with an empty queue.";
+
     private static bool IsUnreadableData(Exception error)
     {
         for (var e = error; e is not null; e = e.InnerException)

@@ -5,8 +5,9 @@ namespace ActorPipeline.Coordinator.Actor;
 /// <summary>The coordinator's log events, source-generated so a disabled level costs nothing.</summary>
 internal static partial class CoordinatorLog
 {
+    // No exception: the reason says what is wrong and what to do, and a stack trace after it is noise to an operator.
     [LoggerMessage(Level = LogLevel.Critical, Message = "The coordinator cannot recover the queue from its journal, so it has stopped: {Reason}")]
-    public static partial void RecoveryFailed(this ILogger log, string reason, Exception error);
+    public static partial void RecoveryFailed(this ILogger log, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped a get from {Sender} whose credits were {Credits}: credits must be positive.")]
     public static partial void NonPositiveCredits(this ILogger log, int credits, string sender);
@@ -34,6 +35,9 @@ internal static partial class CoordinatorLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Coordinator recovered run {RunNumber} from its journal; unfinished items queued again: {Items}, producers known: {Producers}, dead letters: {DeadLetters}.")]
     public static partial void Recovered(this ILogger log, long runNumber, int items, int producers, int deadLetters);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {FinishedRun} had ended before this start; this start begins run {RunNumber}.")]
+    public static partial void NextRunBegins(this ILogger log, long finishedRun, long runNumber);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Saving a snapshot failed; recovery replays more events until the next one succeeds.")]
     public static partial void SnapshotFailed(this ILogger log, Exception error);

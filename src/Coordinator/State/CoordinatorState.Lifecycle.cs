@@ -218,8 +218,13 @@ internal sealed partial class CoordinatorState<TClient>
             Record(new IncarnationStarted(_totals.Incarnation + 1));
             if (_totals.RunFinished)
             {
-                Record(new RunStarted(_totals.RunNumber + 1));
+                // Said, since a node killed just after its run ended is started again to finish what it thinks is
+                // the same run: its producers put anew, into the next run.
+                var finished = _totals.RunNumber;
+                Record(new RunStarted(finished + 1));
+                _log.NextRunBegins(finished, finished + 1);
             }
+
             if (_items.Count > 0 || _producers.Count > 0)
             {
                 _log.Recovered(_totals.RunNumber, _items.Count, _producers.Count, _deadLetters.Count);

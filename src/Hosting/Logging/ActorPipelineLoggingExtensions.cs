@@ -39,6 +39,7 @@ public static class ActorPipelineLoggingExtensions
             logger.ReadFrom.Configuration(configuration)
                 // Akka.Remote reports a departed node's link closing as a failure; only that, for those peers (see DepartingPeers).
                 .Filter.ByExcluding(departing.IsLeftPeerDisconnect)
+                .Filter.ByExcluding(UnreadableJournalEcho.IsEcho) // the coordinator says it once, with what to do
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()
                 .Enrich.WithProperty("Node", Environment.MachineName)

@@ -92,6 +92,13 @@ internal static class SqliteJournalCheck
                 return Damaged(file, verdict);
             }
 
+            // Another program's database with a table of the same name would be taken for a journal that keeps
+            // failing: retried as an outage for minutes, and written to (a snapshot table added) on the way.
+            if (ForeignTable(connection) is { } table)
+            {
+                return new JournalProblem(file, $"is a SQLite database, but its {table} table is not a journal's (another program's file?)", MoveAway);
+            }
+
             // Takes the write lock and gives it back at once, writing nothing: another process holding it answers BUSY.
             if (probeWriteLock)
             {
@@ -102,6 +109,32 @@ internal static class SqliteJournalCheck
         catch (SqliteException e)
         {
             return Describe(file, e, exists);
+        }
+
+        return null;
+    }
+
+    /// <summary>The journal or snapshot table, if one is there without the columns every journal of ours has.</summary>
+    private static string? ForeignTable(SqliteConnection connection)
+    {
+        foreach (var table in (string[])["journal", "snapshot"])
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT name FROM pragma_table_info($table);";
+            command.Parameters.AddWithValue("$table", table);
+            var columns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    columns.Add(reader.GetString(0));
+                }
+            }
+
+            if (columns.Count > 0 && !(columns.Contains("persistence_id") && columns.Contains("sequence_number")))
+            {
+                return table;
+            }
         }
 
         return null;

@@ -133,7 +133,7 @@ internal sealed class PipelineRunner(
         var consumerPool = node.Has(ClusterRoles.Consumer) ? await services.GetRequiredService<IRequiredActor<ConsumersKey>>().GetAsync(stoppingToken) : null;
 
         var runEnd = new TaskCompletionSource<QueueStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var monitor = system.ActorOf(RunMonitorActor.Props(queue, node.RetryInterval, runEnd, log), "run-monitor");
+        var monitor = system.ActorOf(RunMonitorActor.Props(queue, node.RetryInterval, runEnd, coordinatorFailure, log), "run-monitor");
         var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var drain = new CancellationTokenSource();
         var onStop = stoppingToken.Register(() =>

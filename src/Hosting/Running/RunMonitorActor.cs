@@ -19,15 +19,17 @@ internal sealed class RunMonitorActor : ReceiveActor, IWithTimers
     private readonly TimeSpan _retryInterval;
 
     private readonly TaskCompletionSource<QueueStatus> _completion;
+    private readonly CoordinatorFailure _localCoordinator;
     private readonly ILogger _log;
     private long _heardAt = Environment.TickCount64;
     private long _warnedAt = Environment.TickCount64;
 
-    public RunMonitorActor(IActorRef coordinator, TimeSpan retryInterval, TaskCompletionSource<QueueStatus> completion, ILogger log)
+    public RunMonitorActor(IActorRef coordinator, TimeSpan retryInterval, TaskCompletionSource<QueueStatus> completion, CoordinatorFailure localCoordinator, ILogger log)
     {
         _coordinator = coordinator;
         _retryInterval = retryInterval;
         _completion = completion;
+        _localCoordinator = localCoordinator;
         _log = log;
         Receive<RunCompleted>(HandleRunCompleted);
         Receive<QueueStatus>(_ => _heardAt = Environment.TickCount64);
@@ -36,8 +38,8 @@ internal sealed class RunMonitorActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IActorRef coordinator, TimeSpan retryInterval, TaskCompletionSource<QueueStatus> completion, ILogger log) =>
-        Akka.Actor.Props.Create(() => new RunMonitorActor(coordinator, retryInterval, completion, log));
+    public static Props Props(IActorRef coordinator, TimeSpan retryInterval, TaskCompletionSource<QueueStatus> completion, CoordinatorFailure localCoordinator, ILogger log) =>
+        Akka.Actor.Props.Create(() => new RunMonitorActor(coordinator, retryInterval, completion, localCoordinator, log));
 
     protected override void PreStart()
     {
@@ -54,7 +56,10 @@ internal sealed class RunMonitorActor : ReceiveActor, IWithTimers
         _coordinator.Tell(GetStatus.Instance);
         var now = Environment.TickCount64;
         var silent = TimeSpan.FromMilliseconds(now - _heardAt);
-        if (silent >= CoordinatorSilence.WorthAWarning && TimeSpan.FromMilliseconds(now - _warnedAt) >= CoordinatorSilence.WorthAWarning)
+        // A coordinator on this node whose journal fails is silent for that reason, which its supervisor reports:
+        // asking whether a coordinator node is up would send the reader the wrong way.
+        if (silent >= CoordinatorSilence.WorthAWarning && TimeSpan.FromMilliseconds(now - _warnedAt) >= CoordinatorSilence.WorthAWarning
+            && _localCoordinator.JournalOutage is null)
         {
             HostLog.CoordinatorSilent(_log, Math.Round(silent.TotalSeconds));
             _warnedAt = now;

@@ -30,6 +30,7 @@ public sealed class OperatorActionSpecs
         // The next start: the dead letter carries over and counts in the new run, until it is discarded.
         _q.Recover();
         Assert.Equal((1L, 0L, 1L, 0L), Counts(_q.State.Status()));
+        Assert.Contains(_q.Log.Events, e => e.Message == "Run 1 had ended before this start; this start begins run 2."); // told, not silent
 
         _q.Do(s => s.DiscardDeadLetters(_operator, new DiscardDeadLetters([2, 99]))); // 99 is no dead letter: passed over
 

@@ -58,6 +58,20 @@ public sealed class JournalDamageSpecs : IDisposable
     }
 
     [Fact]
+    public async Task Should_refuse_another_programs_database_in_one_line_and_leave_it_as_it_was()
+    {
+        using (var connection = new SqliteConnection($"Data Source={Journal};Pooling=False"))
+        {
+            connection.Open();
+            using var create = connection.CreateCommand();
+            create.CommandText = "CREATE TABLE journal(id INTEGER PRIMARY KEY, x TEXT); INSERT INTO journal(x) VALUES ('theirs');";
+            create.ExecuteNonQuery();
+        }
+
+        await RefusesAsync("its journal table is not a journal's", "move it away");
+    }
+
+    [Fact]
     public async Task Should_refuse_a_journal_path_that_is_a_folder_in_one_line_instead_of_crashing()
     {
         Directory.CreateDirectory(Journal); // like an unreadable file for a user without root: the claim on it is refused
@@ -80,6 +94,26 @@ public sealed class JournalDamageSpecs : IDisposable
         var line = Assert.Single(host.Stderr);
         Assert.StartsWith("Invalid configuration: Cluster:NodeName: not set, and this node's name cannot be read from or kept in", line, StringComparison.Ordinal);
         Assert.EndsWith("or set Cluster:NodeName", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_say_what_to_do_about_an_event_it_cannot_read_in_one_line_without_a_stack_trace()
+    {
+        await WriteRealJournalAsync();
+        var garbled = Garble(Journal); // a sound SQLite file whose first event is no longer the queue's data
+        var before = Hash(Journal);
+
+        using var host = HostProcess.Start([], Settings(), _folder.Path);
+
+        Assert.Equal(1, await host.WaitForExitAsync(RunLimit, Ct));
+        var fatal = Assert.Single(host.JsonEvents, e => e.TryGetProperty("@l", out var level) && level.GetString() == "Fatal");
+        var reason = fatal.GetProperty("Reason").GetString()!;
+        Assert.Contains($"manifest '{garbled}'", reason, StringComparison.Ordinal);
+        Assert.Contains("Nothing in the journal was changed", reason, StringComparison.Ordinal);
+        Assert.Contains("move the journal away", reason, StringComparison.Ordinal);
+        Assert.False(fatal.TryGetProperty("@x", out _)); // the reason is the whole story: no exception after it
+        Assert.DoesNotContain("   at ", string.Join('\n', host.Stdout.Concat(host.Stderr)), StringComparison.Ordinal);
+        Assert.Equal(before, Hash(Journal));
     }
 
     [Fact]
@@ -172,6 +206,24 @@ public sealed class JournalDamageSpecs : IDisposable
         }
 
         return settings;
+    }
+
+    /// <summary>Overwrites the first event's bytes with bytes no queue event has; returns that event's manifest.</summary>
+    private static string Garble(string journal)
+    {
+        using var connection = new SqliteConnection($"Data Source={journal};Pooling=False");
+        connection.Open();
+        using var find = connection.CreateCommand();
+        find.CommandText = "SELECT ordering, manifest FROM journal ORDER BY ordering LIMIT 1";
+        using var reader = find.ExecuteReader();
+        Assert.True(reader.Read());
+        var (ordering, manifest) = (reader.GetInt64(0), reader.GetString(1));
+        reader.Close();
+        using var garble = connection.CreateCommand();
+        garble.CommandText = "UPDATE journal SET message = x'FFFFFFFFFFFFFFFF' WHERE ordering = $ordering";
+        garble.Parameters.AddWithValue("$ordering", ordering);
+        Assert.Equal(1, garble.ExecuteNonQuery());
+        return manifest;
     }
 
     private static string Hash(string file) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file)));
