@@ -71,6 +71,12 @@ internal sealed class QueueOptions : IValidatableObject
     public int ExpectedProducers { get; set; } = 1;
 
     /// <summary>
+    /// Jobs' settings, which live in their own section (<c>Pipeline:Jobs</c>): the node hands them to its coordinator
+    /// through here. Not public, so configuration never binds it under <c>Pipeline:Queue</c>.
+    /// </summary>
+    internal JobOptions Jobs { get; set; } = new();
+
+    /// <summary>
     /// How long after the first producer registers the run still waits for producer nodes that have
     /// not joined the cluster yet (ones that have joined are always waited for). For set-ups whose
     /// nodes start together but join at different speeds, such as <c>docker compose up</c>.

@@ -20,4 +20,10 @@ internal enum PutRejection
 
     /// <summary>Its producer was stopped while the put waited for room and took the rest back (<see cref="QueueProtocol.WithdrawPut"/>): not a failure.</summary>
     Withdrawn,
+
+    /// <summary>The job it names is closed for adding, settled or cancelled: nothing more goes into it.</summary>
+    JobClosed,
+
+    /// <summary>No job has the id it names (never opened, or forgotten past its retention).</summary>
+    NoSuchJob,
 }

@@ -14,8 +14,10 @@ internal static class QueueProtocol
     /// Puts a batch of items. With <paramref name="Wait"/> (asyncio <c>await put</c>) items are admitted
     /// in order as room frees and the reply comes when the last one is in. Without it
     /// (<c>put_nowait</c>) the whole batch is admitted at once or refused with <see cref="PutRejection.Full"/>.
+    /// <paramref name="Job"/> is the job the items go into (<see cref="JobIds.Run"/>, the batch run's, unless
+    /// a client names another); a producer puts into one job only.
     /// </summary>
-    public sealed record Put(string ProducerId, long SequenceNr, IReadOnlyList<QueueItem> Items, bool Wait = true) : IQueueMessage;
+    public sealed record Put(string ProducerId, long SequenceNr, IReadOnlyList<QueueItem> Items, bool Wait = true, string Job = JobIds.Run) : IQueueMessage;
 
     /// <summary>Every item of the put with this sequence number is in the queue.</summary>
     public sealed record PutAccepted(string ProducerId, long SequenceNr, int Count) : IQueueMessage;

@@ -23,6 +23,16 @@ internal sealed class PipelineOptions : IValidatableObject
 
     public PersistenceOptions Persistence { get; set; } = new();
 
+    /// <summary>Run (the default: one batch made of the nodes' producers, joined, then every node exits) or Service (nodes stay up; jobs come and go).</summary>
+    public PipelineMode Mode { get; set; } = PipelineMode.Run;
+
+    /// <summary>Jobs' settings; handed to the coordinator with the queue's (<see cref="QueueOptions.Jobs"/>).</summary>
+    public JobOptions Jobs
+    {
+        get => Queue.Jobs;
+        set => Queue.Jobs = value;
+    }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         // The remoting frame is sized for a delivery of MaxDeliveryBatch items at the item limit; a larger put would not fit it.
