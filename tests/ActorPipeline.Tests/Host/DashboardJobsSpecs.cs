@@ -30,7 +30,7 @@ public sealed class DashboardJobsSpecs(ITestOutputHelper output) : Akka.Hosting.
     private static readonly QueueOverview Overview = new(
         new QueueStatus(
             Size: 270, InFlight: 30, Capacity: 0, IsShutDown: false, Accepted: 3100, Completed: 2790, DeadLettered: 10, Dropped: 0, Redelivered: 0,
-            ParkedPuts: 0, WaitingGetters: 0, DuplicateAcks: 0, Consumers: 2, ExpectedProducers: 0, ProducersRegistered: 0, ProducersDone: 0, ProducersLost: 0),
+            ParkedPuts: 0, WaitingGetters: 0, DuplicateAcks: 0, Consumers: 2, ExpectedProducers: 0, ProducersRegistered: 0, ProducersDone: 0, ProducersLost: 0, Discarded: 5),
         [], [], LatencySummary.None(TimeSpan.FromMinutes(1)), []);
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(Ten.AddMinutes(30)));
@@ -179,7 +179,8 @@ public sealed class DashboardJobsSpecs(ITestOutputHelper output) : Akka.Hosting.
         coordinator.Tell(new ScriptedJobCoordinator.Script([Job("run", JobPhase.Open, 3100, 2790, 10, 0, 270, 30)]));
         await sampler.SampleAsync(Ct);
         await page.WaitForAsync("document.getElementById('jobs-section').hidden", PageLimit, Ct);
-        Assert.Equal("3,100", (await PageFigures.ReadAsync(page, Ct)).Fields["status.accepted"]);
+        var runPage = await PageFigures.ReadAsync(page, Ct);
+        Assert.Equal(("3,100", "5"), (runPage.Fields["status.accepted"], runPage.Fields["status.discarded"]));
     }
 
     /// <summary>A scripted coordinator, the page's sampler over it on the fake clock, and the node's HTTP server with the page.</summary>

@@ -42,7 +42,7 @@ function render(view) {
     : view.atMs ? new Date(view.atMs).toLocaleTimeString('en-GB') + (view.answering ? '' : ' (coordinator silent)') : '—');
   const s = view.status;
   if (s) {
-    for (const key of ['size', 'inFlight', 'unfinished', 'accepted', 'completed', 'deadLettered', 'redelivered', 'producersDone', 'expectedProducers']) {
+    for (const key of ['size', 'inFlight', 'unfinished', 'accepted', 'completed', 'deadLettered', 'discarded', 'redelivered', 'producersDone', 'expectedProducers']) {
       set(`status.${key}`, count(s[key]));
     }
   }
