@@ -51,9 +51,10 @@ internal sealed partial class CoordinatorState<TClient>
 
     public void RequeueDeadLetters(TClient from, RequeueDeadLetters requeue)
     {
+        // A settled job's dead letters stay where they are: its joiners were told it is done, and that is never undone.
         List<long> ids = requeue.ItemIds.Count == 0
-            ? [.. _deadLetters.Keys.Order()]
-            : [.. requeue.ItemIds.Where(_deadLetters.ContainsKey).Distinct()];
+            ? [.. _deadLetters.Values.Where(Requeueable).Select(d => d.ItemId).Order()]
+            : [.. requeue.ItemIds.Where(id => _deadLetters.TryGetValue(id, out var dead) && Requeueable(dead)).Distinct()];
         if (ids.Count > 0)
         {
             Record(new DeadLettersRequeued(ids)); // nothing to requeue journals nothing, as a discard of nothing
@@ -61,6 +62,8 @@ internal sealed partial class CoordinatorState<TClient>
 
         TellWhenStored(from, new DeadLettersRequeuedAck(ids.Count));
     }
+
+    private bool Requeueable(DeadLetteredItem dead) => !JobNamed(dead.Job).IsSettled;
 
     /// <summary>
     /// The periodic check: deliveries past their ack deadline go back to the queue, and producers known
