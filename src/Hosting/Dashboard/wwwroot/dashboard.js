@@ -130,16 +130,20 @@ function deadLetterRow(d, allowed) {
 }
 
 // The jobs, when there are any besides the batch run's own ("run"): in Run mode the page is the run's page, as it was.
+// The run's job is listed only once it has items: in Service mode it is always there, and always empty.
 function jobs(j) {
   const section = document.getElementById('jobs-section');
   section.hidden = !j.jobs.some(job => job.jobId !== 'run');
   if (section.hidden) return;
-  const running = j.jobs.filter(job => job.phase === 'Open' || job.phase === 'Closed');
-  const settled = j.jobs.filter(job => job.phase === 'Settled' || job.phase === 'Cancelled');
-  set('jobs.unsettled', count(j.unsettled));
-  set('jobs.settled', count(j.settled));
+  const unsettled = job => job.phase === 'Open' || job.phase === 'Closed';
+  const idleRun = j.jobs.find(job => job.jobId === 'run' && job.accepted === 0);
+  const listed = j.jobs.filter(job => job !== idleRun);
+  const running = listed.filter(unsettled);
+  const settled = listed.filter(job => !unsettled(job));
+  set('jobs.unsettled', count(j.unsettled - (idleRun && unsettled(idleRun) ? 1 : 0)));
+  set('jobs.settled', count(j.settled - (idleRun && !unsettled(idleRun) ? 1 : 0)));
   set('jobs.note', (j.answering ? '' : 'the coordinator did not list its jobs at the last reading; ')
-    + (running.length < j.unsettled || settled.length < j.settled ? `the newest ${count(running.length)} running and ${count(settled.length)} settled shown` : ''));
+    + (j.jobs.length < j.unsettled + j.settled ? `the newest ${count(running.length)} running and ${count(settled.length)} settled shown` : ''));
   const details = job => ({ button: 'dead letters', onClick: () => pickJob(job.jobId) });
   table('jobs', running, job => [
     job.jobId, job.name, { text: job.phase.toLowerCase(), css: job.phase },
@@ -149,7 +153,8 @@ function jobs(j) {
   ]);
   table('settled-jobs', settled, job => [
     job.jobId, job.name, { text: job.phase.toLowerCase(), css: job.phase }, count(job.accepted), count(job.completed), count(job.deadLettered),
-    count(job.discarded), duration((job.settledAtMs - job.openedAtMs) / 1000), rate(job.rate), new Date(job.settledAtMs).toLocaleString('en-GB'), details(job),
+    count(job.discarded), job.settledAtMs ? duration((job.settledAtMs - job.openedAtMs) / 1000) : '—', rate(job.rate),
+    job.settledAtMs ? new Date(job.settledAtMs).toLocaleString('en-GB') : '—', details(job),
   ]);
   if (pickedJob !== null) {
     const picked = j.jobs.find(job => job.jobId === pickedJob);
