@@ -13,7 +13,7 @@ namespace ActorPipeline.Hosting.Dashboard;
 /// <summary>
 /// The page and its API, when <see cref="OperationsOptions.DashboardEnabled"/>: <c>GET /</c> and its assets,
 /// <c>GET /api/overview</c> (the whole view), <c>GET /api/events</c> (server-sent events: the whole view, then each
-/// new one), <c>GET /api/jobs</c> (the jobs part of the view), <c>GET /api/jobs/{id}</c> (one job with its producers
+/// new one), <c>GET /api/overview/jobs</c> (the jobs part of the view), <c>GET /api/overview/jobs/{id}</c> (one job with its producers
 /// and dead letters, asked of the coordinator) and <c>POST /api/dead-letters/requeue</c> (needs the token; the body
 /// names the items or says all).
 /// Every one of them answers only to loopback names when the server listens on loopback (<see cref="LoopbackHostOnly"/>).
@@ -44,8 +44,8 @@ internal sealed class DashboardEndpoints(RunSampler sampler, DashboardFeed feed,
 
         page.MapGet("/api/overview", (HttpContext context) => WriteJsonAsync(context, sampler.FullView()));
         page.MapGet("/api/events", (HttpContext context) => StreamAsync(context, sampler, feed));
-        page.MapGet("/api/jobs", (HttpContext context) => WriteJsonAsync(context, sampler.Jobs()));
-        page.MapGet("/api/jobs/{jobId}", (HttpContext context, string jobId) => JobAsync(context, sampler, jobId));
+        page.MapGet("/api/overview/jobs", (HttpContext context) => WriteJsonAsync(context, sampler.Jobs()));
+        page.MapGet("/api/overview/jobs/{jobId}", (HttpContext context, string jobId) => JobAsync(context, sampler, jobId));
         page.MapPost("/api/dead-letters/requeue", (HttpContext context) => RequeueAsync(context, sampler, token, log));
         page.MapPost("/api/dead-letters/discard", (HttpContext context) => DiscardAsync(context, sampler, token, log));
         page.MapPost("/api/run/end", (HttpContext context) => EndRunAsync(context, sampler, token, log));

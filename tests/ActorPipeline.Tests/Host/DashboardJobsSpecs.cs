@@ -52,7 +52,7 @@ public sealed class DashboardJobsSpecs(ITestOutputHelper output) : Akka.Hosting.
 
         await ReadTwoSecondsApartAsync(coordinator, sampler);
 
-        using var jobs = await GetJsonAsync("/api/jobs");
+        using var jobs = await GetJsonAsync("/api/overview/jobs");
         var root = jobs.RootElement;
         Assert.True(root.GetProperty("answering").GetBoolean());
         Assert.Equal((3, 1), (root.GetProperty("unsettled").GetInt32(), root.GetProperty("settled").GetInt32()));
@@ -93,7 +93,7 @@ public sealed class DashboardJobsSpecs(ITestOutputHelper output) : Akka.Hosting.
         var (coordinator, sampler) = served;
         await ReadTwoSecondsApartAsync(coordinator, sampler);
 
-        using var export = await GetJsonAsync("/api/jobs/export-3");
+        using var export = await GetJsonAsync("/api/overview/jobs/export-3");
         var job = export.RootElement;
         Assert.Equal((100.0, "Closed"), (job.GetProperty("job").GetProperty("rate").GetDouble(), job.GetProperty("job").GetProperty("phase").GetString()));
         Assert.Equal(
@@ -104,13 +104,13 @@ public sealed class DashboardJobsSpecs(ITestOutputHelper output) : Akka.Hosting.
         Assert.Equal("bad row 101", deadLetters[0].GetProperty("error").GetString());
         Assert.Equal("0bad", deadLetters[0].GetProperty("payloadHex").GetString());
 
-        using (var forgotten = await _http.GetAsync(Url("/api/jobs/last-week"), Ct))
+        using (var forgotten = await _http.GetAsync(Url("/api/overview/jobs/last-week"), Ct))
         {
             Assert.Equal(HttpStatusCode.NotFound, forgotten.StatusCode);
             Assert.Contains("Pipeline:Jobs:Retention", await forgotten.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         }
 
-        using var malformed = await _http.GetAsync(Url("/api/jobs/no%20such%20id"), Ct);
+        using var malformed = await _http.GetAsync(Url("/api/overview/jobs/no%20such%20id"), Ct);
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
     }
 

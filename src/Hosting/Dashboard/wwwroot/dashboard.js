@@ -9,7 +9,7 @@ let history = [];
 let historyMs = 600000;
 let shown = -1; // the sequence of the view on the page: an older one that arrives late is not drawn
 let canAct = false; // whether this node takes operator actions (a token is set)
-let pickedJob = null; // the job whose producers and dead letters are shown (api/jobs/{id})
+let pickedJob = null; // the job whose producers and dead letters are shown (api/overview/jobs/{id})
 let pickedSignature = null; // its figures when they were read: a change reads them again
 
 function set(field, text) {
@@ -214,7 +214,7 @@ async function loadJob(id) {
   set('job.id', id);
   const body = document.querySelector('#job-dead-letters tbody');
   try {
-    const response = await fetch(`api/jobs/${encodeURIComponent(id)}`);
+    const response = await fetch(`api/overview/jobs/${encodeURIComponent(id)}`);
     const answer = await response.json().catch(() => ({}));
     if (id !== pickedJob) return; // another job was picked meanwhile
     if (!response.ok) {
