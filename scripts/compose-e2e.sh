@@ -12,7 +12,9 @@
 # only, read-only root filesystems, no published port, the CA key mounted in no node, and no secret
 # (journal password, certificate password, dashboard token) in any log or container environment; and that
 # the coordinator's operator page answers mid-run, refuses a requeue without the token and takes one with
-# the token from the secrets volume. A second start of the secrets service reuses what the first made.
+# the token from the secrets volume; and that a job submitted mid-run with curl (the jobs API, turned on through
+# the compose file's pass-through variable) is joined with an exact report and counted in the run's accounting.
+# A second start of the secrets service reuses what the first made.
 set -euo pipefail
 source_dir=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -26,6 +28,8 @@ export Demo__Producers__MaxItems=10
 export Demo__Producers__MinDelay=00:00:01
 export Demo__Producers__MaxDelay=00:00:02
 export Demo__Consumers__MaxDelay=00:00:00.300
+export Operations__JobsApiEnabled=true
+job_items=5
 unset SECRETS_DIR
 work=$(mktemp -d)
 logs=$work/logs
@@ -92,6 +96,31 @@ check_dashboard() {
   accepted=$(http_in_coordinator "POST /api/dead-letters/requeue HTTP/1.0\\r\\nAuthorization: Bearer $token\\r\\nContent-Type: application/json\\r\\nContent-Length: 16\\r\\n\\r\\n{\"itemIds\":[-1]}")
   grep -q '"requeued":0' <<<"$accepted" \
     || { echo "FAIL: the dashboard refused a requeue with the token from the secrets volume: ${accepted%%$'\r'*}"; dashboard_failed=1; }
+  submit_job "$token"
+}
+
+# A job, as another language submits one: curl from this machine to the coordinator's HTTP server in the compose
+# network (no port is published). Opened, given five items, closed and joined while the batch run goes on.
+job_checked=""
+submit_job() {
+  local token=$1 address base opened id put closed joined
+  address=$(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' "$coordinator_id" | awk '{print $1}')
+  base="http://$address:8080/api/jobs"
+  opened=$(curl -sS -m 30 -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d '{"name":"compose e2e"}' "$base") \
+    || { echo "FAIL: curl could not open a job at $base"; dashboard_failed=1; return; }
+  id=$(jq -r '.id // empty' <<<"$opened")
+  [ -n "$id" ] || { echo "FAIL: opening a job answered $opened"; dashboard_failed=1; return; }
+  put=$(curl -sS -m 60 -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d '["/wE=","/wI=","/wM=","/wQ=","/wU="]' "$base/$id/items")
+  [ "$(jq -r '.accepted // empty' <<<"$put")" = "$job_items" ] || { echo "FAIL: putting into job $id answered $put"; dashboard_failed=1; return; }
+  closed=$(curl -sS -m 30 -X POST -H "Authorization: Bearer $token" "$base/$id/close")
+  [ "$(jq -r '.state // empty' <<<"$closed")" != "" ] || { echo "FAIL: closing job $id answered $closed"; dashboard_failed=1; return; }
+  joined=$(curl -sS -m 90 -w '\n%{http_code}' "$base/$id/join?timeout=60s")
+  if [ "${joined##*$'\n'}" = 200 ] && [ "$(jq -c '[.state, .accepted, .completed, .deadLettered, .unfinished]' <<<"${joined%$'\n'*}")" = "[\"settled\",$job_items,$job_items,0,0]" ]; then
+    job_checked=1
+    echo "job: $id joined with curl: $(jq -c '{state, accepted, completed, duration}' <<<"${joined%$'\n'*}")"
+  else
+    echo "FAIL: joining job $id answered ${joined//$'\n'/ }"; dashboard_failed=1
+  fi
 }
 dashboard_failed=0
 secrets_volume="${COMPOSE_PROJECT_NAME//[^a-zA-Z0-9_-]/}_secrets"
@@ -123,6 +152,7 @@ done
 
 failed=$dashboard_failed
 [ -n "$dashboard_checked" ] || { echo "the coordinator's dashboard never answered mid-run"; failed=1; }
+[ -n "$job_checked" ] || { echo "no job was submitted and joined with curl"; failed=1; }
 journal_password=$(read_secret postgres.password)
 certificate_password=$(read_secret node.pfx.password)
 dashboard_token=$(read_secret dashboard.token)
@@ -160,9 +190,10 @@ done
 if grep -qF -e "$journal_password" -e "$certificate_password" -e "$dashboard_token" "$logs/secrets.txt"; then echo "secrets: a secret is in its log"; failed=1; fi
 
 checks=0
-python3 - "$logs" <<'PY' || checks=1
+python3 - "$logs" "$job_items" <<'PY' || checks=1
 import json, pathlib, sys
 logs = pathlib.Path(sys.argv[1])
+job_items = int(sys.argv[2])  # the curl job's, which the run's accounting counts beside the producers'
 def events(path):
     for line in path.read_text().splitlines():
         try:
@@ -217,7 +248,7 @@ else:
     print(f"coordinator summary: accepted {s['Accepted']}, completed {s['Completed']}, not completed {s['NotCompleted']}, "
           f"dead-lettered {s['DeadLettered']}, redelivered {s['Redelivered']}; {len(added)} items added on the producer nodes, "
           f"{len(got)} got on the consumer nodes, {len(nodes)} app containers")
-    if not (s["Accepted"] == s["Completed"] == len(added) and s["NotCompleted"] == 0):
+    if not (s["Accepted"] == s["Completed"] == len(added) + job_items and s["NotCompleted"] == 0):
         problems.append("the accounting does not match the items produced")
 if not set(added) <= got:
     problems.append(f"{len(set(added) - got)} produced items were never got")
