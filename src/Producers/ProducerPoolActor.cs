@@ -29,7 +29,7 @@ internal sealed class ProducerPoolActor : ReceiveActor
     private int _failed;
     private int _stoppedEarly;
 
-    /// <param name="job">The job the producers put into: the batch run's unless a service names its node's job.</param>
+    // job: the job the producers put into, the batch run's unless a service names its node's job.
     public ProducerPoolActor(
         ProducerOptions options, IPayloadSource source, IActorRef coordinator, string nodeName, ILoggerFactory loggers, PipelineMetrics? metrics = null, string job = JobIds.Run)
     {
