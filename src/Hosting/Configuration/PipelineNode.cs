@@ -132,6 +132,7 @@ internal static class PipelineNode
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RunSampler>();
         services.AddSingleton<IEndpointGroup, DashboardEndpoints>();
+        services.AddSingleton<IEndpointGroup, JobsEndpoints>();
         services.AddHostedService<NodeHttpService>();
         services.AddHostedService<DashboardService>();
 
