@@ -3,6 +3,7 @@ using Akka.Cluster;
 using Akka.Persistence;
 using Microsoft.Extensions.Logging;
 using static ActorPipeline.Coordinator.Persistence.QueueEvents;
+using static ActorPipeline.Coordinator.Protocol.JobProtocol;
 using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
 namespace ActorPipeline.Coordinator.Actor;
@@ -250,6 +251,12 @@ internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 
             // The run completes through its joiners once the accepted items are settled.
             Command<EndRun>(end => { _state.EndRun(Sender, end); Carry(); });
+
+            // Jobs: opened, closed or cancelled, and joined, while the service runs.
+            Command<OpenJob>(open => { _state.OpenJob(Sender, open); Carry(); });
+            Command<CloseJob>(close => { _state.CloseJob(Sender, close); Carry(); });
+            Command<CancelJob>(cancel => { _state.CancelJob(Sender, cancel); Carry(); });
+            Command<JoinJob>(join => { _state.JoinJob(Sender, join); Carry(); });
             Operations();
         });
     }
@@ -303,6 +310,8 @@ internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         Command<GetStatus>(_ => Sender.Tell(_state.Status()));
         Command<GetOverview>(_ => Sender.Tell(_state.Overview(consumer => consumer.Path.ToString())));
         Command<GetDeadLetters>(_ => { _state.GetDeadLetters(Sender); Carry(); });
+        Command<GetJob>(get => { _state.GetJob(Sender, get); Carry(); });
+        Command<GetJobs>(_ => Sender.Tell(_state.Jobs()));
         Command<RequeueDeadLetters>(requeue => { _state.RequeueDeadLetters(Sender, requeue); Carry(); });
         Command<DiscardDeadLetters>(discard => { _state.DiscardDeadLetters(Sender, discard); Carry(); });
         Command<TakeSnapshot>(_ => SnapshotNow());

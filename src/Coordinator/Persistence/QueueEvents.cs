@@ -1,3 +1,5 @@
+using static ActorPipeline.Coordinator.Protocol.JobProtocol;
+
 namespace ActorPipeline.Coordinator.Persistence;
 
 /// <summary>
@@ -9,8 +11,26 @@ namespace ActorPipeline.Coordinator.Persistence;
 /// </summary>
 internal static class QueueEvents
 {
-    /// <summary>Items of a put admitted, with ids from <paramref name="FirstItemId"/>; <paramref name="PutComplete"/> when it was the put's last part.</summary>
-    public sealed record ItemsAccepted(string ProducerId, long SequenceNr, long FirstItemId, IReadOnlyList<QueueItem> Items, bool PutComplete) : IQueueEvent;
+    /// <summary>
+    /// Items of a put admitted into <paramref name="Job"/>, with ids from <paramref name="FirstItemId"/>; <paramref name="PutComplete"/>
+    /// when it was the put's last part. Journals from before jobs name none: their items are the batch run's.
+    /// </summary>
+    public sealed record ItemsAccepted(string ProducerId, long SequenceNr, long FirstItemId, IReadOnlyList<QueueItem> Items, bool PutComplete, string Job = JobIds.Run) : IQueueEvent;
+
+    /// <summary>A job was opened; <paramref name="At"/> is the coordinator's clock (UTC), as in every job event.</summary>
+    public sealed record JobOpened(string JobId, string Name, int Weight, DateTime At) : IQueueEvent;
+
+    /// <summary>A job was closed for adding: it settles once its accepted items are.</summary>
+    public sealed record JobClosed(string JobId, DateTime At) : IQueueEvent;
+
+    /// <summary>A job was cancelled on purpose: its unfinished items are discarded, and it is settled.</summary>
+    public sealed record JobCancelled(string JobId, string RequestedBy, DateTime At) : IQueueEvent;
+
+    /// <summary>A closed job's last unfinished item settled: its join is answered from here.</summary>
+    public sealed record JobSettled(string JobId, DateTime At) : IQueueEvent;
+
+    /// <summary>Settled jobs past their retention are forgotten, with their client producers and dead letters.</summary>
+    public sealed record JobsForgotten(IReadOnlyList<string> JobIds) : IQueueEvent;
 
     /// <summary>Items handed to a consumer, with consecutive delivery ids from <paramref name="FirstDeliveryId"/>.</summary>
     public sealed record ItemsDelivered(long FirstDeliveryId, IReadOnlyList<long> ItemIds) : IQueueEvent;
@@ -80,7 +100,23 @@ internal static class QueueEvents
     /// counts) and, if it was in flight, the current one among them (0 while queued), so that the events
     /// after the snapshot replay onto it exactly as they happened.
     /// </summary>
-    public sealed record SnapshotItem(long Id, QueueItem Item, IReadOnlyList<long> DeliveryIds, long CurrentDelivery = 0, int Deliveries = 0);
+    public sealed record SnapshotItem(long Id, QueueItem Item, IReadOnlyList<long> DeliveryIds, long CurrentDelivery = 0, int Deliveries = 0, string Job = JobIds.Run);
+
+    /// <summary>A job in a snapshot: its journaled figures (its queued and in-flight counts follow from its items).</summary>
+    public sealed record SnapshotJob(
+        string Id,
+        string Name,
+        int Weight,
+        JobPhase Phase,
+        DateTime OpenedAt,
+        DateTime? ClosedAt,
+        DateTime? SettledAt,
+        long Accepted,
+        long Completed,
+        long DeadLettered,
+        long Discarded,
+        long Dropped,
+        IReadOnlyList<JobProducer> Producers);
 
     /// <summary>
     /// A producer in a snapshot. <paramref name="PartialSequenceNr"/> and <paramref name="PartialAdmitted"/>
@@ -95,16 +131,18 @@ internal static class QueueEvents
         long PartialSequenceNr = long.MinValue,
         int PartialAdmitted = 0,
         string Node = "",
-        int NodeProducers = 0);
+        int NodeProducers = 0,
+        string? Job = null);
 
     /// <summary>
     /// The whole coordinator state after the last journaled event it covers: the queue's totals as the value
-    /// the state holds, its unfinished items, the producers of the run and the dead letters. Not an event:
+    /// the state holds, its unfinished items, the producers of the run, the dead letters and the jobs. Not an event:
     /// nothing replays it, and the serializer is bound to it by name (<see cref="QueueSerializerHostingExtensions"/>).
     /// </summary>
     public sealed record CoordinatorSnapshot(
         QueueTotals Totals,
         IReadOnlyList<SnapshotItem> Items,
         IReadOnlyList<SnapshotProducer> Producers,
-        IReadOnlyList<DeadLetteredItem> DeadLetters);
+        IReadOnlyList<DeadLetteredItem> DeadLetters,
+        IReadOnlyList<SnapshotJob> Jobs);
 }

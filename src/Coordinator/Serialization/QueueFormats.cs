@@ -22,8 +22,8 @@ internal static class QueueFormats
         // ---- the protocol
         Format<Put, W.Put>(
             "P",
-            m => new() { ProducerId = Out(m.ProducerId, "Put.ProducerId"), SequenceNr = m.SequenceNr, Items = Out(m.Items, "Put.Items"), Wait = m.Wait },
-            w => new(In(w.ProducerId, "Put.ProducerId"), w.SequenceNr, In(w.Items, "Put.Items"), w.Wait)),
+            m => new() { ProducerId = Out(m.ProducerId, "Put.ProducerId"), SequenceNr = m.SequenceNr, Items = Out(m.Items, "Put.Items"), Wait = m.Wait, Job = OutJob(m.Job, "Put.Job") },
+            w => new(In(w.ProducerId, "Put.ProducerId"), w.SequenceNr, In(w.Items, "Put.Items"), w.Wait, InJob(w.Job, "Put.Job"))),
         Format<PutAccepted, W.PutAccepted>(
             "PA",
             m => new() { ProducerId = Out(m.ProducerId, "PutAccepted.ProducerId"), SequenceNr = m.SequenceNr, Count = m.Count },
@@ -128,6 +128,7 @@ internal static class QueueFormats
             "REA",
             m => new() { ProducersEnded = m.ProducersEnded, Unfinished = m.Unfinished, AlreadyOver = m.AlreadyOver },
             w => new(w.ProducersEnded, w.Unfinished, w.AlreadyOver)),
+        .. JobFormats.Messages,
 
         // ---- the journal: events start with 'E', the snapshot is "S"
         Format<EventGroup, W.EventGroup>("EG", EventGroupFormat.ToWire, EventGroupFormat.FromWire),
@@ -136,9 +137,9 @@ internal static class QueueFormats
             m => new()
             {
                 ProducerId = Out(m.ProducerId, "ItemsAccepted.ProducerId"), SequenceNr = m.SequenceNr, FirstItemId = m.FirstItemId,
-                Items = Out(m.Items, "ItemsAccepted.Items"), PutComplete = m.PutComplete,
+                Items = Out(m.Items, "ItemsAccepted.Items"), PutComplete = m.PutComplete, Job = OutJob(m.Job, "ItemsAccepted.Job"),
             },
-            w => new(In(w.ProducerId, "ItemsAccepted.ProducerId"), w.SequenceNr, w.FirstItemId, In(w.Items, "ItemsAccepted.Items"), w.PutComplete)),
+            w => new(In(w.ProducerId, "ItemsAccepted.ProducerId"), w.SequenceNr, w.FirstItemId, In(w.Items, "ItemsAccepted.Items"), w.PutComplete, InJob(w.Job, "ItemsAccepted.Job"))),
         Format<ItemsDelivered, W.ItemsDelivered>(
             "EID",
             m => new() { FirstDeliveryId = m.FirstDeliveryId, ItemIds = { Out(m.ItemIds, "ItemsDelivered.ItemIds") } },
@@ -188,6 +189,7 @@ internal static class QueueFormats
             "ERE",
             m => new() { RequestedBy = Out(m.RequestedBy, "RunEndedByOperator.RequestedBy") },
             w => new(In(w.RequestedBy, "RunEndedByOperator.RequestedBy"))),
+        .. JobFormats.Events,
         Format<CoordinatorSnapshot, W.CoordinatorSnapshot>("S", SnapshotFormat.ToWire, SnapshotFormat.FromWire),
     ];
 
@@ -202,13 +204,13 @@ internal static class QueueFormats
     /// <summary>The format of a generated type; <see cref="W.Signal"/> carries several records and is not looked up.</summary>
     public static QueueFormat? ForWire(Type wireType) => ByWireType.GetValueOrDefault(wireType);
 
-    private static QueueFormat<TRecord, TWire> Format<TRecord, TWire>(string manifest, Func<TRecord, TWire> toWire, Func<TWire, TRecord> fromWire)
+    internal static QueueFormat<TRecord, TWire> Format<TRecord, TWire>(string manifest, Func<TRecord, TWire> toWire, Func<TWire, TRecord> fromWire)
         where TRecord : class
         where TWire : Google.Protobuf.IMessage<TWire>, new() =>
         new(manifest, toWire, fromWire);
 
     /// <summary>A message without fields: an empty body, read back as its one instance.</summary>
-    private static QueueFormat<T, W.Signal> Signal<T>(string manifest, T instance)
+    internal static QueueFormat<T, W.Signal> Signal<T>(string manifest, T instance)
         where T : class =>
         new(manifest, _ => NoFields, _ => instance);
 

@@ -31,6 +31,7 @@ internal static class SnapshotFormat
         DeadLetters = { Out(s.DeadLetters, Out, "CoordinatorSnapshot.DeadLetters", StateLimit) },
         Discarded = s.Totals.Discarded,
         EndedByOperator = s.Totals.EndedByOperator,
+        Jobs = { Out(s.Jobs, JobFormats.ToWire, "CoordinatorSnapshot.Jobs", StateLimit) },
     };
 
     public static CoordinatorSnapshot FromWire(W.CoordinatorSnapshot s) => new(
@@ -52,7 +53,8 @@ internal static class SnapshotFormat
         },
         In(s.Items, FromWire, "CoordinatorSnapshot.Items", StateLimit),
         In(s.Producers, FromWire, "CoordinatorSnapshot.Producers"),
-        In(s.DeadLetters, In, "CoordinatorSnapshot.DeadLetters", StateLimit));
+        In(s.DeadLetters, In, "CoordinatorSnapshot.DeadLetters", StateLimit),
+        In(s.Jobs, JobFormats.FromWire, "CoordinatorSnapshot.Jobs", StateLimit));
 
     private static W.SnapshotItem ToWire(SnapshotItem item, string field) => new()
     {
@@ -61,10 +63,11 @@ internal static class SnapshotFormat
         DeliveryIds = { Out(item.DeliveryIds, "CoordinatorSnapshot.Items.DeliveryIds") },
         CurrentDelivery = item.CurrentDelivery,
         Deliveries = item.Deliveries,
+        Job = OutJob(item.Job, field),
     };
 
     private static SnapshotItem FromWire(W.SnapshotItem item, string field) =>
-        new(item.Id, In(item.Item, field), In(item.DeliveryIds, "CoordinatorSnapshot.Items.DeliveryIds"), item.CurrentDelivery, item.Deliveries);
+        new(item.Id, In(item.Item, field), In(item.DeliveryIds, "CoordinatorSnapshot.Items.DeliveryIds"), item.CurrentDelivery, item.Deliveries, InJob(item.Job, field));
 
     private static W.SnapshotProducer ToWire(SnapshotProducer p, string field) => new()
     {
@@ -81,6 +84,7 @@ internal static class SnapshotFormat
         PartialAdmitted = p.PartialAdmitted,
         Node = Out(p.Node, "CoordinatorSnapshot.Producers.Node"),
         NodeProducers = p.NodeProducers,
+        Job = p.Job is null ? string.Empty : Out(p.Job, "CoordinatorSnapshot.Producers.Job"), // "run" written out: empty is no job yet
     };
 
     private static SnapshotProducer FromWire(W.SnapshotProducer p, string field) => new(
@@ -92,7 +96,8 @@ internal static class SnapshotFormat
         p.PartialSequenceNr,
         p.PartialAdmitted,
         In(p.Node, "CoordinatorSnapshot.Producers.Node"),
-        NodeProducers(p.NodeProducers, "CoordinatorSnapshot.Producers.NodeProducers"));
+        NodeProducers(p.NodeProducers, "CoordinatorSnapshot.Producers.NodeProducers"),
+        p.Job.Length > 0 ? In(p.Job, "CoordinatorSnapshot.Producers.Job") : null);
 
     private static ProducerPhase PhaseOf(W.SnapshotProducer p) =>
         p.Done ? ProducerPhase.Done

@@ -228,10 +228,48 @@ internal static class WireValues
         Item = Out(dead.Item, field),
         Attempts = dead.Attempts,
         Error = Out(dead.Error, field), // the list's name: no string built per entry
+        Job = OutJob(dead.Job, field),
     };
 
     public static DeadLetteredItem In(W.DeadLetteredItem dead, string field) =>
-        new(dead.ItemId, dead.DeliveryId, In(dead.Item, field), dead.Attempts, In(dead.Error, field));
+        new(dead.ItemId, dead.DeliveryId, In(dead.Item, field), dead.Attempts, In(dead.Error, field), InJob(dead.Job, field));
+
+    // ---- jobs
+
+    /// <summary>A job id to write: the run's is written as empty, as everything was before jobs, so a batch run's wire is unchanged.</summary>
+    public static string OutJob(string jobId, string field) => jobId == JobIds.Run ? string.Empty : Out(jobId, field);
+
+    /// <summary>A job id read: empty is the run's (and all that was written before jobs).</summary>
+    public static string InJob(string jobId, string field) => jobId.Length == 0 ? JobIds.Run : In(jobId, field);
+
+    /// <summary>A time to write: UTC ticks, 0 for none.</summary>
+    public static long OutTime(DateTime? value) => value is { } at ? Ticks(at) : 0;
+
+    /// <summary>A time read: 0 is none.</summary>
+    public static DateTime? InTime(long ticks, string field) => ticks == 0 ? null : PutAt(ticks, field);
+
+    public static W.JobPhase Out(JobPhase phase) => phase switch
+    {
+        JobPhase.Open => W.JobPhase.Open,
+        JobPhase.Closed => W.JobPhase.Closed,
+        JobPhase.Settled => W.JobPhase.Settled,
+        JobPhase.Cancelled => W.JobPhase.Cancelled,
+        _ => throw new SerializationException($"Cannot serialize a job's phase {(int)phase}: not a defined {nameof(JobPhase)}."),
+    };
+
+    public static JobPhase In(W.JobPhase phase) => phase switch
+    {
+        W.JobPhase.Open => JobPhase.Open,
+        W.JobPhase.Closed => JobPhase.Closed,
+        W.JobPhase.Settled => JobPhase.Settled,
+        W.JobPhase.Cancelled => JobPhase.Cancelled,
+        _ => throw new WireFormatException($"A job's phase is enum value {(int)phase}, not a defined {nameof(JobPhase)}"),
+    };
+
+    public static W.JobProducer Out(JobProtocol.JobProducer producer, string field) =>
+        new() { ProducerId = Out(producer.ProducerId, field), Accepted = producer.Accepted };
+
+    public static JobProtocol.JobProducer In(W.JobProducer producer, string field) => new(In(producer.ProducerId, field), producer.Accepted);
 
     // ---- the operator's overview
 
@@ -308,6 +346,8 @@ internal static class WireValues
         PutRejection.RunOver => W.PutRejection.RunOver,
         PutRejection.RunEnded => W.PutRejection.RunEnded,
         PutRejection.Withdrawn => W.PutRejection.Withdrawn,
+        PutRejection.JobClosed => W.PutRejection.JobClosed,
+        PutRejection.NoSuchJob => W.PutRejection.NoSuchJob,
         _ => throw new SerializationException($"Cannot serialize PutRejected.Reason {(int)reason}: not a defined {nameof(PutRejection)}."),
     };
 
@@ -319,6 +359,8 @@ internal static class WireValues
         W.PutRejection.RunOver => PutRejection.RunOver,
         W.PutRejection.RunEnded => PutRejection.RunEnded,
         W.PutRejection.Withdrawn => PutRejection.Withdrawn,
+        W.PutRejection.JobClosed => PutRejection.JobClosed,
+        W.PutRejection.NoSuchJob => PutRejection.NoSuchJob,
         _ => throw new WireFormatException($"PutRejected.Reason is enum value {(int)reason}, not a defined {nameof(PutRejection)}"),
     };
 

@@ -35,6 +35,7 @@ internal sealed partial class CoordinatorState<TClient>
                     if (_items.TryGetValue(id, out var item))
                     {
                         Finish(item);
+                        item.Job.Completed++;
                         completed++;
                     }
                 }
@@ -59,7 +60,8 @@ internal sealed partial class CoordinatorState<TClient>
                 if (_items.TryGetValue(e.ItemId, out var failed))
                 {
                     Finish(failed);
-                    _deadLetters[e.ItemId] = new DeadLetteredItem(e.ItemId, e.DeliveryId, failed.Item, e.Attempts, e.Error);
+                    failed.Job.DeadLettered++;
+                    _deadLetters[e.ItemId] = new DeadLetteredItem(e.ItemId, e.DeliveryId, failed.Item, e.Attempts, e.Error, failed.Job.Id);
                 }
 
                 break;
@@ -69,7 +71,9 @@ internal sealed partial class CoordinatorState<TClient>
                     if (_deadLetters.Remove(id, out var dead))
                     {
                         // Accepted once already: it moves from dead-lettered back to unfinished, delivered before.
-                        AddItem(new ItemState<TClient>(id, dead.Item) { FromDeadLetters = true, Deliveries = 1 });
+                        var job = JobNamed(dead.Job);
+                        job.DeadLettered--;
+                        AddItem(new ItemState<TClient>(id, dead.Item, job) { FromDeadLetters = true, Deliveries = 1 });
                     }
                 }
 
@@ -124,6 +128,21 @@ internal sealed partial class CoordinatorState<TClient>
             case RunStarted e:
                 ApplyRunStarted(e.RunNumber);
                 break;
+            case JobOpened e:
+                ApplyJobOpened(e);
+                break;
+            case JobClosed e:
+                ApplyJobClosed(e);
+                break;
+            case JobCancelled e:
+                ApplyJobCancelled(e);
+                break;
+            case JobSettled e:
+                ApplyJobSettled(e);
+                break;
+            case JobsForgotten e:
+                ApplyJobsForgotten(e);
+                break;
             default:
                 throw new ArgumentException($"{@event.GetType().Name} is not an event the coordinator applies.", nameof(@event));
         }
@@ -133,10 +152,14 @@ internal sealed partial class CoordinatorState<TClient>
 
     private void ApplyAccepted(ItemsAccepted e)
     {
+        var job = JobNamed(e.Job);
         for (var i = 0; i < e.Items.Count; i++)
         {
-            AddItem(new ItemState<TClient>(e.FirstItemId + i, e.Items[i]));
+            AddItem(new ItemState<TClient>(e.FirstItemId + i, e.Items[i], job));
         }
+
+        job.Accepted += e.Items.Count;
+        job.Producers[e.ProducerId] = job.Producers.GetValueOrDefault(e.ProducerId) + e.Items.Count;
 
         _totals = _totals with
         {
@@ -144,6 +167,7 @@ internal sealed partial class CoordinatorState<TClient>
             LastItemId = Math.Max(_totals.LastItemId, e.FirstItemId + e.Items.Count - 1),
         };
         var producer = ProducerFor(e.ProducerId);
+        producer.Job ??= job.Id;
         producer.Accepted += e.Items.Count;
         if (e.PutComplete)
         {
@@ -169,7 +193,7 @@ internal sealed partial class CoordinatorState<TClient>
         Move(item, ItemPlace.Queued);
         if (!_recovering)
         {
-            _queue.PushBack(item);
+            _ring.PushBack(item);
         }
     }
 
@@ -215,13 +239,16 @@ internal sealed partial class CoordinatorState<TClient>
     /// </summary>
     private void Move(ItemState<TClient> item, ItemPlace to)
     {
+        var job = item.Job;
         switch (item.Place)
         {
             case ItemPlace.Queued:
                 _queued--;
+                job.Queued--;
                 break;
             case ItemPlace.InFlight:
                 _inFlight--;
+                job.InFlight--;
                 break;
         }
 
@@ -229,9 +256,11 @@ internal sealed partial class CoordinatorState<TClient>
         {
             case ItemPlace.Queued:
                 _queued++;
+                job.Queued++;
                 break;
             case ItemPlace.InFlight:
                 _inFlight++;
+                job.InFlight++;
                 break;
         }
 
@@ -276,11 +305,12 @@ internal sealed partial class CoordinatorState<TClient>
         foreach (var item in _items.Values.Where(i => i.Place == ItemPlace.Queued).ToList())
         {
             Finish(item);
+            item.Job.Dropped++;
             dropped++;
         }
 
         _totals = _totals with { Dropped = _totals.Dropped + dropped };
-        _queue.Clear();
+        _ring.Clear(_jobs.Values);
     }
 
     private void ApplyRunStarted(long runNumber)
@@ -289,6 +319,11 @@ internal sealed partial class CoordinatorState<TClient>
         _producers.Clear();
         Array.Clear(_producersIn);
         _producersRegistered = 0;
+        _runJob.Producers.Clear();
+        _runJob.Accepted = _runJob.Unfinished + _runJob.DeadLettered;
+        _runJob.Completed = 0;
+        _runJob.Discarded = 0;
+        _runJob.Dropped = 0;
         _totals = _totals with
         {
             RunNumber = runNumber,
@@ -337,7 +372,7 @@ internal sealed partial class CoordinatorState<TClient>
         Move(item, ItemPlace.Finished);
         if (wasQueued)
         {
-            CompactQueueIfSparse(); // its entry stays in the deque and is skipped there
+            JobRing<TClient>.CompactIfSparse(item.Job); // its entry stays in its job's queue and is skipped there
         }
         else
         {
@@ -371,7 +406,7 @@ internal sealed partial class CoordinatorState<TClient>
         _totals = _totals with { Redelivered = _totals.Redelivered + 1 };
         if (!_recovering)
         {
-            _queue.PushFront(item);
+            _ring.PushFront(item);
             _metrics?.Redelivered.Add(1);
         }
     }
@@ -398,6 +433,7 @@ internal sealed partial class CoordinatorState<TClient>
         }
 
         Finish(item);
+        item.Job.Dropped++;
         _totals = _totals with { Dropped = _totals.Dropped + 1 };
         return false;
     }

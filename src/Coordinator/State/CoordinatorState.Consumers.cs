@@ -314,12 +314,9 @@ internal sealed partial class CoordinatorState<TClient>
         var itemIds = new long[count];
         while (_batch.Count < count)
         {
-            var entry = _queue.PopFront();
-            if (IsLive(entry))
-            {
-                itemIds[_batch.Count] = entry.Id; // anything else was completed by a late ack while it waited here
-                _batch.Add(entry);
-            }
+            var entry = _ring.Take();
+            itemIds[_batch.Count] = entry.Id;
+            _batch.Add(entry);
         }
 
         var delivered = new ItemsDelivered(_totals.LastDeliveryId + 1, itemIds);

@@ -51,9 +51,10 @@ internal sealed partial class CoordinatorState<TClient>
 
     public void RequeueDeadLetters(TClient from, RequeueDeadLetters requeue)
     {
+        // A settled job's dead letters stay where they are: its joiners were told it is done, and that is never undone.
         List<long> ids = requeue.ItemIds.Count == 0
-            ? [.. _deadLetters.Keys.Order()]
-            : [.. requeue.ItemIds.Where(_deadLetters.ContainsKey).Distinct()];
+            ? [.. _deadLetters.Values.Where(Requeueable).Select(d => d.ItemId).Order()]
+            : [.. requeue.ItemIds.Where(id => _deadLetters.TryGetValue(id, out var dead) && Requeueable(dead)).Distinct()];
         if (ids.Count > 0)
         {
             Record(new DeadLettersRequeued(ids)); // nothing to requeue journals nothing, as a discard of nothing
@@ -61,6 +62,8 @@ internal sealed partial class CoordinatorState<TClient>
 
         TellWhenStored(from, new DeadLettersRequeuedAck(ids.Count));
     }
+
+    private bool Requeueable(DeadLetteredItem dead) => !JobNamed(dead.Job).IsSettled;
 
     /// <summary>
     /// The periodic check: deliveries past their ack deadline go back to the queue, and producers known
@@ -90,6 +93,7 @@ internal sealed partial class CoordinatorState<TClient>
         }
 
         WarnIfOnlyStoppedProducersRemain(now);
+        ForgetOldJobs();
     }
 
     /// <summary>
@@ -129,6 +133,11 @@ internal sealed partial class CoordinatorState<TClient>
 
         _queueJoiners.Remove(gone);
         _runJoiners.Remove(gone);
+        foreach (var job in _jobs.Values)
+        {
+            job.Joiners.Remove(gone);
+        }
+
         var now = _time.GetTimestamp();
         foreach (var producer in _producers.Values.Where(p => gone.Equals(p.Ref) && p.IsActive))
         {
@@ -232,10 +241,10 @@ internal sealed partial class CoordinatorState<TClient>
         }
 
         _recovering = false;
-        _queue.Clear();
+        _ring.Clear(_jobs.Values);
         foreach (var item in _items.Values.Where(i => i.Place == ItemPlace.Queued).OrderBy(i => i.Id))
         {
-            _queue.PushBack(item);
+            _ring.PushBack(item);
         }
     }
 
@@ -247,6 +256,7 @@ internal sealed partial class CoordinatorState<TClient>
     public void Settle()
     {
         Dispatch();
+        SettleJobs();
         AnswerJoinersIfDone();
     }
 
@@ -275,6 +285,12 @@ internal sealed partial class CoordinatorState<TClient>
 
             _runJoiners.Clear();
         }
+
+        if (_runJob.Joiners.Count > 0 && IsRunComplete)
+        {
+            FinishRun();
+            AnswerJobJoiners(_runJob);
+        }
     }
 
     /// <summary>Journals the end of the run once, so the next start begins a new one.</summary>
@@ -301,14 +317,5 @@ internal sealed partial class CoordinatorState<TClient>
 
     private TimeSpan OldestWaitingAge() => OldestWaiting() is { } putAt ? _time.GetUtcNow().UtcDateTime - putAt : TimeSpan.Zero;
 
-    private DateTime? OldestWaiting()
-    {
-        // Entries at the head that are no longer queued would be skipped by the next delivery anyway.
-        while (_queue.Count > 0 && !IsLive(_queue.PeekFront()))
-        {
-            _queue.PopFront();
-        }
-
-        return _queue.Count > 0 ? _queue.PeekFront().Item.PutAt : null;
-    }
+    private DateTime? OldestWaiting() => _ring.OldestPutAt();
 }

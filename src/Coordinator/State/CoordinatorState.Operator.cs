@@ -41,14 +41,7 @@ internal sealed partial class CoordinatorState<TClient>
 
         var ended = _producers.Values.Count(EndsByOperator);
         Record(new RunEndedByOperator(end.RequestedBy));
-        while (_parkedPuts.Count > 0)
-        {
-            // A put still waiting for room is not accepted now: what of it is in stays, the rest is never put.
-            var parked = _parkedPuts.PopFront();
-            Tell(parked.Putter, new PutRejected(parked.Put.ProducerId, parked.Put.SequenceNr, PutRejection.RunEnded, parked.Admitted));
-        }
-
-        _parkedKeys.Clear();
+        RejectParkedPuts(_runJob, PutRejection.RunEnded); // other jobs' puts are not the run's
         _log.RunEnded(_totals.RunNumber, end.RequestedBy, ended, Unfinished);
         TellWhenStored(from, new RunEndAck(ended, Unfinished, AlreadyOver: false));
     }
@@ -72,8 +65,11 @@ internal sealed partial class CoordinatorState<TClient>
         var discarded = 0;
         foreach (var id in e.ItemIds)
         {
-            if (_deadLetters.Remove(id))
+            if (_deadLetters.Remove(id, out var dead))
             {
+                var job = JobNamed(dead.Job);
+                job.DeadLettered--;
+                job.Discarded++;
                 discarded++;
             }
         }

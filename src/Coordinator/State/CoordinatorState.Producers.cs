@@ -16,23 +16,30 @@ internal sealed partial class CoordinatorState<TClient>
             return;
         }
 
-        if (_totals.EndedByOperator)
+        if (!_jobs.TryGetValue(put.Job, out var job))
         {
-            // An operator ended the run for adding: this producer's remaining items are never put, by their word, not by a fault.
-            _log.PutAfterRunEnded(put.ProducerId, put.SequenceNr, _totals.RunNumber);
-            Tell(from, new PutRejected(put.ProducerId, put.SequenceNr, PutRejection.RunEnded, 0));
+            _log.PutIntoUnknownJob(put.ProducerId, put.SequenceNr, put.Job);
+            Tell(from, new PutRejected(put.ProducerId, put.SequenceNr, PutRejection.NoSuchJob, 0));
             return;
         }
 
-        if (_totals.RunFinished)
+        if (job.Phase != JobPhase.Open || (producer.Job is { } own && own != job.Id))
         {
-            // Nothing is acknowledged into a run that is over: its summary has been given.
-            _log.PutAfterRunOver(put.ProducerId, put.SequenceNr, _totals.RunNumber);
-            Tell(from, new PutRejected(put.ProducerId, put.SequenceNr, PutRejection.RunOver, 0));
+            // Closed for adding (or cancelled, or settled); or a producer id that put into another job: its
+            // sequence numbers are that job's, so nothing it puts here could be told apart from a resend.
+            _log.PutIntoClosedJob(put.ProducerId, put.SequenceNr, put.Job, producer.Job ?? put.Job);
+            Tell(from, new PutRejected(put.ProducerId, put.SequenceNr, PutRejection.JobClosed, 0));
             return;
         }
 
-        if (IsShutDown)
+        if (job == _runJob)
+        {
+            if (RefusedByTheRun(from, put))
+            {
+                return;
+            }
+        }
+        else if (IsShutDown)
         {
             Tell(from, new PutRejected(put.ProducerId, put.SequenceNr, PutRejection.ShutDown, 0));
             return;
@@ -80,6 +87,34 @@ internal sealed partial class CoordinatorState<TClient>
             _parkedPuts.PushBack(new PendingPut<TClient>(from, put, admitted));
             _parkedKeys.Add((put.ProducerId, put.SequenceNr));
         }
+    }
+
+    /// <summary>The batch run's own refusals: an operator ended it, it is over, or the queue is shut down.</summary>
+    private bool RefusedByTheRun(TClient from, Put put)
+    {
+        if (_totals.EndedByOperator)
+        {
+            // An operator ended the run for adding: this producer's remaining items are never put, by their word, not by a fault.
+            _log.PutAfterRunEnded(put.ProducerId, put.SequenceNr, _totals.RunNumber);
+            Tell(from, new PutRejected(put.ProducerId, put.SequenceNr, PutRejection.RunEnded, 0));
+            return true;
+        }
+
+        if (_totals.RunFinished)
+        {
+            // Nothing is acknowledged into a run that is over: its summary has been given.
+            _log.PutAfterRunOver(put.ProducerId, put.SequenceNr, _totals.RunNumber);
+            Tell(from, new PutRejected(put.ProducerId, put.SequenceNr, PutRejection.RunOver, 0));
+            return true;
+        }
+
+        if (IsShutDown)
+        {
+            Tell(from, new PutRejected(put.ProducerId, put.SequenceNr, PutRejection.ShutDown, 0));
+            return true;
+        }
+
+        return false;
     }
 
     public void RegisterProducer(TClient from, RegisterProducer register)
@@ -188,7 +223,7 @@ internal sealed partial class CoordinatorState<TClient>
         }
 
         var items = from == 0 && complete ? put.Items : put.Items.Skip(from).Take(count).ToArray();
-        Record(new ItemsAccepted(put.ProducerId, put.SequenceNr, _totals.LastItemId + 1, items, complete));
+        Record(new ItemsAccepted(put.ProducerId, put.SequenceNr, _totals.LastItemId + 1, items, complete, put.Job));
         _metrics?.Accepted.Add(count);
         if (complete)
         {

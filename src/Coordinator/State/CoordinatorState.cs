@@ -43,12 +43,15 @@ internal sealed partial class CoordinatorState<TClient>
     private readonly Dictionary<long, DeadLetteredItem> _deadLetters = [];
     private readonly int[] _producersIn = new int[Enum.GetValues<ProducerPhase>().Length]; // producers per ProducerPhase
     private int _producersRegistered;
+    private readonly Dictionary<string, JobState<TClient>> _jobs = [];
+    private readonly HashSet<JobState<TClient>> _closing = []; // closed, not yet settled: derived from the job events
+    private readonly JobState<TClient> _runJob;
     private QueueTotals _totals = QueueTotals.Initial;
     private int _queued; // derived from the items' places, kept by Move alone
     private int _inFlight;
 
     // Live only: who holds what, who waits.
-    private readonly Deque<ItemState<TClient>> _queue = new(); // queued items in order; a finished one is skipped
+    private readonly JobRing<TClient> _ring = new(); // the jobs with queued items, taking turns; each holds its items in order
     private readonly DeadlineList<TClient> _deadlines = new();
     private readonly Dictionary<TClient, ConsumerState<TClient>> _consumers = [];
     private readonly Deque<ConsumerState<TClient>> _waitingGetters = new();
@@ -75,6 +78,8 @@ internal sealed partial class CoordinatorState<TClient>
         _ackTimeoutTicks = (long)(options.AckTimeout.TotalSeconds * time.TimestampFrequency);
         _progressAt = time.GetTimestamp();
         _latency = new LatencyWindow(time, LatencyWindowLength);
+        _runJob = new JobState<TClient>(JobIds.Run, JobIds.Run, 1, time.GetUtcNow().UtcDateTime);
+        _jobs.Add(_runJob.Id, _runJob);
     }
 
     /// <summary>What the decisions since the last <see cref="ClearEffects"/> ask the shell to do, in order.</summary>
@@ -108,7 +113,9 @@ internal sealed partial class CoordinatorState<TClient>
     {
         ["items"] = _items.Count,
         ["deliveries"] = _deliveries.Count,
-        ["queue"] = _queue.Count,
+        ["queue"] = JobRing<TClient>.Entries(_jobs.Values),
+        ["jobs"] = _jobs.Count,
+        ["jobJoiners"] = _jobs.Values.Sum(j => j.Joiners.Count),
         ["deadlines"] = _deadlines.Count,
         ["waitingGetters"] = _waitingGetters.Count,
         ["parkedPuts"] = _parkedPuts.Count,
@@ -155,6 +162,19 @@ internal sealed partial class CoordinatorState<TClient>
         if (_runJoiners.Count > 0 && IsRunComplete)
         {
             yield return $"{_runJoiners.Count} run joiners wait for a run that is complete";
+        }
+
+        foreach (var job in _jobs.Values)
+        {
+            if (job.Phase == JobPhase.Closed && job.Unfinished == 0)
+            {
+                yield return $"job {job.Id} is closed with nothing unfinished but not settled";
+            }
+
+            if (job.Joiners.Count > 0 && (job.IsSettled || (job == _runJob && IsRunComplete)))
+            {
+                yield return $"{job.Joiners.Count} joiners wait for job {job.Id}, which is settled";
+            }
         }
     }
 
@@ -246,14 +266,6 @@ internal sealed partial class CoordinatorState<TClient>
         }
     }
 
-    private static bool IsLive(ItemState<TClient> entry) => entry.Place == ItemPlace.Queued;
-
-    /// <summary>Drops the deque's skipped entries once they outnumber the queued items, so it stays bounded by them.</summary>
-    private void CompactQueueIfSparse()
-    {
-        if (_queue.Count > (2 * _queued) + 64)
-        {
-            _queue.RemoveAll(entry => !IsLive(entry));
-        }
-    }
+    /// <summary>The job a journaled event names. The coordinator's own events name only jobs it knows; older journals name the run's.</summary>
+    private JobState<TClient> JobNamed(string jobId) => _jobs.TryGetValue(jobId, out var job) ? job : _runJob;
 }

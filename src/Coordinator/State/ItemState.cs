@@ -1,7 +1,7 @@
 namespace ActorPipeline.Coordinator.State;
 
 /// <summary>An accepted, unfinished item: queued (no current delivery) or in flight with one consumer.</summary>
-internal sealed class ItemState<TClient>(long id, QueueItem item)
+internal sealed class ItemState<TClient>(long id, QueueItem item, JobState<TClient> job)
     where TClient : class
 {
     /// <summary>Most delivery ids an item remembers, the current one included; a task_done for an older one counts as a duplicate.</summary>
@@ -10,6 +10,9 @@ internal sealed class ItemState<TClient>(long id, QueueItem item)
     public long Id { get; } = id;
 
     public QueueItem Item { get; } = item;
+
+    /// <summary>The job it was accepted into.</summary>
+    public JobState<TClient> Job { get; } = job;
 
     /// <summary>The delivery that may complete it now; 0 while it is queued.</summary>
     public long CurrentDelivery { get; set; }

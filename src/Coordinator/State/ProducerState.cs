@@ -32,6 +32,9 @@ internal sealed class ProducerState<TClient>(string id)
 
     public int PartialAdmitted { get; set; }
 
+    /// <summary>The job its puts go into, from its first accepted put on; null before. A producer puts into one job only.</summary>
+    public string? Job { get; set; }
+
     public bool IsActive => Phase == ProducerPhase.Active;
 
     /// <summary>

@@ -199,6 +199,8 @@ internal sealed partial class ModelRun
             ["parkedKeys"] = _producers.Length,
             ["joiners"] = 2,
             ["consumerInFlight"] = unfinished,
+            ["jobs"] = 1,
+            ["jobJoiners"] = 0,
         };
         foreach (var (name, size) in sizes)
         {

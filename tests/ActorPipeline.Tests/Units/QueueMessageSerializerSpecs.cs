@@ -8,6 +8,7 @@ using ActorPipeline.Tests.Fakes;
 using Akka.Hosting;
 using Google.Protobuf;
 using static ActorPipeline.Coordinator.Persistence.QueueEvents;
+using static ActorPipeline.Coordinator.Protocol.JobProtocol;
 using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 using W = ActorPipeline.Coordinator.Wire;
 
@@ -29,6 +30,11 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         Consumers: 12, ExpectedProducers: 13, ProducersRegistered: 14, ProducersDone: 15, ProducersLost: int.MaxValue,
         Discarded: 16, EndedByOperator: true, IsRunComplete: true);
 
+    private static readonly JobStatus JobSample = new(
+        "j0123456789abcdef", "nightly reindex ✓", JobPhase.Settled, 7, long.MaxValue, 5, 2, 1, int.MaxValue, 3,
+        PutAt, PutAt.AddTicks(1), DateTime.MaxValue, [new("j0123456789abcdef/k1", 4), new("j0123456789abcdef/c-1", 0)],
+        [new(11, 1, Item("0bad", PutAt), 3, "first ✗", "j0123456789abcdef")]);
+
     /// <summary>At least one of every message, event and snapshot, with the edge values each can carry, keyed by a name the test list shows.</summary>
     private static readonly Dictionary<string, object> Samples = new()
     {
@@ -40,6 +46,20 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
             Wait: false),
         ["Put of nothing"] = new Put("", long.MinValue, []),
         ["Put with a unicode producer"] = new Put("Erzeuger-ü ✓ 生产者 🚀", -1, [Item("7f80", PutAt)]),
+        ["Put into a job"] = new Put("j0123456789abcdef/nightly-1", 3, [Item("7f80", PutAt)], Job: "j0123456789abcdef"),
+        ["PutRejected for a closed job"] = new PutRejected("j1/c", 2, PutRejection.JobClosed, 1),
+        ["PutRejected for no such job"] = new PutRejected("j1/c", 1, PutRejection.NoSuchJob, 0),
+        ["OpenJob"] = new OpenJob("j0123456789abcdef", "nightly reindex ✓", 100),
+        ["CloseJob"] = new CloseJob("j1"),
+        ["CancelJob"] = new CancelJob("j1", "the operator's page (from 127.0.0.1)"),
+        ["JoinJob"] = new JoinJob("run"),
+        ["GetJob"] = new GetJob("j-._1"),
+        ["GetJobs"] = GetJobs.Instance,
+        ["JobStatus settled"] = JobSample,
+        ["JobStatus open"] = new JobStatus("j2", "n", JobPhase.Open, 1, 0, 0, 0, 0, 0, 0, DateTime.MinValue, null, null, [], []),
+        ["JobList"] = new JobList([JobSample with { DeadLetters = [] }, JobSample with { JobId = "run", Phase = JobPhase.Closed }]),
+        ["JobUnknown"] = new JobUnknown("j404"),
+        ["JobRefused"] = new JobRefused("bad id!", "a job id has only letters, digits, '_', '-' and '.'"),
         ["PutAccepted"] = new PutAccepted("producer-1", 42, 3),
         ["PutRejected for full"] = new PutRejected("p", -5, PutRejection.Full, 0),
         ["PutRejected for shut down"] = new PutRejected("p", 9, PutRejection.ShutDown, int.MaxValue),
@@ -142,6 +162,12 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         ["IncarnationStarted"] = new IncarnationStarted(long.MaxValue),
         ["RunFinished"] = new RunFinished(-1),
         ["RunStarted"] = new RunStarted(2),
+        ["ItemsAccepted into a job"] = new ItemsAccepted("j1/k", 1, 7, [Item("01", PutAt)], PutComplete: true, Job: "j1"),
+        ["JobOpened"] = new JobOpened("j1", "nightly ✓", 3, PutAt),
+        ["JobClosed"] = new JobClosed("j1", DateTime.MaxValue),
+        ["JobCancelled"] = new JobCancelled("j1", "HTTP from 10.0.0.7", PutAt),
+        ["JobSettled"] = new JobSettled("j1", PutAt.AddTicks(1)),
+        ["JobsForgotten"] = new JobsForgotten(["j1", "j2"]),
         ["EventGroup of several commands' events"] = new EventGroup([
             new ItemsAccepted("producer-1", 7, 101, [Item("01ff", PutAt), Item("", DateTime.MinValue)], PutComplete: true),
             new ProducerAnnounced("node-a/producer-3", "node-a", 2), // its trailing fields are read in full inside a group
@@ -171,8 +197,16 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
             },
             Items: [new(101, Item("01", PutAt), [5, 9, long.MaxValue], CurrentDelivery: long.MaxValue, Deliveries: 12), new(102, Item("", DateTime.MinValue), []), new(-1, Item("ff00ff", DateTime.MaxValue), [0], Deliveries: int.MaxValue)],
             Producers: [new("node-a/producer-1", long.MinValue, 0, Announced: true, ProducerPhase.Lost), new("", long.MaxValue, -1, Announced: false, ProducerPhase.Done, PartialSequenceNr: 12, PartialAdmitted: 3, Node: "node-ä", NodeProducers: 4), new("node-c/producer-0", 7, 70, Announced: true, ProducerPhase.Stopped)],
-            DeadLetters: [new(11, 1, Item("0bad", PutAt), 3, "first ✗"), new(long.MinValue, 0, Item("", DateTime.MaxValue), 0, "")]),
-        ["CoordinatorSnapshot of nothing"] = new CoordinatorSnapshot(default, [], [], []),
+            DeadLetters: [new(11, 1, Item("0bad", PutAt), 3, "first ✗"), new(long.MinValue, 0, Item("", DateTime.MaxValue), 0, "", Job: "j1")],
+            Jobs: [new("run", "run", 1, JobPhase.Open, PutAt, null, null, 5, 6, 0, 1, 2, [new("node-a/producer-1", 5)]),
+                   new("j1", "nightly ✓", 100, JobPhase.Settled, PutAt, PutAt.AddTicks(1), DateTime.MaxValue, long.MaxValue, 1, 1, 0, 0, [])]),
+        ["CoordinatorSnapshot with items of a job"] = new CoordinatorSnapshot(
+            default,
+            Items: [new(1, Item("01", PutAt), [], Job: "j1")],
+            Producers: [new("j1/c", 1, 1, Announced: false, ProducerPhase.Unregistered, Job: "j1"), new("node-a/producer-0", 1, 1, Announced: true, ProducerPhase.Active, Job: "run")],
+            DeadLetters: [],
+            Jobs: [new("j1", "n", 1, JobPhase.Open, PutAt, null, null, 1, 0, 0, 0, 0, [new("j1/c", 1)])]),
+        ["CoordinatorSnapshot of nothing"] = new CoordinatorSnapshot(default, [], [], [], []),
     };
 
     public static TheoryData<string> SampleNames => new(Samples.Keys);
@@ -191,8 +225,8 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         var journalTypes = concrete.Where(typeof(IQueueEvent).IsAssignableFrom).Append(typeof(CoordinatorSnapshot)).ToHashSet();
         var sampled = Samples.Values.Select(m => m.GetType()).ToHashSet();
 
-        Assert.Equal(39, messageTypes.Count);
-        Assert.Equal(19, journalTypes.Count);
+        Assert.Equal(49, messageTypes.Count);
+        Assert.Equal(24, journalTypes.Count);
         Assert.Empty(messageTypes.Intersect(journalTypes).Select(t => t.FullName));
         Assert.Empty(messageTypes.Union(journalTypes).Except(sampled).Select(t => t.FullName));
 
@@ -443,7 +477,7 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
 
     [Theory]
     [InlineData(0)] // unspecified: never sent
-    [InlineData(7)]
+    [InlineData(9)]
     [InlineData(-1)]
     public void Should_reject_a_put_rejection_that_is_not_defined(int value)
     {
@@ -521,7 +555,7 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         Assert.Contains("ProducerId", Assert.Throws<SerializationException>(() => Serializer.ToBinary(new RegisterProducer(tooLong))).Message, StringComparison.Ordinal);
         Assert.Contains("Error", Assert.Throws<SerializationException>(() => Serializer.ToBinary(new TaskFailed(1, 1, tooLongInUtf8))).Message, StringComparison.Ordinal);
         Assert.Contains("payload", Assert.Throws<SerializationException>(() => Serializer.ToBinary(new Put("p", 1, [tooBig]))).Message, StringComparison.Ordinal);
-        Assert.Contains("PutRejection", Assert.Throws<SerializationException>(() => Serializer.ToBinary(new PutRejected("p", 1, (PutRejection)7, 0))).Message, StringComparison.Ordinal);
+        Assert.Contains("PutRejection", Assert.Throws<SerializationException>(() => Serializer.ToBinary(new PutRejected("p", 1, (PutRejection)9, 0))).Message, StringComparison.Ordinal);
         Assert.Contains("ItemDeadLettered.Error", Assert.Throws<SerializationException>(() => Serializer.ToBinary(new ItemDeadLettered(1, 1, 1, tooLong))).Message, StringComparison.Ordinal);
         Assert.Contains("payload", Assert.Throws<SerializationException>(() => Serializer.ToBinary(new ItemsAccepted("p", 1, 1, [tooBig], true))).Message, StringComparison.Ordinal);
     }
