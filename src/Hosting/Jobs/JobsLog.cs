@@ -17,6 +17,9 @@ internal static partial class JobsLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} ({JobName}) is open for this node's producers.")]
     public static partial void NodeJobOpened(ILogger log, string jobId, string jobName);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} of this node's producers is {Phase} already: its producers are not started again.")]
+    public static partial void NodeJobNotOpen(ILogger log, string jobId, string phase);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} closed: this node's producers are done ({Accepted} items accepted into it so far).")]
     public static partial void NodeJobClosed(ILogger log, string jobId, long accepted);
 
