@@ -75,20 +75,27 @@ public sealed class ServiceJobsSpecs
     [Fact]
     public async Task Should_leave_an_open_job_open_at_a_stop_and_exit_unfinished()
     {
-        await using var service = Service(new JobItemHandler(), ("Pipeline:Producers:Count", "0"));
+        // No producer role: the only jobs are the spec's.
+        await using var service = Service(new JobItemHandler(), ("Cluster:Roles", "coordinator,consumer"));
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         limit.CancelAfter(TimeSpan.FromMinutes(2));
-        var running = service.RunAsync(limit.Token);
+        var ct = limit.Token;
+        var running = service.RunAsync(ct);
         var jobs = service.Services.GetRequiredService<IPipelineJobs>();
-        var open = await jobs.OpenAsync("left open", cancellationToken: limit.Token);
-        await open.PutAsync(Items(JobItemHandler.Plain), cancellationToken: limit.Token);
+        var open = await jobs.OpenAsync("left open", cancellationToken: ct);
+        await open.PutAsync(Items(JobItemHandler.Plain), cancellationToken: ct);
+        var done = await jobs.OpenAsync("done", cancellationToken: ct);
+        await done.PutAsync(Items(JobItemHandler.Plain), cancellationToken: ct);
+        await done.CloseAsync(ct);
+        await done.JoinAsync(ct); // the consumers run: the node is serving
 
         service.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
         var summary = await running;
 
         Assert.Equal(1, summary.UnsettledJobs);
         Assert.Equal(ExitCodes.Unfinished, summary.ExitCode);
-        Assert.Contains(service.Sink.Events, e => e.MessageTemplate.Text.StartsWith("Service stopped with {Unsettled} jobs not settled", StringComparison.Ordinal));
+        var line = Assert.Single(service.Sink.Events, e => e.MessageTemplate.Text.StartsWith("Service stopped with {Unsettled} jobs not settled", StringComparison.Ordinal));
+        Assert.Equal($"\"{open.Id}\"", line.Properties["JobIds"].ToString());
     }
 
     private static UserPipelineHarness Service(JobItemHandler handler, params (string Key, string Value)[] settings) => new(
