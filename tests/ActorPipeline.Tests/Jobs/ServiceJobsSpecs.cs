@@ -98,6 +98,76 @@ public sealed class ServiceJobsSpecs
         Assert.Equal($"\"{open.Id}\"", line.Properties["JobIds"].ToString());
     }
 
+    [Fact]
+    public async Task Should_run_a_job_through_the_http_api_of_a_service()
+    {
+        const string Token = "0123456789abcdef0123";
+        var port = Host.HostProcess.FreePort();
+        await using var service = Service(
+            new JobItemHandler(), ("Cluster:Roles", "coordinator,consumer"), ("Operations:HttpPort", $"{port}"), ("Operations:HealthEnabled", "true"),
+            ("Operations:DashboardToken", Token));
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        limit.CancelAfter(TimeSpan.FromMinutes(2));
+        var ct = limit.Token;
+        var running = service.RunAsync(ct);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+
+        // The server starts with the node; the service's jobs API is on by default beside health.
+        using (var opened = await SendUntilServedAsync(http, () => Json(HttpMethod.Post, "/api/jobs", "{\"name\": \"over http\"}"), ct))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Created, opened.StatusCode);
+        }
+
+        var id = (await service.Services.GetRequiredService<IPipelineJobs>().ListAsync(ct)).Single(j => j.Name == "over http").Id;
+        var items = $"[{string.Join(", ", Items(JobItemHandler.Poisoned).Select(i => $"{{\"producer\": {i.Producer}, \"number\": {i.Number}}}"))}]";
+        for (var call = 0; call < 2; call++)
+        {
+            // The same Idempotency-Key twice: the second adds nothing.
+            using var request = Json(HttpMethod.Post, $"/api/jobs/{id}/items", items);
+            request.Headers.Add("Idempotency-Key", "upload-1");
+            using var put = await http.SendAsync(request, ct);
+            Assert.Equal(System.Net.HttpStatusCode.OK, put.StatusCode);
+        }
+
+        using (var close = await http.SendAsync(Json(HttpMethod.Post, $"/api/jobs/{id}/close", ""), ct))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, close.StatusCode);
+        }
+
+        using var joined = await http.GetAsync($"/api/jobs/{id}/join?timeout=60s", ct);
+        Assert.Equal(System.Net.HttpStatusCode.OK, joined.StatusCode);
+        var report = System.Text.Json.JsonDocument.Parse(await joined.Content.ReadAsStringAsync(ct)).RootElement;
+        Assert.Equal(
+            ("settled", 20L, 14L, 6L, 0L),
+            (report.GetProperty("state").GetString(), report.GetProperty("accepted").GetInt64(), report.GetProperty("completed").GetInt64(),
+                report.GetProperty("deadLettered").GetInt64(), report.GetProperty("unfinished").GetInt64()));
+        Assert.Equal(6, report.GetProperty("deadLetters").GetArrayLength());
+
+        service.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+        Assert.Equal(ExitCodes.Success, (await running).ExitCode);
+    }
+
+    /// <summary>Sends until the node's server answers (it starts with the node); a refused connection is the only thing retried.</summary>
+    private static async Task<HttpResponseMessage> SendUntilServedAsync(HttpClient http, Func<HttpRequestMessage> request, CancellationToken ct)
+    {
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        while (true)
+        {
+            try
+            {
+                return await http.SendAsync(request(), ct);
+            }
+            catch (HttpRequestException) when (!ct.IsCancellationRequested)
+            {
+                await poll.WaitForNextTickAsync(ct);
+            }
+        }
+    }
+
+    private static HttpRequestMessage Json(HttpMethod method, string path, string body) =>
+        new(method, path) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+
     private static UserPipelineHarness Service(JobItemHandler handler, params (string Key, string Value)[] settings) => new(
         pipeline => pipeline.AddItemSource<WorkItemSource>().AddWorkHandler<JobItemHandler>(),
         services => services.AddSingleton(new WorkItemSource(5)).AddSingleton(handler),
