@@ -258,7 +258,7 @@ internal sealed class JobsEndpoints(PipelineJobs jobs, IOptions<OperationsOption
         }
         catch (JsonException e)
         {
-            return (null, $"the body is not JSON ({e.Message})");
+            return (null, $"the body is not JSON ({e.Message.TrimEnd('.')})");
         }
 
         using (document)
@@ -279,7 +279,7 @@ internal sealed class JobsEndpoints(PipelineJobs jobs, IOptions<OperationsOption
                 }
                 catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException)
                 {
-                    return (null, $"item {index} is not a {jobs.Parts.ItemType.Name}: {e.Message}");
+                    return (null, $"item {index} is not a {jobs.Parts.ItemType.Name}: {e.Message.TrimEnd('.')}");
                 }
 
                 if (payload.Length > jobs.Settings.MaxItemBytes)
