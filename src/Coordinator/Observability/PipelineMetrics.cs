@@ -24,6 +24,7 @@ internal sealed class PipelineMetrics : IDisposable
     private long _consumers;
     private long _producers;
     private RunCounts _run = new(0, 0, 0, 0, 0, 0);
+    private JobGauges _jobs = JobGauges.None;
 
     public PipelineMetrics(IMeterFactory? meters = null)
     {
@@ -42,6 +43,10 @@ internal sealed class PipelineMetrics : IDisposable
         _meter.CreateObservableGauge("actorpipeline.queue.unfinished", () => Volatile.Read(ref _unfinished), "{item}", "Accepted items not yet done: queued plus in flight.");
         _meter.CreateObservableGauge("actorpipeline.queue.oldest_age", OldestAge, "s", "Age of the oldest item waiting in the queue.");
         _meter.CreateObservableGauge("actorpipeline.run.items", RunItems, "{item}", "The run's items by state, all from one instant: accepted = completed + dead_lettered + discarded + dropped + unfinished.");
+        _meter.CreateObservableGauge(
+            "actorpipeline.job.items", JobItems, "{item}",
+            $"Each job's items by state (tags job and state), all from one instant: accepted = completed + dead_lettered + discarded + unfinished. At most {JobGauges.MaxJobsLabelled} jobs by id, unsettled and newest first; the rest summed under job=\"{JobGauges.OtherJobs}\".");
+        _meter.CreateObservableGauge("actorpipeline.jobs", JobCounts, "{job}", "Jobs the coordinator remembers, by phase (tag phase: open, closed, settled, cancelled).");
         _meter.CreateObservableGauge("actorpipeline.consumers.connected", () => Volatile.Read(ref _consumers), "{consumer}", "Consumers the coordinator knows.");
         _meter.CreateObservableGauge("actorpipeline.producers.connected", () => Volatile.Read(ref _producers), "{producer}", "Registered producers not yet done or lost.");
     }
@@ -83,7 +88,50 @@ internal sealed class PipelineMetrics : IDisposable
     public void ReportRun(long accepted, long completed, long deadLettered, long discarded, long dropped, long unfinished) =>
         Volatile.Write(ref _run, new RunCounts(accepted, completed, deadLettered, discarded, dropped, unfinished));
 
+    /// <summary>
+    /// Every job the coordinator remembers, for <c>actorpipeline.job.items</c> (tags <c>job</c> and <c>state</c>) and
+    /// <c>actorpipeline.jobs</c> (tag <c>phase</c>); written as one value, as <see cref="ReportRun"/> is.
+    /// </summary>
+    /// <remarks>
+    /// A job id is a label value, so the labels are bounded: at most <see cref="JobGauges.MaxJobsLabelled"/> jobs are
+    /// exported under their own id, the unsettled ones first and, within each, the newest opened first (those an
+    /// operator watches). Every other job's items are summed under <c>job="(other)"</c>, which no job id can be
+    /// (<see cref="JobIds.Problem"/> refuses parentheses), so a sum over <c>job</c> still counts every remembered job.
+    /// A job leaves the gauges at the first report after the coordinator forgot it (<c>Pipeline:Jobs:Retention</c>).
+    /// </remarks>
+    /// <param name="jobs">Every job the coordinator remembers, in any order; their dead letters are not read.</param>
+    public void ReportJobs(IReadOnlyList<JobProtocol.JobStatus> jobs) => Volatile.Write(ref _jobs, JobGauges.Of(jobs));
+
     public void Dispose() => _meter.Dispose();
+
+    private IEnumerable<Measurement<long>> JobItems()
+    {
+        var gauges = Volatile.Read(ref _jobs);
+        foreach (var job in gauges.Labelled)
+        {
+            foreach (var measurement in job.Measurements())
+            {
+                yield return measurement;
+            }
+        }
+
+        if (gauges.Other is { } other)
+        {
+            foreach (var measurement in other.Measurements())
+            {
+                yield return measurement;
+            }
+        }
+    }
+
+    private IEnumerable<Measurement<long>> JobCounts()
+    {
+        var gauges = Volatile.Read(ref _jobs);
+        for (var phase = 0; phase < gauges.ByPhase.Length; phase++)
+        {
+            yield return new(gauges.ByPhase[phase], new KeyValuePair<string, object?>("phase", JobGauges.PhaseNames[phase]));
+        }
+    }
 
     private IEnumerable<Measurement<long>> RunItems()
     {

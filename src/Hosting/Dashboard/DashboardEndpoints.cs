@@ -13,7 +13,9 @@ namespace ActorPipeline.Hosting.Dashboard;
 /// <summary>
 /// The page and its API, when <see cref="OperationsOptions.DashboardEnabled"/>: <c>GET /</c> and its assets,
 /// <c>GET /api/overview</c> (the whole view), <c>GET /api/events</c> (server-sent events: the whole view, then each
-/// new one) and <c>POST /api/dead-letters/requeue</c> (needs the token; the body names the items or says all).
+/// new one), <c>GET /api/overview/jobs</c> (the jobs part of the view), <c>GET /api/overview/jobs/{id}</c> (one job with its producers
+/// and dead letters, asked of the coordinator) and <c>POST /api/dead-letters/requeue</c> (needs the token; the body
+/// names the items or says all).
 /// Every one of them answers only to loopback names when the server listens on loopback (<see cref="LoopbackHostOnly"/>).
 /// </summary>
 internal sealed class DashboardEndpoints(RunSampler sampler, DashboardFeed feed, IOptions<OperationsOptions> options, ILogger<DashboardEndpoints> log)
@@ -42,6 +44,8 @@ internal sealed class DashboardEndpoints(RunSampler sampler, DashboardFeed feed,
 
         page.MapGet("/api/overview", (HttpContext context) => WriteJsonAsync(context, sampler.FullView()));
         page.MapGet("/api/events", (HttpContext context) => StreamAsync(context, sampler, feed));
+        page.MapGet("/api/overview/jobs", (HttpContext context) => WriteJsonAsync(context, sampler.Jobs()));
+        page.MapGet("/api/overview/jobs/{jobId}", (HttpContext context, string jobId) => JobAsync(context, sampler, jobId));
         page.MapPost("/api/dead-letters/requeue", (HttpContext context) => RequeueAsync(context, sampler, token, log));
         page.MapPost("/api/dead-letters/discard", (HttpContext context) => DiscardAsync(context, sampler, token, log));
         page.MapPost("/api/run/end", (HttpContext context) => EndRunAsync(context, sampler, token, log));
@@ -99,6 +103,36 @@ internal sealed class DashboardEndpoints(RunSampler sampler, DashboardFeed feed,
         await JsonSerializer.SerializeAsync(response.Body, view, Json, cancellationToken); // one line: JSON has no raw line breaks
         await response.WriteAsync("\n\n", cancellationToken);
         await response.Body.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>One job, read from the coordinator now: 400 for what cannot be a job id, 404 for a job it does not know.</summary>
+    private static async Task JobAsync(HttpContext context, RunSampler sampler, string jobId)
+    {
+        if (JobIds.Problem(jobId) is { } problem)
+        {
+            await ProblemAsync(context, StatusCodes.Status400BadRequest, $"'{jobId}' is not a job id: {problem}.");
+            return;
+        }
+
+        JobDetailView? job;
+        try
+        {
+            job = await sampler.JobAsync(jobId, context.RequestAborted);
+        }
+        catch (AskTimeoutException)
+        {
+            await ProblemAsync(context, StatusCodes.Status504GatewayTimeout, "The coordinator did not answer in time; try again.");
+            return;
+        }
+
+        if (job is null)
+        {
+            await ProblemAsync(
+                context, StatusCodes.Status404NotFound, $"The coordinator knows no job '{jobId}': it was never opened, or it settled and was forgotten (Pipeline:Jobs:Retention).");
+            return;
+        }
+
+        await WriteJsonAsync(context, job);
     }
 
     private static async Task RequeueAsync(HttpContext context, RunSampler sampler, string? token, ILogger log)

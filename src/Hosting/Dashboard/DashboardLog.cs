@@ -11,6 +11,9 @@ internal static partial class DashboardLog
     [LoggerMessage(Level = LogLevel.Information, Message = "The dashboard's coordinator answers again.")]
     public static partial void CoordinatorAnswersAgain(ILogger log);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "The coordinator answers the dashboard's overview but not its list of jobs (a node that does not know jobs yet?); the page shows no jobs until it does.")]
+    public static partial void JobListUnanswered(ILogger log);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a requeue from {Remote}: {Reason}.")]
     public static partial void RequeueRefused(ILogger log, string remote, string reason);
 

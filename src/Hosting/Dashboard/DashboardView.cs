@@ -5,7 +5,8 @@ namespace ActorPipeline.Hosting.Dashboard;
 /// <summary>
 /// What the page shows, as JSON. Every figure is the coordinator's <see cref="QueueProtocol.QueueOverview"/>
 /// of one instant (<see cref="Status"/> is its <see cref="QueueProtocol.QueueStatus"/>, the one health and the
-/// run summary read); only the rates and the ETA are derived, from successive overviews.
+/// run summary read); only the rates and the ETA are derived, from successive overviews. <see cref="Jobs"/> comes
+/// from the coordinator's job list, read with each overview.
 /// </summary>
 /// <param name="AtMs">When the overview was read, Unix milliseconds; 0 before the first.</param>
 /// <param name="Sequence">Increases by one with every overview read, so a reader can tell a new one from a repeat.</param>
@@ -39,4 +40,8 @@ internal sealed record DashboardView(
     IReadOnlyList<RunSample> History,
     long HistoryMs,
     bool RequeueAllowed,
-    string? JournalProblem = null);
+    string? JournalProblem = null)
+{
+    /// <summary>The jobs the coordinator remembers, with their rates and ETAs (<see cref="JobHistory"/>).</summary>
+    public JobsView Jobs { get; init; } = JobsView.None;
+}

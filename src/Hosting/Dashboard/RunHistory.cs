@@ -103,7 +103,7 @@ internal sealed class RunHistory(TimeSpan keep, TimeProvider time)
             [.. overview.Producers.Select(p => new ProducerView(p.ProducerId, p.Node, p.Phase.ToString(), p.Accepted, _producerRates.GetValueOrDefault(p.ProducerId)))],
             new DeadLettersView(
                 status.DeadLettered,
-                [.. overview.NewestDeadLetters.Select(d => new DeadLetterView(d.ItemId, d.Attempts, d.Error, Convert.ToHexStringLower(d.PayloadStart.Span), d.PayloadLength))]),
+                [.. overview.NewestDeadLetters.Select(DeadLetterView.Of)]),
             full ? [.. _samples] : [_newest!],
             (long)keep.TotalMilliseconds,
             requeueAllowed);

@@ -3,19 +3,29 @@ using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using static ActorPipeline.Coordinator.Protocol.JobProtocol;
 using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
 namespace ActorPipeline.Hosting.Dashboard;
 
 /// <summary>
-/// Reads the coordinator's overview (wherever the singleton runs) into the page's history and hands
-/// each new view to the open pages; also carries the page's one command, the requeue of dead letters.
+/// Reads the coordinator's overview and its list of jobs (wherever the singleton runs) into the page's history and
+/// hands each new view to the open pages; also carries the page's commands (the requeue and discard of dead letters,
+/// the end of the run) and its one look at a single job.
 /// </summary>
 internal sealed class RunSampler(
     IRequiredActor<CoordinatorKey> coordinator, IOptions<OperationsOptions> options, DashboardFeed feed, TimeProvider time, ILogger<RunSampler> log, CoordinatorFailure? failure = null)
     : IDisposable
 {
+    /// <summary>
+    /// How long the job list may come after the overview. The coordinator answers the list first (it is asked first),
+    /// so it is already on its way when the overview arrives; one that never comes is from a coordinator that does
+    /// not know jobs (an older node's, in a rolling upgrade), and must not hold the overview back for a whole timeout.
+    /// </summary>
+    private static readonly TimeSpan JobListGrace = TimeSpan.FromMilliseconds(250);
+
     private readonly RunHistory _history = new(options.Value.DashboardHistory, time);
+    private readonly JobHistory _jobs = new(time);
     private readonly Lock _gate = new();
 
     // One sample at a time, the timer's or a requeue's: overviews are added and published in the order they were read.
@@ -24,6 +34,7 @@ internal sealed class RunSampler(
     private bool _answered; // at least once: the wait at start-up, while the cluster forms, is no silence
     private long? _silentSince;
     private bool _warned;
+    private bool _jobsSilent;
 
     /// <summary>Whether requeue requests are taken: only with a token configured.</summary>
     public bool RequeueAllowed { get; } = options.Value.EffectiveDashboardToken is not null;
@@ -38,14 +49,34 @@ internal sealed class RunSampler(
         {
             var proxy = await coordinator.GetAsync(cancellationToken);
             DashboardView view;
+            using var jobListWait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var jobList = AskJobListAsync(proxy, jobListWait.Token); // first, so it is answered before the overview
             try
             {
                 var overview = await proxy.Ask<QueueOverview>(GetOverview.Instance, _timeout, cancellationToken);
+                jobListWait.CancelAfter(JobListGrace);
+                var jobs = await jobList;
                 lock (_gate)
                 {
                     _history.Add(overview);
-                    view = _history.View(full: false, RequeueAllowed);
+                    if (jobs is not null)
+                    {
+                        _jobs.Add(jobs.Jobs);
+                    }
+                    else
+                    {
+                        _jobs.Unanswered();
+                    }
+
+                    view = _history.View(full: false, RequeueAllowed) with { Jobs = _jobs.View() };
                 }
+
+                if (jobs is null && !_jobsSilent && !stopping)
+                {
+                    DashboardLog.JobListUnanswered(log); // once, until it answers again
+                }
+
+                _jobsSilent = jobs is null;
 
                 if (_warned)
                 {
@@ -59,7 +90,8 @@ internal sealed class RunSampler(
                 lock (_gate)
                 {
                     _history.Unanswered();
-                    view = _history.View(full: false, RequeueAllowed);
+                    _jobs.Unanswered();
+                    view = _history.View(full: false, RequeueAllowed) with { Jobs = _jobs.View() };
                 }
 
                 _silentSince ??= time.GetTimestamp();
@@ -68,6 +100,11 @@ internal sealed class RunSampler(
                     DashboardLog.CoordinatorSilent(log, time.GetElapsedTime(_silentSince.Value));
                     _warned = true;
                 }
+            }
+            finally
+            {
+                await jobListWait.CancelAsync(); // a list that did not come with the overview is not waited for
+                await jobList; // never throws: it is null when unanswered
             }
 
             feed.Publish(WithJournalProblem(view));
@@ -83,7 +120,49 @@ internal sealed class RunSampler(
     {
         lock (_gate)
         {
-            return WithJournalProblem(_history.View(full: true, RequeueAllowed));
+            return WithJournalProblem(_history.View(full: true, RequeueAllowed) with { Jobs = _jobs.View() });
+        }
+    }
+
+    /// <summary>The jobs as the last reading listed them.</summary>
+    public JobsView Jobs()
+    {
+        lock (_gate)
+        {
+            return _jobs.View();
+        }
+    }
+
+    /// <summary>One job with its producers and dead letters, asked of the coordinator now; null if it knows no such job.</summary>
+    /// <exception cref="AskTimeoutException">The coordinator did not answer in time.</exception>
+    public async Task<JobDetailView?> JobAsync(string jobId, CancellationToken cancellationToken)
+    {
+        var proxy = await coordinator.GetAsync(cancellationToken);
+        var answer = await proxy.Ask<IQueueMessage>(new GetJob(jobId), _timeout, cancellationToken);
+        if (answer is not JobStatus job)
+        {
+            return null; // JobUnknown: never opened, or settled and forgotten
+        }
+
+        JobView row;
+        lock (_gate)
+        {
+            row = _jobs.ViewOf(job);
+        }
+
+        return new JobDetailView(row, job.Producers, [.. job.DeadLetters.Select(d => DeadLetterView.Of(DeadLetterOverview.Of(d)))]);
+    }
+
+    /// <summary>The coordinator's job list, or null when it gave none in time (see <see cref="JobListGrace"/>).</summary>
+    private async Task<JobList?> AskJobListAsync(IActorRef proxy, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await proxy.Ask<JobList>(GetJobs.Instance, _timeout, cancellationToken);
+        }
+        catch (Exception e) when (e is AskTimeoutException or OperationCanceledException)
+        {
+            return null;
         }
     }
 

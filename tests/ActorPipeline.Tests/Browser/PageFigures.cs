@@ -11,7 +11,11 @@ internal sealed record PageFigures(
     IReadOnlyList<string[]> Consumers,
     IReadOnlyList<string[]> Producers,
     IReadOnlyList<string[]> DeadLetters,
-    string RequeueResult)
+    string RequeueResult,
+    bool JobsShown,
+    IReadOnlyList<string[]> Jobs,
+    IReadOnlyList<string[]> SettledJobs,
+    IReadOnlyList<string[]> JobDeadLetters)
 {
     /// <summary>Every field with a data-field attribute, each table's rows as cell texts, and the page's own markers.</summary>
     public const string Script = """
@@ -22,7 +26,11 @@ internal sealed record PageFigures(
           consumers: [...document.querySelectorAll('#consumers tbody tr')].map(tr => [...tr.cells].map(c => c.textContent)),
           producers: [...document.querySelectorAll('#producers tbody tr')].map(tr => [...tr.cells].map(c => c.textContent)),
           deadLetters: [...document.querySelectorAll('#dead-letters tbody tr')].map(tr => [...tr.cells].map(c => c.textContent)),
-          requeueResult: document.getElementById('requeue-result').textContent
+          requeueResult: document.getElementById('requeue-result').textContent,
+          jobsShown: !document.getElementById('jobs-section').hidden,
+          jobs: [...document.querySelectorAll('#jobs tbody tr')].map(tr => [...tr.cells].map(c => c.textContent)),
+          settledJobs: [...document.querySelectorAll('#settled-jobs tbody tr')].map(tr => [...tr.cells].map(c => c.textContent)),
+          jobDeadLetters: [...document.querySelectorAll('#job-dead-letters tbody tr')].map(tr => [...tr.cells].map(c => c.textContent))
         })
         """;
 
@@ -38,7 +46,11 @@ internal sealed record PageFigures(
             Rows(root.GetProperty("consumers")),
             Rows(root.GetProperty("producers")),
             Rows(root.GetProperty("deadLetters")),
-            root.GetProperty("requeueResult").GetString() ?? "");
+            root.GetProperty("requeueResult").GetString() ?? "",
+            root.GetProperty("jobsShown").GetBoolean(),
+            Rows(root.GetProperty("jobs")),
+            Rows(root.GetProperty("settledJobs")),
+            Rows(root.GetProperty("jobDeadLetters")));
     }
 
     /// <summary>A whole number as the page prints it ("1,234").</summary>

@@ -8,6 +8,9 @@ const fields = new Map([...document.querySelectorAll('[data-field]')].map(el => 
 let history = [];
 let historyMs = 600000;
 let shown = -1; // the sequence of the view on the page: an older one that arrives late is not drawn
+let canAct = false; // whether this node takes operator actions (a token is set)
+let pickedJob = null; // the job whose producers and dead letters are shown (api/overview/jobs/{id})
+let pickedSignature = null; // its figures when they were read: a change reads them again
 
 function set(field, text) {
   const el = fields.get(field);
@@ -39,7 +42,7 @@ function render(view) {
     : view.atMs ? new Date(view.atMs).toLocaleTimeString('en-GB') + (view.answering ? '' : ' (coordinator silent)') : '—');
   const s = view.status;
   if (s) {
-    for (const key of ['size', 'inFlight', 'unfinished', 'accepted', 'completed', 'deadLettered', 'redelivered', 'producersDone', 'expectedProducers']) {
+    for (const key of ['size', 'inFlight', 'unfinished', 'accepted', 'completed', 'deadLettered', 'discarded', 'redelivered', 'producersDone', 'expectedProducers']) {
       set(`status.${key}`, count(s[key]));
     }
   }
@@ -56,6 +59,7 @@ function render(view) {
   rows('consumers', view.consumers, c => [shortPath(c.consumer) + (c.connected ? '' : ' (gone)'), count(c.inHand), count(c.completed), rate(c.rate)], c => c.consumer);
   rows('producers', view.producers, p => [p.producerId, p.node || '—', p.phase.toLowerCase(), count(p.accepted), rate(p.rate)], p => p.producerId);
   deadLetters(view);
+  jobs(view.jobs);
   chart('chart-depth', [history.map(p => [p.atMs, p.queued]), history.map(p => [p.atMs, p.unfinished])]);
   chart('chart-rate', [history.map(p => [p.atMs, p.putRate]), history.map(p => [p.atMs, p.completionRate])]);
 }
@@ -86,6 +90,7 @@ function rows(id, items, cells, key) {
 }
 
 function deadLetters(view) {
+  canAct = view.requeueAllowed;
   const body = document.querySelector('#dead-letters tbody');
   const text = JSON.stringify(view.deadLetters.newest) + view.requeueAllowed;
   document.getElementById('requeue-all').disabled = !view.requeueAllowed || view.deadLetters.total === 0;
@@ -95,30 +100,138 @@ function deadLetters(view) {
   document.getElementById('token').placeholder = view.requeueAllowed ? 'dashboard token' : 'read-only: no token set on this node';
   if (body.dataset.text === text) return;
   body.dataset.text = text;
-  body.replaceChildren(...view.deadLetters.newest.map(d => {
-    const tr = document.createElement('tr');
-    tr.dataset.key = d.itemId;
-    for (const [value, css] of [[count(d.itemId), 'num'], [count(d.attempts), 'num'], [d.error, 'err'], [d.payloadBytes > d.payloadHex.length / 2 ? `${d.payloadHex}… (${count(d.payloadBytes)} bytes)` : d.payloadHex, 'hex']]) {
-      const td = document.createElement('td');
-      td.textContent = value;
-      td.className = css;
-      tr.append(td);
-    }
+  body.replaceChildren(...view.deadLetters.newest.map(d => deadLetterRow(d, view.requeueAllowed)));
+}
+
+// One dead letter with its requeue and discard buttons: the run's newest, or one job's.
+function deadLetterRow(d, allowed) {
+  const tr = document.createElement('tr');
+  tr.dataset.key = d.itemId;
+  for (const [value, css] of [[count(d.itemId), 'num'], [count(d.attempts), 'num'], [d.error, 'err'], [d.payloadBytes > d.payloadHex.length / 2 ? `${d.payloadHex}… (${count(d.payloadBytes)} bytes)` : d.payloadHex, 'hex']]) {
     const td = document.createElement('td');
-    const button = document.createElement('button');
-    button.className = 'small';
-    button.textContent = 'requeue';
-    button.disabled = !view.requeueAllowed;
-    button.addEventListener('click', () => requeue([d.itemId]));
-    const discardButton = document.createElement('button');
-    discardButton.className = 'small';
-    discardButton.textContent = 'discard';
-    discardButton.disabled = !view.requeueAllowed;
-    discardButton.addEventListener('click', () => discard([d.itemId]));
-    td.append(button, ' ', discardButton);
+    td.textContent = value;
+    td.className = css;
     tr.append(td);
+  }
+  const td = document.createElement('td');
+  const button = document.createElement('button');
+  button.className = 'small';
+  button.textContent = 'requeue';
+  button.disabled = !allowed;
+  button.addEventListener('click', () => requeue([d.itemId]));
+  const discardButton = document.createElement('button');
+  discardButton.className = 'small';
+  discardButton.textContent = 'discard';
+  discardButton.disabled = !allowed;
+  discardButton.addEventListener('click', () => discard([d.itemId]));
+  td.append(button, ' ', discardButton);
+  tr.append(td);
+  return tr;
+}
+
+// The jobs, when there are any besides the batch run's own ("run"): in Run mode the page is the run's page, as it was.
+// The run's job is listed only once it has items: in Service mode it is always there, and always empty.
+function jobs(j) {
+  const section = document.getElementById('jobs-section');
+  section.hidden = !j.jobs.some(job => job.jobId !== 'run');
+  if (section.hidden) return;
+  const unsettled = job => job.phase === 'Open' || job.phase === 'Closed';
+  const idleRun = j.jobs.find(job => job.jobId === 'run' && job.accepted === 0);
+  const listed = j.jobs.filter(job => job !== idleRun);
+  const running = listed.filter(unsettled);
+  const settled = listed.filter(job => !unsettled(job));
+  set('jobs.unsettled', count(j.unsettled - (idleRun && unsettled(idleRun) ? 1 : 0)));
+  set('jobs.settled', count(j.settled - (idleRun && !unsettled(idleRun) ? 1 : 0)));
+  set('jobs.note', (j.answering ? '' : 'the coordinator did not list its jobs at the last reading; ')
+    + (j.jobs.length < j.unsettled + j.settled ? `the newest ${count(running.length)} running and ${count(settled.length)} settled shown` : ''));
+  const details = job => ({ button: 'dead letters', onClick: () => pickJob(job.jobId) });
+  table('jobs', running, job => [
+    job.jobId, job.name, { text: job.phase.toLowerCase(), css: job.phase },
+    { progress: [job.settled, job.accepted], text: `${job.accepted ? Math.floor(100 * job.settled / job.accepted) : 0}%` },
+    `${count(job.settled)} / ${count(job.accepted)}`, count(job.queued), count(job.inFlight), count(job.deadLettered), rate(job.rate),
+    job.phase === 'Open' ? 'when closed' : duration(job.etaSeconds), details(job),
+  ]);
+  table('settled-jobs', settled, job => [
+    job.jobId, job.name, { text: job.phase.toLowerCase(), css: job.phase }, count(job.accepted), count(job.completed), count(job.deadLettered),
+    count(job.discarded), job.settledAtMs ? duration((job.settledAtMs - job.openedAtMs) / 1000) : '—', rate(job.rate),
+    job.settledAtMs ? new Date(job.settledAtMs).toLocaleString('en-GB') : '—', details(job),
+  ]);
+  if (pickedJob !== null) {
+    const picked = j.jobs.find(job => job.jobId === pickedJob);
+    const signature = picked ? `${picked.phase} ${picked.accepted} ${picked.deadLettered} ${picked.discarded}` : 'not listed';
+    if (signature !== pickedSignature) {
+      pickedSignature = signature;
+      loadJob(pickedJob);
+    }
+  }
+}
+
+// Rows of text cells, or of {text, css}, {progress: [value, max], text} or {button, onClick} cells; drawn again only when they change.
+function table(id, items, cells) {
+  const body = document.querySelector(`#${id} tbody`);
+  const text = JSON.stringify(items) + pickedJob + canAct;
+  if (body.dataset.text === text) return; // nothing changed: keep the selection and the scroll
+  body.dataset.text = text;
+  body.replaceChildren(...items.map(item => {
+    const tr = document.createElement('tr');
+    tr.dataset.key = item.jobId;
+    if (item.jobId === pickedJob) tr.className = 'picked';
+    cells(item).forEach((cell, i) => {
+      const c = typeof cell === 'string' ? { text: cell } : cell;
+      const td = document.createElement('td');
+      if (c.progress) {
+        const bar = document.createElement('progress');
+        bar.max = Math.max(1, c.progress[1]);
+        bar.value = c.progress[0];
+        td.append(bar);
+      }
+      if (c.text !== undefined) td.append(c.text);
+      if (c.button) {
+        const button = document.createElement('button');
+        button.className = 'small';
+        button.type = 'button';
+        button.textContent = c.button;
+        button.addEventListener('click', c.onClick);
+        td.append(button);
+      }
+      td.className = c.css ?? (i > 0 && /^[\d,.]+( \/ [\d,.]+)?$/.test(c.text ?? '') ? 'num' : '');
+      tr.append(td);
+    });
     return tr;
   }));
+}
+
+function pickJob(id) {
+  pickedJob = id;
+  pickedSignature = null; // read at the next update too, whatever it shows
+  document.getElementById('job-detail').hidden = false;
+  for (const tr of document.querySelectorAll('#jobs tbody tr, #settled-jobs tbody tr')) tr.classList.toggle('picked', tr.dataset.key === id);
+  return loadJob(id);
+}
+
+// One job as the coordinator has it now: its producers and its dead letters (the oldest, up to a hundred).
+async function loadJob(id) {
+  set('job.id', id);
+  const body = document.querySelector('#job-dead-letters tbody');
+  try {
+    const response = await fetch(`api/overview/jobs/${encodeURIComponent(id)}`);
+    const answer = await response.json().catch(() => ({}));
+    if (id !== pickedJob) return; // another job was picked meanwhile
+    if (!response.ok) {
+      set('job.summary', response.status === 404 ? 'the coordinator no longer knows it (settled and forgotten)' : `not read (${response.status}): ${answer.detail ?? response.statusText}`);
+      set('job.producers', '');
+      body.replaceChildren();
+      return;
+    }
+    const job = answer.job;
+    set('job.summary', `${job.name}, ${job.phase.toLowerCase()}: ${count(job.settled)} of ${count(job.accepted)} settled, ${count(job.deadLettered)} dead letters`
+      + (answer.deadLetters.length < job.deadLettered ? ` (the oldest ${count(answer.deadLetters.length)} listed)` : ''));
+    set('job.producers', answer.producers.length ? 'put by ' + answer.producers.map(p => `${p.producerId} (${count(p.accepted)})`).join(', ') : 'nothing put into it yet');
+    body.replaceChildren(...answer.deadLetters.map(d => deadLetterRow(d, canAct)));
+    document.getElementById('job-detail').dataset.loaded = id;
+  } catch (error) {
+    if (id === pickedJob) set('job.summary', `not read: ${error.message} (is the node still running?)`);
+  }
 }
 
 // itemIds: the dead letters to put back; null: every one (said explicitly, as the API wants it).
@@ -226,4 +339,9 @@ document.getElementById('token').value = sessionStorage.getItem('dashboard-token
 document.getElementById('requeue').addEventListener('submit', e => { e.preventDefault(); requeue(null); });
 document.getElementById('discard-all').addEventListener('click', () => discard(null));
 document.getElementById('end-run').addEventListener('click', () => endRun());
+document.getElementById('job-close').addEventListener('click', () => {
+  pickedJob = null;
+  document.getElementById('job-detail').hidden = true;
+  for (const tr of document.querySelectorAll('tr.picked')) tr.classList.remove('picked');
+});
 connect();
