@@ -35,6 +35,8 @@ public sealed class PipelineJob
     /// With <paramref name="idempotencyKey"/> the call is deduplicated: its batches are numbered 1, 2, … under the
     /// producer id <c>{jobId}/{idempotencyKey}</c>, so the same call made again with the same key and the same items (after a
     /// timeout, or from another process after a crash) adds nothing twice. The same key must mean the same items.
+    /// Batches are cut by <c>Pipeline:Producers:MaxPutBytes</c> and <c>Pipeline:Queue:MaxDeliveryBatch</c>, so a repeat
+    /// from another process deduplicates exactly when those settings are the same there.
     /// Without a key every call is a producer of its own and a repeated call adds its items again.
     /// </para>
     /// <para>A batch the coordinator does not answer in time is sent again with the same number, so it is added once.</para>
