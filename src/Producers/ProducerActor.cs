@@ -35,6 +35,7 @@ internal sealed class ProducerActor : ReceiveActor, IWithTimers
     private readonly ILogger _log;
     private readonly PipelineMetrics? _metrics;
     private readonly string _node;
+    private readonly string _job;
     private readonly RegisterProducer _registration;
     private readonly CancellationTokenSource _stop = new();
     private ReadAhead? _reader; // from the registration on; the phases that read get it as their argument, PostStop disposes it
@@ -51,11 +52,14 @@ internal sealed class ProducerActor : ReceiveActor, IWithTimers
     /// <param name="log">Where its events go.</param>
     /// <param name="metrics">Instruments to report to, if any.</param>
     /// <param name="node">The node it runs on, with <see cref="ProducerOptions.Count"/> producers; empty if it runs alone, outside a pool.</param>
+    /// <param name="job">The job its puts go into: the batch run's (<see cref="JobIds.Run"/>) unless a service names its node's job.</param>
     public ProducerActor(
-        int id, string producerId, IPayloadSource source, IActorRef coordinator, ProducerOptions options, ILogger<ProducerActor> log, PipelineMetrics? metrics = null, string node = "")
+        int id, string producerId, IPayloadSource source, IActorRef coordinator, ProducerOptions options, ILogger<ProducerActor> log, PipelineMetrics? metrics = null, string node = "",
+        string job = JobIds.Run)
     {
         _metrics = metrics;
         _node = node;
+        _job = job;
         _id = id;
         _producerId = producerId;
         _source = source;
@@ -77,8 +81,9 @@ internal sealed class ProducerActor : ReceiveActor, IWithTimers
     private int ReadAheadWhilePutting => _options.BatchSize > 1 ? _options.BatchSize : 0;
 
     public static Props Props(
-        int id, string producerId, IPayloadSource source, IActorRef coordinator, ProducerOptions options, ILogger<ProducerActor> log, PipelineMetrics? metrics = null, string node = "") =>
-        Akka.Actor.Props.Create(() => new ProducerActor(id, producerId, source, coordinator, options, log, metrics, node));
+        int id, string producerId, IPayloadSource source, IActorRef coordinator, ProducerOptions options, ILogger<ProducerActor> log, PipelineMetrics? metrics = null, string node = "",
+        string job = JobIds.Run) =>
+        Akka.Actor.Props.Create(() => new ProducerActor(id, producerId, source, coordinator, options, log, metrics, node, job));
 
     protected override void PreStart() => SendReliably(_registration);
 
@@ -324,7 +329,7 @@ internal sealed class ProducerActor : ReceiveActor, IWithTimers
             return;
         }
 
-        var put = new Put(_producerId, ++_sequenceNr, reader.TakeBatch());
+        var put = new Put(_producerId, ++_sequenceNr, reader.TakeBatch(), Job: _job);
         SendReliably(put);
         Become(() => Putting(reader, put));
         ReadUpTo(reader, ReadAheadWhilePutting); // read the next batch while this one is on its way

@@ -15,6 +15,7 @@ internal sealed class ProducerPoolActor : ReceiveActor
     private readonly IPayloadSource _source;
     private readonly IActorRef _coordinator;
     private readonly string _nodeName;
+    private readonly string _job;
     private readonly ILoggerFactory _loggers;
     private readonly PipelineMetrics? _metrics;
     private readonly ILogger _log;
@@ -28,9 +29,12 @@ internal sealed class ProducerPoolActor : ReceiveActor
     private int _failed;
     private int _stoppedEarly;
 
-    public ProducerPoolActor(ProducerOptions options, IPayloadSource source, IActorRef coordinator, string nodeName, ILoggerFactory loggers, PipelineMetrics? metrics = null)
+    // job: the job the producers put into, the batch run's unless a service names its node's job.
+    public ProducerPoolActor(
+        ProducerOptions options, IPayloadSource source, IActorRef coordinator, string nodeName, ILoggerFactory loggers, PipelineMetrics? metrics = null, string job = JobIds.Run)
     {
         _nodeName = nodeName;
+        _job = job;
         _metrics = metrics;
         _options = options;
         _source = source;
@@ -44,8 +48,9 @@ internal sealed class ProducerPoolActor : ReceiveActor
         Receive<Terminated>(HandleTerminated);
     }
 
-    public static Props Props(ProducerOptions options, IPayloadSource source, IActorRef coordinator, string nodeName, ILoggerFactory loggers, PipelineMetrics? metrics = null) =>
-        Akka.Actor.Props.Create(() => new ProducerPoolActor(options, source, coordinator, nodeName, loggers, metrics));
+    public static Props Props(
+        ProducerOptions options, IPayloadSource source, IActorRef coordinator, string nodeName, ILoggerFactory loggers, PipelineMetrics? metrics = null, string job = JobIds.Run) =>
+        Akka.Actor.Props.Create(() => new ProducerPoolActor(options, source, coordinator, nodeName, loggers, metrics, job));
 
     private bool AllFinished => _started && _running.Count == 0;
 
@@ -72,7 +77,7 @@ internal sealed class ProducerPoolActor : ReceiveActor
             // Unique across the cluster (node names are) and the same when this node restarts under its name,
             // whatever port it binds, so that a restarted producer learns how far it had got and resumes after it.
             var producerId = $"{_nodeName}/producer-{i}";
-            var producer = Context.ActorOf(ProducerActor.Props(i, producerId, _source, _coordinator, _options, log, _metrics, _nodeName), $"producer-{i}");
+            var producer = Context.ActorOf(ProducerActor.Props(i, producerId, _source, _coordinator, _options, log, _metrics, _nodeName, _job), $"producer-{i}");
             Context.Watch(producer);
             _running.Add(producer);
             if (_stopping)

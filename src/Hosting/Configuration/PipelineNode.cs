@@ -1,5 +1,6 @@
 using ActorPipeline.Hosting.Dashboard;
 using ActorPipeline.Hosting.Http;
+using ActorPipeline.Hosting.Jobs;
 using ActorPipeline.Hosting.Pipeline;
 using Akka.Hosting;
 using Akka.Logger.Serilog;
@@ -63,6 +64,14 @@ internal static class PipelineNode
         services.AddMetrics();
         services.AddSingleton(sp => new PipelineMetrics(sp.GetRequiredService<IMeterFactory>()));
 
+        // The jobs client: every node reaches the coordinator through its singleton proxy.
+        services.AddSingleton(sp => new PipelineJobs(
+            cancellationToken => sp.GetRequiredService<IRequiredActor<CoordinatorKey>>().GetAsync(cancellationToken),
+            parts,
+            JobClientSettings.From(sp.GetRequiredService<IOptions<PipelineOptions>>().Value, sp.GetRequiredService<NodeIdentity>().Name),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IPipelineJobs>(sp => sp.GetRequiredService<PipelineJobs>());
+
         var akkaLevel = ActorPipelineLoggingExtensions.AkkaLevelFor(configuration);
         services.AddAkka(NodeOptions.SystemName, (akka, sp) =>
         {
@@ -106,7 +115,9 @@ internal static class PipelineNode
                 .AddCoordinatorSingleton(options.Queue, loggers, node.Has(ClusterRoles.Coordinator), coordinatorFailure, metrics, parts.Formatter);
             if (node.Has(ClusterRoles.Producer))
             {
-                akka.AddProducers(options.Producers, sp.GetRequiredService<IPayloadSource>(), identity.Name, loggers, metrics);
+                // In a service the node's producers put into a job of their own, which the runner opens before it starts them.
+                var job = options.Mode == PipelineMode.Service ? ServiceJobs.ForNodeProducers(identity.Name) : JobIds.Run;
+                akka.AddProducers(options.Producers, sp.GetRequiredService<IPayloadSource>(), identity.Name, loggers, metrics, job);
             }
 
             if (node.Has(ClusterRoles.Consumer))
@@ -121,6 +132,7 @@ internal static class PipelineNode
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RunSampler>();
         services.AddSingleton<IEndpointGroup, DashboardEndpoints>();
+        services.AddSingleton<IEndpointGroup, JobsEndpoints>();
         services.AddHostedService<NodeHttpService>();
         services.AddHostedService<DashboardService>();
 

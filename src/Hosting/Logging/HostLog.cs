@@ -41,6 +41,9 @@ internal static partial class HostLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run summary: {Produced} produced by this node, {Rejected} rejected; the queue's figures (accepted, completed, not completed, redelivered) are unknown here: the coordinator did not answer. Its journal keeps them, and the next run's summary reports them.")]
     public static partial void SummaryWithoutCoordinator(ILogger log, long produced, long rejected);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Program stopped after {Elapsed} seconds; {Jobs}.")]
+    public static partial void StoppedWithJobsUnsettled(ILogger log, decimal elapsed, string jobs);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run not finished: this node was stopped before the run ended ({StoppedEarly} of {Producers} producers on it stopped early); nothing was dropped. Start the node again the same way (same folder or Cluster:NodeName) to resume.")]
     public static partial void RunNotFinishedUnknown(ILogger log, int stoppedEarly, int producers);
 

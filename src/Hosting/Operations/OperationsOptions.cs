@@ -48,7 +48,17 @@ internal sealed class OperationsOptions : IValidatableObject
     /// <value>Default false; compose turns it on for its coordinator.</value>
     public bool DashboardEnabled { get; set; }
 
-    /// <summary>Whether the node starts its HTTP server at all.</summary>
+    /// <summary>
+    /// Serve the jobs API (<c>/api/jobs</c>) on <see cref="HttpPort"/>: open jobs, put items, close, cancel, join, read
+    /// reports. Changes need <see cref="DashboardToken"/>, as the page's actions do.
+    /// </summary>
+    /// <value>
+    /// Default unset: on in a service (<c>Pipeline:Mode=Service</c>) whose HTTP server runs for health, metrics or the
+    /// page, off otherwise; true serves it (and starts the server) in either mode, false never.
+    /// </value>
+    public bool? JobsApiEnabled { get; set; }
+
+    /// <summary>Whether the node starts its HTTP server for health, metrics or the page (the jobs API may start it too).</summary>
     public bool HttpEnabled => HealthEnabled || MetricsEnabled || DashboardEnabled;
 
     /// <summary>Bearer token that allows requeueing dead letters from the page; without one the page is read-only.</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace ActorPipeline.Hosting.Pipeline;
 
 /// <summary>
@@ -9,6 +11,9 @@ internal abstract class PipelineParts
     public abstract Type ItemType { get; }
 
     public abstract ItemFormatter Formatter { get; }
+
+    /// <summary>An item given as JSON (the jobs API's), read as the item type and encoded with the pipeline's codec; throws <see cref="JsonException"/> when it is no such item.</summary>
+    public abstract ReadOnlyMemory<byte> EncodeJson(JsonElement item, JsonSerializerOptions json);
 
     public abstract IPayloadSource CreateSource(IServiceProvider services);
 

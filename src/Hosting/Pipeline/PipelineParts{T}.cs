@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorPipeline.Hosting.Pipeline;
@@ -7,6 +8,9 @@ internal sealed class PipelineParts<T>(IItemCodec<T> codec, Func<T, string>? for
     : PipelineParts
 {
     public override Type ItemType => typeof(T);
+
+    /// <summary>How items travel: what a job's client encodes its puts with.</summary>
+    public IItemCodec<T> Codec => codec;
 
     // Raw bytes shown as they travel need no decoding: the seed's per-item lines stay as cheap as before.
     public override ItemFormatter Formatter { get; } = format is null && codec is RawBytesCodec
@@ -18,6 +22,9 @@ internal sealed class PipelineParts<T>(IItemCodec<T> codec, Func<T, string>? for
                 : item is byte[] bytes ? Convert.ToHexStringLower(bytes)
                 : item?.ToString() ?? "null";
         });
+
+    public override ReadOnlyMemory<byte> EncodeJson(JsonElement item, JsonSerializerOptions json) =>
+        item.Deserialize<T>(json) is { } value ? codec.Encode(value) : throw new JsonException("it is null");
 
     public override IPayloadSource CreateSource(IServiceProvider services) =>
         new EncodingItemSource<T>((IItemSource<T>)services.GetRequiredService(sourceType), codec, Formatter);

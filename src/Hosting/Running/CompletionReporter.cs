@@ -27,7 +27,11 @@ internal sealed class CompletionReporter(RunResult result, ClusterExit clusterEx
         if (result.Summary.IsCompletedSuccessfully)
         {
             var elapsed = FixedSeconds.From(Stopwatch.GetElapsedTime(_started));
-            if (result.Summary.Result.RunEnded)
+            if (result.Summary.Result.UnsettledJobs is { } unsettled and not 0)
+            {
+                HostLog.StoppedWithJobsUnsettled(log, elapsed, unsettled < 0 ? "jobs may be unsettled (the coordinator did not say)" : $"{unsettled} jobs are not settled");
+            }
+            else if (result.Summary.Result.RunEnded)
             {
                 HostLog.Completed(log, elapsed);
             }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using ActorPipeline.Consumers;
 using ActorPipeline.Coordinator;
+using ActorPipeline.Coordinator.Protocol;
+using ActorPipeline.Hosting.Jobs;
 using ActorPipeline.Producers;
 using Akka.Actor;
 using Akka.Cluster;
@@ -132,6 +134,11 @@ internal sealed class PipelineRunner(
         var producerPool = node.Has(ClusterRoles.Producer) ? await services.GetRequiredService<IRequiredActor<ProducersKey>>().GetAsync(stoppingToken) : null;
         var consumerPool = node.Has(ClusterRoles.Consumer) ? await services.GetRequiredService<IRequiredActor<ConsumersKey>>().GetAsync(stoppingToken) : null;
 
+        if (settings.Mode == PipelineMode.Service)
+        {
+            return await ServeAsync(queue, producerPool, consumerPool, started, stoppingToken, abandoned);
+        }
+
         var runEnd = new TaskCompletionSource<QueueStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
         var monitor = system.ActorOf(RunMonitorActor.Props(queue, node.RetryInterval, runEnd, coordinatorFailure, log), "run-monitor");
         var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -149,12 +156,7 @@ internal sealed class PipelineRunner(
             stopRequested.TrySetResult();
         });
 
-        HostLog.Starting(
-            log, node.Roles, producerPool is null ? 0 : settings.Producers.Count, consumerPool is null ? 0 : settings.Consumers.Count,
-            settings.Queue.Capacity, parts.ItemType.Name);
-        HostLog.Address(
-            log, identity.Name, cluster.SelfAddress.ToString(),
-            node.Tls.Enabled ? "mutual TLS (peers must present a certificate from a trusted CA)" : "plain TCP (Cluster:Tls:Enabled is false)");
+        LogStart(producerPool, consumerPool, cluster);
         // Abandoned while this node was entering the cluster: start nothing for a run that cannot happen.
         abandoned.ThrowIfCancellationRequested();
 
@@ -269,6 +271,184 @@ internal sealed class PipelineRunner(
         }
 
         return summary;
+    }
+
+    private void LogStart(IActorRef? producerPool, IActorRef? consumerPool, Cluster cluster)
+    {
+        var settings = options.Value;
+        var node = nodeOptions.Value;
+        HostLog.Starting(
+            log, node.Roles, producerPool is null ? 0 : settings.Producers.Count, consumerPool is null ? 0 : settings.Consumers.Count,
+            settings.Queue.Capacity, parts.ItemType.Name);
+        HostLog.Address(
+            log, identity.Name, cluster.SelfAddress.ToString(),
+            node.Tls.Enabled ? "mutual TLS (peers must present a certificate from a trusted CA)" : "plain TCP (Cluster:Tls:Enabled is false)");
+    }
+
+    /// <summary>
+    /// A service (<see cref="PipelineMode.Service"/>): the consumers run until the node is stopped; this node's producers, if
+    /// it has any, put into a job of their own, opened before they start and closed once they are all done. Nothing waits
+    /// for the batch run. A stop drains the consumers as a run's does and leaves open jobs open in the journal; the node
+    /// exits 0 only if no job is left unsettled, else <see cref="ExitCodes.Unfinished"/>: a restart continues them.
+    /// </summary>
+    private async Task<RunSummary> ServeAsync(
+        IActorRef queue, IActorRef? producerPool, IActorRef? consumerPool, long started, CancellationToken stoppingToken, CancellationToken abandoned)
+    {
+        var settings = options.Value;
+        var cluster = Cluster.Get(system);
+        var jobs = services.GetRequiredService<PipelineJobs>();
+        var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var drain = new CancellationTokenSource();
+        var onStop = stoppingToken.Register(() =>
+        {
+            if (abandoned.IsCancellationRequested)
+            {
+                return;
+            }
+
+            HostLog.Draining(log, settings.Drain.Timeout);
+            producerPool?.Tell(StopProducing.Instance);
+            drain.CancelAfter(settings.Drain.Timeout);
+            stopRequested.TrySetResult();
+        });
+
+        LogStart(producerPool, consumerPool, cluster);
+        abandoned.ThrowIfCancellationRequested();
+        consumerPool?.Tell(StartConsuming.Instance);
+
+        ProducersFinished? gathered = null;
+        try
+        {
+            if (producerPool is not null)
+            {
+                // Opened (idempotently: a restart finds it) before any producer puts into it.
+                var nodeJob = ServiceJobs.ForNodeProducers(identity.Name);
+                var (_, opened) = await jobs.OpenWithReportAsync(ServiceJobs.NameForNodeProducers(identity.Name), new JobOpenOptions { Id = nodeJob }, stoppingToken);
+                if (opened.State != JobState.Open)
+                {
+                    JobsLog.NodeJobNotOpen(log, nodeJob, opened.State.ToString().ToLowerInvariant());
+                }
+                else
+                {
+                    JobsLog.NodeJobOpened(log, nodeJob, opened.Name);
+                    producerPool.Tell(StartProducing.Instance);
+                    gathered = await producerPool.Ask<ProducersFinished>(WhenProducersFinished.Instance, null, drain.Token);
+                    if (gathered.StoppedEarly > 0)
+                    {
+                        HostLog.ProducersStopped(log, gathered.StoppedEarly, gathered.Producers, gathered.Added);
+                    }
+                    else
+                    {
+                        HostLog.ProducersFinished(log, gathered.Producers, gathered.Added);
+                        var closed = await jobs.CloseAsync(nodeJob, stoppingToken);
+                        JobsLog.NodeJobClosed(log, nodeJob, closed.Accepted);
+                    }
+                }
+            }
+
+            await stopRequested.Task.WaitAsync(drain.Token);
+            if (consumerPool is not null)
+            {
+                var outcome = await consumerPool.Ask<ConsumersDrained>(DrainConsumers.Instance, null, drain.Token);
+                HostLog.ConsumersDrained(log, outcome.Finished, outcome.HandedBack);
+            }
+        }
+        catch (OperationCanceledException) when (drain.IsCancellationRequested)
+        {
+            HostLog.DrainTimedOut(log, settings.Drain.Timeout);
+            producerPool?.Tell(StopProducing.Now);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested && !abandoned.IsCancellationRequested)
+        {
+            // Stopped while the node's job was being opened or closed: it stays as the coordinator has it, and a restart
+            // opens (or closes) it again. The consumers still drain.
+            if (consumerPool is not null)
+            {
+                await DrainAfterStopAsync(consumerPool, drain.Token);
+            }
+        }
+        finally
+        {
+            await onStop.DisposeAsync();
+        }
+
+        if (consumerPool is not null)
+        {
+            var cancelled = await consumerPool.Ask<ConsumersCancelled>(CancelConsumers.Instance, ReplyTimeout, CancellationToken.None);
+            HostLog.ConsumersCancelled(log, cancelled.Consumers);
+        }
+
+        if (producerPool is not null)
+        {
+            gathered ??= await TryAskAsync<ProducersFinished>(producerPool, WhenProducersFinished.Instance, StatusTimeout);
+        }
+
+        var status = await TryAskAsync<QueueStatus>(queue, GetStatus.Instance, StatusTimeout);
+        var unsettled = await UnsettledJobsAsync(jobs);
+        var summary = new RunSummary(
+            Produced: gathered is null ? 0 : gathered.Added + gathered.Rejected,
+            Accepted: status?.Accepted ?? 0,
+            Completed: status?.Completed ?? 0,
+            DeadLettered: status?.DeadLettered ?? 0,
+            NotCompleted: status?.Unfinished ?? 0,
+            Rejected: gathered?.Rejected ?? 0,
+            Redelivered: status?.Redelivered ?? 0,
+            DuplicateAcks: status?.DuplicateAcks ?? 0,
+            ProducersLost: status?.ProducersLost ?? 0,
+            Interrupted: true,
+            RunEnded: unsettled is { Count: 0 },
+            FailedProducers: gathered?.Failed ?? 0,
+            DeadLetters: [],
+            Elapsed: Stopwatch.GetElapsedTime(started),
+            Discarded: status?.Discarded ?? 0,
+            AccountingKnown: status is not null,
+            UnsettledJobs: unsettled?.Count ?? -1);
+        Report(summary);
+        if (unsettled is null)
+        {
+            JobsLog.ServiceStoppedUnknown(log);
+        }
+        else if (unsettled.Count == 0)
+        {
+            JobsLog.ServiceStoppedSettled(log);
+        }
+        else
+        {
+            JobsLog.ServiceStoppedUnsettled(log, unsettled.Count, string.Join(", ", unsettled.Take(10)) + (unsettled.Count > 10 ? ", ..." : ""));
+        }
+
+        return summary;
+    }
+
+    private async Task DrainAfterStopAsync(IActorRef consumerPool, CancellationToken drain)
+    {
+        try
+        {
+            var outcome = await consumerPool.Ask<ConsumersDrained>(DrainConsumers.Instance, null, drain);
+            HostLog.ConsumersDrained(log, outcome.Finished, outcome.HandedBack);
+        }
+        catch (OperationCanceledException) when (drain.IsCancellationRequested)
+        {
+            HostLog.DrainTimedOut(log, options.Value.Drain.Timeout);
+        }
+    }
+
+    /// <summary>
+    /// The ids of the jobs not settled, or null if the coordinator does not answer. The batch run's job, which a service
+    /// never closes, counts only if something was put into it and is not done.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>?> UnsettledJobsAsync(PipelineJobs jobs)
+    {
+        using var limit = new CancellationTokenSource(StatusTimeout);
+        try
+        {
+            var all = await jobs.ListAsync(limit.Token);
+            return [.. all.Where(j => !j.IsSettled && (j.Id != JobIds.Run || j.Unfinished > 0)).Select(j => j.Id)];
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
     }
 
     private static async Task<T?> TryAskAsync<T>(IActorRef actor, object message, TimeSpan timeout)

@@ -20,6 +20,7 @@ namespace ActorPipeline.Hosting.Running;
 /// <param name="Discarded">Dead letters an operator discarded in this run: settled, and not counted against the exit code.</param>
 /// <param name="AccountingKnown">Whether the coordinator answered with the run's figures; if not, the queue's counts are unknown here (not 0).</param>
 /// <param name="EndedByOperator">An operator ended the run for adding before every producer had finished.</param>
+/// <param name="UnsettledJobs">A service's: jobs not settled when it stopped (-1 if the coordinator did not say); null for a batch run.</param>
 internal sealed record RunSummary(
     long Produced,
     long Accepted,
@@ -37,11 +38,16 @@ internal sealed record RunSummary(
     TimeSpan Elapsed,
     long Discarded = 0,
     bool EndedByOperator = false,
-    bool AccountingKnown = true)
+    bool AccountingKnown = true,
+    int? UnsettledJobs = null)
 {
-    /// <summary>The process exit code this outcome maps to (see <see cref="ExitCodes"/>).</summary>
+    /// <summary>
+    /// The process exit code this outcome maps to (see <see cref="ExitCodes"/>). A service's is 0 only when no job is
+    /// left unsettled (exit 0 means the work is done), else <see cref="ExitCodes.Unfinished"/>.
+    /// </summary>
     public int ExitCode =>
-        !RunEnded ? ExitCodes.Unfinished
+        UnsettledJobs is { } unsettled ? (unsettled == 0 ? ExitCodes.Success : ExitCodes.Unfinished)
+        : !RunEnded ? ExitCodes.Unfinished
         : FailedProducers > 0 || ProducersLost > 0 ? ExitCodes.ProducerFailed
         : DeadLettered > 0 ? ExitCodes.DeadLettered
         : ExitCodes.Success;
