@@ -27,15 +27,17 @@ internal sealed class JobRing<TClient>
     }
 
     /// <summary>
-    /// The next queued item, in turn. The caller guarantees some job has one (its queued count is above 0),
-    /// so the walk ends; entries of items finished while they waited are skipped and dropped.
+    /// The next queued item, in turn. The caller guarantees some job has one, so the walk ends; entries of items
+    /// finished while they waited are skipped and dropped. A job whose queue holds no entry left is passed by its
+    /// entries, not its queued count: within one delivery the items taken are still counted queued until it is
+    /// recorded, so a batch that runs past the end of one job's queue goes on in the next job's.
     /// </summary>
     public ItemState<TClient> Take()
     {
         while (true)
         {
             var job = _ring.PeekFront();
-            if (job.Queued == 0)
+            if (job.Queue.Count == 0)
             {
                 Leave(job);
                 continue;
