@@ -51,9 +51,11 @@ internal sealed partial class CoordinatorState<TClient>
 
     public void RequeueDeadLetters(TClient from, RequeueDeadLetters requeue)
     {
+        // A settled job's dead letters are passed over: they are its report (its join was answered with them), and
+        // a settled job takes no work again; the run's job is never settled this way, so its dead letters go back.
         List<long> ids = requeue.ItemIds.Count == 0
-            ? [.. _deadLetters.Keys.Order()]
-            : [.. requeue.ItemIds.Where(_deadLetters.ContainsKey).Distinct()];
+            ? [.. _deadLetters.Values.Where(IsRequeueable).Select(d => d.ItemId).Order()]
+            : [.. requeue.ItemIds.Where(id => _deadLetters.TryGetValue(id, out var dead) && IsRequeueable(dead)).Distinct()];
         if (ids.Count > 0)
         {
             Record(new DeadLettersRequeued(ids)); // nothing to requeue journals nothing, as a discard of nothing
@@ -61,6 +63,8 @@ internal sealed partial class CoordinatorState<TClient>
 
         TellWhenStored(from, new DeadLettersRequeuedAck(ids.Count));
     }
+
+    private bool IsRequeueable(DeadLetteredItem dead) => !JobNamed(dead.Job).IsSettled;
 
     /// <summary>
     /// The periodic check: deliveries past their ack deadline go back to the queue, and producers known

@@ -35,6 +35,31 @@ public sealed class JobRuleSpecs
     // ---- rules ----
 
     [Fact]
+    public void Should_not_requeue_the_dead_letters_of_a_settled_job()
+    {
+        var q = new StateHarness();
+        Open(q, "a");
+        Open(q, "b");
+        PutInto(q, "a", "a1");
+        PutInto(q, "b", "b1");
+        q.Do(s => s.CloseJob(_operator, new CloseJob("a")));
+        q.Do(s => s.Get(_consumer, new Get(2)));
+        foreach (var delivered in q.SingleDelivery(_consumer).Items)
+        {
+            q.Do(s => s.TaskFailed(_consumer, new TaskFailed(delivered.DeliveryId, 3, "boom")));
+        }
+
+        Assert.Equal((JobPhase.Settled, 1L), (Job(q, "a").Phase, Job(q, "a").DeadLettered));
+        q.Do(s => s.RequeueDeadLetters(_operator, new RequeueDeadLetters([1]))); // a1, item 1
+        q.Do(s => s.RequeueDeadLetters(_operator, new RequeueDeadLetters([])));
+
+        // a's dead letter is its report, and a is settled: passed over, by id or in a requeue of all; b's goes back.
+        Assert.Equal([0, 1], q.Take<DeadLettersRequeuedAck>(_operator).Select(a => a.Count));
+        Assert.Equal((JobPhase.Settled, 1L, 0L), (Job(q, "a").Phase, Job(q, "a").DeadLettered, Job(q, "a").Unfinished));
+        Assert.Equal((0L, 1L), (Job(q, "b").DeadLettered, Job(q, "b").Unfinished));
+    }
+
+    [Fact]
     public void Should_answer_a_jobs_join_exactly_after_its_last_items_task_done_and_not_wait_for_another_jobs_items()
     {
         var q = new StateHarness();
