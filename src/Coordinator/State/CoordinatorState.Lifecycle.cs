@@ -51,10 +51,11 @@ internal sealed partial class CoordinatorState<TClient>
 
     public void RequeueDeadLetters(TClient from, RequeueDeadLetters requeue)
     {
-        // A settled job's dead letters stay where they are: its joiners were told it is done, and that is never undone.
+        // A settled job's dead letters are passed over: they are its report (its join was answered with them), and
+        // a settled job takes no work again; the run's job is never settled this way, so its dead letters go back.
         List<long> ids = requeue.ItemIds.Count == 0
-            ? [.. _deadLetters.Values.Where(Requeueable).Select(d => d.ItemId).Order()]
-            : [.. requeue.ItemIds.Where(id => _deadLetters.TryGetValue(id, out var dead) && Requeueable(dead)).Distinct()];
+            ? [.. _deadLetters.Values.Where(IsRequeueable).Select(d => d.ItemId).Order()]
+            : [.. requeue.ItemIds.Where(id => _deadLetters.TryGetValue(id, out var dead) && IsRequeueable(dead)).Distinct()];
         if (ids.Count > 0)
         {
             Record(new DeadLettersRequeued(ids)); // nothing to requeue journals nothing, as a discard of nothing
@@ -63,7 +64,7 @@ internal sealed partial class CoordinatorState<TClient>
         TellWhenStored(from, new DeadLettersRequeuedAck(ids.Count));
     }
 
-    private bool Requeueable(DeadLetteredItem dead) => !JobNamed(dead.Job).IsSettled;
+    private bool IsRequeueable(DeadLetteredItem dead) => !JobNamed(dead.Job).IsSettled;
 
     /// <summary>
     /// The periodic check: deliveries past their ack deadline go back to the queue, and producers known
@@ -195,11 +196,6 @@ internal sealed partial class CoordinatorState<TClient>
     {
         _metrics?.ReportQueue(_queued, Unfinished, OldestWaiting(), _consumers.Count, _producersIn[(int)ProducerPhase.Active]);
         _metrics?.ReportRun(_totals.Accepted, _totals.Completed, _deadLetters.Count, _totals.Discarded, _totals.Dropped, Unfinished);
-        if (_metrics is not null)
-        {
-            // Every job (the metrics bound the labels themselves), without dead letters, and unsorted: order is theirs to choose.
-            _metrics.ReportJobs([.. _jobs.Values.Select(j => StatusOf(j, withDeadLetters: false))]);
-        }
     }
 
     /// <summary>

@@ -27,28 +27,28 @@ internal sealed class JobRing<TClient>
     }
 
     /// <summary>
-    /// The next queued item, in turn. The caller guarantees that enough are queued (items taken in one batch are
-    /// still counted queued until the batch is recorded, so the walk goes by the queues' entries, not the counts);
-    /// entries of items finished while they waited are skipped and dropped.
+    /// The next queued item, in turn. The caller guarantees some job has one, so the walk ends; entries of items
+    /// finished while they waited are skipped and dropped. A job whose queue holds no entry left is passed by its
+    /// entries, not its queued count: within one delivery the items taken are still counted queued until it is
+    /// recorded, so a batch that runs past the end of one job's queue goes on in the next job's.
     /// </summary>
     public ItemState<TClient> Take()
     {
         while (true)
         {
             var job = _ring.PeekFront();
-            var queue = job.Queue;
-            while (queue.Count > 0 && queue.PeekFront().Place != ItemPlace.Queued)
-            {
-                queue.PopFront(); // completed by a late ack, or discarded, while it waited here
-            }
-
-            if (queue.Count == 0)
+            if (job.Queue.Count == 0)
             {
                 Leave(job);
                 continue;
             }
 
-            var entry = queue.PopFront();
+            var entry = job.Queue.PopFront();
+            if (entry.Place != ItemPlace.Queued)
+            {
+                continue; // completed by a late ack, or discarded, while it waited here
+            }
+
             if (++job.TakenThisTurn >= job.Weight && _ring.Count > 1)
             {
                 // Its turn is over: the next job's comes. A job alone keeps the consumers to itself.
@@ -119,6 +119,7 @@ internal sealed class JobRing<TClient>
     private void Leave(JobState<TClient> job)
     {
         _ring.PopFront();
+        job.Queue.Clear(); // only skipped entries are left
         job.InRing = false;
         job.TakenThisTurn = 0;
     }

@@ -39,6 +39,9 @@ internal sealed class StateHarness
 
     public List<ModelClient> Watched { get; } = [];
 
+    /// <summary>What of <see cref="Told"/> waits until the journal has stored what came before it (a reply that reports something journaled).</summary>
+    public List<(ModelClient To, object Message)> ToldOnceStored { get; } = [];
+
     public ModelClient Producer { get; } = new("producer");
 
     public QueueItem Item(string hex) => new(Convert.FromHexString(hex), Time.GetUtcNow().UtcDateTime);
@@ -50,7 +53,7 @@ internal sealed class StateHarness
     {
         command(State);
         State.Settle();
-        Collect(State, Journal, Told, Watched);
+        Collect(State, Journal, Told, Watched, ToldOnceStored);
         return this;
     }
 
@@ -88,7 +91,8 @@ internal sealed class StateHarness
         return state;
     }
 
-    private static void Collect(CoordinatorState<ModelClient> state, List<IQueueEvent> journal, List<(ModelClient, object)> told, List<ModelClient> watched)
+    private static void Collect(
+        CoordinatorState<ModelClient> state, List<IQueueEvent> journal, List<(ModelClient, object)> told, List<ModelClient> watched, List<(ModelClient, object)>? toldOnceStored = null)
     {
         foreach (var effect in state.Effects)
         {
@@ -99,6 +103,11 @@ internal sealed class StateHarness
                     break;
                 case EffectKind.Tell or EffectKind.TellWhenStored:
                     told.Add((effect.To!, effect.Message!));
+                    if (effect.Kind == EffectKind.TellWhenStored)
+                    {
+                        toldOnceStored?.Add((effect.To!, effect.Message!));
+                    }
+
                     break;
                 case EffectKind.Watch:
                     watched.Add(effect.To!);

@@ -28,4 +28,24 @@ public sealed class CoordinatorModelSpecs(ITestOutputHelper output)
             print: sequence => $"capacity {sequence.Item1}: [{string.Join(", ", sequence.Item2)}] = {string.Join(" ", sequence.Item2.Select(QueueOperation.Decode))}");
         output.WriteLine($"{SequencesPerRun} sequences, {steps} steps");
     }
+
+    // Sequences of the run with jobs; fewer, as each step checks every job and rebuilds them.
+    private const int JobSequencesPerRun = 5_000;
+
+    /// <summary>
+    /// The same, with jobs: a few named jobs beside the run's, fed by clients' put keys, closed, cancelled, joined and
+    /// forgotten, sharing the consumers by turns; every step checks each job's figures, replies and deliveries.
+    /// </summary>
+    [Fact]
+    public void Should_agree_with_the_reference_model_with_jobs_after_every_step()
+    {
+        long steps = 0;
+        Sequences.Sample(
+            (capacity, operations) => { steps += ModelRun.Run(capacity, operations, withJobs: true); },
+            writeLine: output.WriteLine,
+            iter: JobSequencesPerRun,
+            threads: 1,
+            print: sequence => $"capacity {sequence.Item1}: [{string.Join(", ", sequence.Item2)}] = {string.Join(" ", sequence.Item2.Select(v => QueueOperation.Decode(v, withJobs: true)))}");
+        output.WriteLine($"{JobSequencesPerRun} sequences, {steps} steps");
+    }
 }

@@ -1,9 +1,14 @@
+using ActorPipeline.Coordinator.Protocol;
+
 namespace ActorPipeline.Tests.Model;
 
 /// <summary>The reference model's view of one accepted item.</summary>
-internal sealed class ModelItem(int label, long order)
+internal sealed class ModelItem(int label, long order, ModelJob job)
 {
     public int Label { get; } = label;
+
+    /// <summary>The job it was put into (the run's in a batch run).</summary>
+    public ModelJob Job { get; } = job;
 
     /// <summary>Acceptance order (the coordinator's item id order): recovery queues unfinished items in it.</summary>
     public long Order { get; set; } = order;
@@ -99,6 +104,12 @@ internal sealed class ModelProducer(string id)
     /// <summary>The put it waits on, if any, and how many of its items the coordinator admitted so far.</summary>
     public (long Seq, int[] Labels, bool Wait)? Pending { get; set; }
 
+    /// <summary>The job its pending put names.</summary>
+    public string PendingJob { get; set; } = JobIds.Run;
+
+    /// <summary>The job the coordinator binds it to from its first admitted item (null before): it puts into that one only.</summary>
+    public string? Job { get; set; }
+
     public int PendingAdmitted { get; set; }
 
     /// <summary>Whether the coordinator holds the pending put as parked (false after a crash or its client's stop: it must be resent).</summary>
@@ -121,4 +132,56 @@ internal enum ModelProducerPhase
     Active,
     Done,
     Lost,
+}
+
+/// <summary>The reference model's view of one job: its phase, timings and figures, its own queue, and its place in the turns.</summary>
+internal sealed class ModelJob(string id, string name, int weight, DateTime openedAt)
+{
+    private int _joinerRestarts;
+
+    public string Id { get; } = id;
+
+    public string Name { get; } = name;
+
+    public int Weight { get; } = weight;
+
+    public DateTime OpenedAt { get; set; } = openedAt;
+
+    public JobPhase Phase { get; set; } = JobPhase.Open;
+
+    public DateTime? ClosedAt { get; set; }
+
+    public DateTime? SettledAt { get; set; }
+
+    public bool IsSettled => Phase is JobPhase.Settled or JobPhase.Cancelled;
+
+    public long Accepted { get; set; }
+
+    public long Completed { get; set; }
+
+    public long Discarded { get; set; }
+
+    public long Dropped { get; set; }
+
+    /// <summary>Who put into it and how many items each had accepted, in the order they first put.</summary>
+    public Dictionary<string, long> Producers { get; } = [];
+
+    /// <summary>Its queued items, head first (asyncio's FIFO, per job).</summary>
+    public List<ModelItem> Queue { get; } = [];
+
+    /// <summary>Whether it is in the ring of jobs taking turns, and how many it took in its current turn.</summary>
+    public bool InRing { get; set; }
+
+    public int Taken { get; set; }
+
+    /// <summary>The client that joins it, and whether its join waits.</summary>
+    public ModelClient Joiner { get; private set; } = new($"{id}-joiner");
+
+    public bool JoinPending { get; set; }
+
+    public void RestartJoiner()
+    {
+        Joiner = new ModelClient($"{Id}-joiner#{++_joinerRestarts}");
+        JoinPending = false;
+    }
 }

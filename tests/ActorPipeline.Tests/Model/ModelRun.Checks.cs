@@ -1,5 +1,6 @@
 using ActorPipeline.Coordinator;
 using static ActorPipeline.Coordinator.Persistence.QueueEvents;
+using static ActorPipeline.Coordinator.Protocol.JobProtocol;
 using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
 namespace ActorPipeline.Tests.Model;
@@ -56,6 +57,8 @@ internal sealed partial class ModelRun
             _runJoinPending = false;
         }
 
+        SettleJobs();
+
         var told = _told.Where(t => t.Message is not (Delivery or QueueShutDown)).Select(Describe).Order(StringComparer.Ordinal).ToList();
         var expected = _expected.Order(StringComparer.Ordinal).ToList();
         Require(told.SequenceEqual(expected), () => $"replies differ:\n    told     [{string.Join("; ", told)}]\n    expected [{string.Join("; ", expected)}]");
@@ -66,6 +69,7 @@ internal sealed partial class ModelRun
         var expectedWatches = _expectedWatches.Select(c => c.ToString()).Order(StringComparer.Ordinal).ToList();
         Require(watched.SequenceEqual(expectedWatches), () => $"watches differ:\n    watched  [{string.Join("; ", watched)}]\n    expected [{string.Join("; ", expectedWatches)}]");
         CheckCounts();
+        CheckJobs();
         CheckNothingWaitsNeedlessly();
         CheckRecoveryRebuildsTheState();
         CheckBounds();
@@ -85,7 +89,8 @@ internal sealed partial class ModelRun
             }
 
             var label = LabelOf(delivered.Item);
-            Require(_queue.Count > 0 && _queue[0].Label == label, () => $"{consumer.Client} got item {label}; the head of the queue is {(_queue.Count > 0 ? _queue[0].Label : "nothing")}");
+            var item = _queue.Take(); // the head of the queue of the job whose turn it is
+            Require(item is not null && item.Label == label, () => $"{consumer.Client} got item {label} (job {_byLabel.GetValueOrDefault(label)?.Job.Id}); the model's turn gives {(item is null ? "nothing" : $"{item.Label} of job {item.Job.Id}")}");
             if (consumer.Windowed)
             {
                 Require(HeldBy(consumer).Count < consumer.Window, () => $"{consumer.Client} got more than its window of {consumer.Window}");
@@ -100,9 +105,7 @@ internal sealed partial class ModelRun
                 consumer.Credits--;
             }
 
-            var item = _queue[0];
-            _queue.RemoveAt(0);
-            item.Status = ModelItemStatus.InFlight;
+            item!.Status = ModelItemStatus.InFlight;
             item.Holder = consumer;
             item.Current = delivered.DeliveryId;
             item.DeliveredAt = _time.GetTimestamp();
@@ -177,10 +180,16 @@ internal sealed partial class ModelRun
         var live = Describe(_state.Snapshot());
         var fromEvents = Describe(Rebuild(fromSnapshot: false).Snapshot());
         Require(fromEvents == live, () => $"the state rebuilt from the journal differs:\n--- live\n{live}\n--- rebuilt\n{fromEvents}");
+        var liveJobs = DescribeJobs(_state.Jobs());
+        var jobsFromEvents = DescribeJobs(Rebuild(fromSnapshot: false).Jobs());
+        Require(jobsFromEvents == liveJobs, () => $"the jobs rebuilt from the journal differ:\n--- live\n{liveJobs}\n--- rebuilt\n{jobsFromEvents}");
         if (_snapshot is not null)
         {
-            var fromSnapshot = Describe(Rebuild(fromSnapshot: true).Snapshot());
-            Require(fromSnapshot == live, () => $"the state rebuilt from the snapshot differs:\n--- live\n{live}\n--- rebuilt\n{fromSnapshot}");
+            var fromSnapshot = Rebuild(fromSnapshot: true);
+            var described = Describe(fromSnapshot.Snapshot());
+            Require(described == live, () => $"the state rebuilt from the snapshot differs:\n--- live\n{live}\n--- rebuilt\n{described}");
+            var jobsFromSnapshot = DescribeJobs(fromSnapshot.Jobs());
+            Require(jobsFromSnapshot == liveJobs, () => $"the jobs rebuilt from the snapshot differ:\n--- live\n{liveJobs}\n--- rebuilt\n{jobsFromSnapshot}");
         }
     }
 
@@ -192,15 +201,15 @@ internal sealed partial class ModelRun
         {
             ["items"] = unfinished,
             ["deliveries"] = unfinished * ItemState<ModelClient>.MaxKnownDeliveries,
-            ["queue"] = (2 * _queue.Count) + 65,
             ["deadlines"] = unfinished,
             ["waitingGetters"] = _consumers.Length,
-            ["parkedPuts"] = _producers.Length,
-            ["parkedKeys"] = _producers.Length,
+            ["parkedPuts"] = _putters.Length,
+            ["parkedKeys"] = _putters.Length,
             ["joiners"] = 2,
             ["consumerInFlight"] = unfinished,
-            ["jobs"] = 1,
-            ["jobJoiners"] = 0,
+            ["queue"] = (2 * _queue.Count) + (65 * _jobs.Count), // per job: its queued items, skipped entries up to as many again plus 64
+            ["jobs"] = _jobs.Count, // the run's, those open or closed, and those settled and not yet past their retention
+            ["jobJoiners"] = _jobs.Values.Count(j => j.JoinPending),
         };
         foreach (var (name, size) in sizes)
         {
@@ -230,8 +239,10 @@ internal sealed partial class ModelRun
         "\n",
         [
             s.Totals.ToString(),
-            .. s.Items.Select(i => $"item {i.Id} {i.Item.Hex} [{string.Join(",", i.DeliveryIds)}] current {i.CurrentDelivery}"),
+            .. s.Items.Select(i => $"item {i.Id} {i.Item.Hex} [{string.Join(",", i.DeliveryIds)}] current {i.CurrentDelivery} job {i.Job}"),
             .. s.Producers.Select(p => p.ToString()),
-            .. s.DeadLetters.Select(d => $"dead {d.ItemId} {d.DeliveryId} {d.Item.Hex} {d.Attempts} {d.Error}"),
+            .. s.DeadLetters.Select(d => $"dead {d.ItemId} {d.DeliveryId} {d.Item.Hex} {d.Attempts} {d.Error} job {d.Job}"),
+            .. s.Jobs.Select(j => $"job {j.Id} {j.Name} w{j.Weight} {j.Phase} opened {(j.Id == JobIds.Run ? "(start)" : At(j.OpenedAt))} closed {At(j.ClosedAt)} settled {At(j.SettledAt)} "
+                + $"accepted {j.Accepted} completed {j.Completed} dead {j.DeadLettered} discarded {j.Discarded} dropped {j.Dropped} [{string.Join(",", j.Producers.Select(p => $"{p.ProducerId}={p.Accepted}"))}]"),
         ]);
 }

@@ -132,7 +132,7 @@ internal sealed partial class ModelRun
                 continue;
             }
 
-            _queue.Insert(0, item);
+            _queue.AddFront(item);
             _redelivered++;
         }
     }
@@ -144,6 +144,18 @@ internal sealed partial class ModelRun
         item.Holder = null;
         item.Status = status;
         item.Known.Clear();
+        switch (status)
+        {
+            case ModelItemStatus.Completed:
+                item.Job.Completed++;
+                break;
+            case ModelItemStatus.Dropped:
+                item.Job.Dropped++;
+                break;
+            case ModelItemStatus.Discarded:
+                item.Job.Discarded++;
+                break;
+        }
     }
 
     private void AdvanceTime(TimeSpan by)
@@ -158,6 +170,7 @@ internal sealed partial class ModelRun
             producer.Phase = ModelProducerPhase.Lost;
         }
 
+        ForgetOldJobs();
         _state.Tick();
     }
 
@@ -167,11 +180,13 @@ internal sealed partial class ModelRun
         if (immediate)
         {
             _mode = QueueMode.ShutDownImmediately;
-            foreach (var item in _queue.ToList())
+            foreach (var item in _queue.Items.ToList())
             {
                 Finish(item, ModelItemStatus.Dropped);
                 _dropped++;
             }
+
+            _queue.Clear(); // the turns start afresh
         }
         else if (_mode == QueueMode.Open)
         {
@@ -215,7 +230,10 @@ internal sealed partial class ModelRun
         }
 
         _queue.Clear();
-        _queue.AddRange(_byLabel.Values.Where(i => i.Status == ModelItemStatus.Queued).OrderBy(i => i.Order));
+        foreach (var item in _byLabel.Values.Where(i => i.Status == ModelItemStatus.Queued).OrderBy(i => i.Order))
+        {
+            _queue.Add(item); // the turns start afresh: jobs in the order of their oldest queued item
+        }
 
         _known.Clear();
         _released.Clear();
@@ -234,7 +252,13 @@ internal sealed partial class ModelRun
         _parked.Clear();
         _joinPending = false;
         _runJoinPending = false;
-        foreach (var producer in _producers)
+        foreach (var job in _jobs.Values)
+        {
+            job.JoinPending = false; // joiners are not journaled: they join again
+        }
+
+        _runJob.OpenedAt = _time.GetUtcNow().UtcDateTime; // the run's job is as old as its coordinator
+        foreach (var producer in _putters)
         {
             producer.HeardFrom = null;
             producer.SilentSince = producer.Phase == ModelProducerPhase.Active ? _time.GetTimestamp() : null;
@@ -253,7 +277,10 @@ internal sealed partial class ModelRun
         _accepted = Unfinished + DeadNow; // dead letters carry over and are this run's to settle too
         (_completed, _discarded, _dropped, _redelivered, _duplicates) = (0, 0, 0, 0, 0);
         _endedByOperator = false;
-        foreach (var producer in _producers)
+        _runJob.Accepted = _byLabel.Values.Count(i => i.Job == _runJob && i.Status is ModelItemStatus.Queued or ModelItemStatus.InFlight or ModelItemStatus.DeadLettered);
+        (_runJob.Completed, _runJob.Discarded, _runJob.Dropped) = (0, 0, 0);
+        _runJob.Producers.Clear();
+        foreach (var producer in _putters)
         {
             producer.Phase = ModelProducerPhase.Unregistered;
             producer.Registered = false;
@@ -263,6 +290,7 @@ internal sealed partial class ModelRun
             producer.LastAccepted = null;
             producer.Pending = null;
             producer.SilentSince = null;
+            producer.Job = null; // a new run forgets every producer, clients' put keys too
         }
     }
 }

@@ -8,26 +8,28 @@ internal sealed partial class ModelRun
     private void Do(QueueOperation op)
     {
         var producer = _producers[op.Argument % _producers.Length];
+        var putter = _putters[op.Argument % _putters.Length];
         var consumer = _consumers[op.Argument % _consumers.Length];
         var windowed = _consumers[1 + (op.Argument % 2)];
         var small = 1 + (op.Argument / 3 % 3);
         switch (op.Kind)
         {
-            case OperationKind.Put or OperationKind.PutNowait when producer.Pending is null:
+            case OperationKind.Put or OperationKind.PutNowait when putter.Pending is null:
                 var labels = Enumerable.Range(_nextLabel, small).ToArray();
                 _nextLabel += small;
-                producer.Pending = (++producer.Sequence, labels, op.Kind == OperationKind.Put);
-                producer.PendingAdmitted = 0;
-                producer.PendingParked = false;
-                SendPut(producer);
+                putter.Pending = (++putter.Sequence, labels, op.Kind == OperationKind.Put);
+                putter.PendingJob = JobToPutInto(putter, op.Argument / 9);
+                putter.PendingAdmitted = 0;
+                putter.PendingParked = false;
+                SendPut(putter);
                 break;
-            case OperationKind.ResendPut when producer.Pending is not null:
-                SendPut(producer);
+            case OperationKind.ResendPut when putter.Pending is not null:
+                SendPut(putter);
                 break;
-            case OperationKind.ResendAcceptedPut when producer is { Pending: null, LastAccepted: { } last }:
-                Heard(producer);
-                ExpectStored(producer.Client, new PutAccepted(producer.Id, last.Seq, last.Count));
-                _state.Put(producer.Client, new Put(producer.Id, last.Seq, [.. Enumerable.Repeat(ItemOf(0), last.Count)]));
+            case OperationKind.ResendAcceptedPut when putter is { Pending: null, LastAccepted: { } last }:
+                Heard(putter);
+                ExpectStored(putter.Client, new PutAccepted(putter.Id, last.Seq, last.Count));
+                _state.Put(putter.Client, new Put(putter.Id, last.Seq, [.. Enumerable.Repeat(ItemOf(0), last.Count)], Job: putter.Job ?? JobIds.Run));
                 break;
             case OperationKind.Register:
                 Heard(producer);
@@ -62,19 +64,19 @@ internal sealed partial class ModelRun
                 _state.ProducerDone(producer.Client, new ProducerDone(producer.Id, producer.HighestAccepted - 1));
                 break;
             case OperationKind.ProducerStopped:
-                if (producer.HeardFrom == producer.Client && producer.Phase == ModelProducerPhase.Active)
+                if (putter.HeardFrom == putter.Client && putter.Phase == ModelProducerPhase.Active)
                 {
-                    producer.SilentSince = _time.GetTimestamp(); // the producer timeout to come back, then lost
-                    producer.HeardFrom = null;
+                    putter.SilentSince = _time.GetTimestamp(); // the producer timeout to come back, then lost
+                    putter.HeardFrom = null;
                 }
 
-                if (_parked.Remove(producer))
+                if (_parked.Remove(putter))
                 {
-                    producer.PendingParked = false; // what it had admitted stays; it resends the rest
+                    putter.PendingParked = false; // what it had admitted stays; it resends the rest
                 }
 
-                _state.ClientTerminated(producer.Client);
-                producer.Restart();
+                _state.ClientTerminated(putter.Client);
+                putter.Restart();
                 break;
             case OperationKind.Get or OperationKind.GetNowait:
                 Get(_consumers[0], small, op.Kind == OperationKind.Get);
@@ -168,7 +170,8 @@ internal sealed partial class ModelRun
                 Shutdown(op.Kind == OperationKind.ShutdownImmediately);
                 break;
             case OperationKind.RequeueDeadLetters:
-                var deadLetters = _byLabel.Values.Where(i => i.Status == ModelItemStatus.DeadLettered).OrderBy(i => i.Order).ToList();
+                // A settled job's dead letters are its report: they are passed over, as its join was answered with them.
+                var deadLetters = _byLabel.Values.Where(i => i.Status == ModelItemStatus.DeadLettered && !i.Job.IsSettled).OrderBy(i => i.Order).ToList();
                 foreach (var item in deadLetters)
                 {
                     item.Status = ModelItemStatus.Queued;
@@ -182,14 +185,15 @@ internal sealed partial class ModelRun
             case OperationKind.RequeueOneDeadLetter:
                 // An id that is a dead letter, or (argument odd) one that is not: it is passed over.
                 var toRequeue = PickDeadLetter(op.Argument);
-                if (toRequeue is not null)
+                var requeued = toRequeue is { Job.IsSettled: false }; // a settled job's is passed over
+                if (requeued)
                 {
-                    toRequeue.Status = ModelItemStatus.Queued;
+                    toRequeue!.Status = ModelItemStatus.Queued;
                     toRequeue.Known.Clear();
                     _queue.Add(toRequeue);
                 }
 
-                ExpectStored(_operator, new DeadLettersRequeuedAck(toRequeue is null ? 0 : 1));
+                ExpectStored(_operator, new DeadLettersRequeuedAck(requeued ? 1 : 0));
                 _state.RequeueDeadLetters(_operator, new RequeueDeadLetters([toRequeue is null ? NotADeadLetter : ItemIdOf(toRequeue)]));
                 break;
             case OperationKind.DiscardDeadLetters:
@@ -197,6 +201,7 @@ internal sealed partial class ModelRun
                 foreach (var item in discarded)
                 {
                     item.Status = ModelItemStatus.Discarded; // settled for good: never queued again
+                    item.Job.Discarded++;
                     _discarded++;
                 }
 
@@ -208,6 +213,7 @@ internal sealed partial class ModelRun
                 if (toDiscard is not null)
                 {
                     toDiscard.Status = ModelItemStatus.Discarded;
+                    toDiscard.Job.Discarded++;
                     _discarded++;
                 }
 
@@ -222,6 +228,9 @@ internal sealed partial class ModelRun
                 break;
             case OperationKind.CrashAndRecoverFromJournal or OperationKind.CrashAndRecoverFromSnapshot:
                 CrashAndRecover(op.Kind == OperationKind.CrashAndRecoverFromSnapshot);
+                break;
+            default:
+                DoJob(op);
                 break;
         }
     }
@@ -259,14 +268,14 @@ internal sealed partial class ModelRun
             ended++;
         }
 
-        foreach (var parked in _parked)
+        foreach (var parked in _parked.Where(p => p.PendingJob == JobIds.Run))
         {
             Expect(parked.Client, new PutRejected(parked.Id, parked.Pending!.Value.Seq, PutRejection.RunEnded, parked.PendingAdmitted));
             parked.Pending = null;
             parked.PendingParked = false;
         }
 
-        _parked.Clear();
+        _parked.RemoveAll(p => p.Pending is null); // other jobs' puts are not the run's
         _endedByOperator = true;
         ExpectStored(_operator, new RunEndAck(ended, (int)Unfinished, AlreadyOver: false));
         _state.EndRun(_operator, new EndRun("model"));
@@ -287,17 +296,30 @@ internal sealed partial class ModelRun
     private void SendPut(ModelProducer producer)
     {
         var (seq, labels, wait) = producer.Pending!.Value;
+        var jobId = producer.PendingJob;
+        _jobs.TryGetValue(jobId, out var job);
         Heard(producer);
         if (seq <= producer.HighestAccepted)
         {
             Complete(producer);
         }
-        else if (_endedByOperator)
+        else if (job is null)
+        {
+            Expect(producer.Client, new PutRejected(producer.Id, seq, PutRejection.NoSuchJob, 0)); // never opened, or forgotten
+            producer.Pending = null;
+        }
+        else if ((job != _runJob && job.Phase != JobPhase.Open) || (producer.Job is { } own && own != jobId))
+        {
+            // Closed, cancelled or settled; or a producer bound to another job by its first put.
+            Expect(producer.Client, new PutRejected(producer.Id, seq, PutRejection.JobClosed, 0));
+            producer.Pending = null;
+        }
+        else if (job == _runJob && _endedByOperator)
         {
             Expect(producer.Client, new PutRejected(producer.Id, seq, PutRejection.RunEnded, 0)); // closed for adding by an operator
             producer.Pending = null;
         }
-        else if (_runFinished)
+        else if (job == _runJob && _runFinished)
         {
             Expect(producer.Client, new PutRejected(producer.Id, seq, PutRejection.RunOver, 0)); // nothing goes into a run that is over
             producer.Pending = null;
@@ -338,19 +360,27 @@ internal sealed partial class ModelRun
             }
         }
 
-        _state.Put(producer.Client, new Put(producer.Id, seq, [.. labels.Select(ItemOf)], wait));
+        _state.Put(producer.Client, new Put(producer.Id, seq, [.. labels.Select(ItemOf)], wait, jobId));
     }
 
     /// <summary>Admits the next <paramref name="count"/> items of the producer's pending put; the last of them completes it.</summary>
     private void AdmitLabels(ModelProducer producer, int count)
     {
         var labels = producer.Pending!.Value.Labels;
+        var job = _jobs[producer.PendingJob];
         foreach (var label in labels.Skip(producer.PendingAdmitted).Take(count))
         {
-            var item = new ModelItem(label, _order++);
+            var item = new ModelItem(label, _order++, job);
             _byLabel.Add(label, item);
             _queue.Add(item);
             _accepted++;
+        }
+
+        if (count > 0)
+        {
+            job.Accepted += count;
+            job.Producers[producer.Id] = job.Producers.GetValueOrDefault(producer.Id) + count;
+            producer.Job ??= job.Id; // bound to it from its first admitted item
         }
 
         producer.PendingAdmitted += count;

@@ -3,6 +3,7 @@ using ActorPipeline.Coordinator;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using static ActorPipeline.Coordinator.Persistence.QueueEvents;
+using static ActorPipeline.Coordinator.Protocol.JobProtocol;
 using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
 
 namespace ActorPipeline.Tests.Model;
@@ -29,11 +30,13 @@ internal sealed partial class ModelRun
     private readonly List<string> _expected = [];
     private readonly List<ModelClient> _watched = [];
     private readonly List<ModelClient> _expectedWatches = [];
-    private readonly List<ModelItem> _queue = []; // head first
+    private readonly ModelQueue _queue = new(); // each job's items head first, the jobs taking turns
     private readonly Dictionary<int, ModelItem> _byLabel = [];
     private readonly Dictionary<long, ModelItem> _issued = []; // every delivery id ever made
     private readonly List<ModelProducer> _parked = [];
-    private readonly ModelProducer[] _producers = [new("p0"), new("p1")];
+    private readonly ModelProducer[] _producers = [new("p0"), new("p1")]; // the batch run's: registered, done, lost
+    private readonly ModelProducer[] _jobProducers; // clients' put keys into jobs (none in a plain batch run)
+    private readonly ModelProducer[] _putters; // both
     private readonly ModelConsumer[] _consumers = [new("c0", windowed: false), new("c1", windowed: true), new("c2", windowed: true)];
     private readonly HashSet<ModelConsumer> _known = [];
     private readonly HashSet<ModelConsumer> _released = [];
@@ -61,9 +64,18 @@ internal sealed partial class ModelRun
     private ModelConsumer? _requesting;
     private QueueOperation _current;
 
-    public ModelRun(int capacity)
+    public ModelRun(int capacity, bool withJobs = false)
     {
-        _options = new QueueOptions { Capacity = capacity, MaxDeliveryBatch = MaxDeliveryBatch, AckTimeout = AckTimeout, ProducerTimeout = ProducerTimeout };
+        _options = new QueueOptions
+        {
+            Capacity = capacity, MaxDeliveryBatch = MaxDeliveryBatch, AckTimeout = AckTimeout, ProducerTimeout = ProducerTimeout,
+            Jobs = new JobOptions { Retention = new JobRetention { Time = RetentionTime, Count = RetentionCount } },
+        };
+        _withJobs = withJobs;
+        _jobProducers = withJobs ? [new("k0"), new("k1"), new("k2")] : [];
+        _putters = [.. _producers, .. _jobProducers];
+        _runJob = new ModelJob(JobIds.Run, JobIds.Run, 1, _time.GetUtcNow().UtcDateTime);
+        _jobs.Add(_runJob.Id, _runJob);
         _state = NewState();
         _state.CompleteRecovery(offline: false);
         _state.Settle();
@@ -89,12 +101,12 @@ internal sealed partial class ModelRun
         && _parked.Count == 0;
 
     /// <summary>Runs one sequence; a disagreement throws with the steps so far.</summary>
-    public static long Run(int capacity, int[] operations)
+    public static long Run(int capacity, int[] operations, bool withJobs = false)
     {
-        var run = new ModelRun(capacity);
+        var run = new ModelRun(capacity, withJobs);
         foreach (var value in operations)
         {
-            run.Step(QueueOperation.Decode(value));
+            run.Step(QueueOperation.Decode(value, withJobs));
         }
 
         return run.Steps;
@@ -174,6 +186,8 @@ internal sealed partial class ModelRun
     {
         Delivery d => $"Delivery[{string.Join(",", d.Items.Select(i => $"{i.DeliveryId & 0xFFFFFF}:{LabelOf(i.Item)}"))}]",
         RunCompleted => "RunCompleted",
+        JobStatus s => Describe(s),
+        JobRefused r => $"JobRefused({r.JobId})", // its reason is for people
         _ => message.ToString() ?? message.GetType().Name,
     };
 

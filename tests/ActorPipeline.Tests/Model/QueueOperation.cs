@@ -36,6 +36,12 @@ internal enum OperationKind
     TakeSnapshot,
     CrashAndRecoverFromJournal,
     CrashAndRecoverFromSnapshot,
+    OpenJob,
+    CloseJob,
+    CancelJob,
+    JoinJob,
+    GetJob,
+    JobJoinerStops,
 }
 
 /// <summary>One step: a kind and a small argument (which producer or consumer, how many, how long).</summary>
@@ -55,16 +61,29 @@ internal readonly record struct QueueOperation(OperationKind Kind, int Argument)
         (OperationKind.CrashAndRecoverFromSnapshot, 1),
     ];
 
+    // With jobs: the same, and jobs opened (again), closed, cancelled, joined and looked at.
+    private static readonly (OperationKind Kind, int Weight)[] JobWeights =
+    [
+        .. Weights,
+        (OperationKind.OpenJob, 4), (OperationKind.CloseJob, 3), (OperationKind.CancelJob, 1), (OperationKind.JoinJob, 4),
+        (OperationKind.GetJob, 1), (OperationKind.JobJoinerStops, 1),
+    ];
+
     private static readonly int TotalWeight = Weights.Sum(w => w.Weight);
 
-    public static QueueOperation Decode(int value)
+    private static readonly int TotalJobWeight = JobWeights.Sum(w => w.Weight);
+
+    public static QueueOperation Decode(int value) => Decode(value, withJobs: false);
+
+    public static QueueOperation Decode(int value, bool withJobs)
     {
-        var pick = value % TotalWeight;
-        foreach (var (kind, weight) in Weights)
+        var (weights, total) = withJobs ? (JobWeights, TotalJobWeight) : (Weights, TotalWeight);
+        var pick = value % total;
+        foreach (var (kind, weight) in weights)
         {
             if (pick < weight)
             {
-                return new QueueOperation(kind, value / TotalWeight);
+                return new QueueOperation(kind, value / total);
             }
 
             pick -= weight;
