@@ -196,6 +196,11 @@ internal sealed partial class CoordinatorState<TClient>
     {
         _metrics?.ReportQueue(_queued, Unfinished, OldestWaiting(), _consumers.Count, _producersIn[(int)ProducerPhase.Active]);
         _metrics?.ReportRun(_totals.Accepted, _totals.Completed, _deadLetters.Count, _totals.Discarded, _totals.Dropped, Unfinished);
+        if (_metrics is not null)
+        {
+            // Every job (the metrics bound the labels themselves), without dead letters, and unsorted: order is theirs to choose.
+            _metrics.ReportJobs([.. _jobs.Values.Select(j => StatusOf(j, withDeadLetters: false))]);
+        }
     }
 
     /// <summary>
