@@ -34,5 +34,7 @@ internal static class JobIds
 
     /// <summary>Why <paramref name="name"/> cannot be a job name, or null if it can.</summary>
     public static string? NameProblem(string? name) =>
-        string.IsNullOrWhiteSpace(name) || name.Length > MaxNameLength ? $"a job name has 1 to {MaxNameLength} characters, not only spaces" : null;
+        string.IsNullOrWhiteSpace(name) || name.Length > MaxNameLength ? $"a job name has 1 to {MaxNameLength} characters, not only spaces"
+        : name.Any(char.IsControl) ? "a job name has no control characters (line breaks, tabs, NUL): it goes into log lines"
+        : null;
 }

@@ -30,7 +30,13 @@ internal sealed partial class CoordinatorState<TClient>
         if (_jobs.TryGetValue(open.JobId, out var job))
         {
             // A resend (its answer was lost), or another client's id clash: the same name says it is the same job.
-            if (job.Name != open.Name || job == _runJob)
+            if (job == _runJob)
+            {
+                Tell(from, new JobRefused(open.JobId, $"\"{JobIds.Run}\" is the batch run's own job, which is never opened: choose another id"));
+                return;
+            }
+
+            if (job.Name != open.Name)
             {
                 Tell(from, new JobRefused(open.JobId, $"job {open.JobId} exists already, named \"{job.Name}\""));
                 return;

@@ -27,6 +27,9 @@ internal sealed class JobsEndpoints(PipelineJobs jobs, IOptions<OperationsOption
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+
+        // A misspelt field ("wieght") would otherwise open a job with the default silently.
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
     /// <summary>How long the API waits for the coordinator's answer to a command before it answers 504.</summary>
@@ -112,7 +115,12 @@ internal sealed class JobsEndpoints(PipelineJobs jobs, IOptions<OperationsOption
         }
         catch (JsonException e)
         {
-            await ErrorAsync(context, StatusCodes.Status400BadRequest, $"The body is not a job to open: JSON of the form {{\"name\": \"nightly import\", \"weight\": 1}} ({e.Message})");
+            await ErrorAsync(context, StatusCodes.Status400BadRequest, $"The body is not a job to open: JSON of the form {{\"name\": \"nightly import\", \"weight\": 1, \"id\": \"optional\"}} ({Plain(e.Message)})");
+            return;
+        }
+        catch (BadHttpRequestException e)
+        {
+            await BodyUnreadAsync(context, e, "No job was opened");
             return;
         }
 
@@ -218,7 +226,18 @@ internal sealed class JobsEndpoints(PipelineJobs jobs, IOptions<OperationsOption
             return;
         }
 
-        var (payloads, problem) = await ReadItemsAsync(context);
+        List<ReadOnlyMemory<byte>>? payloads;
+        string? problem;
+        try
+        {
+            (payloads, problem) = await ReadItemsAsync(context);
+        }
+        catch (BadHttpRequestException e)
+        {
+            await BodyUnreadAsync(context, e, "Nothing was put");
+            return;
+        }
+
         if (problem is not null)
         {
             await ErrorAsync(context, StatusCodes.Status400BadRequest, $"Nothing was put: {problem}.");
@@ -279,7 +298,7 @@ internal sealed class JobsEndpoints(PipelineJobs jobs, IOptions<OperationsOption
                 }
                 catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException)
                 {
-                    return (null, $"item {index} is not a {jobs.Parts.ItemType.Name}: {e.Message.TrimEnd('.')}");
+                    return (null, $"item {index} is not a {jobs.Parts.ItemType.Name}: {Plain(e.Message).TrimEnd('.')}");
                 }
 
                 if (payload.Length > jobs.Settings.MaxItemBytes)
@@ -359,6 +378,20 @@ internal sealed class JobsEndpoints(PipelineJobs jobs, IOptions<OperationsOption
         context.Response.Headers.CacheControl = "no-store";
         return context.Response.WriteAsJsonAsync(value, Json, context.RequestAborted);
     }
+
+    /// <summary>
+    /// A body the server would not read to its end (over Kestrel's request body limit, or sent too slowly): the
+    /// client's mistake, answered with its status and one line, not an application error with a stack trace.
+    /// </summary>
+    private Task BodyUnreadAsync(HttpContext context, BadHttpRequestException e, string outcome)
+    {
+        JobsLog.BodyUnread(log, context.Request.Path, Remote(context), e.Message);
+        return ErrorAsync(context, e.StatusCode, $"{outcome}: {e.Message.TrimEnd('.')}. Split a large put into several requests.");
+    }
+
+    /// <summary>A serializer's message without the API's own type names, which mean nothing to a caller.</summary>
+    private static string Plain(string message) => message.Replace(typeof(OpenRequest).FullName!.Replace('+', '.'), "a job to open", StringComparison.Ordinal)
+        .Replace(typeof(OpenRequest).FullName!, "a job to open", StringComparison.Ordinal);
 
     private static Task ErrorAsync(HttpContext context, int status, string error, long? accepted = null)
     {

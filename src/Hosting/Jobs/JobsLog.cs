@@ -23,6 +23,9 @@ internal static partial class JobsLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} closed: this node's producers are done ({Accepted} items accepted into it so far).")]
     public static partial void NodeJobClosed(ILogger log, string jobId, long accepted);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Did not read the body of {Path} from {Remote}: {Reason}")]
+    public static partial void BodyUnread(ILogger log, string path, string remote, string reason);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Service stopped with no job unsettled: every job's items are done.")]
     public static partial void ServiceStoppedSettled(ILogger log);
 

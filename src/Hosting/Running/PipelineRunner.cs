@@ -319,9 +319,9 @@ internal sealed class PipelineRunner(
         ProducersFinished? gathered = null;
         try
         {
-            if (producerPool is not null)
+            if (producerPool is not null && settings.Producers.Count > 0)
             {
-                // Opened (idempotently: a restart finds it) before any producer puts into it.
+                // Opened (idempotently: a restart finds it) before any producer puts into it; a node without producers opens none.
                 var nodeJob = ServiceJobs.ForNodeProducers(identity.Name);
                 var (_, opened) = await jobs.OpenWithReportAsync(ServiceJobs.NameForNodeProducers(identity.Name), new JobOpenOptions { Id = nodeJob }, stoppingToken);
                 if (opened.State != JobState.Open)

@@ -76,6 +76,23 @@ public sealed class JobsApiSpecs(ITestOutputHelper output) : Akka.TestKit.Xunit.
         await _coordinator.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300), Ct);
     }
 
+    [Fact]
+    public async Task Should_answer_a_body_over_the_servers_limit_with_413_and_a_message_and_put_nothing()
+    {
+        // Said by its length alone, as a client about to send 40 MB would: the server answers before reading it.
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(System.Net.IPAddress.Loopback, _port, Ct);
+        var stream = tcp.GetStream();
+        var head = $"POST /api/jobs/j1/items HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {Token}\r\nContent-Type: application/json\r\nContent-Length: 40000000\r\n\r\n[";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head), Ct);
+        using var reader = new StreamReader(stream);
+        var answer = await reader.ReadToEndAsync(Ct);
+
+        Assert.StartsWith("HTTP/1.1 413", answer, StringComparison.Ordinal);
+        Assert.Contains("\"error\":\"Nothing was put: Request body too large", answer, StringComparison.Ordinal);
+        await _coordinator.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300), Ct);
+    }
+
     [Theory]
     [InlineData("/api/jobs", "{\"name\": \"x\"}")]
     [InlineData("/api/jobs/j1/items", "[{\"producer\": 1, \"number\": 2}]")]
@@ -98,6 +115,8 @@ public sealed class JobsApiSpecs(ITestOutputHelper output) : Akka.TestKit.Xunit.
     [InlineData("{\"name\": \"ok\", \"id\": \"not/an/id\"}")]
     [InlineData("{\"weight\": 1}")]
     [InlineData("[1]")]
+    [InlineData("{\"name\": \"ok\", \"wieght\": 5}")] // a misspelt field is no default
+    [InlineData("{\"name\": \"line\\nbreak\"}")] // a name goes into log lines: no forged ones
     public async Task Should_refuse_a_bad_open_with_400_and_send_nothing(string body)
     {
         using var response = await PostAsync("/api/jobs", body);
