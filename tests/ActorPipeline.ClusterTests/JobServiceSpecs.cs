@@ -33,7 +33,7 @@ public sealed class JobServiceSpecs(ITestOutputHelper output)
         var survivor = cluster.StartOnOwnPort("consumer", consumers);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
-        await WaitForApiAsync(http);
+        await WaitForApiAsync(coordinator, http);
 
         var alpha = await OpenAsync(http, "alpha");
         await PutAsync(http, alpha, Items(first: 0x40, count: 60));
@@ -73,7 +73,7 @@ public sealed class JobServiceSpecs(ITestOutputHelper output)
         coordinator = cluster.Restart(coordinator);
         survivor = cluster.Restart(survivor);
         doomed = cluster.Restart(doomed); // all three again: the cluster waits for its minimum of members
-        await WaitForApiAsync(http);
+        await WaitForApiAsync(coordinator, http);
 
         var reopened = await ReportAsync(http, charlie);
         Assert.Equal(("open", 20L), (reopened.GetProperty("state").GetString(), reopened.GetProperty("accepted").GetInt64()));
@@ -101,26 +101,15 @@ public sealed class JobServiceSpecs(ITestOutputHelper output)
     private static string[] Items(int first, int count) =>
         [.. Enumerable.Range(0, count).Select(i => Convert.ToBase64String([(byte)(first + (i % 0x20)), (byte)i]))];
 
-    private static async Task WaitForApiAsync(HttpClient http)
+    /// <summary>
+    /// The node's HTTP server is up once it says so; its jobs API then answers as soon as the coordinator does (the
+    /// API resends until the cluster's coordinator answers), so one list, waited for, says the service is ready.
+    /// </summary>
+    private static async Task WaitForApiAsync(HostProcess node, HttpClient http)
     {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                if ((await http.GetAsync("/api/jobs", Ct)).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException) when (deadline.Elapsed < Limit)
-            {
-                // not listening yet
-            }
-
-            Assert.True(deadline.Elapsed < Limit, "the jobs API did not answer");
-            await Task.Delay(200, Ct); // polling a process that is starting: there is nothing to await instead
-        }
+        await node.WaitForOutputAsync(lines => lines.Any(l => l.Contains("HTTP server on", StringComparison.Ordinal)), Limit, Ct);
+        using var response = await http.GetAsync("/api/jobs", Ct);
+        Assert.True(response.IsSuccessStatusCode, $"the jobs API answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}");
     }
 
     private static async Task<string> OpenAsync(HttpClient http, string name)
