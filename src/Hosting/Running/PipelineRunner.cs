@@ -229,24 +229,8 @@ internal sealed class PipelineRunner(
             ? (await TryAskAsync<DeadLetters>(queue, GetDeadLetters.Instance, StatusTimeout))?.Items ?? []
             : [];
 
-        var summary = new RunSummary(
-            Produced: gathered is null ? 0 : gathered.Added + gathered.Rejected,
-            Accepted: status?.Accepted ?? 0,
-            Completed: status?.Completed ?? 0,
-            DeadLettered: status?.DeadLettered ?? 0,
-            NotCompleted: status?.Unfinished ?? 0,
-            Rejected: gathered?.Rejected ?? 0,
-            Redelivered: status?.Redelivered ?? 0,
-            DuplicateAcks: status?.DuplicateAcks ?? 0,
-            ProducersLost: status?.ProducersLost ?? 0,
-            Interrupted: stoppingToken.IsCancellationRequested,
-            RunEnded: final is not null,
-            FailedProducers: gathered?.Failed ?? 0,
-            DeadLetters: deadLetters,
-            Elapsed: Stopwatch.GetElapsedTime(started),
-            Discarded: status?.Discarded ?? 0,
-            EndedByOperator: status?.EndedByOperator ?? false,
-            AccountingKnown: status is not null);
+        var summary = RunSummary.Of(gathered, status, stoppingToken.IsCancellationRequested, final is not null, Stopwatch.GetElapsedTime(started))
+            with { DeadLetters = deadLetters };
         Report(summary);
         if (final is null)
         {
@@ -385,24 +369,8 @@ internal sealed class PipelineRunner(
 
         var status = await TryAskAsync<QueueStatus>(queue, GetStatus.Instance, StatusTimeout);
         var unsettled = await UnsettledJobsAsync(jobs);
-        var summary = new RunSummary(
-            Produced: gathered is null ? 0 : gathered.Added + gathered.Rejected,
-            Accepted: status?.Accepted ?? 0,
-            Completed: status?.Completed ?? 0,
-            DeadLettered: status?.DeadLettered ?? 0,
-            NotCompleted: status?.Unfinished ?? 0,
-            Rejected: gathered?.Rejected ?? 0,
-            Redelivered: status?.Redelivered ?? 0,
-            DuplicateAcks: status?.DuplicateAcks ?? 0,
-            ProducersLost: status?.ProducersLost ?? 0,
-            Interrupted: true,
-            RunEnded: unsettled is { Count: 0 },
-            FailedProducers: gathered?.Failed ?? 0,
-            DeadLetters: [],
-            Elapsed: Stopwatch.GetElapsedTime(started),
-            Discarded: status?.Discarded ?? 0,
-            AccountingKnown: status is not null,
-            UnsettledJobs: unsettled?.Count ?? -1);
+        var summary = RunSummary.Of(gathered, status, interrupted: true, runEnded: unsettled is { Count: 0 }, Stopwatch.GetElapsedTime(started))
+            with { EndedByOperator = false, UnsettledJobs = unsettled?.Count ?? -1 };
         Report(summary);
         if (unsettled is null)
         {

@@ -1,4 +1,6 @@
 using ActorPipeline.Coordinator;
+using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
+using static ActorPipeline.Producers.ProducerProtocol;
 
 namespace ActorPipeline.Hosting.Running;
 
@@ -41,6 +43,29 @@ internal sealed record RunSummary(
     bool AccountingKnown = true,
     int? UnsettledJobs = null)
 {
+    /// <summary>
+    /// The figures a batch run and a service report alike: this node's producers' (if it has any) and the
+    /// coordinator's (unknown, not 0, when it did not answer). What differs, the caller sets with <c>with</c>.
+    /// </summary>
+    public static RunSummary Of(ProducersFinished? gathered, QueueStatus? status, bool interrupted, bool runEnded, TimeSpan elapsed) => new(
+        Produced: gathered is null ? 0 : gathered.Added + gathered.Rejected,
+        Accepted: status?.Accepted ?? 0,
+        Completed: status?.Completed ?? 0,
+        DeadLettered: status?.DeadLettered ?? 0,
+        NotCompleted: status?.Unfinished ?? 0,
+        Rejected: gathered?.Rejected ?? 0,
+        Redelivered: status?.Redelivered ?? 0,
+        DuplicateAcks: status?.DuplicateAcks ?? 0,
+        ProducersLost: status?.ProducersLost ?? 0,
+        Interrupted: interrupted,
+        RunEnded: runEnded,
+        FailedProducers: gathered?.Failed ?? 0,
+        DeadLetters: [],
+        Elapsed: elapsed,
+        Discarded: status?.Discarded ?? 0,
+        EndedByOperator: status?.EndedByOperator ?? false,
+        AccountingKnown: status is not null);
+
     /// <summary>
     /// The process exit code this outcome maps to (see <see cref="ExitCodes"/>). A service's is 0 only when no job is
     /// left unsettled (exit 0 means the work is done), else <see cref="ExitCodes.Unfinished"/>.
