@@ -26,7 +26,8 @@ internal static class QueueStore
             case PersistenceProvider.InMemory:
                 return akka.WithInMemoryJournal().WithInMemorySnapshotStore();
             case PersistenceProvider.PostgreSql:
-                return akka.WithSqlPersistence(connectionString: WithoutGssProbe(connection), providerName: ProviderName.PostgreSQL15, autoInitialize: true);
+                return akka.WithSqlPersistence(connectionString: WithoutGssProbe(connection), providerName: ProviderName.PostgreSQL15, autoInitialize: true)
+                    .AddStartup((system, _) => JournalWarmUp.Start(system));
             default:
                 // SQLite creates the file but not its folder.
                 if (SqliteJournalFile.PathOf(connection) is { } file && Path.GetDirectoryName(file) is { } folder)
@@ -35,7 +36,8 @@ internal static class QueueStore
                 }
 
                 UseWriteAheadLog(connection);
-                return akka.WithSqlPersistence(connectionString: connection, providerName: ProviderName.SQLiteMS, autoInitialize: true);
+                return akka.WithSqlPersistence(connectionString: connection, providerName: ProviderName.SQLiteMS, autoInitialize: true)
+                    .AddStartup((system, _) => JournalWarmUp.Start(system));
         }
     }
 
