@@ -24,7 +24,7 @@ public sealed class ConfigurationSpecs
         Assert.Equal((5, 10, 444), (options.Producers.Count, options.Consumers.Count, demo.Seed));
         Assert.Equal((0, 10, 5), (demo.Producers.MinItems, demo.Producers.MaxItems, demo.Producers.ItemBytes));
         Assert.Equal(TimeSpan.FromSeconds(10), demo.Consumers.MaxDelay);
-        Assert.Equal(0, options.Queue.Capacity);
+        Assert.Equal(10_000, options.Queue.Capacity);
     }
 
     [Fact]
