@@ -3,7 +3,8 @@
 # removed afterwards): 5 producers x 200,000 items and 10 consumers with no delays, the per-item log
 # lines off. Extra arguments go to the Host (e.g. --Operations:DashboardEnabled=true --Operations:HttpPort=18199 for the page on).
 # Time it as a whole process, alternating the builds compared (docs/benchmarks.md, the operator's page):
-#   /usr/bin/time -f '%e s %M KiB' bench/host-run.sh src/Host/bin/Release/net10.0/ActorPipeline.Host.dll
+#   dotnet publish src/Host -c Release -o src/Host/bin/Release/net10.0/publish   (the Host as it ships: ReadyToRun)
+#   /usr/bin/time -f '%e s %M KiB' bench/host-run.sh src/Host/bin/Release/net10.0/publish/ActorPipeline.Host.dll
 set -eu
 dll=$(realpath "$1"); shift
 dir=$(mktemp -d)

@@ -206,19 +206,19 @@ public static class HostLoad
         }
     }
 
-    /// <summary>The Host's Release build, beside this benchmark in the repository.</summary>
+    /// <summary>The Host as it ships (published, ReadyToRun, as the image has it), beside this benchmark in the repository.</summary>
     private static string HostDll()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "src", "Host", "bin", "Release", "net10.0", "ActorPipeline.Host.dll");
+            var candidate = Path.Combine(dir.FullName, "src", "Host", "bin", "Release", "net10.0", "publish", "ActorPipeline.Host.dll");
             if (File.Exists(candidate))
             {
                 return candidate;
             }
         }
 
-        throw new InvalidOperationException("src/Host/bin/Release/net10.0/ActorPipeline.Host.dll is missing: run `dotnet build -c Release src/Host` first (bench/run.sh does).");
+        throw new InvalidOperationException("src/Host/bin/Release/net10.0/publish/ActorPipeline.Host.dll is missing: run `dotnet publish src/Host -c Release -o src/Host/bin/Release/net10.0/publish` first (bench/run.sh does).");
     }
 
     /// <summary>The coordinator's count of completed items from the run summary the Host logged.</summary>
