@@ -40,5 +40,6 @@ for line in open(log):
     if m and float(m.group(3)) > 0 and m.group(1) != m.group(2):
         (producing if int(m.group(4)) > 0 else after).append(float(m.group(3)))
 avg = lambda xs: sum(xs) / len(xs) if xs else float("nan")
+print("completions per second, in order: " + ", ".join(f"{r / 1000:.0f}k" for r in producing + after))
 print(f"completions while producing: {avg(producing):,.0f} items/s over {len(producing)} s; after: {avg(after):,.0f} items/s over {len(after)} s")
 PY
