@@ -42,6 +42,7 @@ internal sealed class ReadAhead(IAsyncEnumerator<ReadOnlyMemory<byte>> items, Pr
     /// <returns>The read under way, or null if none had to wait.</returns>
     public Task<ReadOnlyMemory<byte>?>? Fill(int wanted)
     {
+        DateTime? now = null; // one clock read for the items had at once: they are read within microseconds of each other
         while (_reading == Reading.Ready && _ready.Count < wanted)
         {
             var next = items.MoveNextAsync();
@@ -59,7 +60,7 @@ internal sealed class ReadAhead(IAsyncEnumerator<ReadOnlyMemory<byte>> items, Pr
                 break;
             }
 
-            _ready.Add(new QueueItem(items.Current, DateTime.UtcNow));
+            _ready.Add(new QueueItem(items.Current, now ??= DateTime.UtcNow));
         }
 
         return null;

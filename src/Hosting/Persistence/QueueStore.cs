@@ -36,7 +36,22 @@ internal static class QueueStore
                 }
 
                 UseWriteAheadLog(connection);
-                return akka.WithSqlPersistence(connectionString: connection, providerName: ProviderName.SQLiteMS, autoInitialize: true)
+                var waiting = WaitingWhenBusy(connection);
+                return akka.WithSqlPersistence(
+                    journal =>
+                    {
+                        journal.ConnectionString = connection;
+                        journal.ProviderName = ProviderName.SQLiteMS;
+                        journal.AutoInitialize = true;
+                        journal.DataOptions = waiting;
+                    },
+                    snapshots =>
+                    {
+                        snapshots.ConnectionString = connection;
+                        snapshots.ProviderName = ProviderName.SQLiteMS;
+                        snapshots.AutoInitialize = true;
+                        snapshots.DataOptions = waiting;
+                    })
                     .AddStartup((system, _) => JournalWarmUp.Start(system));
         }
     }
@@ -57,6 +72,33 @@ internal static class QueueStore
         }
 
         return new NpgsqlConnectionStringBuilder(connectionString) { GssEncryptionMode = GssEncryptionMode.Disable }.ConnectionString;
+    }
+
+    /// <summary>
+    /// The journal's and the snapshot store's connections, each told to wait inside SQLite while another holds
+    /// the write lock. SQLite allows one writer, and a snapshot, or the clean-up after it, writes while the
+    /// journal writes; without a busy timeout Microsoft.Data.Sqlite answers the collision by sleeping 150 ms and
+    /// retrying, and with one write in flight the whole queue waits that long (about 1.5 s of a 1M-item run's
+    /// profile). SQLite's own wait ends as soon as the lock is free; it gives up after the connection's command
+    /// timeout, as the retrying did. Durability is untouched: only how a writer waits for its turn changes.
+    /// </summary>
+    private static DataOptions WaitingWhenBusy(string connectionString) =>
+        new DataOptions()
+            .UseConnectionString(ProviderName.SQLiteMS, connectionString)
+            .UseAfterConnectionOpened(
+                WaitWhenBusy,
+                (connection, _) =>
+                {
+                    WaitWhenBusy(connection);
+                    return Task.CompletedTask;
+                });
+
+    private static void WaitWhenBusy(System.Data.Common.DbConnection connection)
+    {
+        if (connection is SqliteConnection { Handle: { } handle } sqlite)
+        {
+            SQLitePCL.raw.sqlite3_busy_timeout(handle, (int)Math.Min(int.MaxValue, sqlite.DefaultTimeout * 1000L));
+        }
     }
 
     /// <summary>

@@ -198,7 +198,7 @@ public sealed class ActorPipelineBuilder
 
         var parts = typeof(PipelineParts<>).MakeGenericType(_sourceItem!);
         return (PipelineParts)Activator.CreateInstance(
-            parts, CodecFor(_sourceItem!), _formats.GetValueOrDefault(_sourceItem!), _sourceType, _handlerType, _handlerResult, _sinkType)!;
+            parts, CodecFor(_sourceItem!), _formats.GetValueOrDefault(_sourceItem!), _sourceType, _handlerType, _handlerResult, _sinkType, Services)!;
     }
 
     private object CodecFor(Type item)

@@ -4,7 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ActorPipeline.Hosting.Pipeline;
 
 /// <summary>The parts of a pipeline whose items are <typeparamref name="T"/>; made by reflection once, at registration.</summary>
-internal sealed class PipelineParts<T>(IItemCodec<T> codec, Func<T, string>? format, Type sourceType, Type handlerType, Type? resultType, Type? sinkType)
+// registrations: the application's services, read when the handler is made (they are complete by then), for how the handler is registered.
+internal sealed class PipelineParts<T>(
+    IItemCodec<T> codec, Func<T, string>? format, Type sourceType, Type handlerType, Type? resultType, Type? sinkType, IEnumerable<ServiceDescriptor>? registrations = null)
     : PipelineParts
 {
     public override Type ItemType => typeof(T);
@@ -34,10 +36,15 @@ internal sealed class PipelineParts<T>(IItemCodec<T> codec, Func<T, string>? for
         var scopes = services.GetRequiredService<IServiceScopeFactory>();
         if (resultType is null)
         {
-            return new ScopedWorkHandler<T>(scopes, handlerType, codec, Formatter);
+            return new ScopedWorkHandler<T>(scopes, handlerType, codec, Formatter, IsSingleton(handlerType) ? services : null);
         }
 
         var handler = typeof(ScopedResultHandler<,>).MakeGenericType(typeof(T), resultType);
         return (IPayloadHandler)Activator.CreateInstance(handler, scopes, handlerType, sinkType!, codec, Formatter)!;
     }
+
+    // The last registration is the one resolved. A singleton is the same instance in every scope, so a scope made
+    // only to resolve it holds and disposes nothing.
+    private bool IsSingleton(Type service) =>
+        registrations?.LastOrDefault(d => d.ServiceType == service && !d.IsKeyedService)?.Lifetime == ServiceLifetime.Singleton;
 }
