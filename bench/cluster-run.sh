@@ -14,6 +14,8 @@ common=(--Cluster:SeedNodes=akka.tcp://actor-pipeline@127.0.0.1:$port --Cluster:
   --Demo:Producers:MinItems=$((items / 5)) --Demo:Producers:MaxItems=$((items / 5))
   --Demo:Producers:MinDelay=00:00:00 --Demo:Producers:MaxDelay=00:00:00 --Demo:Consumers:MinDelay=00:00:00 --Demo:Consumers:MaxDelay=00:00:00
   --Pipeline:Queue:ProgressInterval=00:00:01
+  # Every node waits for all three (MinimumMembers), so the coordinator need not wait for late producer nodes (README, ProducerJoinWindow).
+  --Pipeline:Queue:ProducerJoinWindow=00:00:00
   --Serilog:MinimumLevel:Override:ActorPipeline.Producers.ProducerActor=Warning
   --Serilog:MinimumLevel:Override:ActorPipeline.Consumers.ConsumerActor=Warning)
 node() { # name roles port extra...
@@ -35,7 +37,7 @@ log, start, end, items = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), in
 print(f"whole run: {end - start:.2f} s, {items / (end - start):,.0f} items/s")
 producing, after = [], []
 for line in open(log):
-    m = re.search(r"Progress: done (\d+) of (\d+) accepted, ([\d.]+) items/s.*producers still producing: (\d+)", line.replace(",", ""))
+    m = re.search(r"Progress: done (\d+) of (\d+) accepted, ([\d.]+) items/s.*producers still producing: (\d+)", line)
     # The last line (all done) covers only part of a second: left out.
     if m and float(m.group(3)) > 0 and m.group(1) != m.group(2):
         (producing if int(m.group(4)) > 0 else after).append(float(m.group(3)))

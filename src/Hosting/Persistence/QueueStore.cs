@@ -26,8 +26,7 @@ internal static class QueueStore
             case PersistenceProvider.InMemory:
                 return akka.WithInMemoryJournal().WithInMemorySnapshotStore();
             case PersistenceProvider.PostgreSql:
-                return akka.WithSqlPersistence(connectionString: WithoutGssProbe(connection), providerName: ProviderName.PostgreSQL15, autoInitialize: true)
-                    .AddStartup((system, _) => JournalWarmUp.Start(system));
+                return akka.WithSqlPersistence(connectionString: WithoutGssProbe(connection), providerName: ProviderName.PostgreSQL15, autoInitialize: true);
             default:
                 // SQLite creates the file but not its folder.
                 if (SqliteJournalFile.PathOf(connection) is { } file && Path.GetDirectoryName(file) is { } folder)
@@ -51,8 +50,7 @@ internal static class QueueStore
                         snapshots.ProviderName = ProviderName.SQLiteMS;
                         snapshots.AutoInitialize = true;
                         snapshots.DataOptions = waiting;
-                    })
-                    .AddStartup((system, _) => JournalWarmUp.Start(system));
+                    });
         }
     }
 
