@@ -63,12 +63,7 @@ internal static class ClusterSetup
             // run's exit waited about 2 s on them, and still 0.3 s at 200 ms (a one-item run's exit: 0.31 s at 200 ms,
             // 0.20 s at 50 ms, docs/benchmarks.md "Small jobs"). Shorter ticks only repeat small, idempotent messages.
             .AddHocon("akka.cluster.leader-actions-interval = 50ms", HoconAddMode.Prepend)
-            .AddHocon("akka.cluster.singleton.hand-over-retry-interval = 50ms", HoconAddMode.Prepend)
-            // Nodes started together (docker compose, a script, three terminals) reach for the seed before it listens.
-            // The refused link was then gated for 5 s and the join retried after 5 s, so every such start spent
-            // about 10 s before its first item (docs/benchmarks.md, three processes). A second is enough to not hammer a peer that is down.
-            .AddHocon("akka.remote.retry-gate-closed-for = 1s", HoconAddMode.Prepend)
-            .AddHocon("akka.cluster.seed-node-timeout = 1s", HoconAddMode.Prepend);
+            .AddHocon("akka.cluster.singleton.hand-over-retry-interval = 50ms", HoconAddMode.Prepend);
         akka.AddStartup((system, _) => system.ActorOf(DepartingPeersListener.Props(departing), "departing-peers"));
         if (seeds.Length == 0)
         {
