@@ -40,7 +40,8 @@ internal sealed class PipelineParts<T>(
         }
 
         var handler = typeof(ScopedResultHandler<,>).MakeGenericType(typeof(T), resultType);
-        return (IPayloadHandler)Activator.CreateInstance(handler, scopes, handlerType, sinkType!, codec, Formatter)!;
+        var singletons = IsSingleton(handlerType) && IsSingleton(sinkType!) ? services : null;
+        return (IPayloadHandler)Activator.CreateInstance(handler, scopes, handlerType, sinkType!, codec, Formatter, singletons)!;
     }
 
     // The last registration is the one resolved. A singleton is the same instance in every scope, so a scope made

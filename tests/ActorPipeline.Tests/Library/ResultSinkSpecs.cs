@@ -120,6 +120,27 @@ public sealed class ResultSinkSpecs(ITestOutputHelper output)
         output.WriteLine($"{script.Writes.Count} writes of {Items} items; {summary.Redelivered} redelivered.");
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task Should_use_one_handler_for_every_item_and_still_write_each_result_when_handler_and_sink_are_singletons()
+    {
+        // A singleton handler and sink run without a scope per item; the results must reach the sink as they do from a scope,
+        // both from work that completes at once and from work that awaits, and a failing first attempt is still retried.
+        var script = new Script { HandlerFailsFirstAttempt = item => item.Number == 5 };
+        await using var harness = new UserPipelineHarness(
+            p => p.AddItemSource<WorkItemSource>().AddWorkHandler<SharedLabelItem>().AddResultSink<CollectingSink>(),
+            services => services.AddSingleton(Source).AddSingleton(script).AddSingleton<SharedLabelItem>(),
+            ("Pipeline:Producers:Count", $"{Producers}"));
+
+        var summary = await harness.RunAsync(Ct);
+
+        Assert.Equal((Items, Items, ExitCodes.Success), (summary.Accepted, summary.Completed, summary.ExitCode));
+        Assert.Equal(1, script.HandlersCreated);
+        var writes = script.Writes.ToList();
+        Assert.Equal(Source.All(Producers).Select(Label).Order(), writes.Select(w => w.Value).Order());
+        Assert.Equal(Items, writes.Select(w => w.ItemId).Distinct().Count());
+        Assert.Equal(Producers, script.Attempts.Count(a => a.Attempt == 2)); // item 5 of each producer, once more
+    }
+
     [Fact]
     public async Task Should_give_the_sink_each_deliverys_count_under_the_one_item_id()
     {
@@ -160,6 +181,9 @@ public sealed class ResultSinkSpecs(ITestOutputHelper output)
 
         public ConcurrentQueue<(WorkItem Item, long ItemId, long DeliveryId, int DeliveryCount, int Attempt, int ConsumerId)> Attempts { get; } = new();
 
+        /// <summary>How many handler instances were made (counted by handlers that count themselves).</summary>
+        public int HandlersCreated;
+
         /// <summary>Every result the sink stored, in order.</summary>
         public ConcurrentQueue<ItemResult<string>> Writes { get; } = new();
     }
@@ -175,6 +199,34 @@ public sealed class ResultSinkSpecs(ITestOutputHelper output)
             }
 
             return ValueTask.FromResult(Label(item));
+        }
+    }
+
+    /// <summary>A handler the user registered as a singleton: counts its instances, and awaits for odd items.</summary>
+    private sealed class SharedLabelItem : IWorkHandler<WorkItem, string>
+    {
+        private readonly Script _script;
+
+        public SharedLabelItem(Script script)
+        {
+            _script = script;
+            Interlocked.Increment(ref script.HandlersCreated);
+        }
+
+        public async ValueTask<string> HandleAsync(WorkItem item, WorkContext context)
+        {
+            if (item.Number % 2 == 1)
+            {
+                await Task.Yield();
+            }
+
+            _script.Attempts.Enqueue((item, context.ItemId, context.DeliveryId, context.DeliveryCount, context.Attempt, context.ConsumerId));
+            if (context.Attempt == 1 && _script.HandlerFailsFirstAttempt(item))
+            {
+                throw new InvalidOperationException($"first attempt at {item} fails");
+            }
+
+            return Label(item);
         }
     }
 
