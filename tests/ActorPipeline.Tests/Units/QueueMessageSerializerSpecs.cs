@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Runtime.Serialization;
 using System.Text;
 using ActorPipeline.Coordinator;
+using ActorPipeline.Coordinator.Serialization;
 using ActorPipeline.Tests.Fakes;
 using Akka.Hosting;
 using Google.Protobuf;
@@ -296,6 +297,28 @@ public sealed class QueueMessageSerializerSpecs(ITestOutputHelper output) : Akka
         Assert.Equal([W.GroupedEvent.EventOneofCase.ItemsCompleted, W.GroupedEvent.EventOneofCase.RunFinished], wire.Events.Select(e => e.EventCase));
         Assert.Equal(9L, Assert.Single(wire.Events[0].ItemsCompleted.ItemIds));
         Assert.Equal(3L, wire.Events[1].RunFinished.RunNumber);
+    }
+
+    [Fact]
+    public void Should_put_every_event_of_the_schemas_oneof_in_its_own_case_and_read_it_back()
+    {
+        // The format matches cases through the generated properties (reflection descriptors are slow to build on a
+        // fresh node); the schema is still the list: a case added to the oneof and not to the format fails here.
+        var cases = W.GroupedEvent.Descriptor.Oneofs.Single().Fields;
+        Assert.NotEmpty(cases);
+        foreach (var field in cases)
+        {
+            var message = (IMessage)Activator.CreateInstance(field.MessageType.ClrType)!;
+
+            var entry = EventGroupFormat.Entry(message);
+
+            Assert.True(entry is not null, $"no group case for {field.Name}");
+            Assert.Equal(field.FieldNumber, (int)entry.EventCase);
+            Assert.Same(message, EventGroupFormat.Event(entry));
+        }
+
+        Assert.Null(EventGroupFormat.Entry(new W.EventGroup())); // not an event a group holds
+        Assert.Null(EventGroupFormat.Event(new W.GroupedEvent()));
     }
 
     [Fact]
