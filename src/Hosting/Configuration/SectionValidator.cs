@@ -26,8 +26,7 @@ internal sealed class SectionValidator<TOptions>(IConfiguration configuration, s
 
     private static void ValidateTree(object options, string path, List<string> failures)
     {
-        var results = new List<ValidationResult>();
-        Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
+        var results = Annotations(options);
         foreach (var result in results)
         {
             var member = result.MemberNames.FirstOrDefault();
@@ -47,6 +46,56 @@ internal sealed class SectionValidator<TOptions>(IConfiguration configuration, s
                 ValidateTree(section, $"{path}:{property.Name}", failures);
             }
         }
+    }
+
+    /// <summary>
+    /// What <see cref="Validator.TryValidateObject(object, ValidationContext, ICollection{ValidationResult}?, bool)"/> with
+    /// every property finds, in its order and with its messages: each property's attributes (a missing required value
+    /// alone), then, if all held, the class's attributes, then <see cref="IValidatableObject"/>. Read with plain
+    /// reflection: the Validator reads attributes through TypeDescriptor, whose first use cost a fresh node ~0.1 s.
+    /// </summary>
+    private static List<ValidationResult> Annotations(object options)
+    {
+        var results = new List<ValidationResult>();
+        var type = options.GetType();
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            var attributes = property.GetIndexParameters().Length == 0 && property.GetMethod is not null
+                ? property.GetCustomAttributes<ValidationAttribute>(inherit: true).ToList()
+                : [];
+            if (attributes.Count == 0)
+            {
+                continue;
+            }
+
+            var value = property.GetValue(options);
+            var context = new ValidationContext(options)
+            {
+                MemberName = property.Name,
+                DisplayName = property.GetCustomAttribute<DisplayAttribute>()?.GetName() ?? property.Name,
+            };
+            if (attributes.OfType<RequiredAttribute>().FirstOrDefault()?.GetValidationResult(value, context) is { } missing)
+            {
+                results.Add(missing);
+                continue;
+            }
+
+            results.AddRange(attributes.Where(a => a is not RequiredAttribute).Select(a => a.GetValidationResult(value, context)).OfType<ValidationResult>());
+        }
+
+        if (results.Count > 0)
+        {
+            return results;
+        }
+
+        var whole = new ValidationContext(options);
+        results.AddRange(type.GetCustomAttributes<ValidationAttribute>(inherit: true).Select(a => a.GetValidationResult(options, whole)).OfType<ValidationResult>());
+        if (results.Count == 0 && options is IValidatableObject validatable)
+        {
+            results.AddRange(validatable.Validate(whole).OfType<ValidationResult>());
+        }
+
+        return results;
     }
 
     /// <summary>A member's value; a rule across sections names its member by path ("Producers:MaxPutBytes").</summary>
