@@ -1,3 +1,4 @@
+using ActorPipeline.Coordinator.Actor;
 using ActorPipeline.Coordinator;
 using Akka.Actor;
 using Microsoft.Extensions.Logging;
@@ -59,7 +60,7 @@ internal sealed class ConsumerActor : ReceiveActor, IWithTimers
 
     public static Props Props(
         int id, IPayloadHandler handler, IActorRef coordinator, ConsumerOptions options, ILogger<ConsumerActor> log, PipelineMetrics? metrics = null) =>
-        Akka.Actor.Props.Create(() => new ConsumerActor(id, handler, coordinator, options, log, metrics));
+        ActorFactory.Props(() => new ConsumerActor(id, handler, coordinator, options, log, metrics));
 
     protected override void PreStart()
     {

@@ -1,3 +1,4 @@
+using ActorPipeline.Coordinator.Actor;
 using ActorPipeline.Coordinator;
 using Akka.Actor;
 using Microsoft.Extensions.Logging;
@@ -43,7 +44,7 @@ internal sealed class ConsumerPoolActor : ReceiveActor
     }
 
     public static Props Props(ConsumerOptions options, IPayloadHandler handler, IActorRef coordinator, ILoggerFactory loggers, PipelineMetrics? metrics = null) =>
-        Akka.Actor.Props.Create(() => new ConsumerPoolActor(options, handler, coordinator, loggers, metrics));
+        ActorFactory.Props(() => new ConsumerPoolActor(options, handler, coordinator, loggers, metrics));
 
     // A restarted actor would keep its address, so the coordinator would never learn that the items it held were lost;
     // a stopped one is replaced by a new actor and its items are re-queued.

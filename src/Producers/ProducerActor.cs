@@ -1,3 +1,4 @@
+using ActorPipeline.Coordinator.Actor;
 using ActorPipeline.Coordinator;
 using Akka.Actor;
 using Microsoft.Extensions.Logging;
@@ -83,7 +84,7 @@ internal sealed class ProducerActor : ReceiveActor, IWithTimers
     public static Props Props(
         int id, string producerId, IPayloadSource source, IActorRef coordinator, ProducerOptions options, ILogger<ProducerActor> log, PipelineMetrics? metrics = null, string node = "",
         string job = JobIds.Run) =>
-        Akka.Actor.Props.Create(() => new ProducerActor(id, producerId, source, coordinator, options, log, metrics, node, job));
+        ActorFactory.Props(() => new ProducerActor(id, producerId, source, coordinator, options, log, metrics, node, job));
 
     protected override void PreStart() => SendReliably(_registration);
 

@@ -1,3 +1,4 @@
+using ActorPipeline.Coordinator.Actor;
 using ActorPipeline.Coordinator;
 using Akka.Actor;
 using Microsoft.Extensions.Logging;
@@ -50,7 +51,7 @@ internal sealed class ProducerPoolActor : ReceiveActor
 
     public static Props Props(
         ProducerOptions options, IPayloadSource source, IActorRef coordinator, string nodeName, ILoggerFactory loggers, PipelineMetrics? metrics = null, string job = JobIds.Run) =>
-        Akka.Actor.Props.Create(() => new ProducerPoolActor(options, source, coordinator, nodeName, loggers, metrics, job));
+        ActorFactory.Props(() => new ProducerPoolActor(options, source, coordinator, nodeName, loggers, metrics, job));
 
     private bool AllFinished => _started && _running.Count == 0;
 

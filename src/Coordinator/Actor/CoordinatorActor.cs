@@ -106,8 +106,11 @@ internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 
     /// <summary>The coordinator on its own, with nothing to restart it: actor specs and benchmarks.</summary>
     public static Props Props(
-        QueueOptions options, ILogger<CoordinatorActor> log, PipelineMetrics? metrics = null, TimeProvider? time = null, ItemFormatter? formatter = null, CoordinatorFailure? failure = null) =>
-        Akka.Actor.Props.Create(() => new CoordinatorActor(options, options.ExpectedProducers, false, log, failure ?? new CoordinatorFailure(), metrics, time, formatter));
+        QueueOptions options, ILogger<CoordinatorActor> log, PipelineMetrics? metrics = null, TimeProvider? time = null, ItemFormatter? formatter = null, CoordinatorFailure? failure = null)
+    {
+        var shared = failure ?? new CoordinatorFailure(); // one for every incarnation, as the supervisor's is
+        return ActorFactory.Props(() => new CoordinatorActor(options, options.ExpectedProducers, false, log, shared, metrics, time, formatter));
+    }
 
     /// <summary>The coordinator under its <see cref="CoordinatorSupervisor"/>, which outlives journal outages: what the service runs.</summary>
     public static Props SupervisedProps(
@@ -126,7 +129,7 @@ internal sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     /// restarts it: any failure to recover is final, and said at once.
     /// </summary>
     public static Props OfflineProps(QueueOptions options, ILogger<CoordinatorActor> log, CoordinatorFailure failure) =>
-        Akka.Actor.Props.Create(() => new CoordinatorActor(options, 0, true, log, failure, null, null, null));
+        ActorFactory.Props(() => new CoordinatorActor(options, 0, true, log, failure, null, null, null));
 
     protected override void PostStop()
     {

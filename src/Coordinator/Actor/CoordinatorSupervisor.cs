@@ -45,7 +45,7 @@ internal sealed class CoordinatorSupervisor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(Props coordinator, QueueOptions options, ILogger<CoordinatorSupervisor> log, CoordinatorFailure failure, TimeProvider? time = null) =>
-        Akka.Actor.Props.Create(() => new CoordinatorSupervisor(coordinator, options, log, failure, time));
+        ActorFactory.Props(() => new CoordinatorSupervisor(coordinator, options, log, failure, time));
 
     // The coordinator stops itself on journal failures; any exception it throws is a bug, and a restart
     // (recovery from the journal) is the safe answer, as before it had a supervisor.

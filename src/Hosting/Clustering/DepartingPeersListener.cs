@@ -1,3 +1,4 @@
+using ActorPipeline.Coordinator.Actor;
 using Akka.Actor;
 using Akka.Cluster;
 
@@ -15,7 +16,7 @@ internal sealed class DepartingPeersListener : ReceiveActor
         Receive<ClusterEvent.IMemberEvent>(_ => { });
     }
 
-    public static Props Props(DepartingPeers peers) => Akka.Actor.Props.Create(() => new DepartingPeersListener(peers));
+    public static Props Props(DepartingPeers peers) => ActorFactory.Props(() => new DepartingPeersListener(peers));
 
     protected override void PreStart() =>
         Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.IMemberEvent));

@@ -1,3 +1,4 @@
+using ActorPipeline.Coordinator.Actor;
 using Akka.Actor;
 using Microsoft.Extensions.Logging;
 using static ActorPipeline.Coordinator.Protocol.QueueProtocol;
@@ -39,7 +40,7 @@ internal sealed class RunMonitorActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(IActorRef coordinator, TimeSpan retryInterval, TaskCompletionSource<QueueStatus> completion, CoordinatorFailure localCoordinator, ILogger log) =>
-        Akka.Actor.Props.Create(() => new RunMonitorActor(coordinator, retryInterval, completion, localCoordinator, log));
+        ActorFactory.Props(() => new RunMonitorActor(coordinator, retryInterval, completion, localCoordinator, log));
 
     protected override void PreStart()
     {
