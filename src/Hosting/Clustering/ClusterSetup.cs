@@ -63,7 +63,10 @@ internal static class ClusterSetup
             // run's exit waited about 2 s on them, and still 0.3 s at 200 ms (a one-item run's exit: 0.31 s at 200 ms,
             // 0.20 s at 50 ms, docs/benchmarks.md "Small jobs"). Shorter ticks only repeat small, idempotent messages.
             .AddHocon("akka.cluster.leader-actions-interval = 50ms", HoconAddMode.Prepend)
-            .AddHocon("akka.cluster.singleton.hand-over-retry-interval = 50ms", HoconAddMode.Prepend);
+            .AddHocon("akka.cluster.singleton.hand-over-retry-interval = 50ms", HoconAddMode.Prepend)
+            // The cluster's ticks (the leader's among them) first fire this long after the node starts, 1 s by default:
+            // a small job that was over sooner waited out the rest of that second in Leaving before its leader moved it on.
+            .AddHocon("akka.cluster.periodic-tasks-initial-delay = 50ms", HoconAddMode.Prepend);
         akka.AddStartup((system, _) => system.ActorOf(DepartingPeersListener.Props(departing), "departing-peers"));
         if (seeds.Length == 0)
         {
