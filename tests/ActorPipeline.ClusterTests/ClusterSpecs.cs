@@ -45,30 +45,6 @@ public sealed class ClusterSpecs(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Should_let_nodes_started_before_their_seed_wait_quietly_then_join_it_and_finish_the_run()
-    {
-        // Nodes started first (a script starting all three at once, or in the wrong order) dial the seed only once it
-        // listens: no refused link, so no warning and no 5 s gate before the join.
-        using var cluster = new ClusterNodes(output, members: 3);
-        var producer = cluster.StartProducers(NodeSettings.Producers(2, 10, "00:00:00.010"));
-        var consumer = cluster.StartConsumers(NodeSettings.Consumers(2, "0:0:0", "00:00:00.005"));
-        await producer.WaitForOutputAsync(lines => lines.Any(l => l.Contains("Waiting for the seed", StringComparison.Ordinal)), RunLimit, Ct);
-        var coordinator = cluster.StartCoordinator();
-
-        foreach (var node in new[] { coordinator, producer, consumer })
-        {
-            Assert.True(await ExitOf(node) == 0, Log(node));
-        }
-
-        Assert.Equal((20L, 20L), (coordinator.Summary().Count("Accepted"), coordinator.Summary().Count("Completed")));
-        foreach (var node in new[] { coordinator, producer, consumer })
-        {
-            var loud = node.JsonEvents.Where(e => e.TryGetProperty("@l", out var level) && level.GetString() is "Warning" or "Error" or "Fatal").Select(e => e.GetRawText()).ToList();
-            Assert.Empty(loud);
-        }
-    }
-
-    [Fact]
     public async Task Should_redeliver_what_a_killed_consumer_node_held_and_lose_nothing()
     {
         using var cluster = new ClusterNodes(output, members: 4);

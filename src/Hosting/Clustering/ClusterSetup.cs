@@ -4,7 +4,6 @@ using Akka.Cluster.Hosting;
 using Akka.Cluster.Hosting.SBR;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace ActorPipeline.Hosting.Clustering;
 
@@ -16,11 +15,10 @@ internal static class ClusterSetup
     /// and a node without seeds joins itself, so the embedded default is a cluster of one.
     /// </summary>
     public static AkkaConfigurationBuilder AddCluster(
-        this AkkaConfigurationBuilder akka, NodeOptions node, NodeIdentity identity, PipelineOptions pipeline, DepartingPeers departing, ILoggerFactory loggers)
+        this AkkaConfigurationBuilder akka, NodeOptions node, NodeIdentity identity, PipelineOptions pipeline, DepartingPeers departing)
     {
         var queue = pipeline.Queue;
         var seeds = node.SeedNodeList.ToArray();
-        var waitForSeed = SeedWait.Applies(node, seeds);
         var remote = new RemoteOptions
         {
             HostName = node.Hostname,
@@ -43,7 +41,7 @@ internal static class ClusterSetup
                 // The name as a role: every member sees which names are taken, and the coordinator whose producers are whose.
                 // The producer role only with producers to run: the coordinator waits for every producer member to register some.
                 Roles = [.. node.RoleList.Where(r => r != ClusterRoles.Producer || pipeline.Producers.Count > 0), identity.Role],
-                SeedNodes = waitForSeed ? [] : seeds, // joined by SeedWait instead, below
+                SeedNodes = seeds,
                 MinimumNumberOfMembers = node.MinimumMembers,
                 SplitBrainResolver = new KeepMajorityOption(),
             })
@@ -70,19 +68,6 @@ internal static class ClusterSetup
             // a small job that was over sooner waited out the rest of that second in Leaving before its leader moved it on.
             .AddHocon("akka.cluster.periodic-tasks-initial-delay = 50ms", HoconAddMode.Prepend);
         akka.AddStartup((system, _) => system.ActorOf(DepartingPeersListener.Props(departing), "departing-peers"));
-        if (waitForSeed)
-        {
-            // Dialled only once it listens, a seed answers at once: a join that got a Nack (the seed had not
-            // formed its cluster yet) is retried after 1 s rather than Akka's 5 s.
-            akka.AddHocon("akka.cluster.seed-node-timeout = 1s", HoconAddMode.Prepend);
-            var log = loggers.CreateLogger(typeof(SeedWait));
-            akka.AddStartup((system, registry) =>
-            {
-                // Not awaited: the host starts (and a stop or the join timeout can end it) while the node waits.
-                _ = SeedWait.JoinWhenListeningAsync(system, seeds, log);
-            });
-        }
-
         if (seeds.Length == 0)
         {
             akka.AddStartup((system, _) =>

@@ -108,7 +108,7 @@ internal static class PipelineNode
                     $"akka.persistence.journal-plugin-fallback.circuit-breaker.reset-timeout = {(long)options.Queue.JournalRetryBackoff.TotalMilliseconds}ms\n" +
                     $"akka.persistence.snapshot-store-plugin-fallback.circuit-breaker.reset-timeout = {(long)options.Queue.JournalRetryBackoff.TotalMilliseconds}ms",
                     HoconAddMode.Prepend)
-                .AddCluster(node, identity, options, departing, loggers)
+                .AddCluster(node, identity, options, departing)
                 // Only the coordinator journals: a node without the role never opens (or creates) the journal.
                 .AddQueueStore(options.Persistence, options.Queue.Ephemeral || !node.Has(ClusterRoles.Coordinator))
                 .WithActors((system, _) => clusterExit.Listen(system))

@@ -62,9 +62,6 @@ internal static partial class HostLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run not finished: this node was stopped before the run ended ({StoppedEarly} of {Producers} producers on it stopped early, {Unfinished} accepted items not yet done); nothing was dropped. Start the node again the same way (same folder or Cluster:NodeName) to resume.")]
     public static partial void RunNotFinished(ILogger log, int stoppedEarly, int producers, long unfinished);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Waiting for the seed {Seed} to listen before joining the cluster.")]
-    public static partial void WaitingForSeed(ILogger log, string seed);
-
     [LoggerMessage(Level = LogLevel.Critical, Message = "Could not join the cluster within {JoinTimeout} (Cluster:JoinTimeout) through the seeds {Seeds}: are they running, and reachable from here? This node stops; it held no items.")]
     public static partial void JoinTimedOut(ILogger log, TimeSpan joinTimeout, string seeds);
 
