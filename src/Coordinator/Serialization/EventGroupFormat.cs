@@ -9,7 +9,7 @@ namespace ActorPipeline.Coordinator.Serialization;
 /// An <see cref="EventGroup"/> as <see cref="W.EventGroup"/>: each event in its own case of
 /// <see cref="W.GroupedEvent"/>'s oneof. The cases are matched through the generated properties, not through
 /// protobuf's reflection descriptors: building those descriptors cost a fresh node ~0.1 s of CPU on its first
-/// journal write. EventGroupFormatSpecs holds the two lists below to the schema's, case by case.
+/// journal write. QueueMessageSerializerSpecs holds the two switches below to the schema's oneof, case by case.
 /// </summary>
 internal static class EventGroupFormat
 {

@@ -32,7 +32,7 @@ internal sealed class ScopedResultHandler<T, TResult>(
             _sink ??= (IResultSink<TResult>)singletons.GetRequiredService(sinkType);
             var result = _handler.HandleAsync(item, context);
             return result.IsCompletedSuccessfully
-                ? _sink.WriteAsync(new ItemResult<TResult>(context.ItemId, result.Result, context.DeliveryCount), cancellationToken)
+                ? _sink.WriteAsync(ResultOf(context, result.Result), cancellationToken)
                 : WriteWhenDoneAsync(result, _sink, context, cancellationToken);
         }
         catch (Exception error)
@@ -45,8 +45,11 @@ internal sealed class ScopedResultHandler<T, TResult>(
         ValueTask<TResult> pending, IResultSink<TResult> sink, WorkContext context, CancellationToken cancellationToken)
     {
         var result = await pending.ConfigureAwait(false);
-        await sink.WriteAsync(new ItemResult<TResult>(context.ItemId, result, context.DeliveryCount), cancellationToken).ConfigureAwait(false);
+        await sink.WriteAsync(ResultOf(context, result), cancellationToken).ConfigureAwait(false);
     }
+
+    // Filed under the item's stable id with this delivery's count, so that a sink keyed on the id stays exactly-once.
+    private static ItemResult<TResult> ResultOf(WorkContext context, TResult result) => new(context.ItemId, result, context.DeliveryCount);
 
     private async ValueTask HandleInScopeAsync(WorkContext context, CancellationToken cancellationToken)
     {
@@ -57,7 +60,7 @@ internal sealed class ScopedResultHandler<T, TResult>(
             var handler = (IWorkHandler<T, TResult>)scope.ServiceProvider.GetRequiredService(handlerType);
             var result = await handler.HandleAsync(item, context).ConfigureAwait(false);
             var sink = (IResultSink<TResult>)scope.ServiceProvider.GetRequiredService(sinkType);
-            await sink.WriteAsync(new ItemResult<TResult>(context.ItemId, result, context.DeliveryCount), cancellationToken).ConfigureAwait(false);
+            await sink.WriteAsync(ResultOf(context, result), cancellationToken).ConfigureAwait(false);
         }
     }
 }
