@@ -29,26 +29,30 @@ internal static class QueueStore
                 return akka.WithSqlPersistence(connectionString: WithoutGssProbe(connection), providerName: ProviderName.PostgreSQL15, autoInitialize: true);
             default:
                 // SQLite creates the file but not its folder.
-                if (SqliteJournalFile.PathOf(connection) is { } file && Path.GetDirectoryName(file) is { } folder)
+                var file = SqliteJournalFile.PathOf(connection);
+                if (file is not null && Path.GetDirectoryName(file) is { } folder)
                 {
                     Directory.CreateDirectory(folder);
                 }
 
-                UseWriteAheadLog(connection);
+                // A file gets its tables now (PrepareFile); an in-memory database lives only as long as a connection
+                // to it, so the journal makes its own.
+                var onDisk = file is not null;
+                PrepareFile(connection);
                 var waiting = WaitingWhenBusy(connection);
                 return akka.WithSqlPersistence(
                     journal =>
                     {
                         journal.ConnectionString = connection;
                         journal.ProviderName = ProviderName.SQLiteMS;
-                        journal.AutoInitialize = true;
+                        journal.AutoInitialize = !onDisk;
                         journal.DataOptions = waiting;
                     },
                     snapshots =>
                     {
                         snapshots.ConnectionString = connection;
                         snapshots.ProviderName = ProviderName.SQLiteMS;
-                        snapshots.AutoInitialize = true;
+                        snapshots.AutoInitialize = !onDisk;
                         snapshots.DataOptions = waiting;
                     });
         }
@@ -100,17 +104,23 @@ internal static class QueueStore
     }
 
     /// <summary>
-    /// SQLite's write-ahead log, which the file keeps once set: a commit appends to one file and syncs it
-    /// once (synchronous stays FULL, so a stored event survives a power cut), where the default rollback
-    /// journal syncs several files per commit; and readers do not block the writer.
+    /// The file as the journal needs it, before the actor system opens it. SQLite's write-ahead log, which the
+    /// file keeps once set: a commit appends to one file and syncs it once (synchronous stays FULL, so a stored
+    /// event survives a power cut), where the default rollback journal syncs several files per commit; and
+    /// readers do not block the writer. Then the tables, if missing (<see cref="SqliteJournalSchema"/>).
     /// </summary>
-    private static void UseWriteAheadLog(string connectionString)
+    private static void PrepareFile(string connectionString)
     {
         using var connection = new SqliteConnection(connectionString);
         connection.Open();
-        using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA journal_mode=WAL;";
-        pragma.ExecuteNonQuery();
+        WaitWhenBusy(connection);
+        using (var pragma = connection.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA journal_mode=WAL;";
+            pragma.ExecuteNonQuery();
+        }
+
+        SqliteJournalSchema.EnsureCreated(connection);
     }
 
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ActorPipeline.Coordinator;
+using ActorPipeline.Hosting.Persistence;
 using Akka.Actor;
 using Akka.Hosting;
 using Akka.Persistence.Sql.Hosting;
@@ -93,16 +94,20 @@ public abstract class JournalProviderSpecs(ITestOutputHelper output) : Restartab
     }
 }
 
-/// <summary>The SQLite file the host uses by default, in a folder of its own that is removed afterwards.</summary>
+/// <summary>
+/// The SQLite file the host uses by default, set up as the host sets it up (its tables made before the actor system
+/// opens it, write-ahead log, waiting when busy), in a folder of its own that is removed afterwards.
+/// </summary>
 public sealed class SqliteJournalSpecs(ITestOutputHelper output) : JournalProviderSpecs(output), IAsyncLifetime
 {
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("actorpipeline-journal-");
 
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) =>
-        builder.WithQueueSerializer().AddHocon(StoreTimeouts, HoconAddMode.Prepend).WithSqlPersistence(
-            connectionString: new SqliteConnectionStringBuilder { DataSource = Path.Combine(_folder.FullName, "journal.db") }.ToString(),
-            providerName: ProviderName.SQLiteMS,
-            autoInitialize: true);
+        builder.WithQueueSerializer().AddHocon(StoreTimeouts, HoconAddMode.Prepend).AddQueueStore(new PersistenceOptions
+        {
+            Provider = PersistenceProvider.Sqlite,
+            ConnectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_folder.FullName, "journal.db") }.ToString(),
+        });
 
     // The TestKit's lifetime methods are not virtual: the interface is implemented again around them.
     async ValueTask IAsyncDisposable.DisposeAsync()
