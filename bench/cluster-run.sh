@@ -7,6 +7,8 @@
 #   dotnet publish src/Host -c Release -o src/Host/bin/Release/net10.0/publish
 #   bench/cluster-run.sh src/Host/bin/Release/net10.0/publish/ActorPipeline.Host.dll 5000000
 set -euo pipefail
+# As the image runs its nodes (src/Host/Dockerfile): hot methods optimised at once. DOTNET_TC_CallCountingDelayMs=100 is .NET's default.
+export DOTNET_TC_CallCountingDelayMs=${DOTNET_TC_CallCountingDelayMs:-0}
 dll=$(realpath "$1"); items=$2; shift 2
 dir=$(mktemp -d); trap '[ -n "${KEEP:-}" ] || rm -rf "$dir"' EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -21,11 +23,17 @@ common=(--Cluster:SeedNodes=akka.tcp://actor-pipeline@127.0.0.1:$port --Cluster:
 node() { # name roles port extra...
   local name=$1 roles=$2 p=$3; shift 3
   mkdir -p "$dir/$name"
-  (cd "$dir/$name" && /usr/bin/time -f "$name: exit %x, peak %M KiB" -o "$dir/$name.time" dotnet "$dll" --Cluster:Roles=$roles --Cluster:Port=$p "${common[@]}" "$@" > "$dir/$name.log" 2>&1) &
+  (cd "$dir/$name" && /usr/bin/time -f "$name: exit %x, peak %M KiB, CPU %U s user %S s sys" -o "$dir/$name.time" dotnet "$dll" --Cluster:Roles=$roles --Cluster:Port=$p "${common[@]}" "$@" > "$dir/$name.log" 2>&1) &
 }
 echo "logs: $dir" >&2
 start=$(date +%s.%N)
 node coordinator coordinator "$port" "$@"
+# As compose starts them (depends_on the seed's health): the other nodes once the seed is up, so that none reaches for
+# it before it listens and waits out Akka's 5 s gate (README, "Nodes started at the same moment"). TOGETHER=1 starts
+# all three at once, as three terminals opened together would.
+if [ -z "${TOGETHER:-}" ]; then
+  for _ in $(seq 300); do grep -q "Application started" "$dir/coordinator.log" 2>/dev/null && break; sleep 0.1; done
+fi
 node producer producer 0 -p 5 "$@"
 node consumer consumer 0 -c 10 "$@"
 wait
