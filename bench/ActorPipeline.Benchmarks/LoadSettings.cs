@@ -9,7 +9,7 @@ namespace ActorPipeline.Benchmarks;
 /// Items per put (the shipped producers' <c>BatchSize</c>, 1000 by default as in the service) and, up to the service's
 /// <c>MaxDeliveryBatch</c> of 100, most items per delivery; the brokers' publish batch. The asyncio and channel peers put one at a time.
 /// </param>
-/// <param name="Window">Most items a consumer may hold undone: the shipped consumers' <c>Prefetch</c> (64 by default, as in the service) and the brokers' prefetch.</param>
+/// <param name="Window">Most items a consumer may hold undone: the shipped consumers' <c>Prefetch</c> (256 by default, as in the service) and the brokers' prefetch.</param>
 /// <param name="Rate">Items per second the producers offer in all (paced a batch at a time); 0 is as fast as they are accepted.</param>
 /// <param name="Nodes">Consumer processes in the cross-process run, sharing the consumers between them.</param>
 /// <param name="LatencyEvery">
@@ -17,7 +17,7 @@ namespace ActorPipeline.Benchmarks;
 /// the peak memory reported), 0 none (p50 and p99 are NaN), so that the memory figure is the contender's alone.
 /// </param>
 public sealed record LoadSettings(
-    long Items = 1_000_000, int Producers = 5, int Consumers = 10, int Capacity = 10_000, int Batch = 1_000, int Window = 64, long Rate = 0, int Nodes = 1,
+    long Items = 1_000_000, int Producers = 5, int Consumers = 10, int Capacity = 10_000, int Batch = 1_000, int Window = 256, long Rate = 0, int Nodes = 1,
     int LatencyEvery = 1)
 {
     /// <summary>
